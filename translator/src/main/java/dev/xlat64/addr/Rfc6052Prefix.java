@@ -1,0 +1,156 @@
+package dev.xlat64.addr;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * An RFC 6052 IPv4-embedded IPv6 prefix: one of the six lengths of section 2.2, the IPv4 address spread around the
+ * reserved "u" octet (bits 64-71), suffix zero.
+ *
+ * <pre>
+ *   +--+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+
+ *   |PL| 0-------------32--40--48--56--64--72--80--88--96--104---------|
+ *   +--+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+
+ *   |32|     prefix    |v4(32)         | u | suffix                    |
+ *   |40|     prefix        |v4(24)     | u |(8)| suffix                |
+ *   |48|     prefix            |v4(16) | u | (16)  | suffix            |
+ *   |56|     prefix                |(8)| u |  v4(24)   | suffix        |
+ *   |64|     prefix                    | u |   v4(32)      | suffix    |
+ *   |96|     prefix                                    |    v4(32)     |
+ *   +--+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+
+ * </pre>
+ */
+public final class Rfc6052Prefix
+{
+    /** RFC 6052 section 2.1: the Well-Known Prefix. */
+    public static final Ipv6Prefix WELL_KNOWN = Ipv6Prefix.parse("64:ff9b::/96");
+
+    private final Ipv6Prefix prefix;
+    private final int[] ipv4BytePositions;
+    private final boolean wellKnown;
+
+    public Rfc6052Prefix(final Ipv6Prefix prefix)
+    {
+        this.prefix = prefix;
+        this.ipv4BytePositions = positions(prefix.length());
+        this.wellKnown = prefix.equals(WELL_KNOWN);
+    }
+
+    /** Parses and validates a prefix such as {@code 64:ff9b::/96}; the message says what is wrong. */
+    public static Rfc6052Prefix parse(final String text)
+    {
+        final Ipv6Prefix p = Ipv6Prefix.parse(text);
+        positions(p.length());
+        if (p.length() < 64 && (byteAt(p, 8) != 0))
+        {
+            throw new IllegalArgumentException("RFC 6052 prefix " + text + ": bits 64-71 (the u octet) must be zero");
+        }
+        return new Rfc6052Prefix(p);
+    }
+
+    private static int byteAt(final Ipv6Prefix p, final int index)
+    {
+        return p.address()[index] & 0xff;
+    }
+
+    private static int[] positions(final int length)
+    {
+        switch (length)
+        {
+            case 32: return new int[] {4, 5, 6, 7};
+            case 40: return new int[] {5, 6, 7, 9};
+            case 48: return new int[] {6, 7, 9, 10};
+            case 56: return new int[] {7, 9, 10, 11};
+            case 64: return new int[] {9, 10, 11, 12};
+            case 96: return new int[] {12, 13, 14, 15};
+            default:
+                throw new IllegalArgumentException(
+                    "RFC 6052 section 2.2 allows prefix lengths 32, 40, 48, 56, 64 and 96, not " + length);
+        }
+    }
+
+    public Ipv6Prefix prefix()
+    {
+        return prefix;
+    }
+
+    public int length()
+    {
+        return prefix.length();
+    }
+
+    /** RFC 6052 section 3.1 applies only to the Well-Known Prefix. */
+    public boolean isWellKnown()
+    {
+        return wellKnown;
+    }
+
+    /** True when the 16 bytes at {@code offset} lie under this prefix. */
+    public boolean contains(final DirectBuffer buffer, final int offset)
+    {
+        return prefix.contains(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
+    }
+
+    /** RFC 6052 section 2.3: the embedded IPv4 address of the IPv6 address at {@code offset} (suffix ignored). */
+    public int extract(final DirectBuffer buffer, final int offset)
+    {
+        final int[] p = ipv4BytePositions;
+        return ((buffer.getByte(offset + p[0]) & 0xff) << 24) | ((buffer.getByte(offset + p[1]) & 0xff) << 16) |
+            ((buffer.getByte(offset + p[2]) & 0xff) << 8) | (buffer.getByte(offset + p[3]) & 0xff);
+    }
+
+    /** RFC 6052 section 2.3: writes prefix, IPv4 address, zero u octet and zero suffix at {@code offset}. */
+    public void embed(final int ipv4, final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putLong(offset, prefix.high(), ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + 8, prefix.low(), ByteOrder.BIG_ENDIAN);
+        final int[] p = ipv4BytePositions;
+        buffer.putByte(offset + p[0], (byte)(ipv4 >>> 24));
+        buffer.putByte(offset + p[1], (byte)(ipv4 >>> 16));
+        buffer.putByte(offset + p[2], (byte)(ipv4 >>> 8));
+        buffer.putByte(offset + p[3], (byte)ipv4);
+    }
+
+    /** Byte-array form for the control plane (DNS64, CLI): 16 bytes from a 4-byte IPv4 address. */
+    public byte[] embed(final byte[] ipv4)
+    {
+        final byte[] out = prefix.address();
+        final int[] p = ipv4BytePositions;
+        for (int i = 0; i < 4; i++)
+        {
+            out[p[i]] = ipv4[i];
+        }
+        return out;
+    }
+
+    /** Byte-array form: the 4-byte IPv4 address embedded in {@code ipv6}, or null when it is not under the prefix. */
+    public byte[] extract(final byte[] ipv6)
+    {
+        if (!prefix.contains(ipv6))
+        {
+            return null;
+        }
+        final int[] p = ipv4BytePositions;
+        return new byte[] {ipv6[p[0]], ipv6[p[1]], ipv6[p[2]], ipv6[p[3]]};
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        return o instanceof Rfc6052Prefix && ((Rfc6052Prefix)o).prefix.equals(prefix);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return prefix.hashCode();
+    }
+
+    @Override
+    public String toString()
+    {
+        return prefix.toString();
+    }
+}

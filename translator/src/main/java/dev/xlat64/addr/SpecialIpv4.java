@@ -1,0 +1,41 @@
+package dev.xlat64.addr;
+
+/**
+ * IPv4 ranges that are not global (RFC 6890 registry); RFC 6052 section 3.1 forbids them under the Well-Known Prefix.
+ */
+public final class SpecialIpv4
+{
+    private static final Ipv4Prefix[] NON_GLOBAL = {
+        Ipv4Prefix.parse("0.0.0.0/8"),        // RFC 1122 "this network"
+        Ipv4Prefix.parse("10.0.0.0/8"),       // RFC 1918
+        Ipv4Prefix.parse("100.64.0.0/10"),    // RFC 6598 shared address space
+        Ipv4Prefix.parse("127.0.0.0/8"),      // RFC 1122 loopback
+        Ipv4Prefix.parse("169.254.0.0/16"),   // RFC 3927 link local
+        Ipv4Prefix.parse("172.16.0.0/12"),    // RFC 1918
+        Ipv4Prefix.parse("192.0.0.0/24"),     // RFC 6890 IETF protocol assignments
+        Ipv4Prefix.parse("192.0.2.0/24"),     // RFC 5737 TEST-NET-1
+        Ipv4Prefix.parse("192.168.0.0/16"),   // RFC 1918
+        Ipv4Prefix.parse("198.18.0.0/15"),    // RFC 2544 benchmarking
+        Ipv4Prefix.parse("198.51.100.0/24"),  // RFC 5737 TEST-NET-2
+        Ipv4Prefix.parse("203.0.113.0/24"),   // RFC 5737 TEST-NET-3
+        Ipv4Prefix.parse("224.0.0.0/4"),      // RFC 5771 multicast
+        Ipv4Prefix.parse("240.0.0.0/4"),      // RFC 1112 reserved, incl. limited broadcast
+    };
+
+    private SpecialIpv4()
+    {
+    }
+
+    /** True for addresses RFC 6052 section 3.1 keeps out of the Well-Known Prefix. */
+    public static boolean isNonGlobal(final int ipv4)
+    {
+        for (final Ipv4Prefix p : NON_GLOBAL)
+        {
+            if (p.contains(ipv4))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

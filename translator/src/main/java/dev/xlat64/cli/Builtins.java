@@ -1,0 +1,16 @@
+package dev.xlat64.cli;
+
+import java.util.List;
+
+/** The translator module's own subcommands, in the order {@code xlat64 --help} lists them. */
+final class Builtins
+{
+    private Builtins()
+    {
+    }
+
+    static List<Object> commands()
+    {
+        return List.of();
+    }
+}
