@@ -1,0 +1,42 @@
+package dev.xlat64.engine;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * One agent's outcome counters. Single writer (the agent) with release stores, so the metrics thread reads them safely
+ * without a lock; readers sum the counters of all agents.
+ */
+public final class Counters
+{
+    private final AtomicLongArray packets = new AtomicLongArray(Outcome.count());
+    private final AtomicLongArray bytes = new AtomicLongArray(Outcome.count());
+
+    /** Counts one packet of {@code length} bytes (the input length) with its outcome. Writer thread only. */
+    public void record(final Outcome outcome, final int length)
+    {
+        final int i = outcome.ordinal();
+        packets.lazySet(i, packets.get(i) + 1);
+        bytes.lazySet(i, bytes.get(i) + length);
+    }
+
+    public long packets(final Outcome outcome)
+    {
+        return packets.get(outcome.ordinal());
+    }
+
+    public long bytes(final Outcome outcome)
+    {
+        return bytes.get(outcome.ordinal());
+    }
+
+    /** Total packets over all outcomes. */
+    public long total()
+    {
+        long sum = 0;
+        for (int i = 0; i < packets.length(); i++)
+        {
+            sum += packets.get(i);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.xlat64.engine;
+
+/**
+ * Every packet ends in exactly one of these outcomes (design.md invariant 2). Each has a stable id (its metric label
+ * value, never renamed), the direction it applies to, a sentence for operators, and the rule behind it.
+ * Counters are a per-agent array indexed by {@link #ordinal()}; a new outcome is appended, never inserted.
+ */
+public enum Outcome
+{
+    TRANSLATED_4TO6(Kind.FORWARDED, Direction.V4_TO_V6, "translated_4to6",
+        "IPv4 packet translated to IPv6", "RFC 7915 s.4"),
+    TRANSLATED_6TO4(Kind.FORWARDED, Direction.V6_TO_V4, "translated_6to4",
+        "IPv6 packet translated to IPv4", "RFC 7915 s.5"),
+    ICMPV4_ERROR_SENT(Kind.ICMP_ERROR, Direction.V4_TO_V6, "icmp4_error_sent",
+        "IPv4 packet answered with an ICMPv4 error originated by xlat64", "RFC 7915 s.4"),
+    ICMPV6_ERROR_SENT(Kind.ICMP_ERROR, Direction.V6_TO_V4, "icmp6_error_sent",
+        "IPv6 packet answered with an ICMPv6 error originated by xlat64", "RFC 7915 s.5"),
+
+    EMPTY_PACKET(Kind.DROPPED, Direction.ANY, "empty_packet",
+        "zero-length read from the TUN device", "-"),
+    UNKNOWN_IP_VERSION(Kind.DROPPED, Direction.ANY, "unknown_ip_version",
+        "IP version nibble is neither 4 nor 6", "RFC 791 / RFC 8200"),
+
+    IPV4_TRUNCATED(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_truncated",
+        "IPv4 header shorter than 20 bytes or than its IHL", "RFC 1812 s.5.2.2"),
+    IPV4_BAD_IHL(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_bad_ihl",
+        "IPv4 IHL below 5", "RFC 1812 s.5.2.2"),
+    IPV4_BAD_TOTAL_LENGTH(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_bad_total_length",
+        "IPv4 total length below the header length or beyond the bytes received", "RFC 1812 s.5.2.2"),
+    IPV4_BAD_HEADER_CHECKSUM(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_bad_header_checksum",
+        "IPv4 header checksum does not verify", "RFC 1812 s.5.2.2"),
+    IPV4_SOURCE_UNTRANSLATABLE(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_source_untranslatable",
+        "IPv4 source matches no EAM entry and no prefix is configured", "RFC 7915 s.4.1, RFC 7757 s.3"),
+    IPV4_DESTINATION_UNTRANSLATABLE(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_destination_untranslatable",
+        "IPv4 destination matches no EAM entry and no prefix is configured", "RFC 7915 s.4.1, RFC 7757 s.3"),
+    IPV4_NON_GLOBAL_UNDER_WKP(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_non_global_under_wkp",
+        "non-global IPv4 address would be embedded in the Well-Known Prefix 64:ff9b::/96", "RFC 6052 s.3.1"),
+    IPV4_TTL_EXPIRED(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_ttl_expired",
+        "IPv4 TTL would reach zero at this hop", "RFC 7915 s.4.1, RFC 1812 s.5.3.1"),
+    IPV4_FRAGMENT_UNSUPPORTED(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_fragment_unsupported",
+        "IPv4 fragment (fragment translation is not enabled in this build)", "RFC 7915 s.4.1"),
+    IPV4_L4_TRUNCATED(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_l4_truncated",
+        "TCP, UDP or ICMP header of an IPv4 packet is truncated", "RFC 7915 s.4"),
+    IPV4_UDP_ZERO_CHECKSUM(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_udp_zero_checksum",
+        "IPv4 UDP datagram without checksum that cannot get one (fragment, or policy 'drop')", "RFC 7915 s.4.5"),
+    ICMPV4_UNTRANSLATABLE(Kind.DROPPED, Direction.V4_TO_V6, "icmp4_untranslatable",
+        "ICMPv4 type or code that has no ICMPv6 counterpart", "RFC 7915 s.4.2"),
+
+    IPV6_TRUNCATED(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_truncated",
+        "IPv6 packet shorter than its 40-byte header", "RFC 8200 s.3"),
+    IPV6_BAD_PAYLOAD_LENGTH(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_bad_payload_length",
+        "IPv6 payload length beyond the bytes received, or zero (jumbogram)", "RFC 8200 s.3"),
+    IPV6_SOURCE_UNTRANSLATABLE(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_source_untranslatable",
+        "IPv6 source lies in no EAM entry and not under the prefix", "RFC 7915 s.5.1, RFC 7757 s.3"),
+    IPV6_DESTINATION_UNTRANSLATABLE(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_destination_untranslatable",
+        "IPv6 destination lies in no EAM entry and not under the prefix", "RFC 7915 s.5.1, RFC 7757 s.3"),
+    IPV6_HOP_LIMIT_EXPIRED(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_hop_limit_expired",
+        "IPv6 hop limit would reach zero at this hop", "RFC 7915 s.5.1, RFC 8200 s.3"),
+    IPV6_EXTENSION_HEADER_UNSUPPORTED(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_extension_header_unsupported",
+        "IPv6 extension header this build does not translate", "RFC 7915 s.5.1"),
+    IPV6_EXTENSION_HEADER_TRUNCATED(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_extension_header_truncated",
+        "IPv6 extension header chain runs past the packet", "RFC 8200 s.4"),
+    IPV6_L4_TRUNCATED(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_l4_truncated",
+        "TCP, UDP or ICMPv6 header of an IPv6 packet is truncated", "RFC 7915 s.5"),
+    ICMPV6_UNTRANSLATABLE(Kind.DROPPED, Direction.V6_TO_V4, "icmp6_untranslatable",
+        "ICMPv6 type or code that has no ICMPv4 counterpart (incl. ND and MLD)", "RFC 7915 s.5.2"),
+
+    TUN_WRITE_FAILED(Kind.DROPPED, Direction.ANY, "tun_write_failed",
+        "the TUN device refused the translated packet (write error)", "-");
+
+    /** What happened to the packet. */
+    public enum Kind
+    {
+        FORWARDED, ICMP_ERROR, DROPPED
+    }
+
+    /** The direction of the packet that met this outcome. */
+    public enum Direction
+    {
+        V4_TO_V6, V6_TO_V4, ANY
+    }
+
+    private static final Outcome[] VALUES = values();
+
+    public final Kind kind;
+    public final Direction direction;
+    public final String id;
+    public final String description;
+    public final String rule;
+
+    Outcome(final Kind kind, final Direction direction, final String id, final String description, final String rule)
+    {
+        this.kind = kind;
+        this.direction = direction;
+        this.id = id;
+        this.description = description;
+        this.rule = rule;
+    }
+
+    public static int count()
+    {
+        return VALUES.length;
+    }
+
+    public static Outcome of(final int ordinal)
+    {
+        return VALUES[ordinal];
+    }
+}

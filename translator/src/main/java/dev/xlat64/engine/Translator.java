@@ -1,0 +1,54 @@
+package dev.xlat64.engine;
+
+import dev.xlat64.siit.Ipv4ToIpv6;
+import dev.xlat64.siit.Ipv6ToIpv4;
+import dev.xlat64.siit.SiitConfig;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The pure translation engine: {@code translate(buffer, offset, length, sink) -> outcome}. No I/O, no clock, no
+ * allocation, no locks; one instance per agent. Dispatches on the IP version nibble.
+ */
+public final class Translator
+{
+    /** Bytes the caller leaves free before each packet, so IPv4 to IPv6 can prepend its longer header in place. */
+    public static final int HEADROOM = 128;
+
+    private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6();
+    private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4();
+    private SiitConfig config;
+
+    public Translator(final SiitConfig config)
+    {
+        this.config = config;
+    }
+
+    /** Swaps in a new config snapshot; called by the owning agent between packets. */
+    public void config(final SiitConfig config)
+    {
+        this.config = config;
+    }
+
+    public SiitConfig config()
+    {
+        return config;
+    }
+
+    public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
+    {
+        if (length <= 0)
+        {
+            return Outcome.EMPTY_PACKET;
+        }
+        final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
+        if (version == 4)
+        {
+            return ipv4ToIpv6.translate(config, buffer, offset, length, sink);
+        }
+        if (version == 6)
+        {
+            return ipv6ToIpv4.translate(config, buffer, offset, length, sink);
+        }
+        return Outcome.UNKNOWN_IP_VERSION;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.xlat64.packet;
+
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * IPv6 fixed header flyweight (RFC 8200 section 3). Checks structure only, never policy.
+ *
+ * <pre>
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |Version| Traffic Class |           Flow Label                  |
+ *   |         Payload Length        |  Next Header  |   Hop Limit   |
+ *   |                    Source Address (128 bits)                  |
+ *   |                 Destination Address (128 bits)                |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ */
+public final class Ipv6Header
+{
+    public static final int LENGTH = 40;
+    public static final int VERSION_CLASS_FLOW = 0;
+    public static final int PAYLOAD_LENGTH = 4;
+    public static final int NEXT_HEADER = 6;
+    public static final int HOP_LIMIT = 7;
+    public static final int SOURCE = 8;
+    public static final int DESTINATION = 24;
+
+    public static final int NEXT_HEADER_HOP_BY_HOP = 0;
+    public static final int NEXT_HEADER_TCP = 6;
+    public static final int NEXT_HEADER_UDP = 17;
+    public static final int NEXT_HEADER_ROUTING = 43;
+    public static final int NEXT_HEADER_FRAGMENT = 44;
+    public static final int NEXT_HEADER_ICMPV6 = 58;
+    public static final int NEXT_HEADER_NONE = 59;
+    public static final int NEXT_HEADER_DESTINATION_OPTIONS = 60;
+
+    private MutableDirectBuffer buffer;
+    private int offset;
+
+    public Ipv6Header wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    public int offset()
+    {
+        return offset;
+    }
+
+    public int version()
+    {
+        return (buffer.getByte(offset) & 0xF0) >>> 4;
+    }
+
+    public int trafficClass()
+    {
+        return (buffer.getShort(offset, ByteOrder.BIG_ENDIAN) >>> 4) & 0xFF;
+    }
+
+    public int flowLabel()
+    {
+        return buffer.getInt(offset, ByteOrder.BIG_ENDIAN) & 0xFFFFF;
+    }
+
+    /** Writes version 6, the traffic class and the flow label in one store. */
+    public Ipv6Header versionClassFlow(final int trafficClass, final int flowLabel)
+    {
+        buffer.putInt(offset, (6 << 28) | ((trafficClass & 0xFF) << 20) | (flowLabel & 0xFFFFF), ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    public int payloadLength()
+    {
+        return buffer.getShort(offset + PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    public Ipv6Header payloadLength(final int length)
+    {
+        buffer.putShort(offset + PAYLOAD_LENGTH, (short)length, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    public int nextHeader()
+    {
+        return buffer.getByte(offset + NEXT_HEADER) & 0xFF;
+    }
+
+    public Ipv6Header nextHeader(final int nextHeader)
+    {
+        buffer.putByte(offset + NEXT_HEADER, (byte)nextHeader);
+        return this;
+    }
+
+    public int hopLimit()
+    {
+        return buffer.getByte(offset + HOP_LIMIT) & 0xFF;
+    }
+
+    public Ipv6Header hopLimit(final int hopLimit)
+    {
+        buffer.putByte(offset + HOP_LIMIT, (byte)hopLimit);
+        return this;
+    }
+
+    public int sourceOffset()
+    {
+        return offset + SOURCE;
+    }
+
+    public int destinationOffset()
+    {
+        return offset + DESTINATION;
+    }
+}
