@@ -1,9 +1,12 @@
 package dev.xlat64.siit;
 
 import dev.xlat64.addr.AddressMapper;
+import dev.xlat64.addr.Ipv4Prefix;
+import dev.xlat64.addr.Ipv6Prefix;
 
 /**
  * The translation policy in force: immutable, swapped as a whole on reload (design.md section 2, "config snapshots").
+ * Built by {@link Builder}; the config file and the flags both end here.
  */
 public final class SiitConfig
 {
@@ -15,13 +18,163 @@ public final class SiitConfig
 
     public final AddressMapper mapper;
     public final UdpZeroChecksum udpZeroChecksum;
-    /** RFC 7915 section 4.1: ignore the IPv4 TOS and set the traffic class to zero when false. */
+    /** RFC 7915 section 4.1: false ignores the IPv4 TOS and sets the traffic class to zero. */
     public final boolean copyTos;
+    /** xlat64's own IPv4 address: source of the ICMPv4 errors it originates; 0 when unset. */
+    public final int ipv4Address;
+    /** xlat64's own IPv6 address (a /128): source of the ICMPv6 errors it originates; null when unset. */
+    public final Ipv6Prefix ipv6Address;
+    /** RFC 6791 pool for ICMPv4 errors from IPv6 routers whose addresses do not translate; null when unset. */
+    public final Ipv4Prefix icmpPool4;
+    /** Pool for ICMPv6 errors from IPv4 routers whose addresses do not translate; null when unset. */
+    public final Ipv6Prefix icmpPool6;
+    /** RFC 7915 section 4: the smallest MTU on the IPv6 side; IPv4 packets with DF=0 are fragmented to fit it. */
+    public final int lowestIpv6Mtu;
+    /** Next-hop MTU toward the IPv4 side (0: the TUN device's MTU). */
+    public final int ipv4Mtu;
+    /** Next-hop MTU toward the IPv6 side (0: the TUN device's MTU). */
+    public final int ipv6Mtu;
+    /** MTU of the TUN device itself, filled in by the data plane. */
+    public final int tunMtu;
+    /** ICMP errors xlat64 may originate per second, per agent (design.md invariant 4); 0 disables them. */
+    public final int icmpErrorsPerSecond;
+    /** RFC 7757 section 4: translate EAM-to-EAM traffic back inside xlat64 (hairpinning). */
+    public final boolean eamHairpinning;
 
-    public SiitConfig(final AddressMapper mapper, final UdpZeroChecksum udpZeroChecksum, final boolean copyTos)
+    private SiitConfig(final Builder b)
     {
-        this.mapper = mapper;
-        this.udpZeroChecksum = udpZeroChecksum;
-        this.copyTos = copyTos;
+        this.mapper = b.mapper;
+        this.udpZeroChecksum = b.udpZeroChecksum;
+        this.copyTos = b.copyTos;
+        this.ipv4Address = b.ipv4Address;
+        this.ipv6Address = b.ipv6Address;
+        this.icmpPool4 = b.icmpPool4;
+        this.icmpPool6 = b.icmpPool6;
+        this.lowestIpv6Mtu = b.lowestIpv6Mtu;
+        this.ipv4Mtu = b.ipv4Mtu;
+        this.ipv6Mtu = b.ipv6Mtu;
+        this.tunMtu = b.tunMtu;
+        this.icmpErrorsPerSecond = b.icmpErrorsPerSecond;
+        this.eamHairpinning = b.eamHairpinning;
+    }
+
+    public static Builder builder(final AddressMapper mapper)
+    {
+        return new Builder(mapper);
+    }
+
+    /** A builder preloaded with this config's values. */
+    public Builder toBuilder()
+    {
+        return new Builder(mapper).udpZeroChecksum(udpZeroChecksum).copyTos(copyTos).ipv4Address(ipv4Address)
+            .ipv6Address(ipv6Address).icmpPool4(icmpPool4).icmpPool6(icmpPool6).lowestIpv6Mtu(lowestIpv6Mtu)
+            .ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu).tunMtu(tunMtu).icmpErrorsPerSecond(icmpErrorsPerSecond)
+            .eamHairpinning(eamHairpinning);
+    }
+
+    /** Defaults are those of RFC 7915 and of the README's flag reference. */
+    public static final class Builder
+    {
+        private AddressMapper mapper;
+        private UdpZeroChecksum udpZeroChecksum = UdpZeroChecksum.COMPUTE;
+        private boolean copyTos = true;
+        private int ipv4Address;
+        private Ipv6Prefix ipv6Address;
+        private Ipv4Prefix icmpPool4;
+        private Ipv6Prefix icmpPool6;
+        private int lowestIpv6Mtu = 1280;
+        private int ipv4Mtu;
+        private int ipv6Mtu;
+        private int tunMtu = 1500;
+        private int icmpErrorsPerSecond = 1000;
+        private boolean eamHairpinning = true;
+
+        private Builder(final AddressMapper mapper)
+        {
+            this.mapper = mapper;
+        }
+
+        public Builder mapper(final AddressMapper v)
+        {
+            mapper = v;
+            return this;
+        }
+
+        public Builder udpZeroChecksum(final UdpZeroChecksum v)
+        {
+            udpZeroChecksum = v;
+            return this;
+        }
+
+        public Builder copyTos(final boolean v)
+        {
+            copyTos = v;
+            return this;
+        }
+
+        public Builder ipv4Address(final int v)
+        {
+            ipv4Address = v;
+            return this;
+        }
+
+        public Builder ipv6Address(final Ipv6Prefix v)
+        {
+            ipv6Address = v;
+            return this;
+        }
+
+        public Builder icmpPool4(final Ipv4Prefix v)
+        {
+            icmpPool4 = v;
+            return this;
+        }
+
+        public Builder icmpPool6(final Ipv6Prefix v)
+        {
+            icmpPool6 = v;
+            return this;
+        }
+
+        public Builder lowestIpv6Mtu(final int v)
+        {
+            lowestIpv6Mtu = v;
+            return this;
+        }
+
+        public Builder ipv4Mtu(final int v)
+        {
+            ipv4Mtu = v;
+            return this;
+        }
+
+        public Builder ipv6Mtu(final int v)
+        {
+            ipv6Mtu = v;
+            return this;
+        }
+
+        public Builder tunMtu(final int v)
+        {
+            tunMtu = v;
+            return this;
+        }
+
+        public Builder icmpErrorsPerSecond(final int v)
+        {
+            icmpErrorsPerSecond = v;
+            return this;
+        }
+
+        public Builder eamHairpinning(final boolean v)
+        {
+            eamHairpinning = v;
+            return this;
+        }
+
+        public SiitConfig build()
+        {
+            return new SiitConfig(this);
+        }
     }
 }

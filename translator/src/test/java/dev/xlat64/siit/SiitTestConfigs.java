@@ -17,20 +17,22 @@ final class SiitTestConfigs
 
     static SiitConfig standard()
     {
-        return new SiitConfig(
-            new AddressMapper(Rfc6052Prefix.parse(PREFIX), new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"))), true),
-            SiitConfig.UdpZeroChecksum.COMPUTE, true);
+        return builder().build();
+    }
+
+    static SiitConfig.Builder builder()
+    {
+        return SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse(PREFIX),
+            new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"))), true));
     }
 
     static SiitConfig with(final SiitConfig.UdpZeroChecksum udp, final boolean copyTos)
     {
-        final SiitConfig s = standard();
-        return new SiitConfig(s.mapper, udp, copyTos);
+        return builder().udpZeroChecksum(udp).copyTos(copyTos).build();
     }
 
     static SiitConfig wellKnown()
     {
-        return new SiitConfig(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true),
-            SiitConfig.UdpZeroChecksum.COMPUTE, true);
+        return SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true)).build();
     }
 }
