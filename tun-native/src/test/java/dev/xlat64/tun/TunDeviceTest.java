@@ -147,6 +147,45 @@ class TunDeviceTest
     }
 
     @Test
+    void emptyReadsAndPollsAllocateNothing() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns)))
+        {
+            final long address = buffer.address();
+            int sum = 0;
+            for (int i = 0; i < 20_000; i++)
+            {
+                sum += device.read(0, address, 2048) + device.poll(0, 0);
+            }
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                sum += device.read(0, address, 2048) + device.poll(0, 0);
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(0, sum);
+            // A little slack for the JIT's own bookkeeping; one object per call would be hundreds of kilobytes.
+            assertTrue(allocated < 4096, "hot path allocated " + allocated + " bytes over 40000 calls");
+        }
+    }
+
+    @Test
+    void acceptsOffloadsAndVnetHeaderSizeAndRefusesATooSmallHeader() throws Exception
+    {
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).vnetHeader(true)))
+        {
+            device.setVnetHeaderSize(12);
+            device.setOffload(TunFlags.TUN_F_CSUM | TunFlags.TUN_F_TSO4 | TunFlags.TUN_F_TSO6);
+            final TunException ex = assertThrows(TunException.class, () -> device.setVnetHeaderSize(4));
+            assertEquals(Errno.EINVAL, ex.errno());
+            final String details = run("ip", "-d", "-n", netns, "link", "show", deviceName);
+            assertTrue(details.contains("vnet_hdr"), details);
+        }
+    }
+
+    @Test
     void closeIsIdempotent() throws Exception
     {
         final TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns));
