@@ -1,0 +1,53 @@
+package dev.xlat64.tun;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.LongLong;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The few libc calls the TUN driver needs, bound with jnr-ffi. Buffers on the hot path (read, write, poll) are raw
+ * native addresses so a call allocates nothing; errno is saved by every call and read with {@link #errno()}.
+ */
+@SaveError
+public interface LibC
+{
+    LibC INSTANCE = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+
+    Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
+
+    /** errno of the last call made by this thread through {@link #INSTANCE}. */
+    static int errno()
+    {
+        return RUNTIME.getLastError();
+    }
+
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    /** ioctl whose argument is a pointer to a struct or int (TUNSETIFF, TUNGETIFF, SIOC*IF*, TUNSETVNETHDRSZ). */
+    int ioctl(int fd, @LongLong long request, Pointer argument);
+
+    /** ioctl whose argument is passed by value (TUNSETOFFLOAD). */
+    int ioctl(int fd, @LongLong long request, @LongLong long value);
+
+    @ssize_t long read(int fd, @LongLong long address, @size_t long count);
+
+    @ssize_t long write(int fd, @LongLong long address, @size_t long count);
+
+    /** poll(2) over {@code count} native {@code struct pollfd} starting at {@code address}. */
+    int poll(@LongLong long address, @LongLong long count, int timeoutMillis);
+
+    int fcntl(int fd, int command, int argument);
+
+    int setns(int fd, int namespaceType);
+
+    String strerror(int errno);
+
+    int socket(int domain, int type, int protocol);
+}

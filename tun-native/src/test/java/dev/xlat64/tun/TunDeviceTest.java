@@ -1,0 +1,278 @@
+package dev.xlat64.tun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real TUN devices inside a throw-away network namespace; needs root (CAP_NET_ADMIN + CAP_SYS_ADMIN). */
+class TunDeviceTest
+{
+    private static final int IPV4_PROTOCOL_ICMP = 1;
+    private static final int ICMP_ECHO_REPLY = 0;
+    private static final int ICMP_ECHO_REQUEST = 8;
+
+    private final String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
+    private final String netns = "xt" + suffix;
+    private final String deviceName = "xt" + suffix;
+    private final Pointer buffer = Memory.allocateDirect(LibC.RUNTIME, 2048, true);
+
+    @BeforeEach
+    void createNamespace() throws Exception
+    {
+        assumeTrue(isRoot(), "TUN tests need root (CAP_NET_ADMIN and CAP_SYS_ADMIN for setns); skipped");
+        run("ip", "netns", "add", netns);
+    }
+
+    @AfterEach
+    void deleteNamespace() throws Exception
+    {
+        if (isRoot())
+        {
+            run("ip", "netns", "del", netns);
+        }
+    }
+
+    @Test
+    void createsDeviceInNamespaceWithMtuAndUp() throws Exception
+    {
+        final Path ownNetns = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"));
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true)))
+        {
+            assertEquals(deviceName, device.name());
+            assertEquals(1, device.queues());
+            assertEquals(ownNetns, Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")));
+            final String link = run("ip", "-n", netns, "link", "show", deviceName);
+            assertTrue(link.contains("mtu 1400"), link);
+            assertTrue(link.contains(",UP"), link);
+            assertEquals(1400, device.mtu());
+            device.setMtu(1280);
+            assertEquals(1280, device.mtu());
+        }
+        assertNotEquals(0, runStatus("ip", "-n", netns, "link", "show", deviceName));
+    }
+
+    @Test
+    void readsAPingAndAnswersIt() throws Exception
+    {
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true)))
+        {
+            run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
+            final Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2",
+                "198.51.100.2").redirectErrorStream(true).start();
+            final int length = readEchoRequestTo(device, 0xc6336402);
+            assertEquals(0x45, buffer.getByte(0) & 0xff);
+            assertEquals(IPV4_PROTOCOL_ICMP, buffer.getByte(9));
+            assertEquals(ICMP_ECHO_REQUEST, buffer.getByte(20));
+
+            turnIntoEchoReply(length);
+            assertEquals(length, device.write(0, buffer.address(), length));
+            assertTrue(ping.waitFor(5, TimeUnit.SECONDS), "ping did not finish");
+            final String output = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, ping.exitValue(), output);
+            assertTrue(output.contains("1 received"), output);
+        }
+    }
+
+    @Test
+    void readReturnsZeroWhenNothingIsPending() throws Exception
+    {
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns)))
+        {
+            assertEquals(0, device.read(0, buffer.address(), 2048));
+            assertEquals(0, device.poll(0, 10));
+        }
+    }
+
+    @Test
+    void opensMultipleQueues() throws Exception
+    {
+        // Left down: an up interface sends IPv6 MLD reports and router solicitations of its own.
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).queues(2)))
+        {
+            assertEquals(2, device.queues());
+            assertTrue(device.fd(0) >= 0 && device.fd(1) >= 0);
+            assertNotEquals(device.fd(0), device.fd(1));
+            assertEquals(0, device.read(1, buffer.address(), 2048));
+            final String details = run("ip", "-d", "-n", netns, "link", "show", deviceName);
+            assertTrue(details.contains("multi_queue"), details);
+        }
+    }
+
+    @Test
+    void attachesToAnExistingDevice() throws Exception
+    {
+        run("ip", "-n", netns, "tuntap", "add", "dev", deviceName, "mode", "tun");
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1300)))
+        {
+            assertEquals(deviceName, device.name());
+            assertEquals(1300, device.mtu());
+        }
+        // The persistent device outlives our fd, as ip tuntap made it.
+        assertTrue(run("ip", "-n", netns, "link", "show", deviceName).contains("mtu 1300"));
+    }
+
+    @Test
+    void explainsAQueueModeMismatch() throws Exception
+    {
+        run("ip", "-n", netns, "tuntap", "add", "dev", deviceName, "mode", "tun", "multi_queue");
+        final TunException ex = assertThrows(TunException.class,
+            () -> TunDevice.open(TunOptions.named(deviceName).netns(netns)));
+        assertEquals(Errno.EINVAL, ex.errno());
+        assertTrue(ex.getMessage().contains("multi-queue TUN while one queue was asked"), ex.getMessage());
+    }
+
+    @Test
+    void explainsAMissingNamespace() throws Exception
+    {
+        final TunException ex = assertThrows(TunException.class,
+            () -> TunDevice.open(TunOptions.named(deviceName).netns(netns + "missing")));
+        assertEquals(Errno.ENOENT, ex.errno());
+        assertTrue(ex.getMessage().startsWith("network namespace " + netns + "missing does not exist (ip netns list"),
+            ex.getMessage());
+    }
+
+    @Test
+    void emptyReadsAndPollsAllocateNothing() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns)))
+        {
+            final long address = buffer.address();
+            int sum = 0;
+            for (int i = 0; i < 20_000; i++)
+            {
+                sum += device.read(0, address, 2048) + device.poll(0, 0);
+            }
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                sum += device.read(0, address, 2048) + device.poll(0, 0);
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(0, sum);
+            // A little slack for the JIT's own bookkeeping; one object per call would be hundreds of kilobytes.
+            assertTrue(allocated < 4096, "hot path allocated " + allocated + " bytes over 40000 calls");
+        }
+    }
+
+    @Test
+    void acceptsOffloadsAndVnetHeaderSizeAndRefusesATooSmallHeader() throws Exception
+    {
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).vnetHeader(true)))
+        {
+            device.setVnetHeaderSize(12);
+            device.setOffload(TunFlags.TUN_F_CSUM | TunFlags.TUN_F_TSO4 | TunFlags.TUN_F_TSO6);
+            final TunException ex = assertThrows(TunException.class, () -> device.setVnetHeaderSize(4));
+            assertEquals(Errno.EINVAL, ex.errno());
+            final String details = run("ip", "-d", "-n", netns, "link", "show", deviceName);
+            assertTrue(details.contains("vnet_hdr"), details);
+        }
+    }
+
+    @Test
+    void closeIsIdempotent() throws Exception
+    {
+        final TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns));
+        device.close();
+        device.close();
+    }
+
+    private int readEchoRequestTo(final TunDevice device, final int destination)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < deadline)
+        {
+            if (device.poll(0, 100) <= 0)
+            {
+                continue;
+            }
+            final int length = device.read(0, buffer.address(), 2048);
+            assertTrue(length >= 0, "read failed: " + Errno.describe(-length));
+            // Skip IPv6 router solicitations and the like; wait for the IPv4 echo request.
+            if (length >= 28 && (buffer.getByte(0) & 0xf0) == 0x40 && buffer.getByte(9) == IPV4_PROTOCOL_ICMP &&
+                Integer.reverseBytes(buffer.getInt(16)) == destination)
+            {
+                return length;
+            }
+        }
+        throw new AssertionError("no ICMP echo request to 198.51.100.2 arrived on the TUN device");
+    }
+
+    /** Swaps the addresses, makes the ICMP type an echo reply and recomputes both checksums from scratch. */
+    private void turnIntoEchoReply(final int length)
+    {
+        final int headerLength = (buffer.getByte(0) & 0x0f) * 4;
+        final int source = buffer.getInt(12);
+        buffer.putInt(12, buffer.getInt(16));
+        buffer.putInt(16, source);
+        buffer.putByte(8, (byte)64);
+        buffer.putShort(10, (short)0);
+        putChecksum(10, checksum(0, headerLength));
+        buffer.putByte(headerLength, (byte)ICMP_ECHO_REPLY);
+        buffer.putShort(headerLength + 2, (short)0);
+        putChecksum(headerLength + 2, checksum(headerLength, length - headerLength));
+    }
+
+    private int checksum(final int offset, final int length)
+    {
+        long sum = 0;
+        for (int i = 0; i + 1 < length; i += 2)
+        {
+            sum += ((buffer.getByte(offset + i) & 0xff) << 8) | (buffer.getByte(offset + i + 1) & 0xff);
+        }
+        if ((length & 1) != 0)
+        {
+            sum += (buffer.getByte(offset + length - 1) & 0xff) << 8;
+        }
+        while ((sum >> 16) != 0)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return (int)(~sum & 0xffff);
+    }
+
+    private void putChecksum(final int offset, final int checksum)
+    {
+        buffer.putByte(offset, (byte)(checksum >> 8));
+        buffer.putByte(offset + 1, (byte)checksum);
+    }
+
+    private static boolean isRoot()
+    {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static String run(final String... argv) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0)
+        {
+            throw new AssertionError(String.join(" ", argv) + " failed: " + output);
+        }
+        return output;
+    }
+
+    private static int runStatus(final String... argv) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        return process.waitFor();
+    }
+}
