@@ -17,6 +17,7 @@ public final class Translator
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6();
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4();
     private SiitConfig config;
+    private long nanoTime;
 
     public Translator(final SiitConfig config)
     {
@@ -32,6 +33,12 @@ public final class Translator
     public SiitConfig config()
     {
         return config;
+    }
+
+    /** The time the data plane read once for this batch (System.nanoTime()); the engine itself reads no clock. */
+    public void clock(final long nanoTime)
+    {
+        this.nanoTime = nanoTime;
     }
 
     public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)

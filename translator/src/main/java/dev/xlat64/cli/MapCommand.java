@@ -1,0 +1,92 @@
+package dev.xlat64.cli;
+
+import dev.xlat64.addr.AddressMapper;
+import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.Eamt;
+import dev.xlat64.addr.Rfc6052Prefix;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code xlat64 map}: the address calculator, with exactly the translator's mapping code. */
+@Command(
+    name = "map",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Show how addresses translate: an IPv4 address gives its IPv6 form, an IPv6 address its IPv4 form, using the "
+            + "same code as the data plane (EAM first, then the RFC 6052 prefix).",
+        "Example: xlat64 map --prefix 64:ff9b::/96 192.0.2.33   ->  64:ff9b::c000:221"},
+    footer = {"", "Exit codes: 0 all addresses mapped, 1 some did not map, 2 usage error."})
+public final class MapCommand implements Callable<Integer>
+{
+    @Option(names = "--prefix", paramLabel = "PREFIX", description = "RFC 6052 prefix.")
+    String prefix;
+
+    @Option(names = "--eam", paramLabel = "IPV4PREFIX=IPV6PREFIX", description = "EAM entry, repeatable.")
+    List<String> eam = new ArrayList<>();
+
+    @Option(names = "--wkp-strict", paramLabel = "true|false", description = "RFC 6052 s.3.1 check (default: true).")
+    boolean wkpStrict = true;
+
+    @Parameters(paramLabel = "ADDRESS", arity = "1..*", description = "IPv4 or IPv6 addresses to translate.")
+    List<String> addresses;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final List<Eamt.Entry> entries = new ArrayList<>();
+        for (final String e : eam)
+        {
+            entries.add(Eamt.Entry.parse(e));
+        }
+        final AddressMapper mapper = new AddressMapper(prefix == null ? null : Rfc6052Prefix.parse(prefix),
+            new Eamt(entries), wkpStrict);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16]);
+        int failures = 0;
+        for (final String a : addresses)
+        {
+            if (a.indexOf(':') >= 0)
+            {
+                buffer.putBytes(0, Addresses.parse6(a));
+                final long v4 = mapper.toIpv4(buffer, 0);
+                if (v4 < 0)
+                {
+                    failures++;
+                    spec.commandLine().getOut().println(a + " -> (" + (v4 == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                        "non-global IPv4 under the Well-Known Prefix, RFC 6052 s.3.1" : "no EAM entry or prefix covers it") + ")");
+                }
+                else
+                {
+                    spec.commandLine().getOut().println(a + " -> " + Addresses.format4((int)v4));
+                }
+            }
+            else
+            {
+                final int r = mapper.toIpv6(Addresses.parse4(a), buffer, 0);
+                if (r != AddressMapper.MAPPED)
+                {
+                    failures++;
+                    spec.commandLine().getOut().println(a + " -> (" + (r == AddressMapper.FORBIDDEN_UNDER_WKP ?
+                        "non-global IPv4 under the Well-Known Prefix, RFC 6052 s.3.1" : "no EAM entry or prefix covers it") + ")");
+                }
+                else
+                {
+                    final byte[] out = new byte[16];
+                    buffer.getBytes(0, out);
+                    spec.commandLine().getOut().println(a + " -> " + Addresses.format6(out));
+                }
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.xlat64.cli;
+
+import dev.xlat64.config.GatewayConfig;
+import dev.xlat64.dataplane.DataPlane;
+import dev.xlat64.engine.Counters;
+import dev.xlat64.engine.Outcome;
+import dev.xlat64.metrics.Metrics;
+import dev.xlat64.metrics.MetricsServer;
+import dev.xlat64.tun.TunException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code xlat64 run}: the gateway service. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Translate between IPv4 and IPv6 on a TUN device until stopped (SIGINT/SIGTERM). SIGHUP reloads the config "
+            + "file: the new one is validated in full and swapped in atomically, or rejected while the old one runs on.",
+        "",
+        "Routes are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) and the IPv4 pool "
+            + "(or EAM IPv4 side) into the TUN device, e.g.",
+        "  ip -6 route add 64:ff9b::/96 dev xlat64 ; ip route add 192.0.2.0/24 dev xlat64",
+        ""},
+    footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (TUN device, metrics port), 2 config error."})
+public final class RunCommand implements Callable<Integer>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    TranslatorOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        final GatewayConfig.Result result = options.load();
+        if (!result.ok())
+        {
+            result.errors.forEach(e -> err.println("xlat64: " + e));
+            return 2;
+        }
+        final GatewayConfig config = result.config;
+        final List<AutoCloseable> companions = new ArrayList<>();
+        final Metrics metrics = new Metrics();
+        final DataPlane plane;
+        try
+        {
+            plane = DataPlane.start(config, null);
+        }
+        catch (final TunException ex)
+        {
+            err.println("xlat64: " + ex.getMessage());
+            return 1;
+        }
+        metrics.bindDataPlane(plane.counters());
+        MetricsServer server = null;
+        try
+        {
+            if (config.metrics != null)
+            {
+                server = new MetricsServer(config.metrics, metrics);
+                LOG.info("metrics at http://{}:{}/metrics", config.metrics.getHostString(), server.address().getPort());
+            }
+            if (config.file != null)
+            {
+                for (final CompanionService service : ServiceLoader.load(CompanionService.class))
+                {
+                    if (config.file.toml().contains(service.section()))
+                    {
+                        companions.add(service.start(config.file, metrics.registry()));
+                        LOG.info("started [{}]", service.section());
+                    }
+                }
+            }
+        }
+        catch (final Exception ex)
+        {
+            err.println("xlat64: " + ex.getMessage());
+            closeAll(companions);
+            if (server != null)
+            {
+                server.close();
+            }
+            plane.close();
+            return 1;
+        }
+        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries)", plane.tun().name(),
+            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.prefix(),
+            config.siit.mapper.eamt().entries().size());
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final MetricsServer finalServer = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            closeAll(companions);
+            if (finalServer != null)
+            {
+                finalServer.close();
+            }
+            plane.close();
+            printSummary(plane.counters(), spec.commandLine().getOut());
+            stopped.countDown();
+        }, "xlat64-shutdown"));
+        Signal.handle(new Signal("HUP"), signal -> reload(plane));
+        stopped.await();
+        return 0;
+    }
+
+    private void reload(final DataPlane plane)
+    {
+        try
+        {
+            final GatewayConfig.Result r = options.load();
+            if (!r.ok())
+            {
+                LOG.error("reload rejected, the running config stays: {}", String.join("; ", r.errors));
+                return;
+            }
+            plane.reload(r.config.siit);
+            LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.prefix(),
+                r.config.siit.mapper.eamt().entries().size());
+        }
+        catch (final Exception ex)
+        {
+            LOG.error("reload rejected, the running config stays: {}", ex.getMessage());
+        }
+    }
+
+    private static void closeAll(final List<AutoCloseable> closeables)
+    {
+        for (final AutoCloseable c : closeables)
+        {
+            try
+            {
+                c.close();
+            }
+            catch (final Exception ex)
+            {
+                LOG.warn("while stopping: {}", ex.getMessage());
+            }
+        }
+    }
+
+    /** Prints every non-zero outcome summed over the queues: what happened, for the operator. */
+    static void printSummary(final List<Counters> perQueue, final PrintWriter out)
+    {
+        out.println(String.format("%-36s %12s  %s", "outcome", "packets", "meaning"));
+        for (final Outcome o : Outcome.values())
+        {
+            long n = 0;
+            for (final Counters c : perQueue)
+            {
+                n += c.packets(o);
+            }
+            if (n != 0)
+            {
+                out.println(String.format("%-36s %12d  %s (%s)", o.id, n, o.description, o.rule));
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,320 @@
+package dev.xlat64.config;
+
+import dev.xlat64.addr.AddressMapper;
+import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.Eamt;
+import dev.xlat64.addr.Ipv4Prefix;
+import dev.xlat64.addr.Ipv6Prefix;
+import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.config.Settings.Key;
+import dev.xlat64.siit.SiitConfig;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The validated, immutable gateway config: TUN settings, the translation snapshot and the metrics address.
+ * {@link #from(Settings)} checks everything and reports every error at once, each with its origin.
+ */
+public final class GatewayConfig
+{
+    /** How an agent waits when its queue is empty. */
+    public enum Idle
+    {
+        /** Spin on the CPU: lowest latency, one core per queue always busy. */
+        BUSY_SPIN,
+        /** Spin, yield, then park up to 1 ms: low latency under load, little CPU when idle. */
+        BACKOFF,
+        /** Block in poll(2) on the TUN fd: no CPU when idle, one wake-up per burst. */
+        SLEEP
+    }
+
+    public final String tunName;
+    public final int queues;
+    public final int mtu;
+    public final Idle idle;
+    public final boolean offload;
+    public final SiitConfig siit;
+    public final InetSocketAddress metrics;
+    /** The file this came from, or null; companion services (DNS64) read their own tables from it. */
+    public final ConfigFile file;
+
+    private GatewayConfig(
+        final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final SiitConfig siit,
+        final InetSocketAddress metrics, final ConfigFile file)
+    {
+        this.tunName = tunName;
+        this.queues = queues;
+        this.mtu = mtu;
+        this.idle = idle;
+        this.offload = offload;
+        this.siit = siit;
+        this.metrics = metrics;
+        this.file = file;
+    }
+
+    /** The outcome of validation: a config, or every error found. */
+    public static final class Result
+    {
+        public final GatewayConfig config;
+        public final List<String> errors;
+
+        public Result(final GatewayConfig config, final List<String> errors)
+        {
+            this.config = config;
+            this.errors = errors;
+        }
+
+        public boolean ok()
+        {
+            return errors.isEmpty();
+        }
+    }
+
+    public static Result from(final Settings s)
+    {
+        final List<String> errors = new ArrayList<>();
+        if (s.file() != null)
+        {
+            errors.addAll(s.file().errors());
+        }
+        final Parser p = new Parser(s, errors);
+
+        final String tun = s.has(Key.TUN_NAME) ? s.get(Key.TUN_NAME) : "xlat64";
+        if (tun.isEmpty() || tun.length() > 15 || tun.contains("/") || tun.contains(" "))
+        {
+            errors.add(s.origin(Key.TUN_NAME) + ": '" + tun + "' is not a valid interface name (1-15 characters, no '/' or spaces)");
+        }
+        final int queues = p.integer(Key.TUN_QUEUES, 1, 1, 64);
+        final int mtu = p.integer(Key.TUN_MTU, 1500, 1280, 65535);
+        final Idle idle = p.choice(Key.TUN_IDLE, Idle.SLEEP, Idle.class);
+        final boolean offload = p.bool(Key.TUN_OFFLOAD, false);
+
+        final Rfc6052Prefix prefix = p.parse(Key.PREFIX, Rfc6052Prefix::parse);
+        final List<Eamt.Entry> entries = new ArrayList<>();
+        for (final String e : s.list(Key.EAM))
+        {
+            try
+            {
+                entries.add(Eamt.Entry.parse(e));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
+            }
+        }
+        Eamt eamt = Eamt.EMPTY;
+        try
+        {
+            eamt = new Eamt(entries);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
+        }
+        if (prefix == null && entries.isEmpty() && !s.has(Key.IVI_PREFIX) && errors.isEmpty())
+        {
+            errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix) or EAM entries " +
+                "(--eam / translator.eam)");
+        }
+        if (s.has(Key.IVI_PREFIX))
+        {
+            errors.add(s.origin(Key.IVI_PREFIX) + ": IVI addressing is not available in this build");
+        }
+        final boolean wkpStrict = p.bool(Key.WKP_STRICT, true);
+        final Ipv4Prefix ipv4Addr = p.parse(Key.IPV4_ADDR, t -> new Ipv4Prefix(Addresses.parse4(t), 32));
+        final Ipv6Prefix ipv6Addr = p.parse(Key.IPV6_ADDR, t -> new Ipv6Prefix(Addresses.parse6(t), 128));
+        final Ipv4Prefix pool4 = p.parse(Key.ICMP_POOL4, Ipv4Prefix::parse);
+        final Ipv6Prefix pool6 = p.parse(Key.ICMP_POOL6, Ipv6Prefix::parse);
+        final int lowestIpv6Mtu = p.integer(Key.LOWEST_IPV6_MTU, 1280, 1280, 65535);
+        final int ipv4Mtu = p.integer(Key.IPV4_MTU, 0, 0, 65535);
+        if (ipv4Mtu != 0 && ipv4Mtu < 68)
+        {
+            errors.add(s.origin(Key.IPV4_MTU) + ": an IPv4 MTU is at least 68 (RFC 791), not " + ipv4Mtu);
+        }
+        final int ipv6Mtu = p.integer(Key.IPV6_MTU, 0, 0, 65535);
+        if (ipv6Mtu != 0 && ipv6Mtu < 1280)
+        {
+            errors.add(s.origin(Key.IPV6_MTU) + ": an IPv6 MTU is at least 1280 (RFC 8200), not " + ipv6Mtu);
+        }
+        final SiitConfig.UdpZeroChecksum udp = p.choice(Key.UDP_ZERO_CHECKSUM, SiitConfig.UdpZeroChecksum.COMPUTE,
+            SiitConfig.UdpZeroChecksum.class);
+        final boolean copyTos = p.bool(Key.COPY_TOS, true);
+        final int icmpRate = p.integer(Key.ICMP_ERRORS_PER_SECOND, 1000, 0, 1_000_000);
+        final boolean hairpin = p.bool(Key.EAM_HAIRPINNING, true);
+        final InetSocketAddress metrics = p.parse(Key.METRICS, GatewayConfig::socketAddress);
+
+        if (!errors.isEmpty())
+        {
+            return new Result(null, List.copyOf(errors));
+        }
+        final SiitConfig siit = SiitConfig.builder(new AddressMapper(prefix, eamt, wkpStrict))
+            .udpZeroChecksum(udp).copyTos(copyTos)
+            .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
+            .icmpPool4(pool4).icmpPool6(pool6).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
+            .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
+            .build();
+        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file()), List.of());
+    }
+
+    /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */
+    public static InetSocketAddress socketAddress(final String text)
+    {
+        String host = text;
+        int port = 9464;
+        if (text.startsWith("["))
+        {
+            final int close = text.indexOf(']');
+            if (close < 0)
+            {
+                throw new IllegalArgumentException("'" + text + "': missing ']'");
+            }
+            host = text.substring(1, close);
+            if (text.length() > close + 1)
+            {
+                if (text.charAt(close + 1) != ':')
+                {
+                    throw new IllegalArgumentException("'" + text + "': expected [address]:port");
+                }
+                port = port(text.substring(close + 2), text);
+            }
+            Addresses.parse6(host);
+        }
+        else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') >= 0)
+        {
+            host = text.substring(0, text.indexOf(':'));
+            port = port(text.substring(text.indexOf(':') + 1), text);
+            if (host.isEmpty())
+            {
+                host = "127.0.0.1";
+            }
+            Addresses.parse4(host);
+        }
+        else if (text.indexOf(':') >= 0)
+        {
+            Addresses.parse6(host);
+        }
+        else
+        {
+            Addresses.parse4(host);
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    private static int port(final String text, final String whole)
+    {
+        try
+        {
+            final int port = Integer.parseInt(text);
+            if (port < 1 || port > 65535)
+            {
+                throw new NumberFormatException();
+            }
+            return port;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("'" + whole + "': the port must be 1..65535");
+        }
+    }
+
+    /** Parses values, turning every failure into an error line with the value's origin. */
+    private static final class Parser
+    {
+        private final Settings settings;
+        private final List<String> errors;
+
+        Parser(final Settings settings, final List<String> errors)
+        {
+            this.settings = settings;
+            this.errors = errors;
+        }
+
+        <T> T parse(final Key key, final Function<String, T> parser)
+        {
+            final String v = settings.get(key);
+            if (v == null)
+            {
+                return null;
+            }
+            try
+            {
+                return parser.apply(v.trim());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                errors.add(settings.origin(key) + ": " + ex.getMessage());
+                return null;
+            }
+        }
+
+        int integer(final Key key, final int fallback, final int min, final int max)
+        {
+            final String v = settings.get(key);
+            if (v == null)
+            {
+                return fallback;
+            }
+            try
+            {
+                final int n = Integer.parseInt(v.trim());
+                if (n < min || n > max)
+                {
+                    errors.add(settings.origin(key) + ": must be between " + min + " and " + max + ", not " + n);
+                    return fallback;
+                }
+                return n;
+            }
+            catch (final NumberFormatException ex)
+            {
+                errors.add(settings.origin(key) + ": '" + v + "' is not a whole number");
+                return fallback;
+            }
+        }
+
+        boolean bool(final Key key, final boolean fallback)
+        {
+            final String v = settings.get(key);
+            if (v == null)
+            {
+                return fallback;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on"))
+            {
+                return true;
+            }
+            if (v.equalsIgnoreCase("false") || v.equalsIgnoreCase("no") || v.equalsIgnoreCase("off"))
+            {
+                return false;
+            }
+            errors.add(settings.origin(key) + ": '" + v + "' is not true or false");
+            return fallback;
+        }
+
+        <E extends Enum<E>> E choice(final Key key, final E fallback, final Class<E> type)
+        {
+            final String v = settings.get(key);
+            if (v == null)
+            {
+                return fallback;
+            }
+            try
+            {
+                return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                final List<String> names = new ArrayList<>();
+                for (final E e : type.getEnumConstants())
+                {
+                    names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                }
+                errors.add(settings.origin(key) + ": '" + v + "' is not one of " + String.join(", ", names));
+                return fallback;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.xlat64.dataplane;
+
+import dev.xlat64.config.GatewayConfig;
+import dev.xlat64.engine.Counters;
+import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.tun.TunDevice;
+import dev.xlat64.tun.TunException;
+import dev.xlat64.tun.TunOptions;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TUN device and one {@link TunAgent} per queue, each on its own {@link AgentRunner} thread. The translation
+ * config is published with one volatile write ({@link #reload}); agents pick it up between packets.
+ */
+public final class DataPlane implements AutoCloseable
+{
+    private final TunDevice tun;
+    private final List<TunAgent> agents = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private volatile SiitConfig current;
+
+    private DataPlane(final TunDevice tun, final SiitConfig initial)
+    {
+        this.tun = tun;
+        this.current = initial;
+    }
+
+    /** Creates (or attaches to) the TUN device and starts one agent thread per queue. */
+    public static DataPlane start(final GatewayConfig config, final String netns) throws TunException
+    {
+        final TunDevice tun = TunDevice.open(TunOptions.named(config.tunName).queues(config.queues).netns(netns)
+            .mtu(config.mtu).up(true));
+        final DataPlane plane = new DataPlane(tun, config.siit.toBuilder().tunMtu(config.mtu).build());
+        for (int q = 0; q < tun.queues(); q++)
+        {
+            final TunAgent agent = new TunAgent(tun, q, plane::current);
+            final AgentRunner runner = new AgentRunner(idleStrategy(config.idle, tun, q), Throwable::printStackTrace, null, agent);
+            plane.agents.add(agent);
+            plane.runners.add(runner);
+            AgentRunner.startOnThread(runner);
+        }
+        return plane;
+    }
+
+    private static IdleStrategy idleStrategy(final GatewayConfig.Idle idle, final TunDevice tun, final int queue)
+    {
+        switch (idle)
+        {
+            case BUSY_SPIN:
+                return new BusySpinIdleStrategy();
+            case BACKOFF:
+                return new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+            default:
+                return new PollIdleStrategy(tun, queue);
+        }
+    }
+
+    public SiitConfig current()
+    {
+        return current;
+    }
+
+    /** Publishes a new, fully validated translation config; agents switch to it before their next packet. */
+    public void reload(final SiitConfig config)
+    {
+        current = config.toBuilder().tunMtu(current.tunMtu).build();
+    }
+
+    public TunDevice tun()
+    {
+        return tun;
+    }
+
+    /** Each agent's counters, in queue order (readers sum them). */
+    public List<Counters> counters()
+    {
+        final List<Counters> out = new ArrayList<>();
+        for (final TunAgent a : agents)
+        {
+            out.add(a.counters());
+        }
+        return out;
+    }
+
+    @Override
+    public void close()
+    {
+        for (final AgentRunner r : runners)
+        {
+            r.close();
+        }
+        tun.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.xlat64.metrics;
+
+import dev.xlat64.engine.Counters;
+import dev.xlat64.engine.Outcome;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Prometheus registry: per-queue packet and byte counters for every outcome, read from the agents' counters at
+ * scrape time (function counters; nothing is incremented per packet), plus JVM metrics.
+ */
+public final class Metrics implements AutoCloseable
+{
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public Metrics()
+    {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry()
+    {
+        return registry;
+    }
+
+    /** Registers {@code xlat64_packets_total} and {@code xlat64_bytes_total} for each queue and outcome. */
+    public void bindDataPlane(final List<Counters> perQueue)
+    {
+        for (int q = 0; q < perQueue.size(); q++)
+        {
+            final Counters c = perQueue.get(q);
+            for (final Outcome o : Outcome.values())
+            {
+                final Tags tags = Tags.of("outcome", o.id, "kind", o.kind.name().toLowerCase(Locale.ROOT),
+                    "direction", o.direction.name().toLowerCase(Locale.ROOT), "queue", String.valueOf(q));
+                FunctionCounter.builder("xlat64.packets", c, counters -> counters.packets(o))
+                    .description("Packets by outcome (translated, ICMP error sent, or dropped with a reason)")
+                    .tags(tags).register(registry);
+                FunctionCounter.builder("xlat64.bytes", c, counters -> counters.bytes(o))
+                    .description("Input bytes by outcome").baseUnit("bytes").tags(tags).register(registry);
+            }
+        }
+    }
+
+    public String scrape()
+    {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close()
+    {
+        gc.close();
+        registry.close();
+    }
+}
