@@ -152,7 +152,7 @@ public final class ConfigFile
         {
             out.add((String)v);
         }
-        else if (v instanceof TomlArray && (((TomlArray)v).isEmpty() || ((TomlArray)v).containsStrings()))
+        else if (v instanceof TomlArray && allStrings((TomlArray)v))
         {
             final TomlArray a = (TomlArray)v;
             for (int i = 0; i < a.size(); i++)
@@ -165,6 +165,18 @@ public final class ConfigFile
             error(table, key, displayKey, "expected a list of strings, found " + typeName(v));
         }
         return out;
+    }
+
+    private static boolean allStrings(final TomlArray array)
+    {
+        for (int i = 0; i < array.size(); i++)
+        {
+            if (!(array.get(i) instanceof String))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reports keys of {@code table} that are not in {@code known}: a typo must not be silently ignored. */

@@ -1,0 +1,78 @@
+package dev.xlat64.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI as an operator meets it: help, exit codes, check-config and the map calculator. */
+class CliTest
+{
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args)
+    {
+        final CommandLine cl = Xlat64.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void helpListsTheCommands()
+    {
+        assertEquals(0, run("--help"));
+        for (final String c : new String[] {"run", "check-config", "map", "demo"})
+        {
+            assertTrue(out.toString().contains("  " + c), out.toString());
+        }
+    }
+
+    @Test
+    void mapTranslatesBothWaysWithTheDataPlaneCode()
+    {
+        assertEquals(0, run("map", "--prefix", "2001:db8:122:344::/64", "192.0.2.33", "2001:db8:122:344:c0:2:2100:0"));
+        assertTrue(out.toString().contains("192.0.2.33 -> 2001:db8:122:344:c0:2:2100:0"), out.toString());
+        assertTrue(out.toString().contains("2001:db8:122:344:c0:2:2100:0 -> 192.0.2.33"), out.toString());
+    }
+
+    @Test
+    void mapExplainsWhatDoesNotTranslate()
+    {
+        assertEquals(1, run("map", "--prefix", "64:ff9b::/96", "10.0.0.1"));
+        assertTrue(out.toString().contains("RFC 6052 s.3.1"), out.toString());
+    }
+
+    @Test
+    void checkConfigAcceptsAGoodFile(@TempDir final Path dir) throws Exception
+    {
+        final Path f = dir.resolve("x.toml");
+        Files.writeString(f, "[translator]\nprefix = \"64:ff9b::/96\"\n");
+        assertEquals(0, run("check-config", f.toString()));
+        assertTrue(out.toString().contains("OK"), out.toString());
+    }
+
+    @Test
+    void checkConfigReportsErrorsWithExitCode2(@TempDir final Path dir) throws Exception
+    {
+        final Path f = dir.resolve("x.toml");
+        Files.writeString(f, "[translator]\nprefix = \"64:ff9b::/97\"\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertTrue(err.toString().contains(f + ":2: translator.prefix:"), err.toString());
+    }
+
+    @Test
+    void runRejectsABadFlagBeforeTouchingTheSystem()
+    {
+        assertEquals(2, run("run", "--prefix", "2001:db8::/33"));
+        assertTrue(err.toString().contains("--prefix: RFC 6052 section 2.2"), err.toString());
+    }
+}

@@ -1,0 +1,134 @@
+package dev.xlat64.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * h6 (IPv6-only, 2001:db8:1::2) -- gw (the real {@code xlat64 run} CLI in a JVM of its own, on TUN "xlt0") --
+ * h4 (IPv4-only, 198.51.100.2). Prefix 2001:db8:64::/96, EAM 192.0.2.2 = 2001:db8:1::2, metrics on the gw's loopback.
+ */
+public final class SiitTopology implements AutoCloseable
+{
+    public static final String PREFIX = "2001:db8:64::/96";
+    public static final String H6 = "2001:db8:1::2";
+    public static final String H6_AS_IPV4 = "192.0.2.2";
+    public static final String H4 = "198.51.100.2";
+    public static final String H4_AS_IPV6 = "2001:db8:64::c633:6402";
+    public static final String TUN = "xlt0";
+    private static final Pattern METRIC = Pattern.compile("^xlat64_packets_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+
+    public final Netns h6;
+    public final Netns gw;
+    public final Netns h4;
+    private Shell.Background translator;
+
+    private SiitTopology(final Netns h6, final Netns gw, final Netns h4)
+    {
+        this.h6 = h6;
+        this.gw = gw;
+        this.h4 = h4;
+    }
+
+    /** Builds the namespaces and links; call {@link #startTranslator} next (tests may first change MTUs). */
+    public static SiitTopology create()
+    {
+        final Netns h6 = Netns.create("xs6");
+        final Netns gw = Netns.create("xsg");
+        final Netns h4 = Netns.create("xs4");
+        final SiitTopology t = new SiitTopology(h6, gw, h4);
+        try
+        {
+            Netns.veth(h6, "eth0", gw, "to-h6");
+            Netns.veth(gw, "to-h4", h4, "eth0");
+            h6.addr("eth0", H6 + "/64").route("default", "via", "2001:db8:1::1");
+            gw.addr("to-h6", "2001:db8:1::1/64").addr("to-h4", "198.51.100.1/24");
+            gw.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1");
+            h4.addr("eth0", H4 + "/24").route("default", "via", "198.51.100.1");
+            h6.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+            h4.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+            return t;
+        }
+        catch (final RuntimeException ex)
+        {
+            t.close();
+            throw ex;
+        }
+    }
+
+    /** Runs {@code xlat64 run} in gw with the standard flags plus {@code extraArgs}, then routes into its TUN. */
+    public SiitTopology startTranslator(final String... extraArgs)
+    {
+        final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", gw.name(),
+            System.getProperty("java.home") + "/bin/java",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64", "run",
+            "--tun", TUN, "--prefix", PREFIX, "--eam", H6_AS_IPV4 + "=" + H6,
+            "--ipv4-addr", "203.0.113.1", "--ipv6-addr", "2001:db8:ffff::1", "--metrics", "127.0.0.1:9464"));
+        argv.addAll(Arrays.asList(extraArgs));
+        translator = Shell.start(argv.toArray(new String[0]));
+        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!gw.exec("ip", "link", "show", TUN).ok() ||
+            !gw.exec("curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9464/metrics").ok())
+        {
+            if (!translator.isAlive() || System.nanoTime() > deadline)
+            {
+                throw new AssertionError("xlat64 did not come up: " + translator.errors() + translator.output());
+            }
+            sleep(100);
+        }
+        gw.route(PREFIX, "dev", TUN).route("192.0.2.0/24", "dev", TUN);
+        return this;
+    }
+
+    /** The translator's count for one outcome id (summed over queues), read from its Prometheus endpoint. */
+    public long packets(final String outcomeId)
+    {
+        final String text = gw.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout();
+        long sum = 0;
+        final Matcher m = METRIC.matcher(text);
+        while (m.find())
+        {
+            if (m.group(1).contains("outcome=\"" + outcomeId + "\""))
+            {
+                sum += (long)Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /** Stops the translator with SIGTERM and returns what it printed (its counter summary). */
+    public Shell.Result stopTranslator()
+    {
+        final Shell.Result r = translator.stop();
+        translator = null;
+        return r;
+    }
+
+    public static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (translator != null)
+        {
+            translator.close();
+        }
+        h6.close();
+        gw.close();
+        h4.close();
+    }
+}
