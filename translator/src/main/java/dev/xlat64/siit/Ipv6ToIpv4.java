@@ -76,6 +76,11 @@ public final class Ipv6ToIpv4
             return Outcome.IPV6_EXTENSION_HEADER_UNSUPPORTED;
         }
         final int l4Length = end - l4;
+        // RFC 791: IPv4 total length is 16 bits; a larger translation cannot be expressed (found by the reliability corpus).
+        if (Ipv4Header.MIN_LENGTH + l4Length > 0xFFFF)
+        {
+            return Outcome.IPV6_BAD_PAYLOAD_LENGTH;
+        }
         final Outcome l4Invalid = checkTransportHeader(buffer, l4, l4Length, nextHeader);
         if (l4Invalid != null)
         {

@@ -1,0 +1,44 @@
+package dev.xlat64.reliability;
+
+import dev.xlat64.engine.Outcome;
+import org.junit.jupiter.api.Test;
+
+import static dev.xlat64.testing.TestPackets.UDP;
+import static dev.xlat64.testing.TestPackets.bytes;
+import static dev.xlat64.testing.TestPackets.ipv6;
+import static dev.xlat64.testing.TestPackets.udp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Bugs the reliability corpus and fuzzer found, one test each, named for the behaviour that was wrong. */
+class EngineRegressionTest
+{
+    private final CheckedEngine engine = new CheckedEngine(ReliabilityConfigs.standard());
+
+    /**
+     * An IPv6 packet with payload length 65535 would become an IPv4 packet of 65555 bytes: the 16-bit total length
+     * wrapped to 19 and a 65555-byte packet labelled 19 bytes was emitted. Only inputs above the data plane's
+     * 65536-byte read can carry it, but the engine takes any length.
+     */
+    @Test
+    void ipv6PacketTooLargeForAnyIpv4PacketIsDroppedNotWrapped()
+    {
+        final String s6 = ReliabilityConfigs.V6.source();
+        final String d6 = ReliabilityConfigs.V6.destination();
+        final byte[] in = ipv6(s6, d6, UDP, 64, 0, 0, udp(s6, d6, 1, 2, bytes(65535 - 8, 26)));
+
+        assertEquals(Outcome.IPV6_BAD_PAYLOAD_LENGTH, engine.translate(in).outcome());
+    }
+
+    /** The largest IPv6 packet that still fits IPv4 (transport part 65515 bytes) translates with a correct length. */
+    @Test
+    void largestIpv6PacketThatFitsIpv4Translates()
+    {
+        final String s6 = ReliabilityConfigs.V6.source();
+        final String d6 = ReliabilityConfigs.V6.destination();
+        final byte[] in = ipv6(s6, d6, UDP, 64, 0, 0, udp(s6, d6, 1, 2, bytes(65515 - 8, 27)));
+
+        final CheckedEngine.Result r = engine.translate(in);
+        assertEquals(Outcome.TRANSLATED_6TO4, r.outcome());
+        assertEquals(65535, r.emitted().get(0).length);
+    }
+}
