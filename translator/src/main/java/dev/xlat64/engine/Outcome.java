@@ -33,7 +33,7 @@ public enum Outcome
         "IPv4 source matches no EAM entry and no prefix is configured", "RFC 7915 s.4.1, RFC 7757 s.3"),
     IPV4_DESTINATION_UNTRANSLATABLE(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_destination_untranslatable",
         "IPv4 destination matches no EAM entry and no prefix is configured", "RFC 7915 s.4.1, RFC 7757 s.3"),
-    IPV4_NON_GLOBAL_UNDER_WKP(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_non_global_under_wkp",
+    IPV4_NON_GLOBAL_UNDER_WKP(Kind.DROPPED, Direction.ANY, "ipv4_non_global_under_wkp",
         "non-global IPv4 address would be embedded in the Well-Known Prefix 64:ff9b::/96", "RFC 6052 s.3.1"),
     IPV4_TTL_EXPIRED(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_ttl_expired",
         "IPv4 TTL would reach zero at this hop", "RFC 7915 s.4.1, RFC 1812 s.5.3.1"),

@@ -41,4 +41,20 @@ class EngineRegressionTest
         assertEquals(Outcome.TRANSLATED_6TO4, r.outcome());
         assertEquals(65535, r.emitted().get(0).length);
     }
+
+    /**
+     * 6->4 packets with a non-global IPv4 address under the Well-Known Prefix were counted as
+     * ipv4_non_global_under_wkp, whose direction said v4_to_v6: the metric's direction label was wrong for them.
+     */
+    @Test
+    void nonGlobalUnderWellKnownPrefixIsCountedWithADirectionThatFitsBothWays()
+    {
+        final CheckedEngine wkp = new CheckedEngine(ReliabilityConfigs.wellKnown());
+        final byte[] in = ipv6("64:ff9b::a00:1", "64:ff9b::c633:6407", UDP, 64, 0, 0,
+            udp("64:ff9b::a00:1", "64:ff9b::c633:6407", 1, 2, bytes(8, 1)));
+
+        final Outcome o = wkp.translate(in).outcome();
+        assertEquals(Outcome.IPV4_NON_GLOBAL_UNDER_WKP, o);
+        assertEquals(Outcome.Direction.ANY, o.direction);
+    }
 }
