@@ -209,7 +209,8 @@ public final class Ipv6ToIpv4
         final int newTypeCode = (type == Icmp.V6_ECHO_REQUEST ? Icmp.V4_ECHO_REQUEST : Icmp.V4_ECHO_REPLY) << 8;
         final int checksum = buffer.getShort(l4 + Icmp.CHECKSUM, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         buffer.putShort(l4 + Icmp.TYPE, (short)newTypeCode, ByteOrder.BIG_ENDIAN);
-        buffer.putShort(l4 + Icmp.CHECKSUM,
-            (short)Checksum.update(checksum, Checksum.fold(pseudoHeader6 + oldTypeCode), newTypeCode), ByteOrder.BIG_ENDIAN);
+        final int updated = Checksum.update(checksum, Checksum.fold(pseudoHeader6 + oldTypeCode), newTypeCode);
+        // An all-zero ICMPv4 message verifies only with 0xFFFF; RFC 1624 eqn 3 yields 0x0000 there (found by fuzzing).
+        buffer.putShort(l4 + Icmp.CHECKSUM, (short)(updated == 0 ? 0xFFFF : updated), ByteOrder.BIG_ENDIAN);
     }
 }

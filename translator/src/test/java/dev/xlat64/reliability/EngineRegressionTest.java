@@ -3,8 +3,10 @@ package dev.xlat64.reliability;
 import dev.xlat64.engine.Outcome;
 import org.junit.jupiter.api.Test;
 
+import static dev.xlat64.testing.TestPackets.ICMPV6;
 import static dev.xlat64.testing.TestPackets.UDP;
 import static dev.xlat64.testing.TestPackets.bytes;
+import static dev.xlat64.testing.TestPackets.icmp6;
 import static dev.xlat64.testing.TestPackets.ipv6;
 import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,5 +58,23 @@ class EngineRegressionTest
         final Outcome o = wkp.translate(in).outcome();
         assertEquals(Outcome.IPV4_NON_GLOBAL_UNDER_WKP, o);
         assertEquals(Outcome.Direction.ANY, o.direction);
+    }
+
+    /**
+     * Found by Jazzer (input EngineFuzzTestInputs/engineKeepsItsContract/crash-6964ade4...): an ICMPv6 Echo Reply with
+     * identifier 0, sequence 0 and no data becomes an all-zero ICMPv4 message, and the RFC 1624 update gave it
+     * checksum 0x0000, which does not verify (a receiver drops it); only 0xFFFF does.
+     */
+    @Test
+    void allZeroIcmpv4EchoReplyGetsAChecksumThatVerifies()
+    {
+        final String s6 = ReliabilityConfigs.V6.source();
+        final String d6 = ReliabilityConfigs.V6.destination();
+        final byte[] in = ipv6(s6, d6, ICMPV6, 64, 0, 0, icmp6(s6, d6, 129, 0, 0, new byte[0]));
+
+        final CheckedEngine.Result r = engine.translate(in);
+        assertEquals(Outcome.TRANSLATED_6TO4, r.outcome());
+        final byte[] out = r.emitted().get(0);
+        assertEquals(0xFFFF, PacketOracle.u16(out, 22), "ICMPv4 checksum of an all-zero echo reply");
     }
 }
