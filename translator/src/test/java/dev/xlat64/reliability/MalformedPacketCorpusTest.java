@@ -4,6 +4,8 @@ import dev.xlat64.engine.Outcome;
 import dev.xlat64.siit.SiitConfig;
 import org.junit.jupiter.api.Test;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -78,35 +80,20 @@ class MalformedPacketCorpusTest
 
     private static void assertNormalTrafficTranslates(final CheckedEngine engine)
     {
-        final MalformedCorpusAccess valid = new MalformedCorpusAccess();
-        for (final byte[] p : valid.ipv4())
+        for (final byte[] p : MalformedCorpus.valid(ReliabilityConfigs.V4, ReliabilityConfigs.V6, 4))
         {
             assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(p).outcome());
         }
-        for (final byte[] p : valid.ipv6())
+        for (final byte[] p : MalformedCorpus.valid(ReliabilityConfigs.V4, ReliabilityConfigs.V6, 6))
         {
             assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(p).outcome());
         }
     }
 
-    static String stackTrace(final Throwable t)
+    private static String stackTrace(final Throwable t)
     {
-        final java.io.StringWriter w = new java.io.StringWriter();
-        t.printStackTrace(new java.io.PrintWriter(w));
+        final StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
         return w.toString();
-    }
-
-    /** The corpus' well-formed base packets for the engine-level address plan. */
-    static final class MalformedCorpusAccess
-    {
-        List<byte[]> ipv4()
-        {
-            return MalformedCorpus.valid(ReliabilityConfigs.V4, ReliabilityConfigs.V6, 4);
-        }
-
-        List<byte[]> ipv6()
-        {
-            return MalformedCorpus.valid(ReliabilityConfigs.V4, ReliabilityConfigs.V6, 6);
-        }
     }
 }
