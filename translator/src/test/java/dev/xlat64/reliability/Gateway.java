@@ -3,6 +3,8 @@ package dev.xlat64.reliability;
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -134,9 +136,9 @@ final class Gateway implements AutoCloseable
                 }
             }
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
-            throw new java.io.UncheckedIOException(ex);
+            throw new UncheckedIOException(ex);
         }
         throw new AssertionError("no VmRSS for " + pid());
     }
@@ -208,9 +210,9 @@ final class Gateway implements AutoCloseable
             p.toFile().deleteOnExit();
             return p;
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
-            throw new java.io.UncheckedIOException(ex);
+            throw new UncheckedIOException(ex);
         }
     }
 }

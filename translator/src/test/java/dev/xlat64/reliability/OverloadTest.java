@@ -12,16 +12,19 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static dev.xlat64.testing.TestPackets.ICMP;
@@ -54,6 +57,7 @@ class OverloadTest
     /** Generous: a drop costs tens of nanoseconds; this only catches a pathological (e.g. quadratic) path. */
     static final long ENGINE_CPU_LIMIT_NANOS_PER_PACKET = 2_000;
     static final long DATA_PLANE_CPU_LIMIT_NANOS_PER_PACKET = 50_000;
+    private static final Pattern TRANSMITTED = Pattern.compile("(\\d+) packets transmitted");
 
     /** Untranslatable packets of every kind a flood might bring, with the engine's counted outcome for each. */
     static List<byte[]> untranslatable(final ReliabilityConfigs.Addresses4 v4, final ReliabilityConfigs.Addresses6 v6)
@@ -174,7 +178,7 @@ class OverloadTest
                 LineTopology.H4_AS_IPV6);
             final Shell.Result injected = net.gw.check("/usr/bin/python3", MalformedCorpusDataPlaneTest.script("inject.py"),
                 Gateway.TUN, file.toString(), "1000000000");
-            final Shell.Result pings = ping.waitFor(java.time.Duration.ofSeconds(30));
+            final Shell.Result pings = ping.waitFor(Duration.ofSeconds(30));
             Gateway.sleep(1000);
 
             final Map<String, Long> counted = MalformedCorpusDataPlaneTest.delta(before, xlat64.outcomes());
@@ -194,8 +198,7 @@ class OverloadTest
 
             assertEquals("sent " + flood + " failed 0", injected.stdout().strip());
             // Besides the flood the TUN saw the echo requests and the replies to those translated (all counted 6to4).
-            final java.util.regex.Matcher transmitted = java.util.regex.Pattern.compile("(\\d+) packets transmitted")
-                .matcher(pings.stdout());
+            final Matcher transmitted = TRANSMITTED.matcher(pings.stdout());
             assertTrue(transmitted.find(), pings.toString());
             final long pingPackets = Long.parseLong(transmitted.group(1)) + counted.getOrDefault("translated_6to4", 0L);
             assertEquals(flood + pingPackets, handed + kernelDropped,
@@ -213,7 +216,7 @@ class OverloadTest
     }
 
     /** utime + stime of a process from /proc/PID/stat, in nanoseconds (clock ticks of 10 ms). */
-    static long cpuNanos(final long pid) throws java.io.IOException
+    static long cpuNanos(final long pid) throws IOException
     {
         final String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
         final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
