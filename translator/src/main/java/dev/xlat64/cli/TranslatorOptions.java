@@ -91,6 +91,11 @@ public final class TranslatorOptions
         description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (loopback:9464 when no address).")
     String metrics;
 
+    @Option(names = "--manage-routes", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+        description = "Add the routes into the TUN device that the mapping needs at start, remove them at stop " +
+            "(default: false; the example config turns it on).")
+    String manageRoutes;
+
     /** Reads the file (if any), applies the flags over it and validates everything. */
     public GatewayConfig.Result load() throws IOException
     {
@@ -109,6 +114,7 @@ public final class TranslatorOptions
             .flag(Key.IPV4_MTU, ipv4Mtu).flag(Key.IPV6_MTU, ipv6Mtu).flag(Key.UDP_ZERO_CHECKSUM, udpZeroChecksum)
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)
             .flag(Key.EAM_HAIRPINNING, hairpinning).flag(Key.METRICS, metrics);
+        s.flag(Key.TUN_MANAGE_ROUTES, manageRoutes);
         return GatewayConfig.from(s);
     }
 }

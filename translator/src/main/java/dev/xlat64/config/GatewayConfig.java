@@ -41,11 +41,14 @@ public final class GatewayConfig
     public final InetSocketAddress metrics;
     /** The file this came from, or null; companion services (DNS64) read their own tables from it. */
     public final ConfigFile file;
+    /** xlat64 adds (and on stop removes) the routes into its TUN device that the mapping needs. */
+    public final boolean manageRoutes;
 
     private GatewayConfig(
         final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final SiitConfig siit,
-        final InetSocketAddress metrics, final ConfigFile file)
+        final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
     {
+        this.manageRoutes = manageRoutes;
         this.tunName = tunName;
         this.queues = queues;
         this.mtu = mtu;
@@ -146,6 +149,7 @@ public final class GatewayConfig
         final int icmpRate = p.integer(Key.ICMP_ERRORS_PER_SECOND, 1000, 0, 1_000_000);
         final boolean hairpin = p.bool(Key.EAM_HAIRPINNING, true);
         final InetSocketAddress metrics = p.parse(Key.METRICS, GatewayConfig::socketAddress);
+        final boolean manageRoutes = p.bool(Key.TUN_MANAGE_ROUTES, false);
 
         if (!errors.isEmpty())
         {
@@ -157,7 +161,7 @@ public final class GatewayConfig
             .icmpPool4(pool4).icmpPool6(pool6).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
             .build();
-        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file()), List.of());
+        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file(), manageRoutes), List.of());
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */

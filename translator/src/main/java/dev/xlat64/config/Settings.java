@@ -36,7 +36,8 @@ public final class Settings
         WKP_STRICT("translator", "wkp-strict", "--wkp-strict", false),
         ICMP_ERRORS_PER_SECOND("translator", "icmp-errors-per-second", "--icmp-errors-per-second", false),
         EAM_HAIRPINNING("translator", "eam-hairpinning", "--eam-hairpinning", false),
-        METRICS("metrics", "listen", "--metrics", false);
+        METRICS("metrics", "listen", "--metrics", false),
+        TUN_MANAGE_ROUTES("tun", "manage-routes", "--manage-routes", false);
 
         public final String table;
         public final String key;
