@@ -30,17 +30,10 @@ public final class CheckConfigCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Override
-    public Integer call() throws Exception
+    /** The errors of the sections that companion services (e.g. DNS64) validate; none when the file has syntax errors. */
+    static List<String> companionErrors(final ConfigFile configFile)
     {
-        if (!Files.isReadable(file))
-        {
-            spec.commandLine().getErr().println("xlat64: " + file + ": cannot read the config file");
-            return 2;
-        }
-        final ConfigFile configFile = ConfigFile.read(file);
-        final GatewayConfig.Result result = GatewayConfig.from(new Settings().fromFile(configFile));
-        final List<String> errors = new ArrayList<>(result.errors);
+        final List<String> errors = new ArrayList<>();
         if (!configFile.hasErrors())
         {
             for (final CompanionService service : ServiceLoader.load(CompanionService.class))
@@ -53,6 +46,21 @@ public final class CheckConfigCommand implements Callable<Integer>
                 }
             }
         }
+        return errors;
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (!Files.isReadable(file))
+        {
+            spec.commandLine().getErr().println("xlat64: " + file + ": cannot read the config file");
+            return 2;
+        }
+        final ConfigFile configFile = ConfigFile.read(file);
+        final GatewayConfig.Result result = GatewayConfig.from(new Settings().fromFile(configFile));
+        final List<String> errors = new ArrayList<>(result.errors);
+        errors.addAll(companionErrors(configFile));
         if (!errors.isEmpty())
         {
             errors.forEach(e -> spec.commandLine().getErr().println(e));

@@ -6,16 +6,20 @@ import dev.xlat64.engine.Counters;
 import dev.xlat64.engine.Outcome;
 import dev.xlat64.metrics.Metrics;
 import dev.xlat64.metrics.MetricsServer;
+import dev.xlat64.service.ServiceControl;
 import dev.xlat64.tun.TunException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -42,8 +46,15 @@ public final class RunCommand implements Callable<Integer>
     @Mixin
     TranslatorOptions options;
 
+    @Option(names = "--pidfile", paramLabel = "FILE",
+        description = "Write the process id here while running (for `xlat64 reload`), e.g. /run/xlat64/xlat64.pid.")
+    Path pidfile;
+
     @Spec
     CommandSpec spec;
+
+    private ServiceControl control;
+    private GatewayConfig running;
 
     @Override
     public Integer call() throws Exception
@@ -69,6 +80,18 @@ public final class RunCommand implements Callable<Integer>
             return 1;
         }
         metrics.bindDataPlane(plane.counters());
+        control = new ServiceControl(pidfile, config, metrics.registry());
+        try
+        {
+            control.start(config);
+        }
+        catch (final IOException ex)
+        {
+            err.println("xlat64: " + ex.getMessage());
+            plane.close();
+            return 1;
+        }
+        running = config;
         MetricsServer server = null;
         try
         {
@@ -97,22 +120,27 @@ public final class RunCommand implements Callable<Integer>
             {
                 server.close();
             }
+            control.close();
             plane.close();
             return 1;
         }
         LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries)", plane.tun().name(),
             plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.prefix(),
             config.siit.mapper.eamt().entries().size());
+        control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.prefix() + ", " +
+            config.siit.mapper.eamt().entries().size() + " EAM entries", plane::running, plane::counters, 10);
 
         final CountDownLatch stopped = new CountDownLatch(1);
         final MetricsServer finalServer = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            control.stopping();
             closeAll(companions);
             if (finalServer != null)
             {
                 finalServer.close();
             }
+            control.close();
             plane.close();
             printSummary(plane.counters(), spec.commandLine().getOut());
             stopped.countDown();
@@ -122,23 +150,36 @@ public final class RunCommand implements Callable<Integer>
         return 0;
     }
 
-    private void reload(final DataPlane plane)
+    private synchronized void reload(final DataPlane plane)
     {
+        control.reloading();
         try
         {
             final GatewayConfig.Result r = options.load();
-            if (!r.ok())
+            final List<String> errors = new ArrayList<>(r.errors);
+            if (r.ok() && r.config.file != null)
             {
-                LOG.error("reload rejected, the running config stays: {}", String.join("; ", r.errors));
+                errors.addAll(CheckConfigCommand.companionErrors(r.config.file));
+            }
+            if (!errors.isEmpty())
+            {
+                LOG.error("reload rejected, the running config stays: {}", String.join("; ", errors));
+                control.rejected();
                 return;
             }
             plane.reload(r.config.siit);
             LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.prefix(),
                 r.config.siit.mapper.eamt().entries().size());
+            for (final String change : RestartOnly.changes(running, r.config))
+            {
+                LOG.warn("reload: {} changed; it takes effect at the next restart", change);
+            }
+            control.reloaded(r.config);
         }
         catch (final Exception ex)
         {
             LOG.error("reload rejected, the running config stays: {}", ex.getMessage());
+            control.rejected();
         }
     }
 

@@ -73,6 +73,19 @@ public final class DataPlane implements AutoCloseable
         current = config.toBuilder().tunMtu(current.tunMtu).build();
     }
 
+    /** True while every queue's agent thread is alive (the systemd watchdog asks this). */
+    public boolean running()
+    {
+        for (final AgentRunner r : runners)
+        {
+            if (r.isClosed() || r.thread() == null || !r.thread().isAlive())
+            {
+                return false;
+            }
+        }
+        return !runners.isEmpty();
+    }
+
     public TunDevice tun()
     {
         return tun;

@@ -1,0 +1,193 @@
+package dev.xlat64.service;
+
+import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.Eamt;
+import dev.xlat64.siit.SiitConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the kernel routes into the TUN device that the translation config needs ({@code tun.manage-routes}): adds
+ * them at start, moves them on reload, removes them at stop. It runs iproute2's {@code ip route} (design.md allows
+ * "netlink or ip helpers"): a handful of commands at start, stop and reload, never on the packet path.
+ * <p>
+ * Routed into the TUN: the RFC 6052 prefix, {@code ipv6-addr} and the ICMPv6 pool (IPv6); {@code ipv4-addr} and the
+ * RFC 6791 pool (IPv4); and, for each EAM entry, the side whose hosts are not on this gateway's other links. An EAM
+ * side already routed elsewhere by a non-default route (e.g. the IPv6 servers' connected /64) is where the real hosts
+ * are; the other side is routed into the TUN. When neither side is routed elsewhere, the IPv4 side is routed (IPv4
+ * clients reaching IPv6 hosts, the common SIIT-DC case) and a warning says so.
+ */
+public final class RouteManager implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RouteManager.class);
+
+    private final String device;
+    private final Set<String> installed = new LinkedHashSet<>();
+
+    public RouteManager(final String device)
+    {
+        this.device = device;
+    }
+
+    /** The routes {@code config} needs into the TUN device, as {@code ip route} destinations. */
+    public List<String> routesFor(final SiitConfig config)
+    {
+        final Set<String> routes = new LinkedHashSet<>();
+        if (config.mapper.prefix() != null)
+        {
+            routes.add(config.mapper.prefix().prefix().toString());
+        }
+        if (config.ipv6Address != null)
+        {
+            routes.add(config.ipv6Address.toString());
+        }
+        if (config.icmpPool6 != null)
+        {
+            routes.add(config.icmpPool6.toString());
+        }
+        if (config.ipv4Address != 0)
+        {
+            routes.add(Addresses.format4(config.ipv4Address) + "/32");
+        }
+        if (config.icmpPool4 != null)
+        {
+            routes.add(config.icmpPool4.toString());
+        }
+        for (final Eamt.Entry e : config.mapper.eamt().entries())
+        {
+            final String v4 = e.ipv4.toString();
+            final String v6 = e.ipv6.toString();
+            final boolean v4Elsewhere = routedElsewhere("-4", v4);
+            final boolean v6Elsewhere = routedElsewhere("-6", v6);
+            if (v4Elsewhere && v6Elsewhere)
+            {
+                LOG.warn("EAM {}={}: both sides are routed to other links; routing neither into {}", v4, v6, device);
+            }
+            else if (v4Elsewhere)
+            {
+                routes.add(v6);
+            }
+            else
+            {
+                if (!v6Elsewhere)
+                {
+                    LOG.warn("EAM {}={}: neither side has a route; routing the IPv4 side into {} (route the IPv6 side " +
+                        "to its hosts, or set tun.manage-routes = false and route by hand)", v4, v6, device);
+                }
+                routes.add(v4);
+            }
+        }
+        return List.copyOf(routes);
+    }
+
+    /** Makes the installed routes exactly {@code config}'s: adds the missing ones, removes those no longer needed. */
+    public synchronized void apply(final SiitConfig config) throws IOException
+    {
+        final List<String> wanted = routesFor(config);
+        for (final String route : new ArrayList<>(installed))
+        {
+            if (!wanted.contains(route))
+            {
+                delete(route);
+            }
+        }
+        for (final String route : wanted)
+        {
+            if (!installed.contains(route))
+            {
+                final Result r = ip("route", "replace", route, "dev", device);
+                if (r.code != 0)
+                {
+                    throw new IOException("ip route replace " + route + " dev " + device + ": " + r.output.strip());
+                }
+                installed.add(route);
+                LOG.info("route {} dev {} added", route, device);
+            }
+        }
+    }
+
+    /** The routes this manager installed and has not removed. */
+    public synchronized List<String> installed()
+    {
+        return List.copyOf(installed);
+    }
+
+    /** Removes every route this manager added (a device that goes away takes its routes along anyway). */
+    @Override
+    public synchronized void close()
+    {
+        for (final String route : new ArrayList<>(installed))
+        {
+            delete(route);
+        }
+    }
+
+    private void delete(final String route)
+    {
+        installed.remove(route);
+        final Result r = ip("route", "del", route, "dev", device);
+        if (r.code == 0)
+        {
+            LOG.info("route {} dev {} removed", route, device);
+        }
+        else if (!r.output.contains("No such process") && !r.output.contains("Cannot find device"))
+        {
+            LOG.warn("could not remove route {} dev {}: {}", route, device, r.output.strip());
+        }
+    }
+
+    /** True when a non-default route through another device covers {@code prefix}. */
+    private boolean routedElsewhere(final String family, final String prefix)
+    {
+        final Result r = ip(family, "route", "show", "match", prefix);
+        for (final String line : r.output.split("\n"))
+        {
+            final String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("default") && !l.contains(" dev " + device + " ") && !l.endsWith(" dev " + device)
+                && !l.startsWith("unreachable") && !l.startsWith("blackhole") && !l.startsWith("prohibit"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Result(int code, String output)
+    {
+    }
+
+    private static Result ip(final String... args)
+    {
+        final List<String> argv = new ArrayList<>();
+        argv.add("ip");
+        argv.addAll(List.of(args));
+        try
+        {
+            final Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly();
+                return new Result(-1, String.join(" ", argv) + ": timed out");
+            }
+            return new Result(p.exitValue(), out);
+        }
+        catch (final IOException ex)
+        {
+            return new Result(-1, "cannot run " + String.join(" ", argv) + ": " + ex.getMessage());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+}
