@@ -145,7 +145,9 @@ public final class TunDevice implements AutoCloseable
                     actualName, LibC.errno());
             }
             final TunDevice device = new TunDevice(actualName, fds, controlSocket, ifreq);
-            if (options.mtu() > 0)
+            // Only change what differs: an unprivileged user can attach to a persistent TUN it owns that is already
+            // set up (ip tuntap add ... user U), but SIOCSIFMTU/SIOCSIFFLAGS need CAP_NET_ADMIN even for a no-op.
+            if (options.mtu() > 0 && device.mtu() != options.mtu())
             {
                 device.setMtu(options.mtu());
             }
@@ -296,7 +298,12 @@ public final class TunDevice implements AutoCloseable
         {
             throw new TunException("cannot read the flags of " + name, LibC.errno());
         }
-        ifreq.putShort(IFREQ_UNION_OFFSET, (short)(ifreq.getShort(IFREQ_UNION_OFFSET) | IFF_UP));
+        final short flags = ifreq.getShort(IFREQ_UNION_OFFSET);
+        if ((flags & IFF_UP) != 0)
+        {
+            return;
+        }
+        ifreq.putShort(IFREQ_UNION_OFFSET, (short)(flags | IFF_UP));
         if (LIBC.ioctl(controlSocket, SIOCSIFFLAGS, ifreq) < 0)
         {
             throw new TunException("cannot bring " + name + " up" + permissionHint(LibC.errno()), LibC.errno());
