@@ -5,6 +5,7 @@ import dev.xlat64.engine.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -37,16 +38,27 @@ public final class WarningSummary implements Runnable
     @Override
     public void run()
     {
+        for (final String line : summarise())
+        {
+            LOG.warn(line);
+        }
+    }
+
+    /** The lines for the outcomes that moved since the last call (at most one per outcome), and remembers the counts. */
+    List<String> summarise()
+    {
+        final List<String> lines = new ArrayList<>();
         for (int i = 0; i < last.length; i++)
         {
             final Outcome o = watched.get(i);
             final long now = sum(o);
             if (now > last[i])
             {
-                LOG.warn("{}: {} packet(s) in the last {} s: {}", o.id, now - last[i], intervalSeconds, o.description);
+                lines.add(o.id + ": " + (now - last[i]) + " packet(s) in the last " + intervalSeconds + " s: " + o.description);
             }
             last[i] = now;
         }
+        return lines;
     }
 
     private long sum(final Outcome outcome)

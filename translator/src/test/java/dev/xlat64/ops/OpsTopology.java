@@ -26,6 +26,8 @@ final class OpsTopology implements AutoCloseable
     static final String H4 = "198.51.100.2";
     static final String H4_AS_IPV6 = "2001:db8:64::c633:6402";
     static final String TUN = "xot0";
+    /** As systemd's WatchdogSec=2s would set it: xlat64 then pings every second. */
+    static final long WATCHDOG_USEC = 2_000_000;
     private static final Pattern METRIC = Pattern.compile("^(xlat64_[a-z_]+)\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     final Netns h6;
@@ -124,7 +126,7 @@ final class OpsTopology implements AutoCloseable
     {
         notify = new NotifyReceiver(dir.resolve("notify").toString());
         final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", gw.name(), "env",
-            "NOTIFY_SOCKET=" + notify.socket));
+            "NOTIFY_SOCKET=" + notify.socket, "WATCHDOG_USEC=" + WATCHDOG_USEC));
         argv.addAll(xlat64Command("run", "--config", config.toString(), "--pidfile", pidfile.toString()));
         translator = Shell.start(argv.toArray(new String[0]));
         try

@@ -68,6 +68,16 @@ class ServiceEndToEndTest
     }
 
     @Test
+    @Order(1)
+    void watchdogIsPingedWhileTheQueuesRun()
+    {
+        final long before = net.notify.messages().stream().filter("WATCHDOG=1"::equals).count();
+        OpsTopology.sleep(2500);
+        final long after = net.notify.messages().stream().filter("WATCHDOG=1"::equals).count();
+        assertTrue(after - before >= 2, "WATCHDOG=1 pings in 2.5 s with WATCHDOG_USEC=2000000: " + (after - before));
+    }
+
+    @Test
     @Order(2)
     void routesTheMappingNeedsAreAddedSoTrafficFlowsWithoutIpCommands()
     {
