@@ -40,9 +40,52 @@ class PolicyTest
     }
 
     @Test
-    void refusedClientsGetRefused() throws Exception
+    void refusedClientsGetRefusedWithoutAskingUpstream() throws Exception
     {
-        // A loopback-only ACL cannot be tested from a non-loopback source here; see Dns64EndToEndTest for REFUSED.
-        assertFalse(policy(List.of("10.0.0.0/8")).admits(InetAddress.getByName("11.0.0.1")));
+        // Tests use loopback only, so the non-loopback client is a Resolver.Client with a made-up address.
+        final dev.xlat64.config.ConfigFile file = dev.xlat64.config.ConfigFile.parse("t.toml",
+            "[translator]\nprefix = \"64:ff9b::/96\"\n[dns64]\nupstream = [\"127.0.0.1:9\"]\n");
+        final Dns64Config config = Dns64Config.load(file, new Dns64Config.Overrides());
+        final Dns64Metrics metrics = new Dns64Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        final EventLoop loop = new EventLoop("test");
+        final Resolver resolver = new Resolver(config, new Cache(10),
+            new Upstreams(loop, config.upstreams, 100, 1, metrics), metrics);
+        final byte[][] sent = new byte[1][];
+        resolver.handle(TestRecords.query("www.example.", org.xbill.DNS.Type.AAAA).toWire(), new Resolver.Client()
+        {
+            @Override
+            public InetAddress address()
+            {
+                try
+                {
+                    return InetAddress.getByName("192.0.2.1");
+                }
+                catch (final java.net.UnknownHostException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            }
+
+            @Override
+            public boolean tcp()
+            {
+                return false;
+            }
+
+            @Override
+            public void send(final byte[] wire, final boolean close)
+            {
+                sent[0] = wire;
+            }
+
+            @Override
+            public void drop(final boolean close)
+            {
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertEquals(org.xbill.DNS.Rcode.REFUSED,
+            new org.xbill.DNS.Message(sent[0]).getRcode());
+        org.junit.jupiter.api.Assertions.assertEquals(1, metrics.refused.count());
+        loop.close();
     }
 }
