@@ -94,4 +94,28 @@ public final class AddressMapper
         prefix.embed(ipv4, buffer, offset);
         return MAPPED;
     }
+
+    /**
+     * RFC 7757 s.4 (hairpinning): writes the IPv6 address for {@code ipv4} with the prefix alone, ignoring the EAMT;
+     * returns {@link #MAPPED}, {@link #UNMAPPED} (no prefix: EAM-only operation) or {@link #FORBIDDEN_UNDER_WKP}.
+     */
+    public int toIpv6WithoutEamt(final int ipv4, final MutableDirectBuffer buffer, final int offset)
+    {
+        if (prefix == null)
+        {
+            return UNMAPPED;
+        }
+        if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
+        {
+            return FORBIDDEN_UNDER_WKP;
+        }
+        prefix.embed(ipv4, buffer, offset);
+        return MAPPED;
+    }
+
+    /** True when {@code ipv4} lies in an EAM entry (RFC 7757 s.4: the hairpinning test). */
+    public boolean isEamIpv4(final int ipv4)
+    {
+        return !eamt.isEmpty() && eamt.findByIpv4(ipv4) != null;
+    }
 }

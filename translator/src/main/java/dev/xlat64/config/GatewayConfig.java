@@ -158,7 +158,9 @@ public final class GatewayConfig
         final SiitConfig siit = SiitConfig.builder(new AddressMapper(prefix, eamt, wkpStrict))
             .udpZeroChecksum(udp).copyTos(copyTos)
             .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
-            .icmpPool4(pool4).icmpPool6(pool6).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
+            // RFC 6791 s.4: without a pool, xlat64's own address is the one-address pool, so an ICMP error from an
+            // untranslatable router (e.g. a Packet Too Big from the gateway itself) still reaches the sender.
+            .icmpPool4(pool4 != null ? pool4 : ipv4Addr).icmpPool6(pool6 != null ? pool6 : ipv6Addr).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
             .build();
         return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file(), manageRoutes), List.of());

@@ -1,9 +1,13 @@
 package dev.xlat64.engine;
 
+import dev.xlat64.siit.IcmpErrorOriginator;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
 
 /**
  * The pure translation engine: {@code translate(buffer, offset, length, sink) -> outcome}. No I/O, no clock, no
@@ -14,14 +18,27 @@ public final class Translator
     /** Bytes the caller leaves free before each packet, so IPv4 to IPv6 can prepend its longer header in place. */
     public static final int HEADROOM = 128;
 
-    private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6();
-    private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4();
+    /** Size of the per-instance scratch buffer: ICMP errors and fragments are built there (a 64 KiB packet fits). */
+    public static final int SCRATCH_SIZE = 65536 + HEADROOM;
+
+    private final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(SCRATCH_SIZE));
+    private final IcmpErrorOriginator icmpErrors = new IcmpErrorOriginator(scratch);
+    private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6(scratch, icmpErrors);
+    private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
     private SiitConfig config;
-    private long nanoTime;
 
     public Translator(final SiitConfig config)
     {
         this.config = config;
+    }
+
+    /**
+     * The data plane's monotonic clock ({@link System#nanoTime()}), passed once per batch: it refills the token bucket
+     * that rate-limits the ICMP errors this instance originates. The engine never reads a clock itself.
+     */
+    public void clock(final long nanoTime)
+    {
+        icmpErrors.clock(nanoTime);
     }
 
     /** Swaps in a new config snapshot; called by the owning agent between packets. */
@@ -35,12 +52,10 @@ public final class Translator
         return config;
     }
 
-    /** The time the data plane read once for this batch (System.nanoTime()); the engine itself reads no clock. */
-    public void clock(final long nanoTime)
-    {
-        this.nanoTime = nanoTime;
-    }
-
+    /**
+     * Translates the packet at {@code offset} (with {@link #HEADROOM} free bytes before it) and hands the result, a
+     * series of fragments or an ICMP error to {@code sink}, possibly from the scratch buffer; never throws.
+     */
     public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
     {
         if (length <= 0)

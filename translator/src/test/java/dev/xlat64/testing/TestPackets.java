@@ -71,6 +71,42 @@ public final class TestPackets
         return bytes;
     }
 
+    /** An IPv4 header with options (padded by the caller to a multiple of 4 bytes) and a payload. */
+    public static byte[] ipv4WithOptions(
+        final String src, final String dst, final int protocol, final int ttl, final int id, final int flagsFrag,
+        final byte[] options, final byte[] payload)
+    {
+        final int headerLength = 20 + options.length;
+        final ByteBuffer h = ByteBuffer.allocate(headerLength);
+        h.put((byte)(0x40 | (headerLength / 4))).put((byte)0).putShort((short)(headerLength + payload.length))
+            .putShort((short)id).putShort((short)flagsFrag).put((byte)ttl).put((byte)protocol).putShort((short)0)
+            .put(addr(src)).put(addr(dst)).put(options);
+        final byte[] bytes = h.array();
+        final int c = checksum(bytes);
+        bytes[10] = (byte)(c >> 8);
+        bytes[11] = (byte)c;
+        return concat(bytes, payload);
+    }
+
+    /** RFC 8200 s.4.5 Fragment Header: next header, offset in 8-byte units, M flag, 32-bit identification. */
+    public static byte[] fragmentHeader(final int nextHeader, final int offsetUnits, final boolean more, final int id)
+    {
+        return ByteBuffer.allocate(8).put((byte)nextHeader).put((byte)0)
+            .putShort((short)((offsetUnits << 3) | (more ? 1 : 0))).putInt(id).array();
+    }
+
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code b}. */
+    public static byte[] slice(final byte[] b, final int from, final int to)
+    {
+        return java.util.Arrays.copyOfRange(b, from, to);
+    }
+
+    /** {@code b} zero-padded (or cut) to {@code length} bytes. */
+    public static byte[] pad(final byte[] b, final int length)
+    {
+        return java.util.Arrays.copyOf(b, length);
+    }
+
     public static byte[] ipv4(
         final String src, final String dst, final int protocol, final int ttl, final int tos, final int id,
         final int flagsFrag, final byte[] payload)

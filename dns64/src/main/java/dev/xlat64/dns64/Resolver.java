@@ -1,0 +1,214 @@
+package dev.xlat64.dns64;
+
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.function.Consumer;
+
+/**
+ * Handles one client query from bytes to response: validation (FORMERR, NOTIMP, BADVERS, REFUSED), local answers,
+ * the RFC 6147 AAAA flow (AAAA upstream, then A and synthesis), PTR under the prefix, plain forwarding otherwise.
+ * Runs on the event loop; each query ends with exactly one {@link Client#send} or {@link Client#drop}.
+ */
+final class Resolver
+{
+    /** Where the answer goes: a UDP peer or a TCP connection. */
+    interface Client
+    {
+        InetAddress address();
+
+        boolean tcp();
+
+        /** The response; {@code close} asks a TCP connection to close once it is written. */
+        void send(byte[] wire, boolean close);
+
+        /** No response for this query; {@code close} asks a TCP connection to close after what it has queued. */
+        void drop(boolean close);
+    }
+
+    private final Dns64Config config;
+    private final Policy policy;
+    private final Synthesizer synthesizer;
+    private final LocalAnswers local;
+    private final Cache cache;
+    private final Upstreams upstreams;
+    private final Dns64Metrics metrics;
+
+    Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
+    {
+        this.config = config;
+        this.policy = config.policy;
+        this.synthesizer = new Synthesizer(policy);
+        this.local = new LocalAnswers(policy);
+        this.cache = cache;
+        this.upstreams = upstreams;
+        this.metrics = metrics;
+    }
+
+    void handle(final byte[] wire, final Client client)
+    {
+        final long start = System.nanoTime();
+        (client.tcp() ? metrics.queriesTcp : metrics.queriesUdp).increment();
+        // RFC 1035 section 4.1.1: without a whole header there is no ID to answer to; a response is never answered.
+        if (wire.length < 12 || (wire[2] & 0x80) != 0)
+        {
+            metrics.malformed.increment();
+            client.drop(true);
+            return;
+        }
+        final Message query;
+        try
+        {
+            query = new Message(wire);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            metrics.malformed.increment();
+            client.send(Replies.headerOnly(wire, Rcode.FORMERR), true);
+            metrics.response(Rcode.FORMERR, start);
+            return;
+        }
+        final int ednsPayload = config.ednsPayload;
+        if (!policy.admits(client.address()))
+        {
+            metrics.refused.increment();
+            send(query, Replies.empty(query, Rcode.REFUSED, ednsPayload), client, start);
+            return;
+        }
+        if (query.getHeader().getOpcode() != Opcode.QUERY)
+        {
+            send(query, Replies.empty(query, Rcode.NOTIMP, ednsPayload), client, start);
+            return;
+        }
+        final Record question = query.getQuestion();
+        if (question == null || query.getHeader().getCount(Section.QUESTION) != 1)
+        {
+            send(query, Replies.empty(query, Rcode.FORMERR, ednsPayload), client, start);
+            return;
+        }
+        final OPTRecord opt = query.getOPT();
+        // RFC 6891 section 6.1.3: we speak EDNS version 0 only.
+        if (opt != null && opt.getVersion() != 0)
+        {
+            send(query, Replies.empty(query, Rcode.BADVERS, ednsPayload), client, start);
+            return;
+        }
+        final Message localAnswer = local.answer(query, ednsPayload);
+        if (localAnswer != null)
+        {
+            send(query, localAnswer, client, start);
+            return;
+        }
+        final boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        final boolean checkingDisabled = query.getHeader().getFlag(Flags.CD);
+        final Name ptrTarget = local.ptrTarget(query);
+        if (ptrTarget != null)
+        {
+            // RFC 6147 section 5.3.1, second option: CNAME into in-addr.arpa, then the usual resolution of that name.
+            fetch(ptrTarget, Type.PTR, dnssecOk, checkingDisabled, response -> send(query, response == null ?
+                Replies.empty(query, Rcode.SERVFAIL, ednsPayload) :
+                LocalAnswers.ptrAnswer(query, ptrTarget, response, ednsPayload), client, start));
+            return;
+        }
+        final Name qname = question.getName();
+        // RFC 6147 section 5.5: CD=1 means the client validates, so it gets the real data, unsynthesized.
+        if (question.getType() == Type.AAAA && question.getDClass() == DClass.IN && !checkingDisabled)
+        {
+            fetch(qname, Type.AAAA, dnssecOk, false, aaaa ->
+            {
+                final Synthesizer.AaaaDecision decision = synthesizer.examineAaaa(aaaa);
+                if (!decision.synthesize())
+                {
+                    send(query, Replies.from(query, decision.returnAsIs, false, ednsPayload), client, start);
+                    return;
+                }
+                fetch(qname, Type.A, dnssecOk, false, a ->
+                {
+                    if (a == null)
+                    {
+                        send(query, Replies.empty(query, Rcode.SERVFAIL, ednsPayload), client, start);
+                        return;
+                    }
+                    final Message synthesized = synthesizer.synthesize(a, decision.negativeTtl);
+                    final boolean any = Synthesizer.countAaaa(synthesized) > 0;
+                    if (any)
+                    {
+                        metrics.synthesized.increment();
+                    }
+                    send(query, Replies.from(query, synthesized, any, ednsPayload), client, start);
+                });
+            });
+            return;
+        }
+        fetch(qname, question.getType(), question.getDClass(), dnssecOk, checkingDisabled, response -> send(query,
+            response == null ? Replies.empty(query, Rcode.SERVFAIL, ednsPayload) :
+            Replies.from(query, response, false, ednsPayload), client, start));
+    }
+
+    private void fetch(
+        final Name name, final int type, final boolean dnssecOk, final boolean checkingDisabled,
+        final Consumer<Message> then)
+    {
+        fetch(name, type, DClass.IN, dnssecOk, checkingDisabled, then);
+    }
+
+    /** The upstream answer (from cache or upstream) to name/type/class, or null when upstream did not answer. */
+    private void fetch(
+        final Name name, final int type, final int dclass, final boolean dnssecOk, final boolean checkingDisabled,
+        final Consumer<Message> then)
+    {
+        final Record question = Record.newRecord(name, type, dclass);
+        final String key = Cache.key(question, dnssecOk, checkingDisabled);
+        final Message cached = cache.get(key, System.nanoTime());
+        if (cached != null)
+        {
+            metrics.cacheHits.increment();
+            then.accept(cached);
+            return;
+        }
+        metrics.cacheMisses.increment();
+        final Message q = new Message();
+        q.getHeader().setFlag(Flags.RD);
+        if (checkingDisabled)
+        {
+            q.getHeader().setFlag(Flags.CD);
+        }
+        q.addRecord(question, Section.QUESTION);
+        // RFC 6891 section 6.1.1: our own OPT towards upstream, with the client's DO bit.
+        q.addRecord(new OPTRecord(config.ednsPayload, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        upstreams.query(q, new Upstreams.Callback()
+        {
+            @Override
+            public void answered(final Message response)
+            {
+                cache.put(key, response, System.nanoTime());
+                then.accept(response);
+            }
+
+            @Override
+            public void failed()
+            {
+                then.accept(null);
+            }
+        });
+    }
+
+    /** UDP answers are cut to the client's size with TC set (RFC 1035 / RFC 6891), so a TCP retry gets all of it. */
+    private void send(final Message query, final Message reply, final Client client, final long start)
+    {
+        final byte[] wire = client.tcp() ? reply.toWire(65535) : reply.toWire(Replies.udpLimit(query, config.ednsPayload));
+        client.send(wire, false);
+        metrics.response(reply.getRcode(), start);
+    }
+}
