@@ -27,7 +27,8 @@ class SystemdFilesTest
 {
     static final Path SYSTEMD = Path.of("..", "systemd").toAbsolutePath().normalize();
     static final Path EXAMPLE = SYSTEMD.resolve("xlat64.toml");
-    private static final Pattern TABLE = Pattern.compile("^#?\\s*\\[([a-z0-9-]+)]\\s*$");
+    private static final Pattern TABLE = Pattern.compile("^#?\\s*\\[{1,2}([a-z0-9-]+)(\\.[a-z0-9.-]+)?]{1,2}\\s*$");
+    // A key's table is the first part of the header: [[sixrd.domain]] holds the sixrd.* keys.
     private static final Pattern KEY = Pattern.compile("^#?\\s*([a-z0-9-]+)\\s*=");
 
     @Test
