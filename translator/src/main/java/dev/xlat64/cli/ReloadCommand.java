@@ -87,7 +87,17 @@ public final class ReloadCommand implements Callable<Integer>
             if (now[1] > before[1])
             {
                 err.println("xlat64: process " + pid + " rejected the new config and keeps running the old one; " +
-                    "the reason is in its log (journalctl -u xlat64), or run xlat64 check-config on the file");
+                    "the reason is in its log (journalctl -u xlat64)");
+                final Path file = Pidfile.configOf(pid);
+                if (file != null)
+                {
+                    err.println("xlat64: xlat64 check-config " + file + " says:");
+                    err.flush();
+                    final CheckConfigCommand check = new CheckConfigCommand();
+                    check.file = file;
+                    check.spec = spec;
+                    check.call();
+                }
                 return 2;
             }
             if (now[0] > before[0])

@@ -122,7 +122,8 @@ public final class StatsCommand implements Callable<Integer>
     {
         final boolean rates = before != null && seconds > 0;
         out.printf("xlat64 at %s%s%n", uri, rates ? String.format(" (rates over the last %.1f s)", seconds) : "");
-        out.printf("%-36s %6s %14s %16s %12s  %s%n", "outcome", perQueue ? "queue" : "", "packets", "bytes",
+        final String queueColumn = perQueue ? " %5s" : "%s";
+        out.printf("%-36s" + queueColumn + " %14s %16s %12s  %s%n", "outcome", perQueue ? "queue" : "", "packets", "bytes",
             rates ? "packets/s" : "", "meaning");
         long totalPackets = 0;
         long totalBytes = 0;
@@ -141,10 +142,10 @@ public final class StatsCommand implements Callable<Integer>
             {
                 continue;
             }
-            out.printf("%-36s %6s %14d %16d %12s  %s%n", outcome, perQueue ? key[1] : "", packets, bytes,
+            out.printf("%-36s" + queueColumn + " %14d %16d %12s  %s%n", outcome, perQueue ? key[1] : "", packets, bytes,
                 rates ? String.format("%.1f", rate) : "", meaning(outcome));
         }
-        out.printf("%-36s %6s %14d %16d %12s%n", "total", "", totalPackets, totalBytes,
+        out.printf("%-36s" + queueColumn + " %14d %16d %12s%n", "total", "", totalPackets, totalBytes,
             rates ? String.format("%.1f", totalRate) : "");
         if (!now.others.isEmpty())
         {

@@ -49,6 +49,39 @@ public final class Pidfile
         return pid;
     }
 
+    /** The {@code --config FILE} of the running xlat64 {@code pid}, from its command line; null when there is none. */
+    public static Path configOf(final long pid)
+    {
+        try
+        {
+            final String[] args = new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+                StandardCharsets.UTF_8).split("\0");
+            for (int i = 0; i < args.length; i++)
+            {
+                String file = null;
+                if (args[i].equals("--config") && i + 1 < args.length)
+                {
+                    file = args[i + 1];
+                }
+                else if (args[i].startsWith("--config="))
+                {
+                    file = args[i].substring("--config=".length());
+                }
+                if (file != null)
+                {
+                    // A relative path is relative to the instance's working directory, not ours.
+                    return Path.of(file).isAbsolute() ? Path.of(file)
+                        : Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid), "cwd")).resolve(file);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        return null;
+    }
+
     /** Sends SIGHUP (reload) to {@code pid}; throws when the kernel refuses (e.g. another user's process). */
     public static void hangup(final long pid) throws IOException
     {

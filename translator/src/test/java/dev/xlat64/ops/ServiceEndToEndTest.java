@@ -135,6 +135,7 @@ class ServiceEndToEndTest
             final Shell.Result r = net.xlat64("reload", "--pidfile", net.pidfile.toString());
             assertEquals(2, r.exitCode(), r.toString());
             assertTrue(r.stderr().contains("rejected"), r.toString());
+            assertTrue(r.stderr().contains(net.config + ":8: translator.prefix2: unknown key"), "the reason: " + r);
             assertEquals(rejectedBefore + 1, net.metric("xlat64_config_reloads_total", "result=\"rejected\""));
             assertTrue(net.log().contains("reload rejected, the running config stays"), net.log());
             assertTrue(net.log().contains("translator.prefix2: unknown key"), net.log());
