@@ -66,7 +66,7 @@ class LeastPrivilegeTest
     }
 
     /** The test classpath, with what nobody cannot read (e.g. jars under /root/.m2) copied into {@code into}. */
-    private static String readableClasspath(final Path into) throws IOException
+    static String readableClasspath(final Path into) throws IOException
     {
         final List<String> out = new ArrayList<>();
         int n = 0;

@@ -13,6 +13,8 @@ final class NotifyReceiver implements AutoCloseable
         "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
         "name = sys.argv[1]",
         "s.bind('\\0' + name[1:] if name.startswith('@') else name)",
+        "import os",
+        "if not name.startswith('@'): os.chmod(name, 0o777)  # a service user must be able to send",
         "print('bound', flush=True)",
         "while True:",
         "    d = s.recv(65536).decode()",

@@ -103,6 +103,21 @@ class SystemdFilesTest
     }
 
     @Test
+    void translatorUnitExposureStaysLow(@TempDir final Path dir) throws IOException
+    {
+        assumeTrue(Shell.run("sh", "-c", "command -v systemd-analyze").ok(), "systemd-analyze is not installed");
+        final Path fake = dir.resolve("xlat64");
+        Files.writeString(fake, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final Path unit = dir.resolve("xlat64.service");
+        Files.writeString(unit, Files.readString(SYSTEMD.resolve("xlat64.service")).replace("/usr/bin/xlat64", fake.toString()));
+        // systemd's own score, 0 (locked down) to 10 (exposed); 2.2 when written. Fails above 3.0.
+        final Shell.Result r = Shell.run("systemd-analyze", "security", "--offline=true", "--threshold=30", unit.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("Overall exposure level for xlat64.service"), r.toString());
+    }
+
+    @Test
     void translatorUnitIsNotifyTypeWithOnlyTheNeededCapabilities() throws IOException
     {
         final String unit = Files.readString(SYSTEMD.resolve("xlat64.service"));
