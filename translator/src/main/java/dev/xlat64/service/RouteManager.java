@@ -7,17 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the kernel routes into the TUN device that the translation config needs ({@code tun.manage-routes}): adds
- * them at start, moves them on reload, removes them at stop. It runs iproute2's {@code ip route} (design.md allows
- * "netlink or ip helpers"): a handful of commands at start, stop and reload, never on the packet path.
+ * them at start, moves them on reload, removes them at stop, through rtnetlink ({@link Rtnetlink}); which routes
+ * exist already is read from {@code /proc/net/route} and {@code /proc/net/ipv6_route}. A handful of requests at start,
+ * stop and reload, never on the packet path.
  * <p>
  * Routed into the TUN: the RFC 6052 prefix, {@code ipv6-addr} and the ICMPv6 pool (IPv6); {@code ipv4-addr} and the
  * RFC 6791 pool (IPv4); and, for each EAM entry, the side whose hosts are not on this gateway's other links. An EAM
@@ -31,6 +30,7 @@ public final class RouteManager implements AutoCloseable
 
     private final String device;
     private final Set<String> installed = new LinkedHashSet<>();
+    private Rtnetlink netlink;
 
     public RouteManager(final String device)
     {
@@ -65,8 +65,8 @@ public final class RouteManager implements AutoCloseable
         {
             final String v4 = e.ipv4.toString();
             final String v6 = e.ipv6.toString();
-            final boolean v4Elsewhere = routedElsewhere("-4", v4);
-            final boolean v6Elsewhere = routedElsewhere("-6", v6);
+            final boolean v4Elsewhere = KernelRoutes.coveredElsewhere(e.ipv4.toString(), device);
+            final boolean v6Elsewhere = KernelRoutes.coveredElsewhere(e.ipv6.toString(), device);
             if (v4Elsewhere && v6Elsewhere)
             {
                 LOG.warn("EAM {}={}: both sides are routed to other links; routing neither into {}", v4, v6, device);
@@ -103,10 +103,13 @@ public final class RouteManager implements AutoCloseable
         {
             if (!installed.contains(route))
             {
-                final Result r = ip("route", "replace", route, "dev", device);
-                if (r.code != 0)
+                try
                 {
-                    throw new IOException("ip route replace " + route + " dev " + device + ": " + r.output.strip());
+                    netlink().replace(route, device);
+                }
+                catch (final IOException ex)
+                {
+                    throw new IOException("cannot add route " + route + " dev " + device + ": " + ex.getMessage());
                 }
                 installed.add(route);
                 LOG.info("route {} dev {} added", route, device);
@@ -128,66 +131,37 @@ public final class RouteManager implements AutoCloseable
         {
             delete(route);
         }
+        if (netlink != null)
+        {
+            netlink.close();
+            netlink = null;
+        }
+    }
+
+    private Rtnetlink netlink() throws IOException
+    {
+        if (netlink == null)
+        {
+            netlink = Rtnetlink.open();
+        }
+        return netlink;
     }
 
     private void delete(final String route)
     {
         installed.remove(route);
-        final Result r = ip("route", "del", route, "dev", device);
-        if (r.code == 0)
-        {
-            LOG.info("route {} dev {} removed", route, device);
-        }
-        else if (!r.output.contains("No such process") && !r.output.contains("Cannot find device"))
-        {
-            LOG.warn("could not remove route {} dev {}: {}", route, device, r.output.strip());
-        }
-    }
-
-    /** True when a non-default route through another device covers {@code prefix}. */
-    private boolean routedElsewhere(final String family, final String prefix)
-    {
-        final Result r = ip(family, "route", "show", "match", prefix);
-        for (final String line : r.output.split("\n"))
-        {
-            final String l = line.strip();
-            if (!l.isEmpty() && !l.startsWith("default") && !l.contains(" dev " + device + " ") && !l.endsWith(" dev " + device)
-                && !l.startsWith("unreachable") && !l.startsWith("blackhole") && !l.startsWith("prohibit"))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private record Result(int code, String output)
-    {
-    }
-
-    private static Result ip(final String... args)
-    {
-        final List<String> argv = new ArrayList<>();
-        argv.add("ip");
-        argv.addAll(List.of(args));
         try
         {
-            final Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS))
-            {
-                p.destroyForcibly();
-                return new Result(-1, String.join(" ", argv) + ": timed out");
-            }
-            return new Result(p.exitValue(), out);
+            netlink().delete(route, device);
+            LOG.info("route {} dev {} removed", route, device);
         }
         catch (final IOException ex)
         {
-            return new Result(-1, "cannot run " + String.join(" ", argv) + ": " + ex.getMessage());
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
+            // Gone already (ESRCH) or the device is gone and took its routes along: nothing left to remove.
+            if (!ex.getMessage().contains("errno 3)") && !ex.getMessage().startsWith("no device"))
+            {
+                LOG.warn("could not remove route {} dev {}: {}", route, device, ex.getMessage());
+            }
         }
     }
 }
