@@ -34,9 +34,13 @@ import java.util.concurrent.CountDownLatch;
         "Translate between IPv4 and IPv6 on a TUN device until stopped (SIGINT/SIGTERM). SIGHUP reloads the config "
             + "file: the new one is validated in full and swapped in atomically, or rejected while the old one runs on.",
         "",
-        "Routes are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) and the IPv4 pool "
-            + "(or EAM IPv4 side) into the TUN device, e.g.",
+        "With --manage-routes (tun.manage-routes) xlat64 adds the routes into its TUN device itself and removes them "
+            + "when it stops. Otherwise they are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) "
+            + "and the IPv4 pool (or EAM IPv4 side) into the TUN device, e.g.",
         "  ip -6 route add 64:ff9b::/96 dev xlat64 ; ip route add 192.0.2.0/24 dev xlat64",
+        "",
+        "Under systemd (Type=notify) it reports READY=1 once the TUN device and routes are up, RELOADING=1/READY=1 "
+            + "around a reload, STOPPING=1, and pings the watchdog when WatchdogSec= is set.",
         ""},
     footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (TUN device, metrics port), 2 config error."})
 public final class RunCommand implements Callable<Integer>
