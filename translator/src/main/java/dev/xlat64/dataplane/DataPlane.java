@@ -41,7 +41,8 @@ public final class DataPlane implements AutoCloseable
         for (int q = 0; q < tun.queues(); q++)
         {
             final TunAgent agent = new TunAgent(tun, q, plane::current);
-            final AgentRunner runner = new AgentRunner(idleStrategy(config.idle, tun, q), Throwable::printStackTrace, null, agent);
+            final AgentRunner runner = new AgentRunner(idleStrategy(config.idle, tun, q),
+                new AgentErrorLog(String.valueOf(q), 10), null, agent);
             plane.agents.add(agent);
             plane.runners.add(runner);
             AgentRunner.startOnThread(runner);
