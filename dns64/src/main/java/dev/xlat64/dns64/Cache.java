@@ -23,12 +23,16 @@ final class Cache
         final Message message;
         final long storedNanos;
         final long expiresNanos;
+        /** The message with TTLs aged by {@link #agedSeconds}: rebuilt at most once a second, not per hit. */
+        Message aged;
+        long agedSeconds;
 
         Entry(final Message message, final long storedNanos, final long ttl)
         {
             this.message = message;
             this.storedNanos = storedNanos;
             this.expiresNanos = storedNanos + ttl * 1_000_000_000L;
+            this.aged = message;
         }
     }
 
@@ -67,8 +71,13 @@ final class Cache
             entries.remove(key);
             return null;
         }
-        final long age = (nowNanos - e.storedNanos) / 1_000_000_000L;
-        return age == 0 ? e.message.clone() : aged(e.message, age);
+        final long age = Math.max(0, (nowNanos - e.storedNanos) / 1_000_000_000L);
+        if (age != e.agedSeconds)
+        {
+            e.aged = aged(e.message, age);
+            e.agedSeconds = age;
+        }
+        return e.aged.clone();
     }
 
     void put(final String key, final Message response, final long nowNanos)
