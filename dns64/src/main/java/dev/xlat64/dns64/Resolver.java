@@ -98,6 +98,12 @@ final class Resolver
             return;
         }
         final OPTRecord opt = query.getOPT();
+        // RFC 6891 section 6.1.1: more than one OPT, or an OPT not owned by the root, is FORMERR.
+        if (opt != null && (countOpt(query) > 1 || !opt.getName().equals(Name.root)))
+        {
+            send(query, Replies.empty(query, Rcode.FORMERR, ednsPayload), client, start);
+            return;
+        }
         // RFC 6891 section 6.1.3: we speak EDNS version 0 only.
         if (opt != null && opt.getVersion() != 0)
         {
@@ -154,6 +160,16 @@ final class Resolver
         fetch(qname, question.getType(), question.getDClass(), dnssecOk, checkingDisabled, response -> send(query,
             response == null ? Replies.empty(query, Rcode.SERVFAIL, ednsPayload) :
             Replies.from(query, response, false, ednsPayload), client, start));
+    }
+
+    private static int countOpt(final Message query)
+    {
+        int n = 0;
+        for (final Record r : query.getSection(Section.ADDITIONAL))
+        {
+            n += r.getType() == Type.OPT ? 1 : 0;
+        }
+        return n;
     }
 
     private void fetch(
