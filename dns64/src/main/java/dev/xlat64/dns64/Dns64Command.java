@@ -178,25 +178,18 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
         out.println("xlat64 dns64: listening on " + String.join(", ", where) + " (UDP+TCP), upstream " +
             String.join(", ", to) + ", prefixes " + c.policy.prefixes());
         out.flush();
+        // SIGTERM/SIGINT end the wait so the command returns 0, instead of the JVM's 143/130 signal exit.
         final CountDownLatch stopped = new CountDownLatch(1);
-        final HttpServer httpServer = http;
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        for (final String signal : new String[] {"TERM", "INT"})
         {
-            try
-            {
-                server.close();
-            }
-            catch (final InterruptedException ignored)
-            {
-                Thread.currentThread().interrupt();
-            }
-            if (httpServer != null)
-            {
-                httpServer.stop(0);
-            }
-            stopped.countDown();
-        }));
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopped.countDown());
+        }
         stopped.await();
+        server.close();
+        if (http != null)
+        {
+            http.stop(0);
+        }
         return 0;
     }
 }
