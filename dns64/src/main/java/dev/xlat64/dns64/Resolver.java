@@ -147,12 +147,12 @@ final class Resolver
                         return;
                     }
                     final Message synthesized = synthesizer.synthesize(a, decision.negativeTtl);
-                    final boolean any = Synthesizer.countAaaa(synthesized) > 0;
-                    if (any)
+                    if (Synthesizer.countAaaa(synthesized) > 0)
                     {
                         metrics.synthesized.increment();
                     }
-                    send(query, Replies.from(query, synthesized, any, ednsPayload), client, start);
+                    // Built from the A answer, so never AD (section 5.5), even when nothing was synthesized.
+                    send(query, Replies.from(query, synthesized, true, ednsPayload), client, start);
                 });
             });
             return;
