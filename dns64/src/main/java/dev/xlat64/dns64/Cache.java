@@ -17,6 +17,8 @@ final class Cache
 {
     /** Cached data is never kept longer than a day, whatever upstream said. */
     static final long MAX_TTL = 86400;
+    /** Answers larger than this (wire bytes, as received) are not cached, so memory stays near entries x 1 KB. */
+    static final int MAX_CACHED_MESSAGE = 8192;
 
     private static final class Entry
     {
@@ -87,7 +89,7 @@ final class Cache
             return;
         }
         final long ttl = ttl(response);
-        if (ttl > 0)
+        if (ttl > 0 && response.numBytes() <= MAX_CACHED_MESSAGE)
         {
             entries.put(key, new Entry(response, nowNanos, Math.min(ttl, MAX_TTL)));
         }
