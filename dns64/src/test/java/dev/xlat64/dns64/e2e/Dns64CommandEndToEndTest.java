@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * `xlat64 dns64 --config FILE` as its own JVM (as the launcher runs it) in front of unbound: the prefix comes from
  * [translator].prefix, dig gets synthesized answers, a 100-record A set makes unbound truncate so the DNS64 retries
- * upstream over TCP, and SIGTERM ends it with exit code 0.
+ * upstream over TCP, metrics are scraped from --metrics, and SIGTERM ends it with exit code 0.
  */
 class Dns64CommandEndToEndTest
 {
@@ -30,6 +30,7 @@ class Dns64CommandEndToEndTest
         try (Unbound unbound = new Unbound(dir, "", "test.example.", zone.toString()))
         {
             final int port = Unbound.freePort();
+            final int metricsPort = Unbound.freePort();
             final Path config = dir.resolve("xlat64.toml");
             Files.writeString(config, "[translator]\nprefix = \"64:ff9b::/96\"\n\n[dns64]\n" +
                 "listen = [\"127.0.0.1:" + port + "\", \"[::1]:" + port + "\"]\n" +
@@ -40,7 +41,7 @@ class Dns64CommandEndToEndTest
             final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64", "dns64", "--config",
-                config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                config.toString(), "--metrics", "127.0.0.1:" + metricsPort).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try
             {
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -60,6 +61,12 @@ class Dns64CommandEndToEndTest
                 final String udpOnly = Tools.run("dig", "@127.0.0.1", "-p", ps, "+time=3", "+ignore",
                     "huge.test.example.", "AAAA");
                 assertTrue(udpOnly.contains("flags: qr tc rd ra;"), udpOnly);
+                final String metrics = new String(new java.net.URL("http://127.0.0.1:" + metricsPort + "/metrics")
+                    .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                // a-only once; huge three times (UDP truncated + TCP retry by dig, then +ignore over UDP).
+                assertTrue(metrics.contains("xlat64_dns64_synthesized_total 4.0"), metrics);
+                assertTrue(metrics.contains("xlat64_dns64_upstream_truncated_total 1.0"), metrics);
+                assertTrue(metrics.contains("xlat64_dns64_latency_seconds_bucket"), metrics);
             }
             finally
             {
