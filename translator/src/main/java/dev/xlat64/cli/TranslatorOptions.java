@@ -40,6 +40,14 @@ public final class TranslatorOptions
     @Option(names = "--mtu", paramLabel = "N", description = "TUN device MTU (default: 1500).")
     String mtu;
 
+    @Option(names = "--offload", paramLabel = "true|false",
+        description = "TUN offloads (IFF_VNET_HDR + TUNSETOFFLOAD): TCP super-packets of up to 64 KiB translated once " +
+            "(default: true; off by itself where the kernel refuses).")
+    String offload;
+
+    @Option(names = "--no-offload", description = "Same as --offload false.")
+    boolean noOffload;
+
     @Option(names = "--ipv4-addr", paramLabel = "A.B.C.D",
         description = "xlat64's own IPv4 address: source of the ICMPv4 errors it originates.")
     String ipv4Addr;
@@ -104,7 +112,8 @@ public final class TranslatorOptions
             s.fromFile(ConfigFile.read(config));
         }
         s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.EAM, eam).flag(Key.TUN_QUEUES, queues)
-            .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
+            .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu)
+            .flag(Key.TUN_OFFLOAD, noOffload ? "false" : offload).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
             .flag(Key.ICMP_POOL4, icmpPool4).flag(Key.ICMP_POOL6, icmpPool6).flag(Key.LOWEST_IPV6_MTU, lowestIpv6Mtu)
             .flag(Key.IPV4_MTU, ipv4Mtu).flag(Key.IPV6_MTU, ipv6Mtu).flag(Key.UDP_ZERO_CHECKSUM, udpZeroChecksum)
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)

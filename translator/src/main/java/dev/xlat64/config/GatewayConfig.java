@@ -91,7 +91,7 @@ public final class GatewayConfig
         final int queues = p.integer(Key.TUN_QUEUES, 1, 1, 64);
         final int mtu = p.integer(Key.TUN_MTU, 1500, 1280, 65535);
         final Idle idle = p.choice(Key.TUN_IDLE, Idle.SLEEP, Idle.class);
-        final boolean offload = p.bool(Key.TUN_OFFLOAD, false);
+        final boolean offload = p.bool(Key.TUN_OFFLOAD, true);
 
         final Rfc6052Prefix prefix = p.parse(Key.PREFIX, Rfc6052Prefix::parse);
         final List<Eamt.Entry> entries = new ArrayList<>();
