@@ -118,4 +118,11 @@ public final class AddressMapper
     {
         return !eamt.isEmpty() && eamt.findByIpv4(ipv4) != null;
     }
+
+    /** True when the IPv6 address at {@code offset} lies in an EAM entry (so it did not come through the prefix). */
+    public boolean isEamIpv6(final DirectBuffer buffer, final int offset)
+    {
+        return !eamt.isEmpty() && eamt.findByIpv6(
+            buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN)) != null;
+    }
 }

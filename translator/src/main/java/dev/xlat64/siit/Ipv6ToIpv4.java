@@ -135,6 +135,9 @@ public final class Ipv6ToIpv4
         }
         final int source = (int)mappedSource;
         final int destination = (int)mappedDestination;
+        // RFC 7757 s.4: an IPv6 host reached an EAM-mapped IPv6 host through its prefix-embedded IPv4 address.
+        final boolean hairpinning = config.eamHairpinning && config.mapper.isEamIpv4(destination) &&
+            !config.mapper.isEamIpv6(buffer, in.destinationOffset());
         final int trafficClass = in.trafficClass();
         // Sums over the IPv6 addresses are taken now: the IPv4 header is about to overwrite them.
         final int oldAddressSum = Checksum.fold(Checksum.addIpv6Address(buffer, in.sourceOffset(),
@@ -153,8 +156,8 @@ public final class Ipv6ToIpv4
         {
             translateTransport(buffer, l4, nextHeader, pseudoHeader6, oldAddressSum, source, destination);
         }
-        // RFC 7757 s.4: traffic to an EAM IPv4 address comes straight back to IPv6, its source via the prefix.
-        if (config.eamHairpinning && config.mapper.isEamIpv4(destination))
+        // RFC 7757 s.4: the packet comes straight back to IPv6 (never through the kernel), its source via the prefix.
+        if (hairpinning)
         {
             final Outcome second = hairpin.translateHairpinned(config, buffer, out, totalLength, sink);
             return second == Outcome.TRANSLATED_4TO6 ? Outcome.EAM_HAIRPINNED : second;
