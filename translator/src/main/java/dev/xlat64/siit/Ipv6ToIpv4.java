@@ -33,7 +33,7 @@ public final class Ipv6ToIpv4
     private final MutableDirectBuffer scratch;
     private final IcmpErrorOriginator icmpErrors;
     private final Ipv4ToIpv6 hairpin;
-    private int identificationState = (int)System.nanoTime() | 1;
+    private int identificationState = System.identityHashCode(this) | 1;
 
     // The extension-header walk's results (fields, not an object, so nothing is allocated per packet).
     private int walkNextHeader;
