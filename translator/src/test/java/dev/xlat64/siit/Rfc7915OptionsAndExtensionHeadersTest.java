@@ -58,7 +58,7 @@ class Rfc7915OptionsAndExtensionHeadersTest
             final byte[] in = ipv4WithOptions(A4, B4, UDP, 64, 1, 0, sourceRoute(type, 4), udp(A4, B4, 1, 2, bytes(8, 0)));
             assertEquals(Outcome.ICMPV4_ERROR_SENT, engine.translate(in));
             final byte[] out = engine.single();
-            assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0, identification(out), 0, icmp4(3, 5, 0, in))), hex(out));
+            assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(3, 5, 0, in))), hex(out));
             assertEquals(Outcome.IPV4_SOURCE_ROUTE, silent.translate(in));
         }
     }
@@ -108,7 +108,7 @@ class Rfc7915OptionsAndExtensionHeadersTest
         final byte[] in = ipv4(A4, B4, UDP, 64, 0, 1, 0, udpNoChecksum(7, 9, bytes(4, 4)));
         assertEquals(Outcome.ICMPV4_ERROR_SENT, strict.translate(in));
         final byte[] out = strict.single();
-        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0, identification(out), 0, icmp4(3, 13, 0, in))), hex(out));
+        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(3, 13, 0, in))), hex(out));
     }
 
     @Test

@@ -101,7 +101,7 @@ class Rfc7915PathMtuTest
         assertEquals(Outcome.ICMPV4_ERROR_SENT, engine.translate(in));
         final byte[] out = engine.single();
         // MTU 1300 - 20: the IPv4 packet that becomes a 1300-byte IPv6 packet. Quote: 576 - 28 bytes.
-        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0, identification(out), 0, icmp4(3, 4, 1280, slice(in, 0, 548)))),
+        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(3, 4, 1280, slice(in, 0, 548)))),
             hex(out));
 
         final EngineHarness silent = new EngineHarness(SiitTestConfigs.builder().ipv6Mtu(1300).build());

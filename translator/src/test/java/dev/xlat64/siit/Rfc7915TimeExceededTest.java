@@ -51,7 +51,7 @@ class Rfc7915TimeExceededTest
         final byte[] in = ipv4(A4, B4, UDP, 1, 0, 7, 0, udp(A4, B4, 33434, 33435, bytes(32, 0)));
         assertEquals(Outcome.ICMPV4_ERROR_SENT, engine.translate(in));
         final byte[] out = engine.single();
-        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0, identification(out), 0, icmp4(11, 0, 0, in))), hex(out));
+        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(11, 0, 0, in))), hex(out));
     }
 
     @Test
@@ -61,7 +61,7 @@ class Rfc7915TimeExceededTest
         assertEquals(Outcome.ICMPV4_ERROR_SENT, engine.translate(in));
         final byte[] out = engine.single();
         assertEquals(576, out.length);
-        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0, identification(out), 0, icmp4(11, 0, 0, slice(in, 0, 548)))), hex(out));
+        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(11, 0, 0, slice(in, 0, 548)))), hex(out));
     }
 
     @Test
