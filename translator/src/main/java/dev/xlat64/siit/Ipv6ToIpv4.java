@@ -106,9 +106,11 @@ public final class Ipv6ToIpv4
         }
 
         final int totalLength = Ipv4Header.MIN_LENGTH + l4Length;
-        // RFC 7915 s.5.1 / RFC 4443 s.3.2: too big for the IPv4 next hop -> Packet Too Big with the IPv6 equivalent.
+        // RFC 7915 s.5.1: DF is set on unfragmented packets above 1260 bytes; those too big for the IPv4 next hop get
+        // Packet Too Big with the IPv6 equivalent (RFC 4443 s.3.2); DF=0 ones are fragmented like any router would.
+        final boolean dontFragment = !fragment && totalLength > DF_THRESHOLD;
         final int nextHopMtu = Ipv4ToIpv6.ipv4NextHopMtu(config);
-        if (totalLength > nextHopMtu)
+        if (dontFragment && totalLength > nextHopMtu)
         {
             final int mtu = Math.max(Ipv4ToIpv6.IPV6_MINIMUM_MTU, nextHopMtu + (l4 - offset) - Ipv4Header.MIN_LENGTH);
             return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
@@ -147,7 +149,7 @@ public final class Ipv6ToIpv4
             nextIdentification();
         // RFC 7915 s.5.1.1: a fragment keeps offset and M, DF is clear; otherwise s.5.1: DF only above 1260 bytes.
         final int flags = fragment ? (moreFragments ? Ipv4Header.FLAG_MF : 0) | fragmentOffset :
-            (totalLength > DF_THRESHOLD ? Ipv4Header.FLAG_DF : 0);
+            (dontFragment ? Ipv4Header.FLAG_DF : 0);
 
         final int out = l4 - Ipv4Header.MIN_LENGTH;
         writeIpv4Header(ip4.wrap(buffer, out), config, trafficClass, totalLength, identification, flags, nextHeader,
@@ -162,8 +164,40 @@ public final class Ipv6ToIpv4
             final Outcome second = hairpin.translateHairpinned(config, buffer, out, totalLength, sink);
             return second == Outcome.TRANSLATED_4TO6 ? Outcome.EAM_HAIRPINNED : second;
         }
+        if (totalLength > nextHopMtu)
+        {
+            fragmentIpv4(buffer, out, totalLength, nextHopMtu, sink);
+            return Outcome.TRANSLATED_6TO4;
+        }
         sink.emit(buffer, out, totalLength);
         return Outcome.TRANSLATED_6TO4;
+    }
+
+    /**
+     * RFC 1812 s.5.2.6 / RFC 791: a DF=0 translated packet larger than the IPv4 next-hop MTU is fragmented, each
+     * fragment keeping identification and continuing the offset (and MF) of an already fragmented input.
+     */
+    private void fragmentIpv4(
+        final MutableDirectBuffer buffer, final int out, final int totalLength, final int mtu, final PacketSink sink)
+    {
+        final Ipv4Header in = ip4.wrap(buffer, out);
+        final int flags = in.flagsAndFragmentOffset();
+        final int baseOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
+        final boolean moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
+        final int dataStart = out + Ipv4Header.MIN_LENGTH;
+        final int dataLength = totalLength - Ipv4Header.MIN_LENGTH;
+        final int chunkMax = Math.max(8, (mtu - Ipv4Header.MIN_LENGTH) & ~7);
+        for (int done = 0; done < dataLength; done += chunkMax)
+        {
+            final int chunk = Math.min(chunkMax, dataLength - done);
+            final boolean last = done + chunk >= dataLength;
+            scratch.putBytes(0, buffer, out, Ipv4Header.MIN_LENGTH);
+            ip4.wrap(scratch, 0).totalLength(Ipv4Header.MIN_LENGTH + chunk)
+                .flagsAndFragmentOffset((!last || moreFragments ? Ipv4Header.FLAG_MF : 0) | (baseOffset + (done >>> 3)))
+                .computeHeaderChecksum();
+            scratch.putBytes(Ipv4Header.MIN_LENGTH, buffer, dataStart + done, chunk);
+            sink.emit(scratch, 0, Ipv4Header.MIN_LENGTH + chunk);
+        }
     }
 
     /**

@@ -59,7 +59,7 @@ class ZeroAllocationTest
         final SiitConfig config = SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
                 new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"))), true))
             .ipv4Address(Addresses.parse4("192.0.2.1")).ipv6Address(Ipv6Prefix.parse("2001:db8:64::1/128"))
-            .icmpPool4(Ipv4Prefix.parse("203.0.113.0/28")).icmpErrorsPerSecond(Integer.MAX_VALUE / 2).build();
+            .icmpPool4(Ipv4Prefix.parse("203.0.113.0/28")).icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv4Mtu(1000).build();
         final byte[] udp4 = ipv4(A4, B4, UDP, 64, 0, 1, 0, udp(A4, B4, 1, 2, bytes(40, 1)));
         final byte[] udp6 = ipv6(B6, A6, UDP, 64, 0, 0, udp(B6, A6, 1, 2, bytes(40, 1)));
         final byte[][] packets = {
@@ -71,6 +71,8 @@ class ZeroAllocationTest
             ipv6(B6, A6, ICMPV6, 64, 0, 0, icmp6(B6, A6, 1, 4, 0, udp6)),
             ipv4(A4, B4, UDP, 64, 0, 1, 0, udp(A4, B4, 1, 2, bytes(2000, 1))),
             ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 3, true, 9), bytes(48, 4))),
+            ipv6(B6, A6, UDP, 64, 0, 0, udp(B6, A6, 1, 2, bytes(1172, 1))),
+            ipv6(B6, A6, UDP, 64, 0, 0, udp(B6, A6, 1, 2, bytes(1400, 1))),
             ipv4(A4, B4, UDP, 1, 0, 1, 0, udp(A4, B4, 1, 2, bytes(8, 1))),
             ipv6(B6, A6, UDP, 1, 0, 0, udp(B6, A6, 1, 2, bytes(8, 1))),
             ipv6(B6, "2001:db8:64::c633:6409", UDP, 64, 0, 0, udp(B6, "2001:db8:64::c633:6409", 1, 2, bytes(8, 1))),

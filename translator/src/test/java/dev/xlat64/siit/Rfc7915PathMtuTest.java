@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Path MTU (RFC 7915 s.4.1, s.5.1, RFC 1191, RFC 4443 s.3.2): DF=0 IPv4 packets are fragmented to the lowest IPv6
- * MTU; DF=1 ones too big for the IPv6 next hop get Fragmentation Needed; IPv6 packets too big for the IPv4 next hop get
- * Packet Too Big.
+ * MTU; DF=1 ones too big for the IPv6 next hop get Fragmentation Needed; IPv6 packets that leave with DF=1 and are too
+ * big for the IPv4 next hop get Packet Too Big, those with DF=0 are fragmented in IPv4 (RFC 1812 s.5.2.6).
  */
 class Rfc7915PathMtuTest
 {
@@ -127,8 +127,39 @@ class Rfc7915PathMtuTest
     void packetTooBigNeverAdvertisesLessThan1280()
     {
         final EngineHarness engine = new EngineHarness(withOwnAddresses().ipv4Mtu(1000).build());
-        final byte[] in = ipv6(B6, A6, UDP, 64, 0, 0, udp(B6, A6, 1, 2, bytes(1100, 1)));
+        final byte[] in = ipv6(B6, A6, UDP, 64, 0, 0, udp(B6, A6, 1, 2, bytes(1300, 1)));   // DF in IPv4: 1328 > 1260
         assertEquals(Outcome.ICMPV6_ERROR_SENT, engine.translate(in));
-        assertEquals(hex(ipv6(SELF6, B6, ICMPV6, 64, 0, 0, icmp6(SELF6, B6, 2, 0, 1280, in))), hex(engine.single()));
+        // RFC 8200 s.5: 1000 + 20 is below the IPv6 minimum; the host's 1280-byte packets then leave with DF=0 (below).
+        assertEquals(hex(ipv6(SELF6, B6, ICMPV6, 64, 0, 0, icmp6(SELF6, B6, 2, 0, 1280, slice(in, 0, 1232)))),
+            hex(engine.single()));
+    }
+
+    @Test
+    void ipv6PacketWithoutDfTooBigForTheIpv4NextHopIsFragmentedInIpv4()
+    {
+        // 1200 bytes in IPv4: DF clear (<= 1260, RFC 7915 s.5.1), so xlat64 fragments it for the 1000-byte next hop.
+        final EngineHarness engine = new EngineHarness(withOwnAddresses().ipv4Mtu(1000).build());
+        final byte[] data = bytes(1172, 4);
+        assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(ipv6(B6, A6, UDP, 64, 0, 0, udp(B6, A6, 1, 2, data))));
+        assertEquals(2, engine.emitted().size());
+        final byte[] first = engine.emitted().get(0);
+        final int id = identification(first);
+        final byte[] udp4 = udp(B4, A4, 1, 2, data);
+        // (1000 - 20) rounded down to 8 = 976 bytes, then 204 at offset 122.
+        assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, id, 0x2000, slice(udp4, 0, 976))), hex(first));
+        assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, id, 122, slice(udp4, 976, 1180))), hex(engine.emitted().get(1)));
+    }
+
+    @Test
+    void ipv6FragmentTooBigForTheIpv4NextHopIsFragmentedFurther()
+    {
+        final EngineHarness engine = new EngineHarness(SiitTestConfigs.builder().ipv4Mtu(1000).build());
+        final byte[] chunk = bytes(1400, 5);
+        final byte[] in = ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 50, true, 0x00017777), chunk));
+        assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
+        assertEquals(2, engine.emitted().size());
+        assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x7777, 0x2000 | 50, slice(chunk, 0, 976))), hex(engine.emitted().get(0)));
+        assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x7777, 0x2000 | 172, slice(chunk, 976, 1400))),
+            hex(engine.emitted().get(1)));
     }
 }
