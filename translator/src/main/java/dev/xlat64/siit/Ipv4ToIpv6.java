@@ -106,7 +106,7 @@ public final class Ipv4ToIpv6
             }
             if (protocol == Ipv4Header.PROTOCOL_ICMP && IcmpErrorOriginator.isIcmpv4Error(buffer.getByte(l4) & 0xFF))
             {
-                return translateIcmpError(config, buffer, offset, headerLength, totalLength, sink);
+                return translateIcmpError(config, buffer, offset, headerLength, totalLength, sink, hairpinned);
             }
         }
         else if (protocol == Ipv4Header.PROTOCOL_ICMP)
@@ -432,7 +432,7 @@ public final class Ipv4ToIpv6
      */
     private Outcome translateIcmpError(
         final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int headerLength,
-        final int totalLength, final PacketSink sink)
+        final int totalLength, final PacketSink sink, final boolean hairpinned)
     {
         final int l4 = offset + headerLength;
         final int icmpLength = totalLength - headerLength;
@@ -499,7 +499,7 @@ public final class Ipv4ToIpv6
         final int inner6 = icmp6 + Icmp.HEADER_LENGTH;
         final int innerData = inner6 + Ipv6Header.LENGTH + (innerFragment ? FragmentHeader.LENGTH : 0);
         final Outcome addresses = translateIcmpErrorAddresses(config, buffer, offset, innerSource, innerDestination,
-            innerProtocol, inner6);
+            innerProtocol, inner6, hairpinned);
         if (addresses != null)
         {
             return addresses;
@@ -581,16 +581,18 @@ public final class Ipv4ToIpv6
 
     /**
      * RFC 7915 s.4.3 and RFC 6791: the outer source is a router that may not map (then an address of icmpPool6, chosen
-     * by a hash of the quoted flow); the outer destination and both inner addresses must map.
+     * by a hash of the quoted flow); the outer destination and both inner addresses must map. A hairpinned error
+     * (RFC 7757 s.4) takes its outer source and its inner destination, the hairpinned host, from the prefix.
      */
     private Outcome translateIcmpErrorAddresses(
         final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int innerSource,
-        final int innerDestination, final int innerProtocol, final int inner6)
+        final int innerDestination, final int innerProtocol, final int inner6, final boolean hairpinned)
     {
         final AddressMapper mapper = config.mapper;
         final int source = buffer.getInt(offset + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
         final int destination = buffer.getInt(offset + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
-        final int s = mapper.toIpv6(source, scratch, Ipv6Header.SOURCE);
+        final int s = hairpinned ?
+            mapper.toIpv6WithoutEamt(source, scratch, Ipv6Header.SOURCE) : mapper.toIpv6(source, scratch, Ipv6Header.SOURCE);
         if (s != AddressMapper.MAPPED)
         {
             if (config.icmpPool6 == null)
@@ -608,7 +610,8 @@ public final class Ipv4ToIpv6
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         if (mapper.toIpv6(innerSource, scratch, inner6 + Ipv6Header.SOURCE) != AddressMapper.MAPPED ||
-            mapper.toIpv6(innerDestination, scratch, inner6 + Ipv6Header.DESTINATION) != AddressMapper.MAPPED)
+            (hairpinned ? mapper.toIpv6WithoutEamt(innerDestination, scratch, inner6 + Ipv6Header.DESTINATION) :
+                mapper.toIpv6(innerDestination, scratch, inner6 + Ipv6Header.DESTINATION)) != AddressMapper.MAPPED)
         {
             return Outcome.ICMPV4_INNER_UNTRANSLATABLE;
         }

@@ -27,6 +27,8 @@ public final class Ipv6ToIpv4
     /** RFC 1812 s.4.3.2.3: a translated ICMPv4 error is at most 576 bytes. */
     static final int IPV4_ERROR_LIMIT = 576;
     private static final int NOT_TRANSLATABLE = -1;
+    /** Where a hairpinned ICMPv4 error is built in the scratch buffer: past the 1280 bytes its IPv6 form needs. */
+    private static final int HAIRPIN_SCRATCH_OFFSET = 2048;
 
     private final Ipv6Header ip6 = new Ipv6Header();
     private final Ipv4Header ip4 = new Ipv4Header();
@@ -466,13 +468,18 @@ public final class Ipv6ToIpv4
             rest4 = pointer << 24;
         }
 
-        // Scratch layout: outer IPv4 | ICMPv4 header | inner IPv4 | inner upper layer.
-        final int icmp4 = Ipv4Header.MIN_LENGTH;
+        // RFC 7757 s.4: an error to an EAM host reached through the prefix is hairpinned like any other packet.
+        final boolean hairpinning = config.eamHairpinning && mapper.isEamIpv4((int)destination) &&
+            !mapper.isEamIpv6(buffer, offset + Ipv6Header.DESTINATION);
+        // Scratch layout from base: outer IPv4 | ICMPv4 header | inner IPv4 | inner upper layer. A hairpinned error is
+        // built further in, so the IPv4-to-IPv6 pass can build its result at the start of the scratch buffer.
+        final int base = hairpinning ? HAIRPIN_SCRATCH_OFFSET : 0;
+        final int icmp4 = base + Ipv4Header.MIN_LENGTH;
         final int inner4 = icmp4 + Icmp.HEADER_LENGTH;
         final int innerData = inner4 + Ipv4Header.MIN_LENGTH;
         // RFC 4884 s.4.2 / RFC 7915 s.5.3: extensions survive in ICMPv4 types with a length attribute, after an original
         // datagram padded to 32-bit words, and only if at least 128 bytes of it still fit.
-        final int room = IPV4_ERROR_LIMIT - inner4;
+        final int room = IPV4_ERROR_LIMIT - (inner4 - base);
         boolean carryExtension = extensionLength > 0 &&
             (type4 == Icmp.V4_DESTINATION_UNREACHABLE || type4 == Icmp.V4_TIME_EXCEEDED);
         int innerRoom = room;
@@ -502,25 +509,31 @@ public final class Ipv6ToIpv4
                 (int)innerSource, (int)innerDestination);
         }
         final int innerLength = Ipv4Header.MIN_LENGTH + copied;
-        int total = inner4 + innerLength;
+        int errorEnd = inner4 + innerLength;
         if (carryExtension)
         {
             final int padded = Math.max(Ipv4ToIpv6.RFC4884_MINIMUM_ORIGINAL_DATAGRAM, (innerLength + 3) & ~3);
-            scratch.setMemory(total, inner4 + padded - total, (byte)0);
+            scratch.setMemory(errorEnd, inner4 + padded - errorEnd, (byte)0);
             scratch.putBytes(inner4 + padded, buffer, quotedEnd, extensionLength);
-            total = inner4 + padded + extensionLength;
+            errorEnd = inner4 + padded + extensionLength;
             rest4 |= (padded >>> 2) << 16;
         }
 
-        writeIpv4Header(ip4.wrap(scratch, 0), config, trafficClass(buffer, offset), total,
+        final int total = errorEnd - base;
+        writeIpv4Header(ip4.wrap(scratch, base), config, trafficClass(buffer, offset), total,
             icmpErrors.nextIdentification(), 0, Ipv6Header.NEXT_HEADER_ICMPV6,
             (buffer.getByte(offset + Ipv6Header.HOP_LIMIT) & 0xFF) - 1, (int)source, (int)destination);
         scratch.putByte(icmp4 + Icmp.TYPE, (byte)type4);
         scratch.putByte(icmp4 + Icmp.CODE, (byte)code4);
         scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)0);
         scratch.putInt(icmp4 + Icmp.REST, rest4, ByteOrder.BIG_ENDIAN);
-        scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)Checksum.finish(Checksum.add(scratch, icmp4, total - icmp4, 0)),
+        scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)Checksum.finish(Checksum.add(scratch, icmp4, errorEnd - icmp4, 0)),
             ByteOrder.BIG_ENDIAN);
+        if (hairpinning)
+        {
+            final Outcome second = hairpin.translateHairpinned(config, scratch, base, total, sink);
+            return second == Outcome.TRANSLATED_4TO6 ? Outcome.EAM_HAIRPINNED : second;
+        }
         sink.emit(scratch, 0, total);
         return Outcome.TRANSLATED_6TO4;
     }

@@ -70,6 +70,19 @@ class Rfc7757HairpinTest
     }
 
     @Test
+    void errorAboutHairpinnedTrafficIsHairpinnedToo()
+    {
+        // S answers C's hairpinned datagram with port unreachable; C must see it from, and quoting, what it sent.
+        final byte[] data = bytes(16, 4);
+        final byte[] quotedByS = ipv6(C_VIA_PREFIX, S6, UDP, 62, 0, 0, udp(C_VIA_PREFIX, S6, 5000, 53, data));
+        final byte[] in = ipv6(S6, C_VIA_PREFIX, ICMPV6, 64, 0, 0, icmp6(S6, C_VIA_PREFIX, 1, 4, 0, quotedByS));
+        assertEquals(Outcome.EAM_HAIRPINNED, engine.translate(in));
+        final byte[] quotedForC = ipv6(C6, S_VIA_PREFIX, UDP, 62, 0, 0, udp(C6, S_VIA_PREFIX, 5000, 53, data));
+        assertEquals(hex(ipv6(S_VIA_PREFIX, C6, ICMPV6, 62, 0, 0, icmp6(S_VIA_PREFIX, C6, 1, 4, 0, quotedForC))),
+            hex(engine.single()));
+    }
+
+    @Test
     void hairpinningOffSendsThePacketToIpv4()
     {
         final EngineHarness off = new EngineHarness(SiitTestConfigs.builder().eamHairpinning(false).build());
