@@ -132,10 +132,17 @@ public final class Ipv4ToIpv6
         final int destination = in.destination();
         final int identification = in.identification();
         final int out = l4 - (translatedLength - payloadLength);
+        // The source address lands where the IPv4 header may still be: keep those 16 bytes to quote an intact packet.
+        final long savedHigh = buffer.getLong(out + Ipv6Header.SOURCE);
+        final long savedLow = buffer.getLong(out + Ipv6Header.SOURCE + 8);
         final Outcome addresses = translateAddresses(config.mapper, source, destination, buffer, out, hairpinned);
         if (addresses != null)
         {
-            return addresses;
+            buffer.putLong(out + Ipv6Header.SOURCE, savedHigh);
+            buffer.putLong(out + Ipv6Header.SOURCE + 8, savedLow);
+            // RFC 7915 s.4.4: a discarded packet SHOULD be answered with ICMPv4 3/13 (administratively prohibited).
+            return icmpErrors.sendIcmpv4(config, buffer, offset, totalLength, Icmp.V4_DESTINATION_UNREACHABLE,
+                Icmp.V4_COMMUNICATION_PROHIBITED, 0, sink, addresses);
         }
         final int upperLayer = protocol == Ipv4Header.PROTOCOL_ICMP ? Ipv6Header.NEXT_HEADER_ICMPV6 : protocol;
         writeIpv6Header(ip6.wrap(buffer, out), config, tos, translatedLength - Ipv6Header.LENGTH,

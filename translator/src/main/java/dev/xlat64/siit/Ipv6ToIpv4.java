@@ -124,18 +124,23 @@ public final class Ipv6ToIpv4
             return translateIcmpError(config, buffer, offset, l4, end, sink);
         }
 
-        // RFC 7915 s.5.1 Source/Destination Address: both must map (EAM first, then the RFC 6052 prefix).
+        // RFC 7915 s.5.1 Source/Destination Address: both must map (EAM first, then the RFC 6052 prefix); s.5.4: a
+        // discarded packet SHOULD be answered with ICMPv6 1/1 (communication administratively prohibited).
         final long mappedSource = config.mapper.toIpv4(buffer, in.sourceOffset());
         if (mappedSource < 0)
         {
-            return mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
-                Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE;
+            return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
+                Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADMINISTRATIVELY_PROHIBITED, 0, sink,
+                mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                    Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE);
         }
         final long mappedDestination = config.mapper.toIpv4(buffer, in.destinationOffset());
         if (mappedDestination < 0)
         {
-            return mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
-                Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
+            return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
+                Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADMINISTRATIVELY_PROHIBITED, 0, sink,
+                mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                    Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE);
         }
         final int source = (int)mappedSource;
         final int destination = (int)mappedDestination;

@@ -112,6 +112,25 @@ class Rfc7915OptionsAndExtensionHeadersTest
     }
 
     @Test
+    void untranslatableAddressesAreAnsweredWithAdministrativelyProhibited()
+    {
+        // RFC 7915 s.4.4 / s.5.4: discarded packets SHOULD be answered (3/13 in IPv4, 1/1 in IPv6), quoted intact.
+        final EngineHarness wkp = new EngineHarness(SiitConfig.builder(new dev.xlat64.addr.AddressMapper(
+                dev.xlat64.addr.Rfc6052Prefix.parse("64:ff9b::/96"), dev.xlat64.addr.Eamt.EMPTY, true))
+            .ipv4Address(Addresses.parse4(SELF4)).ipv6Address(Ipv6Prefix.parse(SELF6 + "/128")).build());
+        final byte[] in4 = ipv4("8.8.8.8", "10.0.0.1", UDP, 64, 0, 1, 0, udp("8.8.8.8", "10.0.0.1", 1, 2, bytes(8, 0)));
+        assertEquals(Outcome.ICMPV4_ERROR_SENT, wkp.translate(in4));
+        final byte[] out = wkp.single();
+        assertEquals(hex(ipv4(SELF4, "8.8.8.8", ICMP, 64, 0xc0, identification(out), 0, icmp4(3, 13, 0, in4))), hex(out));
+
+        final String src6 = "2001:db8:1::1";
+        final String dst6 = "64:ff9b::a00:1";
+        final byte[] in6 = ipv6(src6, dst6, UDP, 64, 0, 0, udp(src6, dst6, 1, 2, bytes(8, 0)));
+        assertEquals(Outcome.ICMPV6_ERROR_SENT, wkp.translate(in6));
+        assertEquals(hex(ipv6(SELF6, src6, ICMPV6, 64, 0, 0, icmp6(SELF6, src6, 1, 1, 0, in6))), hex(wkp.single()));
+    }
+
+    @Test
     void trafficClassIsCopiedAndFlowLabelIgnored()
     {
         final byte[] data = bytes(8, 0);
