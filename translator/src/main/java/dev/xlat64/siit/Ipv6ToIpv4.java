@@ -107,6 +107,13 @@ public final class Ipv6ToIpv4
             return Outcome.IPV6_FRAGMENTED_ICMP;
         }
 
+        // RFC 7915 s.5.3: errors are rebuilt within 576 bytes, so the next-hop MTU never concerns them.
+        if (fragmentOffset == 0 && nextHeader == Ipv6Header.NEXT_HEADER_ICMPV6 &&
+            (buffer.getByte(l4 + Icmp.TYPE) & 0xFF) < Icmp.V6_ECHO_REQUEST)
+        {
+            return translateIcmpError(config, buffer, offset, l4, end, sink);
+        }
+
         final int totalLength = Ipv4Header.MIN_LENGTH + l4Length;
         // RFC 7915 s.5.1: DF is set on unfragmented packets above 1260 bytes; those too big for the IPv4 next hop get
         // Packet Too Big with the IPv6 equivalent (RFC 4443 s.3.2); DF=0 ones are fragmented like any router would.
@@ -117,11 +124,6 @@ public final class Ipv6ToIpv4
             final int mtu = Math.max(Ipv4ToIpv6.IPV6_MINIMUM_MTU, nextHopMtu + (l4 - offset) - Ipv4Header.MIN_LENGTH);
             return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
                 Icmp.V6_PACKET_TOO_BIG, 0, mtu, sink, Outcome.IPV6_PACKET_TOO_BIG);
-        }
-        if (fragmentOffset == 0 && nextHeader == Ipv6Header.NEXT_HEADER_ICMPV6 &&
-            (buffer.getByte(l4 + Icmp.TYPE) & 0xFF) < Icmp.V6_ECHO_REQUEST)
-        {
-            return translateIcmpError(config, buffer, offset, l4, end, sink);
         }
 
         // RFC 7915 s.5.1 Source/Destination Address: both must map (EAM first, then the RFC 6052 prefix); s.5.4: a
