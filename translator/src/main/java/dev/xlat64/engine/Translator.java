@@ -54,7 +54,9 @@ public final class Translator
 
     /**
      * Translates the packet at {@code offset} (with {@link #HEADROOM} free bytes before it) and hands the result, a
-     * series of fragments or an ICMP error to {@code sink}, possibly from the scratch buffer; never throws.
+     * series of fragments or an ICMP error to {@code sink}; never throws. Fragments and ICMP errors are emitted from
+     * this instance's scratch buffer, which the next emission reuses: the sink must write or copy the bytes before it
+     * returns. A translated packet emitted from {@code buffer} may start before or after {@code offset}.
      */
     public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
     {

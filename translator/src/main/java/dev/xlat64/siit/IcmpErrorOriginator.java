@@ -22,6 +22,8 @@ public final class IcmpErrorOriginator
     /** RFC 4443 s.2.4(c): an ICMPv6 error quotes as much as fits in the minimum IPv6 MTU. */
     static final int IPV6_ERROR_LIMIT = 1280;
     static final int ERROR_TTL = 64;
+    /** RFC 1812 s.4.3.2.5: ICMPv4 errors other than source quench SHOULD carry precedence 6 (internetwork control). */
+    static final int ERROR_TOS = 0xC0;
     private static final long NANOS_PER_TOKEN = 1_000_000_000L;
 
     private final MutableDirectBuffer scratch;
@@ -93,7 +95,7 @@ public final class IcmpErrorOriginator
         final int quoted = Math.min(packetLength, IPV4_ERROR_LIMIT - headers);
         final int total = headers + quoted;
         final int destination = buffer.getInt(packet + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        ip4.wrap(scratch, 0).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(0).totalLength(total)
+        ip4.wrap(scratch, 0).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(ERROR_TOS).totalLength(total)
             .identification(nextIdentification()).flagsAndFragmentOffset(0).ttl(ERROR_TTL)
             .protocol(Ipv4Header.PROTOCOL_ICMP).source(config.ipv4Address).destination(destination)
             .computeHeaderChecksum();
