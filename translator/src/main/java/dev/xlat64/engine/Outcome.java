@@ -66,7 +66,50 @@ public enum Outcome
         "ICMPv6 type or code that has no ICMPv4 counterpart (incl. ND and MLD)", "RFC 7915 s.5.2"),
 
     TUN_WRITE_FAILED(Kind.DROPPED, Direction.ANY, "tun_write_failed",
-        "the TUN device refused the translated packet (write error)", "-");
+        "the TUN device refused the translated packet (write error)", "-"),
+
+    SIXRD_DECAPSULATED(Kind.FORWARDED, Direction.V4_TO_V6, "sixrd_decapsulated",
+        "6in4 packet from a CE decapsulated and its IPv6 packet forwarded", "RFC 5969 s.8"),
+    SIXRD_ENCAPSULATED(Kind.FORWARDED, Direction.V6_TO_V4, "sixrd_encapsulated",
+        "IPv6 packet encapsulated in IPv4 toward a CE (or, in CE mode, the BR or another CE)", "RFC 5969 s.7, s.8"),
+    SIXRD_RELAYED_CE_TO_CE(Kind.FORWARDED, Direction.ANY, "sixrd_relayed_ce_to_ce",
+        "6in4 packet from one CE re-encapsulated toward another CE of a 6rd domain, in user space", "RFC 5969 s.8"),
+    SIXRD_TOO_BIG(Kind.ICMP_ERROR, Direction.V6_TO_V4, "sixrd_too_big",
+        "IPv6 packet larger than the 6rd tunnel MTU answered with ICMPv6 Packet Too Big", "RFC 4213 s.3.2, RFC 4443 s.3.2"),
+    SIXRD_HOP_LIMIT_EXPIRED(Kind.ICMP_ERROR, Direction.ANY, "sixrd_hop_limit_expired",
+        "IPv6 hop limit expired at the 6rd relay, answered with ICMPv6 Time Exceeded", "RFC 8200 s.3, RFC 4443 s.3.3"),
+    SIXRD_ICMP4_ERROR_RELAYED(Kind.ICMP_ERROR, Direction.V4_TO_V6, "sixrd_icmp4_error_relayed",
+        "ICMPv4 error quoting one of our 6in4 packets relayed to the IPv6 source as ICMPv6", "RFC 4213 s.3.4"),
+    SIXRD_NOT_BR_ADDRESS(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_not_br_address",
+        "6in4 (protocol 41) packet not addressed to a BR address (or, in CE mode, the WAN address)", "RFC 5969 s.8"),
+    SIXRD_OUTER_FRAGMENT(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_outer_fragment",
+        "fragmented 6in4 packet: xlat64 does not reassemble (the BR sends DF packets and CEs should too)",
+        "RFC 5969 s.9, RFC 4213 s.3.6"),
+    SIXRD_SOURCE_NOT_IN_DOMAIN(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_source_not_in_domain",
+        "6in4 packet whose outer IPv4 source lies outside the IPv4 prefix of every domain of that BR address",
+        "RFC 5969 s.8"),
+    SIXRD_SPOOFED_INNER_SOURCE(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_spoofed_inner_source",
+        "inner IPv6 source is not in the delegated prefix the outer IPv4 source gives", "RFC 5969 s.8, s.12"),
+    SIXRD_INNER_TRUNCATED(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_inner_truncated",
+        "inner IPv6 header shorter than 40 bytes, or its payload length runs past the 6in4 packet", "RFC 8200 s.3"),
+    SIXRD_INNER_NOT_IPV6(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_inner_not_ipv6",
+        "protocol-41 payload is not an IPv6 packet (version not 6, or a jumbogram)", "RFC 4213 s.3.5"),
+    SIXRD_ECN_DROP(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_ecn_drop",
+        "outer ECN is CE but the inner packet is Not-ECT", "RFC 6040 s.4.2"),
+    SIXRD_INVALID_CE_ADDRESS(Kind.DROPPED, Direction.V6_TO_V4, "sixrd_invalid_ce_address",
+        "IPv6 destination embeds an IPv4 address that cannot be a CE (0/8, 127/8, multicast, reserved, our own)",
+        "RFC 5969 s.7.1.1, RFC 1812 s.5.3.7"),
+    SIXRD_ICMP_ERROR_SUPPRESSED(Kind.DROPPED, Direction.ANY, "sixrd_icmp_error_suppressed",
+        "6rd packet that called for an ICMPv6 error not answered: it was itself an ICMPv6 error or had a "
+            + "multicast/unspecified source", "RFC 4443 s.2.4(e)"),
+    SIXRD_ICMP_RATE_LIMITED(Kind.DROPPED, Direction.ANY, "sixrd_icmp_rate_limited",
+        "6rd packet that called for an ICMPv6 error dropped silently: the ICMP error rate limit was reached",
+        "RFC 4443 s.2.4(f)"),
+    SIXRD_ICMP4_NOT_RELAYABLE(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_icmp4_not_relayable",
+        "ICMPv4 message to a BR address that is not a relayable error (wrong type, bad checksum, not quoting our "
+            + "6in4 packet, or too little of the inner IPv6 header to know its source)", "RFC 4213 s.3.4"),
+    SIXRD_NOT_6IN4(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_not_6in4",
+        "IPv4 packet to a BR (or CE WAN) address that is neither 6in4 nor an ICMPv4 error", "RFC 5969 s.8");
 
     /** What happened to the packet. */
     public enum Kind

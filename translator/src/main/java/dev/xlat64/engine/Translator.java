@@ -3,6 +3,7 @@ package dev.xlat64.engine;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.sixrd.SixRdRelay;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -16,6 +17,7 @@ public final class Translator
 
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6();
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4();
+    private final SixRdRelay sixRd = new SixRdRelay();
     private SiitConfig config;
     private long nanoTime;
 
@@ -48,6 +50,13 @@ public final class Translator
             return Outcome.EMPTY_PACKET;
         }
         final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
+        // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT; null means not 6rd's.
+        final Outcome sixRdOutcome = version == 4 ? sixRd.fromIpv4(config, nanoTime, buffer, offset, length, sink) :
+            version == 6 ? sixRd.fromIpv6(config, nanoTime, buffer, offset, length, sink) : null;
+        if (sixRdOutcome != null)
+        {
+            return sixRdOutcome;
+        }
         if (version == 4)
         {
             return ipv4ToIpv6.translate(config, buffer, offset, length, sink);
