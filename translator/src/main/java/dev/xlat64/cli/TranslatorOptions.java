@@ -4,6 +4,7 @@ import dev.xlat64.config.ConfigFile;
 import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.config.Settings;
 import dev.xlat64.config.Settings.Key;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -91,6 +92,9 @@ public final class TranslatorOptions
         description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (loopback:9464 when no address).")
     String metrics;
 
+    @Mixin
+    SixRdOptions sixRd;
+
     /** Reads the file (if any), applies the flags over it and validates everything. */
     public GatewayConfig.Result load() throws IOException
     {
@@ -109,6 +113,7 @@ public final class TranslatorOptions
             .flag(Key.IPV4_MTU, ipv4Mtu).flag(Key.IPV6_MTU, ipv6Mtu).flag(Key.UDP_ZERO_CHECKSUM, udpZeroChecksum)
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)
             .flag(Key.EAM_HAIRPINNING, hairpinning).flag(Key.METRICS, metrics);
+        sixRd.apply(s);
         return GatewayConfig.from(s);
     }
 }

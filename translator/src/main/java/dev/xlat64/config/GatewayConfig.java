@@ -8,6 +8,8 @@ import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.config.Settings.Key;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.sixrd.SixRdConfig;
+import dev.xlat64.sixrd.SixRdDomain;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -115,10 +117,11 @@ public final class GatewayConfig
         {
             errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
         }
-        if (prefix == null && entries.isEmpty() && !s.has(Key.IVI_PREFIX) && errors.isEmpty())
+        final List<SixRdDomain> sixRdDomains = SixRdConfig.domains(s, mtu, prefix, eamt, errors);
+        if (prefix == null && entries.isEmpty() && sixRdDomains.isEmpty() && !s.has(Key.IVI_PREFIX) && errors.isEmpty())
         {
-            errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix) or EAM entries " +
-                "(--eam / translator.eam)");
+            errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix), EAM entries " +
+                "(--eam / translator.eam) or a 6rd domain (--6rd-prefix / [[sixrd.domain]])");
         }
         if (s.has(Key.IVI_PREFIX))
         {
@@ -156,6 +159,7 @@ public final class GatewayConfig
             .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
             .icmpPool4(pool4).icmpPool6(pool6).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
+            .sixRdDomains(sixRdDomains)
             .build();
         return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file()), List.of());
     }
