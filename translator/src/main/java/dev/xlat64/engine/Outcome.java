@@ -109,7 +109,10 @@ public enum Outcome
         "ICMPv4 message to a BR address that is not a relayable error (wrong type, bad checksum, not quoting our "
             + "6in4 packet, or too little of the inner IPv6 header to know its source)", "RFC 4213 s.3.4"),
     SIXRD_NOT_6IN4(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_not_6in4",
-        "IPv4 packet to a BR (or CE WAN) address that is neither 6in4 nor an ICMPv4 error", "RFC 5969 s.8");
+        "IPv4 packet to a BR (or CE WAN) address that is neither 6in4 nor an ICMPv4 error", "RFC 5969 s.8"),
+    SIXRD_LINK_SCOPE_NOT_TUNNELLED(Kind.DROPPED, Direction.V6_TO_V4, "sixrd_link_scope_not_tunnelled",
+        "IPv6 packet with a multicast or link-local destination or a link-local source kept off the 6rd tunnel "
+            + "(e.g. router solicitations and MLD from the TUN device)", "RFC 5969 s.8, RFC 4291 s.2.5.6");
 
     /** What happened to the packet. */
     public enum Kind

@@ -49,6 +49,10 @@ public final class Encapsulator
         final int length, final PacketSink sink, final boolean decrementHopLimit)
     {
         final Ipv6Header in = ip6.wrap(buffer, offset);
+        if (isLinkScope(buffer, offset))
+        {
+            return Outcome.SIXRD_LINK_SCOPE_NOT_TUNNELLED;
+        }
         if (decrementHopLimit && in.hopLimit() <= 1)
         {
             // RFC 8200 s.3 / RFC 4443 s.3.3: a router does not forward a packet whose hop limit would reach zero.
@@ -74,6 +78,14 @@ public final class Encapsulator
         writeOuterHeader(ip4.wrap(buffer, out), domain, in.trafficClass(), length, destination);
         sink.emit(buffer, out, Ipv4Header.MIN_LENGTH + length);
         return Outcome.SIXRD_ENCAPSULATED;
+    }
+
+    /** RFC 4291 s.2.5.6 / s.2.7: link-local and multicast traffic (ND, MLD) has no business in a 6rd tunnel. */
+    static boolean isLinkScope(final MutableDirectBuffer buffer, final int offset)
+    {
+        final int destinationTop = buffer.getShort(offset + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN) & 0xFFC0;
+        final int sourceTop = buffer.getShort(offset + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN) & 0xFFC0;
+        return (destinationTop & 0xFF00) == 0xFF00 || destinationTop == 0xFE80 || sourceTop == 0xFE80;
     }
 
     /**

@@ -98,4 +98,14 @@ class Rfc5969CeModeTest
     {
         assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("2001:db8:182::10", "2001:db8:182::11", 100)));
     }
+
+    @Test
+    void routerSolicitationsAndMldStayOffTheTunnel()
+    {
+        final byte[] rs = ipv6("fe80::1", "ff02::2", ICMPV6, 255, 0, 0, icmp6("fe80::1", "ff02::2", 133, 0, 0, new byte[0]));
+        assertEquals(Outcome.SIXRD_LINK_SCOPE_NOT_TUNNELLED, engine.translate(rs));
+        final byte[] linkLocalSource = udp6("fe80::1", "2001:db8:ffff::1", 100);
+        assertEquals(Outcome.SIXRD_LINK_SCOPE_NOT_TUNNELLED, engine.translate(linkLocalSource));
+        assertEquals(0, engine.emitted().size());
+    }
 }
