@@ -232,6 +232,25 @@ class Rfc5969EndToEndTest
     }
 
     @Test
+    @Order(5)
+    void fragmentationNeededBetweenBrAndCeIsRelayedAsPacketTooBig()
+    {
+        // A 1400-byte IPv4 link toward CE1: the BR's own kernel, as the router on that path, answers the 1500-byte
+        // DF outer packet with ICMPv4 Fragmentation Needed to the BR address, which xlat64 relays (RFC 4213 s.3.4).
+        br.ip("link", "set", "b1", "mtu", "1400");
+        try
+        {
+            final Shell.Result r = h6.exec("ping", "-6", "-c", "1", "-W", "2", "-s", "1432", "-M", "do", "-I", H6, CE1);
+            assertTrue(r.stdout().contains("Packet too big: mtu=1380"), r::toString);
+            assertTrue(counter("sixrd_icmp4_error_relayed") >= 1, this::metrics);
+        }
+        finally
+        {
+            br.ip("link", "set", "b1", "mtu", "1500");
+        }
+    }
+
+    @Test
     @Order(6)
     void craftedBadPacketsAreDroppedAndCounted()
     {
