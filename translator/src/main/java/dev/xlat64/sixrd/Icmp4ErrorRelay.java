@@ -52,6 +52,9 @@ public final class Icmp4ErrorRelay
             return Outcome.SIXRD_ICMP4_NOT_RELAYABLE;
         }
         final int quotedInnerLength = end - quotedInner;
+        // Several domains may share an anycast BR address: the quoted CE picks the one whose BR IPv6 address answers.
+        final SixRdDomain answering = domainOfQuotedCe(config, domain, buffer.getInt(quoted + Ipv4Header.DESTINATION,
+            ByteOrder.BIG_ENDIAN));
         if (type == Icmp.V4_DESTINATION_UNREACHABLE && code == Icmp.V4_FRAGMENTATION_NEEDED)
         {
             final int nextHopMtu = buffer.getShort(icmp + Icmp.REST + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
@@ -61,17 +64,34 @@ public final class Icmp4ErrorRelay
             }
             // RFC 8200 s.5: IPv6 hosts need not go below 1280; a smaller IPv4 path is the operator's MTU to fix.
             final int mtu = Math.max(SixRdDomain.MIN_MTU, nextHopMtu - Ipv4Header.MIN_LENGTH);
-            return encapsulator.sendIcmpv6Error(config, domain, buffer, quotedInner, quotedInnerLength,
+            return encapsulator.sendIcmpv6Error(config, answering, buffer, quotedInner, quotedInnerLength,
                 Icmp.V6_PACKET_TOO_BIG, 0, mtu, sink, Outcome.SIXRD_ICMP4_ERROR_RELAYED);
         }
         if (type == Icmp.V4_DESTINATION_UNREACHABLE || type == Icmp.V4_TIME_EXCEEDED ||
             type == Icmp.V4_PARAMETER_PROBLEM)
         {
-            return encapsulator.sendIcmpv6Error(config, domain, buffer, quotedInner, quotedInnerLength,
+            return encapsulator.sendIcmpv6Error(config, answering, buffer, quotedInner, quotedInnerLength,
                 Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADDRESS_UNREACHABLE, 0, sink,
                 Outcome.SIXRD_ICMP4_ERROR_RELAYED);
         }
         return Outcome.SIXRD_ICMP4_NOT_RELAYABLE;
+    }
+
+    private static SixRdDomain domainOfQuotedCe(final SiitConfig config, final SixRdDomain domain, final int ce)
+    {
+        if (domain.ceMode() || domain.isCeIpv4(ce))
+        {
+            return domain;
+        }
+        for (int i = 0; i < config.sixRdDomains.size(); i++)
+        {
+            final SixRdDomain d = config.sixRdDomains.get(i);
+            if (d.localIpv4() == domain.localIpv4() && d.isCeIpv4(ce))
+            {
+                return d;
+            }
+        }
+        return domain;
     }
 
     /**

@@ -89,4 +89,17 @@ class Rfc5969IcmpRelayTest
         final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(3, 4, 0, sent()));
         assertEquals(Outcome.SIXRD_ICMP4_NOT_RELAYABLE, engine.translate(error));
     }
+
+    @Test
+    void sharedBrAddressAnswersFromTheQuotedCesDomain()
+    {
+        final EngineHarness shared = new EngineHarness(SixRdTestConfigs.of(
+            SixRdDomain.builder("2001:db8::/32", "192.0.2.0/24", BR).build(),
+            SixRdDomain.builder("2002::/16", "172.16.0.0/16", BR).build()));
+        final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(11, 0, 0, head(sent(), 20 + 48)));
+        assertEquals(Outcome.SIXRD_ICMP4_ERROR_RELAYED, shared.translate(error));
+        final byte[] innerQuote = head(java.util.Arrays.copyOfRange(sent(), 20, sent().length), 48);
+        final byte[] expected = ipv6("2002::", "1::1", ICMPV6, 64, 0, 0, icmp6("2002::", "1::1", 1, 3, 0, innerQuote));
+        assertEquals(hex(expected), hex(shared.single()));
+    }
 }
