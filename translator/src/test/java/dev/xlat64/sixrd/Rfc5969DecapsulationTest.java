@@ -185,4 +185,12 @@ class Rfc5969DecapsulationTest
         final byte[] packet = ipv4(CE, BR, UDP, 60, 0, 0, 0, udp(CE, BR, 1, 2, bytes(10, 1)));
         assertEquals(Outcome.SIXRD_NOT_6IN4, engine.translate(packet));
     }
+
+    @Test
+    void innerJumbogramIsNotAnIpv6PacketThatFits()
+    {
+        final byte[] inner = udp6("2002:ac10:202::1", "1::1", HOP_LIMIT, 0);
+        final byte[] jumbo = with(with(inner, 4, 0), 5, 0);
+        assertEquals(Outcome.SIXRD_INNER_NOT_IPV6, engine.translate(sixInFour(CE, BR, 60, 0, jumbo)));
+    }
 }

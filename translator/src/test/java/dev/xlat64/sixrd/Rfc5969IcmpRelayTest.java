@@ -102,4 +102,12 @@ class Rfc5969IcmpRelayTest
         final byte[] expected = ipv6("2002::", "1::1", ICMPV6, 64, 0, 0, icmp6("2002::", "1::1", 1, 3, 0, innerQuote));
         assertEquals(hex(expected), hex(shared.single()));
     }
+
+    @Test
+    void badIcmpv4ChecksumIsNotRelayed()
+    {
+        final byte[] message = icmp4(3, 1, 0, head(sent(), 20 + 48));
+        final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, with(message, 3, message[3] ^ 0x40));
+        assertEquals(Outcome.SIXRD_ICMP4_NOT_RELAYABLE, engine.translate(error));
+    }
 }
