@@ -232,7 +232,7 @@ class Rfc5969EndToEndTest
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void fragmentationNeededBetweenBrAndCeIsRelayedAsPacketTooBig()
     {
         // A 1400-byte IPv4 link toward CE1: the BR's own kernel, as the router on that path, answers the 1500-byte
@@ -251,7 +251,20 @@ class Rfc5969EndToEndTest
     }
 
     @Test
-    @Order(6)
+    @Order(7)
+    void hopLimitExpiringAtTheBrDrawsTimeExceededBothWays()
+    {
+        // h6 -> BR kernel (2 -> 1) -> xlat64 encapsulation: expires in xlat64, answered from the BR's anycast address.
+        final Shell.Result toCe = h6.exec("ping", "-6", "-c", "1", "-W", "2", "-t", "2", "-I", H6, CE1);
+        assertTrue(toCe.stdout().contains("From 2001:db8:100:: icmp_seq=1 Time exceeded: Hop limit"), toCe::toString);
+        // CE1 (a tunnel, no decrement) -> xlat64 decapsulation with hop limit 1: the answer goes back into the tunnel.
+        final Shell.Result fromCe = c1.exec("ping", "-6", "-c", "1", "-W", "2", "-t", "1", "-I", CE1, H6);
+        assertTrue(fromCe.stdout().contains("From 2001:db8:100:: icmp_seq=1 Time exceeded: Hop limit"), fromCe::toString);
+        assertTrue(counter("sixrd_hop_limit_expired") >= 2, this::metrics);
+    }
+
+    @Test
+    @Order(8)
     void craftedBadPacketsAreDroppedAndCounted()
     {
         final long relayedBefore = counter("sixrd_relayed_ce_to_ce");
@@ -283,7 +296,7 @@ class Rfc5969EndToEndTest
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void shutdownSummaryListsTheOutcomes()
     {
         final Shell.Result r = brProcess.stop();
