@@ -97,7 +97,8 @@ public enum Outcome
     SIXRD_ECN_DROP(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_ecn_drop",
         "outer ECN is CE but the inner packet is Not-ECT", "RFC 6040 s.4.2"),
     SIXRD_INVALID_CE_ADDRESS(Kind.DROPPED, Direction.V6_TO_V4, "sixrd_invalid_ce_address",
-        "IPv6 destination embeds an IPv4 address that cannot be a CE (0/8, 127/8, multicast, reserved, our own)",
+        "IPv6 destination embeds an IPv4 address that cannot be a CE (0/8, 127/8, multicast, reserved, our own), "
+            + "or is the BR's own IPv6 address",
         "RFC 5969 s.7.1.1, RFC 1812 s.5.3.7"),
     SIXRD_ICMP_ERROR_SUPPRESSED(Kind.DROPPED, Direction.ANY, "sixrd_icmp_error_suppressed",
         "6rd packet that called for an ICMPv6 error not answered: it was itself an ICMPv6 error or had a "

@@ -100,6 +100,10 @@ public final class Encapsulator
         {
             return domain.ceMode() ? domain.brIpv4() : 0;
         }
+        if (high == domain.brIpv6High() && low == domain.brIpv6Low())
+        {
+            return 0; // our own (anycast) address: no CE has it, and xlat64 has no IPv6 stack to deliver it to
+        }
         final int ce = domain.ceIpv4Of(high);
         return isUsableCeAddress(domain, ce) ? ce : 0;
     }

@@ -159,6 +159,8 @@ class Rfc5969EncapsulationTest
         assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:7f00:1::1", HOP_LIMIT, 0, 64)));
         assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:e000:1::1", HOP_LIMIT, 0, 64)));
         assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:ac10:101::1", HOP_LIMIT, 0, 64)));
+        // The BR's own subnet-router anycast address (2002::) is not CE 0.0.0.0's.
+        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002::", HOP_LIMIT, 0, 64)));
         assertTrue(engine.emitted().isEmpty());
     }
 
