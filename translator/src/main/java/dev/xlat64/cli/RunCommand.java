@@ -92,6 +92,7 @@ public final class RunCommand implements Callable<Integer>
             return 1;
         }
         metrics.bindDataPlane(plane.counters());
+        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
         MetricsServer server = null;
         try
         {

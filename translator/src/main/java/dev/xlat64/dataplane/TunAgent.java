@@ -70,6 +70,7 @@ public final class TunAgent implements Agent, PacketSink
                 outcome = Outcome.TUN_WRITE_FAILED;
             }
             counters.record(outcome, length);
+            counters.recordSixRdDomain(translator.sixRdDomainIndex(), outcome);
             work++;
         }
         return work;

@@ -43,6 +43,12 @@ public final class Translator
         this.nanoTime = nanoTime;
     }
 
+    /** The 6rd domain (position in {@code config().sixRdDomains}) of the last packet translated; -1 for none. */
+    public int sixRdDomainIndex()
+    {
+        return sixRd.domainIndex();
+    }
+
     public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
     {
         if (length <= 0)
@@ -51,8 +57,7 @@ public final class Translator
         }
         final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
         // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT; null means not 6rd's.
-        final Outcome sixRdOutcome = version == 4 ? sixRd.fromIpv4(config, nanoTime, buffer, offset, length, sink) :
-            version == 6 ? sixRd.fromIpv6(config, nanoTime, buffer, offset, length, sink) : null;
+        final Outcome sixRdOutcome = sixRd.relay(config, nanoTime, version, buffer, offset, length, sink);
         if (sixRdOutcome != null)
         {
             return sixRdOutcome;

@@ -23,6 +23,26 @@ public final class SixRdRelay
     private final Encapsulator encapsulator = new Encapsulator();
     private final Decapsulator decapsulator = new Decapsulator(encapsulator);
     private final Icmp4ErrorRelay icmp4ErrorRelay = new Icmp4ErrorRelay(encapsulator);
+    private int domainIndex = -1;
+
+    /**
+     * The engine's entry point: an IP packet of {@code version} from the TUN device, 6rd's or not (null). Afterwards
+     * {@link #domainIndex()} tells which domain it belonged to.
+     */
+    public Outcome relay(
+        final SiitConfig config, final long nanoTime, final int version, final MutableDirectBuffer buffer,
+        final int offset, final int length, final PacketSink sink)
+    {
+        domainIndex = -1;
+        return version == 4 ? fromIpv4(config, nanoTime, buffer, offset, length, sink) :
+            version == 6 ? fromIpv6(config, nanoTime, buffer, offset, length, sink) : null;
+    }
+
+    /** The position in the config's domain list of the last packet's 6rd domain; -1 when it had none. */
+    public int domainIndex()
+    {
+        return domainIndex;
+    }
 
     /** An IPv4 packet from the TUN device: 6in4 to decapsulate, an ICMPv4 error to relay, or not 6rd's (null). */
     public Outcome fromIpv4(
@@ -43,6 +63,7 @@ public final class SixRdRelay
             return null;
         }
         encapsulator.clock(nanoTime);
+        domainIndex = indexOf(domains, domain);
         final Outcome invalid = validateOuter(buffer, offset, length);
         if (invalid != null)
         {
@@ -98,6 +119,7 @@ public final class SixRdRelay
             }
         }
         encapsulator.clock(nanoTime);
+        domainIndex = indexOf(domains, domain);
         final int payloadLength = buffer.getShort(offset + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         if (payloadLength == 0 || Ipv6Header.LENGTH + payloadLength > length)
         {
@@ -166,5 +188,17 @@ public final class SixRdRelay
             fallback = fallback == null ? d : fallback;
         }
         return fallback;
+    }
+
+    private static int indexOf(final List<SixRdDomain> domains, final SixRdDomain domain)
+    {
+        for (int i = 0; i < domains.size(); i++)
+        {
+            if (domains.get(i) == domain)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -291,6 +291,8 @@ class Rfc5969EndToEndTest
         assertEquals(1, counter("sixrd_outer_fragment"), this::metrics);
         assertEquals(relayedBefore + 1, counter("sixrd_relayed_ce_to_ce"), this::metrics);
         assertTrue(counter("sixrd_too_big") >= 1, this::metrics);
+        assertTrue(metrics().contains("xlat64_sixrd_domain_packets_total{domain=\"" + DOMAIN_PREFIX
+            + "\",kind=\"dropped\",outcome=\"sixrd_spoofed_inner_source\",queue=\"0\"} 1.0"), this::metrics);
         assertTrue(counter("sixrd_decapsulated") >= 6, this::metrics);
         assertTrue(counter("sixrd_encapsulated") >= 6, this::metrics);
     }

@@ -70,6 +70,12 @@ class Rfc5969EncapsulationTest
         final byte[] b = udp6("1::1", "2a01:79d:469c:135b::1", HOP_LIMIT, 0, 64);
         assertEquals(Outcome.SIXRD_ENCAPSULATED, two.translate(b));
         assertEquals(hex(sixInFour("198.51.100.1", "81.167.4.214", 64, 0, with(b, 7, HOP_LIMIT - 1))), hex(two.single()));
+        // Per-domain counters: the packet is tagged with its domain's position in the config.
+        assertEquals(1, two.translator().sixRdDomainIndex());
+        two.translate(a);
+        assertEquals(0, two.translator().sixRdDomainIndex());
+        two.translate(udp6("1::1", "2003::1", HOP_LIMIT, 0, 64));
+        assertEquals(-1, two.translator().sixRdDomainIndex());
     }
 
     @Test
