@@ -33,6 +33,9 @@ import java.util.concurrent.CountDownLatch;
         "Routes are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) and the IPv4 pool "
             + "(or EAM IPv4 side) into the TUN device, e.g.",
         "  ip -6 route add 64:ff9b::/96 dev xlat64 ; ip route add 192.0.2.0/24 dev xlat64",
+        "A 6rd border relay (--6rd-prefix, --6rd-ipv4-prefix, --6rd-br, or [[sixrd.domain]]) needs the BR address "
+            + "and the 6rd prefix routed into the device (README-6rd.md):",
+        "  ip route add 203.0.113.1/32 dev xlat64 ; ip -6 route add 2001:db8::/32 dev xlat64",
         ""},
     footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (TUN device, metrics port), 2 config error."})
 public final class RunCommand implements Callable<Integer>
@@ -45,11 +48,31 @@ public final class RunCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
+    /** Where the config comes from: the translator's flags and file here; {@code 6rd-ce} brings its own. */
+    interface Loader
+    {
+        GatewayConfig.Result load() throws Exception;
+    }
+
+    private final Loader loader;
+
+    public RunCommand()
+    {
+        this.loader = () -> options.load();
+    }
+
+    /** Serves the data plane with another command's config (its {@code spec} prints and names the process). */
+    RunCommand(final Loader loader, final CommandSpec spec)
+    {
+        this.loader = loader;
+        this.spec = spec;
+    }
+
     @Override
     public Integer call() throws Exception
     {
         final PrintWriter err = spec.commandLine().getErr();
-        final GatewayConfig.Result result = options.load();
+        final GatewayConfig.Result result = loader.load();
         if (!result.ok())
         {
             result.errors.forEach(e -> err.println("xlat64: " + e));
@@ -69,6 +92,7 @@ public final class RunCommand implements Callable<Integer>
             return 1;
         }
         metrics.bindDataPlane(plane.counters());
+        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
         MetricsServer server = null;
         try
         {
@@ -100,9 +124,9 @@ public final class RunCommand implements Callable<Integer>
             plane.close();
             return 1;
         }
-        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries)", plane.tun().name(),
-            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.prefix(),
-            config.siit.mapper.eamt().entries().size());
+        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries, 6rd {})", plane.tun().name(),
+            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.format(),
+            config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
 
         final CountDownLatch stopped = new CountDownLatch(1);
         final MetricsServer finalServer = server;
@@ -126,14 +150,14 @@ public final class RunCommand implements Callable<Integer>
     {
         try
         {
-            final GatewayConfig.Result r = options.load();
+            final GatewayConfig.Result r = loader.load();
             if (!r.ok())
             {
                 LOG.error("reload rejected, the running config stays: {}", String.join("; ", r.errors));
                 return;
             }
             plane.reload(r.config.siit);
-            LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.prefix(),
+            LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.format(),
                 r.config.siit.mapper.eamt().entries().size());
         }
         catch (final Exception ex)
@@ -171,6 +195,19 @@ public final class RunCommand implements Callable<Integer>
             if (n != 0)
             {
                 out.println(String.format("%-36s %12d  %s (%s)", o.id, n, o.description, o.rule));
+            }
+        }
+        for (final Outcome o : Outcome.values())
+        {
+            long n = 0;
+            for (final Counters c : perQueue)
+            {
+                n += c.icmpErrors(o);
+            }
+            if (n != 0)
+            {
+                out.println(String.format("%-36s %12d  ICMP errors sent because: %s", "  (answered) " + o.id, n,
+                    o.description));
             }
         }
         out.flush();

@@ -4,6 +4,7 @@ import dev.xlat64.config.ConfigFile;
 import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.config.Settings;
 import dev.xlat64.config.Settings.Key;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -24,6 +25,11 @@ public final class TranslatorOptions
     @Option(names = "--prefix", paramLabel = "PREFIX",
         description = "RFC 6052 prefix: /32, /40, /48, /56, /64 or /96, e.g. 64:ff9b::/96 or 2001:db8:64::/96.")
     String prefix;
+
+    @Option(names = "--ivi-prefix", paramLabel = "PREFIX",
+        description = "IVI (RFC 6219) address format instead of RFC 6052: /32 prefix, 0xFF octet, IPv4 address, e.g. " +
+            "2001:da8::/32.")
+    String iviPrefix;
 
     @Option(names = "--eam", paramLabel = "IPV4PREFIX=IPV6PREFIX",
         description = "Explicit address mapping (RFC 7757), repeatable, e.g. 192.0.2.0/24=2001:db8:46::/120.")
@@ -99,6 +105,9 @@ public final class TranslatorOptions
         description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (loopback:9464 when no address).")
     String metrics;
 
+    @Mixin
+    SixRdOptions sixRd;
+
     /** Reads the file (if any), applies the flags over it and validates everything. */
     public GatewayConfig.Result load() throws IOException
     {
@@ -111,13 +120,14 @@ public final class TranslatorOptions
             }
             s.fromFile(ConfigFile.read(config));
         }
-        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.EAM, eam).flag(Key.TUN_QUEUES, queues)
+        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.IVI_PREFIX, iviPrefix).flag(Key.EAM, eam).flag(Key.TUN_QUEUES, queues)
             .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu)
             .flag(Key.TUN_OFFLOAD, noOffload ? "false" : offload).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
             .flag(Key.ICMP_POOL4, icmpPool4).flag(Key.ICMP_POOL6, icmpPool6).flag(Key.LOWEST_IPV6_MTU, lowestIpv6Mtu)
             .flag(Key.IPV4_MTU, ipv4Mtu).flag(Key.IPV6_MTU, ipv6Mtu).flag(Key.UDP_ZERO_CHECKSUM, udpZeroChecksum)
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)
             .flag(Key.EAM_HAIRPINNING, hairpinning).flag(Key.METRICS, metrics);
+        sixRd.apply(s);
         return GatewayConfig.from(s);
     }
 }

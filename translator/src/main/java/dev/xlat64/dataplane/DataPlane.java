@@ -40,9 +40,15 @@ public final class DataPlane implements AutoCloseable
     /** Creates (or attaches to) the TUN device and starts one agent thread per queue. */
     public static DataPlane start(final GatewayConfig config, final String netns) throws TunException
     {
+        // A TCP super-packet tunnelled in 6in4 has no virtio-net GSO type, so 6rd runs without offloads.
+        final boolean offload = config.offload && config.siit.sixRdDomains.isEmpty();
+        if (config.offload && !offload)
+        {
+            LOG.info("TUN offloads off: 6rd domains are configured (a 6in4 super-packet cannot be handed to the kernel)");
+        }
         final TunDevice tun = TunDevice.open(TunOptions.named(config.tunName).queues(config.queues).netns(netns)
-            .mtu(config.mtu).up(true).vnetHeader(config.offload));
-        if (config.offload)
+            .mtu(config.mtu).up(true).vnetHeader(offload));
+        if (offload)
         {
             try
             {
@@ -57,7 +63,7 @@ public final class DataPlane implements AutoCloseable
         final DataPlane plane = new DataPlane(tun, config.siit.toBuilder().tunMtu(config.mtu).build());
         for (int q = 0; q < tun.queues(); q++)
         {
-            final TunAgent agent = new TunAgent(tun, q, plane::current, config.offload);
+            final TunAgent agent = new TunAgent(tun, q, plane::current, offload);
             final AgentRunner runner = new AgentRunner(idleStrategy(config.idle, tun, q), Throwable::printStackTrace, null, agent);
             plane.agents.add(agent);
             plane.runners.add(runner);

@@ -119,6 +119,11 @@ public final class TunAgent implements Agent, PacketSink
                 outcome = Outcome.TUN_WRITE_FAILED;
             }
             counters.record(outcome, length);
+            if (outcome == Outcome.ICMPV4_ERROR_SENT || outcome == Outcome.ICMPV6_ERROR_SENT)
+            {
+                counters.recordIcmpErrorReason(translator.icmpErrorReason());
+            }
+            counters.recordSixRdDomain(translator.sixRdDomainIndex(), outcome);
             work++;
         }
         return work;

@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
  */
 public final class IcmpErrorOriginator
 {
+    private Outcome lastReason = Outcome.EMPTY_PACKET;
     /** RFC 1812 s.4.3.2.3: an ICMPv4 error quotes as much as fits in 576 bytes. */
     static final int IPV4_ERROR_LIMIT = 576;
     /** RFC 4443 s.2.4(c): an ICMPv6 error quotes as much as fits in the minimum IPv6 MTU. */
@@ -75,6 +76,12 @@ public final class IcmpErrorOriginator
         return x & 0xFFFF;
     }
 
+    /** Why the last ICMP error was sent (the outcome the packet would have had without it). */
+    public Outcome lastReason()
+    {
+        return lastReason;
+    }
+
     /**
      * RFC 7915 s.4.4 / RFC 1812 s.4.3.2: answers the (validated) IPv4 packet at {@code packet} with an ICMPv4 error
      * from {@code ipv4Address}. Returns {@code fallback} when no error may be sent.
@@ -105,6 +112,7 @@ public final class IcmpErrorOriginator
         final int checksum = Checksum.finish(Checksum.add(scratch, icmp, total - icmp, 0));
         scratch.putShort(icmp + Icmp.CHECKSUM, (short)checksum, ByteOrder.BIG_ENDIAN);
         sink.emit(scratch, 0, total);
+        lastReason = fallback;
         return Outcome.ICMPV4_ERROR_SENT;
     }
 
@@ -142,6 +150,7 @@ public final class IcmpErrorOriginator
         final int checksum = Checksum.finish(Checksum.add(scratch, icmp, total - icmp, sum));
         scratch.putShort(icmp + Icmp.CHECKSUM, (short)checksum, ByteOrder.BIG_ENDIAN);
         sink.emit(scratch, 0, total);
+        lastReason = fallback;
         return Outcome.ICMPV6_ERROR_SENT;
     }
 
