@@ -17,18 +17,24 @@ final class Cache
 {
     /** Cached data is never kept longer than a day, whatever upstream said. */
     static final long MAX_TTL = 86400;
+    /** Answers larger than this (wire bytes, as received) are not cached, so memory stays near entries x 1 KB. */
+    static final int MAX_CACHED_MESSAGE = 8192;
 
     private static final class Entry
     {
         final Message message;
         final long storedNanos;
         final long expiresNanos;
+        /** The message with TTLs aged by {@link #agedSeconds}: rebuilt at most once a second, not per hit. */
+        Message aged;
+        long agedSeconds;
 
         Entry(final Message message, final long storedNanos, final long ttl)
         {
             this.message = message;
             this.storedNanos = storedNanos;
             this.expiresNanos = storedNanos + ttl * 1_000_000_000L;
+            this.aged = message;
         }
     }
 
@@ -67,8 +73,13 @@ final class Cache
             entries.remove(key);
             return null;
         }
-        final long age = (nowNanos - e.storedNanos) / 1_000_000_000L;
-        return age == 0 ? e.message.clone() : aged(e.message, age);
+        final long age = Math.max(0, (nowNanos - e.storedNanos) / 1_000_000_000L);
+        if (age != e.agedSeconds)
+        {
+            e.aged = aged(e.message, age);
+            e.agedSeconds = age;
+        }
+        return e.aged.clone();
     }
 
     void put(final String key, final Message response, final long nowNanos)
@@ -78,7 +89,7 @@ final class Cache
             return;
         }
         final long ttl = ttl(response);
-        if (ttl > 0)
+        if (ttl > 0 && response.numBytes() <= MAX_CACHED_MESSAGE)
         {
             entries.put(key, new Entry(response, nowNanos, Math.min(ttl, MAX_TTL)));
         }

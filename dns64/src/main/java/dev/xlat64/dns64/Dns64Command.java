@@ -29,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
     name = "dns64",
     mixinStandardHelpOptions = true,
     versionProvider = dev.xlat64.cli.Version.class,
+    header = "Run the DNS64 responder (RFC 6147) in front of your recursive resolvers.",
     description = {
         "Run the DNS64 responder (RFC 6147): forwards queries to your upstream resolvers and, when a name has no "
             + "usable AAAA record, answers with AAAA records made from its A records under the translator's prefix. "
@@ -42,7 +43,8 @@ import java.util.concurrent.CountDownLatch;
     footer = {
         "",
         "Examples:",
-        "  xlat64 dns64 --listen '[::1]:5353' --upstream 127.0.0.1:53 --prefix 64:ff9b::/96",
+        "  xlat64 dns64 --listen '[::1]:5353' --upstream 127.0.0.1:53 \\",
+        "               --prefix 64:ff9b::/96",
         "  xlat64 dns64 --config /etc/xlat64/xlat64.toml",
         "",
         "Exit codes: 0 stopped cleanly (SIGTERM/SIGINT), 1 runtime failure (e.g. a listen address cannot be bound), "
@@ -176,25 +178,18 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
         out.println("xlat64 dns64: listening on " + String.join(", ", where) + " (UDP+TCP), upstream " +
             String.join(", ", to) + ", prefixes " + c.policy.prefixes());
         out.flush();
+        // SIGTERM/SIGINT end the wait so the command returns 0, instead of the JVM's 143/130 signal exit.
         final CountDownLatch stopped = new CountDownLatch(1);
-        final HttpServer httpServer = http;
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        for (final String signal : new String[] {"TERM", "INT"})
         {
-            try
-            {
-                server.close();
-            }
-            catch (final InterruptedException ignored)
-            {
-                Thread.currentThread().interrupt();
-            }
-            if (httpServer != null)
-            {
-                httpServer.stop(0);
-            }
-            stopped.countDown();
-        }));
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopped.countDown());
+        }
         stopped.await();
+        server.close();
+        if (http != null)
+        {
+            http.stop(0);
+        }
         return 0;
     }
 }

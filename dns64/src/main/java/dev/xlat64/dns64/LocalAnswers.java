@@ -20,8 +20,6 @@ import org.xbill.DNS.Type;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Answers given without asking upstream: {@code ipv4only.arpa} (RFC 7050 section 2.2, RFC 8880 section 7) and PTR
@@ -248,10 +246,5 @@ final class LocalAnswers
         {
             throw new IllegalArgumentException(ex);
         }
-    }
-
-    static List<Record> none()
-    {
-        return new ArrayList<>();
     }
 }

@@ -84,8 +84,8 @@ public final class Policy
 
     /**
      * RFC 6147 section 5.1.7: the prefixes to synthesize {@code ipv4} with. A mapping (longest range first) picks one
-     * prefix or none; otherwise every configured prefix, skipping the Well-Known Prefix for non-global IPv4
-     * (RFC 6052 section 3.1).
+     * prefix or none; otherwise every configured prefix. The Well-Known Prefix is never used for non-global IPv4
+     * (RFC 6052 section 3.1), not even through a mapping.
      */
     public List<Rfc6052Prefix> synthesisPrefixes(final int ipv4)
     {
@@ -99,7 +99,8 @@ public final class Policy
         }
         if (best != null)
         {
-            return best.prefix == null ? List.of() : List.of(best.prefix);
+            final boolean forbidden = best.prefix != null && best.prefix.isWellKnown() && SpecialIpv4.isNonGlobal(ipv4);
+            return best.prefix == null || forbidden ? List.of() : List.of(best.prefix);
         }
         final List<Rfc6052Prefix> out = new ArrayList<>(prefixes.size());
         for (final Rfc6052Prefix p : prefixes)

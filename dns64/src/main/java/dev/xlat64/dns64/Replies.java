@@ -5,8 +5,6 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
@@ -103,15 +101,5 @@ final class Replies
         out[2] = (byte)(0x80 | (query[2] & 0x79));
         out[3] = (byte)(0x80 | (rcode & 0xf));
         return out;
-    }
-
-    static boolean isQuery(final Message m)
-    {
-        return m.getHeader().getOpcode() == Opcode.QUERY;
-    }
-
-    static String rcodeName(final int rcode)
-    {
-        return Rcode.string(rcode);
     }
 }

@@ -98,6 +98,12 @@ final class Resolver
             return;
         }
         final OPTRecord opt = query.getOPT();
+        // RFC 6891 section 6.1.1: more than one OPT, or an OPT not owned by the root, is FORMERR.
+        if (opt != null && (countOpt(query) > 1 || !opt.getName().equals(Name.root)))
+        {
+            send(query, Replies.empty(query, Rcode.FORMERR, ednsPayload), client, start);
+            return;
+        }
         // RFC 6891 section 6.1.3: we speak EDNS version 0 only.
         if (opt != null && opt.getVersion() != 0)
         {
@@ -110,57 +116,97 @@ final class Resolver
             send(query, localAnswer, client, start);
             return;
         }
-        final boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
-        final boolean checkingDisabled = query.getHeader().getFlag(Flags.CD);
+        final Pending pending = new Pending(query, client, start, opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0);
         final Name ptrTarget = local.ptrTarget(query);
         if (ptrTarget != null)
         {
-            // RFC 6147 section 5.3.1, second option: CNAME into in-addr.arpa, then the usual resolution of that name.
-            fetch(ptrTarget, Type.PTR, dnssecOk, checkingDisabled, response -> send(query, response == null ?
-                Replies.empty(query, Rcode.SERVFAIL, ednsPayload) :
-                LocalAnswers.ptrAnswer(query, ptrTarget, response, ednsPayload), client, start));
-            return;
+            answerPtr(pending, ptrTarget);
         }
-        final Name qname = question.getName();
         // RFC 6147 section 5.5: CD=1 means the client validates, so it gets the real data, unsynthesized.
-        if (question.getType() == Type.AAAA && question.getDClass() == DClass.IN && !checkingDisabled)
+        else if (question.getType() == Type.AAAA && question.getDClass() == DClass.IN && !pending.checkingDisabled)
         {
-            fetch(qname, Type.AAAA, dnssecOk, false, aaaa ->
-            {
-                final Synthesizer.AaaaDecision decision = synthesizer.examineAaaa(aaaa);
-                if (!decision.synthesize())
-                {
-                    send(query, Replies.from(query, decision.returnAsIs, false, ednsPayload), client, start);
-                    return;
-                }
-                fetch(qname, Type.A, dnssecOk, false, a ->
-                {
-                    if (a == null)
-                    {
-                        send(query, Replies.empty(query, Rcode.SERVFAIL, ednsPayload), client, start);
-                        return;
-                    }
-                    final Message synthesized = synthesizer.synthesize(a, decision.negativeTtl);
-                    final boolean any = Synthesizer.countAaaa(synthesized) > 0;
-                    if (any)
-                    {
-                        metrics.synthesized.increment();
-                    }
-                    send(query, Replies.from(query, synthesized, any, ednsPayload), client, start);
-                });
-            });
-            return;
+            answerAaaa(pending);
         }
-        fetch(qname, question.getType(), question.getDClass(), dnssecOk, checkingDisabled, response -> send(query,
-            response == null ? Replies.empty(query, Rcode.SERVFAIL, ednsPayload) :
-            Replies.from(query, response, false, ednsPayload), client, start));
+        else
+        {
+            forward(pending);
+        }
     }
 
-    private void fetch(
-        final Name name, final int type, final boolean dnssecOk, final boolean checkingDisabled,
-        final Consumer<Message> then)
+    /** One client query on its way through the upstream look-ups. */
+    private static final class Pending
     {
-        fetch(name, type, DClass.IN, dnssecOk, checkingDisabled, then);
+        final Message query;
+        final Client client;
+        final long start;
+        final boolean dnssecOk;
+        final boolean checkingDisabled;
+
+        Pending(final Message query, final Client client, final long start, final boolean dnssecOk)
+        {
+            this.query = query;
+            this.client = client;
+            this.start = start;
+            this.dnssecOk = dnssecOk;
+            this.checkingDisabled = query.getHeader().getFlag(Flags.CD);
+        }
+    }
+
+    /** RFC 6147 section 5.3.1, second option: CNAME into in-addr.arpa, then the usual resolution of that name. */
+    private void answerPtr(final Pending p, final Name target)
+    {
+        fetch(target, Type.PTR, DClass.IN, p.dnssecOk, p.checkingDisabled, response -> send(p, response == null ?
+            Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload) :
+            LocalAnswers.ptrAnswer(p.query, target, response, config.ednsPayload)));
+    }
+
+    /** RFC 6147 sections 5.1 and 5.4: the AAAA answer if usable, otherwise synthesis from the A answer. */
+    private void answerAaaa(final Pending p)
+    {
+        final Name qname = p.query.getQuestion().getName();
+        fetch(qname, Type.AAAA, DClass.IN, p.dnssecOk, false, aaaa ->
+        {
+            final Synthesizer.AaaaDecision decision = synthesizer.examineAaaa(aaaa);
+            if (!decision.synthesize())
+            {
+                send(p, Replies.from(p.query, decision.returnAsIs, false, config.ednsPayload));
+                return;
+            }
+            fetch(qname, Type.A, DClass.IN, p.dnssecOk, false, a ->
+            {
+                if (a == null)
+                {
+                    send(p, Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload));
+                    return;
+                }
+                final Message synthesized = synthesizer.synthesize(a, decision.negativeTtl);
+                if (Synthesizer.countAaaa(synthesized) > 0)
+                {
+                    metrics.synthesized.increment();
+                }
+                // Built from the A answer, so never AD (section 5.5), even when nothing was synthesized.
+                send(p, Replies.from(p.query, synthesized, true, config.ednsPayload));
+            });
+        });
+    }
+
+    /** RFC 6147 section 5.3.3: everything else is returned unchanged (own header and OPT, upstream's sections). */
+    private void forward(final Pending p)
+    {
+        final Record q = p.query.getQuestion();
+        fetch(q.getName(), q.getType(), q.getDClass(), p.dnssecOk, p.checkingDisabled, response -> send(p,
+            response == null ? Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload) :
+            Replies.from(p.query, response, false, config.ednsPayload)));
+    }
+
+    private static int countOpt(final Message query)
+    {
+        int n = 0;
+        for (final Record r : query.getSection(Section.ADDITIONAL))
+        {
+            n += r.getType() == Type.OPT ? 1 : 0;
+        }
+        return n;
     }
 
     /** The upstream answer (from cache or upstream) to name/type/class, or null when upstream did not answer. */
@@ -202,6 +248,11 @@ final class Resolver
                 then.accept(null);
             }
         });
+    }
+
+    private void send(final Pending p, final Message reply)
+    {
+        send(p.query, reply, p.client, p.start);
     }
 
     /** UDP answers are cut to the client's size with TC set (RFC 1035 / RFC 6891), so a TCP retry gets all of it. */

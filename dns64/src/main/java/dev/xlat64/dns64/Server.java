@@ -27,6 +27,8 @@ public final class Server implements AutoCloseable
     /** RFC 7766 section 6.2.3: idle client connections are closed (seconds, not minutes). */
     static final long TCP_IDLE_MS = 10_000;
     static final int MAX_TCP_CONNECTIONS = 1024;
+    /** RFC 7766 section 6.2.1.1: pipelining is allowed, but a client that does not read its answers is paused. */
+    static final int MAX_TCP_PENDING = 128;
     private static final int UDP_BURST = 64;
 
     private final EventLoop loop;
@@ -284,6 +286,11 @@ public final class Server implements AutoCloseable
         {
             while (!closed && !readClosed)
             {
+                if (inflight + out.size() >= MAX_TCP_PENDING)
+                {
+                    key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+                    return;
+                }
                 if (body == null)
                 {
                     final int n = channel.read(length);
@@ -390,7 +397,7 @@ public final class Server implements AutoCloseable
             }
             if (key.isValid())
             {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+                key.interestOps(readClosed ? 0 : SelectionKey.OP_READ);
             }
             closeIfFinished();
         }

@@ -161,7 +161,7 @@ public final class Synthesizer
         return out;
     }
 
-    /** True when {@link #synthesize} produced at least one AAAA from {@code aResponse}. */
+    /** The number of AAAA records in the answer section (zero when synthesis found nothing to synthesize). */
     public static int countAaaa(final Message m)
     {
         int n = 0;
@@ -185,6 +185,7 @@ public final class Synthesizer
         }
     }
 
+    /** The records of {@code section} without the OPT pseudo-record, which is per hop (RFC 6891 section 6.1.1). */
     public static List<Record> records(final Message m, final int section)
     {
         final List<Record> out = new ArrayList<>();

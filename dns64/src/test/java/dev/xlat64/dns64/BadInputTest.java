@@ -175,4 +175,36 @@ class BadInputTest
             assertStillServes(h);
         }
     }
+
+    @Test
+    void aClientThatDoesNotReadIsPausedNotDropped() throws Exception
+    {
+        try (Harness h = new Harness(v4()))
+        {
+            try (Socket s = new Socket(h.address().getAddress(), h.address().getPort()))
+            {
+                s.setSoTimeout(5000);
+                final DataOutputStream out = new DataOutputStream(
+                    new java.io.BufferedOutputStream(s.getOutputStream()));
+                final int n = 400;
+                for (int id = 0; id < n; id++)
+                {
+                    final Message q = query("v4.test.example.", Type.A);
+                    q.getHeader().setID(id);
+                    final byte[] w = q.toWire();
+                    out.writeShort(w.length);
+                    out.write(w);
+                }
+                out.flush();
+                Thread.sleep(300);
+                final DataInputStream in = new DataInputStream(s.getInputStream());
+                for (int i = 0; i < n; i++)
+                {
+                    final byte[] w = new byte[in.readUnsignedShort()];
+                    in.readFully(w);
+                    assertEquals(Rcode.NOERROR, new Message(w).getRcode());
+                }
+            }
+        }
+    }
 }

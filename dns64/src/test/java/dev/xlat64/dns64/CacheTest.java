@@ -71,4 +71,18 @@ class CacheTest
         assertEquals("mixed.test./1/1", Cache.key(q, false, false));
         assertEquals("mixed.test./1/1/do/cd", Cache.key(q, true, true));
     }
+
+    @Test
+    void hugeAnswersAreNotCached() throws Exception
+    {
+        final Message big = FakeUpstream.answer(query("big.test.", Type.TXT), Rcode.NOERROR);
+        for (int i = 0; i < 40; i++)
+        {
+            big.addRecord(new org.xbill.DNS.TXTRecord(TestRecords.n("big.test."), 1, 300, "x".repeat(250) + i), 1);
+        }
+        final Message received = new Message(big.toWire());
+        final Cache c = new Cache(10);
+        c.put("big", received, 0);
+        assertNull(c.get("big", 0));
+    }
 }

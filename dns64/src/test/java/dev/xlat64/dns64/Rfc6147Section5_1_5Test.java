@@ -48,4 +48,23 @@ class Rfc6147Section5_1_5Test
             assertEquals(1, h.upstream.seen.size());
         }
     }
+
+    @Test
+    void dnameAndItsCnameAreKept() throws Exception
+    {
+        final org.xbill.DNS.DNAMERecord dname = new org.xbill.DNS.DNAMERecord(TestRecords.n("old.example."),
+            org.xbill.DNS.DClass.IN, 300, TestRecords.n("test.example."));
+        try (Harness h = new Harness(q -> q.getQuestion().getType() == Type.AAAA ?
+            FakeUpstream.answer(q, Rcode.NOERROR, dname, cname("host.old.example.", 300, "host.test.example.")) :
+            FakeUpstream.answer(q, Rcode.NOERROR, dname, cname("host.old.example.", 300, "host.test.example."),
+                a("host.test.example.", 300, "192.0.2.7"))))
+        {
+            final Message r = h.query("host.old.example.", Type.AAAA);
+            final List<Record> answer = r.getSection(Section.ANSWER);
+            assertEquals(3, answer.size());
+            assertEquals(Type.DNAME, answer.get(0).getType());
+            assertEquals(Type.CNAME, answer.get(1).getType());
+            assertEquals(List.of("2001:db8:64::c000:207"), aaaas(r));
+        }
+    }
 }

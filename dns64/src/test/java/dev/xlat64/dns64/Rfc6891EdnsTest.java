@@ -124,4 +124,20 @@ class Rfc6891EdnsTest
             assertEquals(1232, udpExchange(h, q.toWire()).getOPT().getPayloadSize());
         }
     }
+
+    @Test
+    void twoOptRecordsAreFormerr() throws Exception
+    {
+        try (Harness h = new Harness(manyA()))
+        {
+            final Message q = query("many.test.example.", Type.AAAA);
+            q.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+            final byte[] one = q.toWire();
+            // Append a second OPT (root name, type 41, class 1232, TTL 0, RDLENGTH 0) and bump ARCOUNT.
+            final byte[] two = java.util.Arrays.copyOf(one, one.length + 11);
+            System.arraycopy(new byte[] {0, 0, 41, 0x04, (byte)0xd0, 0, 0, 0, 0, 0, 0}, 0, two, one.length, 11);
+            two[11] = 2;
+            assertEquals(Rcode.FORMERR, udpExchange(h, two).getRcode());
+        }
+    }
 }

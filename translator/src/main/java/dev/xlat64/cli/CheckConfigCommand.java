@@ -67,8 +67,9 @@ public final class CheckConfigCommand implements Callable<Integer>
             return 2;
         }
         final GatewayConfig c = result.config;
-        spec.commandLine().getOut().printf("%s: OK (tun %s, %d queue(s), prefix %s, %d EAM entries)%n", file, c.tunName,
-            c.queues, c.siit.mapper.prefix(), c.siit.mapper.eamt().entries().size());
+        spec.commandLine().getOut().printf("%s: OK (tun %s, %d queue(s), prefix %s, %d EAM entries, %d 6rd domains)%n",
+            file, c.tunName, c.queues, c.siit.mapper.format(), c.siit.mapper.eamt().entries().size(),
+            c.siit.sixRdDomains.size());
         return 0;
     }
 }

@@ -41,6 +41,10 @@ import java.util.concurrent.CountDownLatch;
         "",
         "Under systemd (Type=notify) it reports READY=1 once the TUN device and routes are up, RELOADING=1/READY=1 "
             + "around a reload, STOPPING=1, and pings the watchdog when WatchdogSec= is set.",
+        "",
+        "A 6rd border relay (--6rd-prefix, --6rd-ipv4-prefix, --6rd-br, or [[sixrd.domain]]) needs the BR address "
+            + "and the 6rd prefix routed into the device (README-6rd.md):",
+        "  ip route add 203.0.113.1/32 dev xlat64 ; ip -6 route add 2001:db8::/32 dev xlat64",
         ""},
     footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (TUN device, metrics port), 2 config error."})
 public final class RunCommand implements Callable<Integer>
@@ -60,11 +64,31 @@ public final class RunCommand implements Callable<Integer>
     private ServiceControl control;
     private GatewayConfig running;
 
+    /** Where the config comes from: the translator's flags and file here; {@code 6rd-ce} brings its own. */
+    interface Loader
+    {
+        GatewayConfig.Result load() throws Exception;
+    }
+
+    private final Loader loader;
+
+    public RunCommand()
+    {
+        this.loader = () -> options.load();
+    }
+
+    /** Serves the data plane with another command's config (its {@code spec} prints and names the process). */
+    RunCommand(final Loader loader, final CommandSpec spec)
+    {
+        this.loader = loader;
+        this.spec = spec;
+    }
+
     @Override
     public Integer call() throws Exception
     {
         final PrintWriter err = spec.commandLine().getErr();
-        final GatewayConfig.Result result = options.load();
+        final GatewayConfig.Result result = loader.load();
         if (!result.ok())
         {
             result.errors.forEach(e -> err.println("xlat64: " + e));
@@ -84,6 +108,7 @@ public final class RunCommand implements Callable<Integer>
             return 1;
         }
         metrics.bindDataPlane(plane.counters());
+        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
         control = new ServiceControl(pidfile, config, metrics.registry());
         try
         {
@@ -128,10 +153,10 @@ public final class RunCommand implements Callable<Integer>
             plane.close();
             return 1;
         }
-        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries)", plane.tun().name(),
-            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.prefix(),
-            config.siit.mapper.eamt().entries().size());
-        control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.prefix() + ", " +
+        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries, 6rd {})", plane.tun().name(),
+            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.format(),
+            config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
+        control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
             config.siit.mapper.eamt().entries().size() + " EAM entries", plane::running, plane::counters, 10);
 
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -159,7 +184,7 @@ public final class RunCommand implements Callable<Integer>
         control.reloading();
         try
         {
-            final GatewayConfig.Result r = options.load();
+            final GatewayConfig.Result r = loader.load();
             final List<String> errors = new ArrayList<>(r.errors);
             if (r.ok() && r.config.file != null)
             {
@@ -172,7 +197,7 @@ public final class RunCommand implements Callable<Integer>
                 return;
             }
             plane.reload(r.config.siit);
-            LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.prefix(),
+            LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.format(),
                 r.config.siit.mapper.eamt().entries().size());
             for (final String change : RestartOnly.changes(running, r.config))
             {
@@ -216,6 +241,19 @@ public final class RunCommand implements Callable<Integer>
             if (n != 0)
             {
                 out.println(String.format("%-36s %12d  %s (%s)", o.id, n, o.description, o.rule));
+            }
+        }
+        for (final Outcome o : Outcome.values())
+        {
+            long n = 0;
+            for (final Counters c : perQueue)
+            {
+                n += c.icmpErrors(o);
+            }
+            if (n != 0)
+            {
+                out.println(String.format("%-36s %12d  ICMP errors sent because: %s", "  (answered) " + o.id, n,
+                    o.description));
             }
         }
         out.flush();

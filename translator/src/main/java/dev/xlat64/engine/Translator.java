@@ -4,6 +4,7 @@ import dev.xlat64.siit.IcmpErrorOriginator;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.sixrd.SixRdRelay;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,7 +26,9 @@ public final class Translator
     private final IcmpErrorOriginator icmpErrors = new IcmpErrorOriginator(scratch);
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6(scratch, icmpErrors);
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
+    private final SixRdRelay sixRd = new SixRdRelay();
     private SiitConfig config;
+    private long nanoTime;
 
     public Translator(final SiitConfig config)
     {
@@ -38,6 +41,7 @@ public final class Translator
      */
     public void clock(final long nanoTime)
     {
+        this.nanoTime = nanoTime;
         icmpErrors.clock(nanoTime);
     }
 
@@ -52,9 +56,23 @@ public final class Translator
         return config;
     }
 
+    /** For an outcome of kind ICMP_ERROR: the reason the error answered (e.g. IPV4_TTL_EXPIRED). */
+    public Outcome icmpErrorReason()
+    {
+        return icmpErrors.lastReason();
+    }
+
+    /** The 6rd domain (position in {@code config().sixRdDomains}) of the last packet translated; -1 for none. */
+    public int sixRdDomainIndex()
+    {
+        return sixRd.domainIndex();
+    }
+
     /**
      * Translates the packet at {@code offset} (with {@link #HEADROOM} free bytes before it) and hands the result, a
-     * series of fragments or an ICMP error to {@code sink}, possibly from the scratch buffer; never throws.
+     * series of fragments or an ICMP error to {@code sink}; never throws. Fragments and ICMP errors are emitted from
+     * this instance's scratch buffer, which the next emission reuses: the sink must write or copy the bytes before it
+     * returns. A translated packet emitted from {@code buffer} may start before or after {@code offset}.
      */
     public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
     {
@@ -63,6 +81,12 @@ public final class Translator
             return Outcome.EMPTY_PACKET;
         }
         final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
+        // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT; null means not 6rd's.
+        final Outcome sixRdOutcome = sixRd.relay(config, nanoTime, version, buffer, offset, length, sink);
+        if (sixRdOutcome != null)
+        {
+            return sixRdOutcome;
+        }
         if (version == 4)
         {
             return ipv4ToIpv6.translate(config, buffer, offset, length, sink);

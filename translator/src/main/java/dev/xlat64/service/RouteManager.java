@@ -3,6 +3,7 @@ package dev.xlat64.service;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.sixrd.SixRdDomain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import java.util.Set;
  * stop and reload, never on the packet path.
  * <p>
  * Routed into the TUN: the RFC 6052 prefix, {@code ipv6-addr} and the ICMPv6 pool (IPv6); {@code ipv4-addr} and the
- * RFC 6791 pool (IPv4); and, for each EAM entry, the side whose hosts are not on this gateway's other links. An EAM
+ * RFC 6791 pool (IPv4); for each 6rd domain (border relay), its 6rd prefix and BR address; and, for each EAM entry, the side whose hosts are not on this gateway's other links. An EAM
  * side already routed elsewhere by a non-default route (e.g. the IPv6 servers' connected /64) is where the real hosts
  * are; the other side is routed into the TUN. When neither side is routed elsewhere, the IPv4 side is routed (IPv4
  * clients reaching IPv6 hosts, the common SIIT-DC case) and a warning says so.
@@ -60,6 +61,16 @@ public final class RouteManager implements AutoCloseable
         if (config.icmpPool4 != null)
         {
             routes.add(config.icmpPool4.toString());
+        }
+        for (final SixRdDomain d : config.sixRdDomains)
+        {
+            // RFC 5969 BR: IPv6 for the CEs' delegated prefixes, and the CEs' 6in4 to the BR address (the CE mode of
+            // `xlat64 6rd-ce` needs a default route and policy rules instead, which stay the operator's).
+            if (!d.ceMode())
+            {
+                routes.add(d.prefix().toString());
+                routes.add(Addresses.format4(d.brIpv4()) + "/32");
+            }
         }
         for (final Eamt.Entry e : config.mapper.eamt().entries())
         {

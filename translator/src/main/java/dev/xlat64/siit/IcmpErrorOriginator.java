@@ -17,11 +17,14 @@ import java.nio.ByteOrder;
  */
 public final class IcmpErrorOriginator
 {
+    private Outcome lastReason = Outcome.EMPTY_PACKET;
     /** RFC 1812 s.4.3.2.3: an ICMPv4 error quotes as much as fits in 576 bytes. */
     static final int IPV4_ERROR_LIMIT = 576;
     /** RFC 4443 s.2.4(c): an ICMPv6 error quotes as much as fits in the minimum IPv6 MTU. */
     static final int IPV6_ERROR_LIMIT = 1280;
     static final int ERROR_TTL = 64;
+    /** RFC 1812 s.4.3.2.5: ICMPv4 errors other than source quench SHOULD carry precedence 6 (internetwork control). */
+    static final int ERROR_TOS = 0xC0;
     private static final long NANOS_PER_TOKEN = 1_000_000_000L;
 
     private final MutableDirectBuffer scratch;
@@ -73,6 +76,12 @@ public final class IcmpErrorOriginator
         return x & 0xFFFF;
     }
 
+    /** Why the last ICMP error was sent (the outcome the packet would have had without it). */
+    public Outcome lastReason()
+    {
+        return lastReason;
+    }
+
     /**
      * RFC 7915 s.4.4 / RFC 1812 s.4.3.2: answers the (validated) IPv4 packet at {@code packet} with an ICMPv4 error
      * from {@code ipv4Address}. Returns {@code fallback} when no error may be sent.
@@ -93,7 +102,7 @@ public final class IcmpErrorOriginator
         final int quoted = Math.min(packetLength, IPV4_ERROR_LIMIT - headers);
         final int total = headers + quoted;
         final int destination = buffer.getInt(packet + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        ip4.wrap(scratch, 0).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(0).totalLength(total)
+        ip4.wrap(scratch, 0).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(ERROR_TOS).totalLength(total)
             .identification(nextIdentification()).flagsAndFragmentOffset(0).ttl(ERROR_TTL)
             .protocol(Ipv4Header.PROTOCOL_ICMP).source(config.ipv4Address).destination(destination)
             .computeHeaderChecksum();
@@ -103,6 +112,7 @@ public final class IcmpErrorOriginator
         final int checksum = Checksum.finish(Checksum.add(scratch, icmp, total - icmp, 0));
         scratch.putShort(icmp + Icmp.CHECKSUM, (short)checksum, ByteOrder.BIG_ENDIAN);
         sink.emit(scratch, 0, total);
+        lastReason = fallback;
         return Outcome.ICMPV4_ERROR_SENT;
     }
 
@@ -140,6 +150,7 @@ public final class IcmpErrorOriginator
         final int checksum = Checksum.finish(Checksum.add(scratch, icmp, total - icmp, sum));
         scratch.putShort(icmp + Icmp.CHECKSUM, (short)checksum, ByteOrder.BIG_ENDIAN);
         sink.emit(scratch, 0, total);
+        lastReason = fallback;
         return Outcome.ICMPV6_ERROR_SENT;
     }
 

@@ -106,7 +106,7 @@ public final class Ipv4ToIpv6
             }
             if (protocol == Ipv4Header.PROTOCOL_ICMP && IcmpErrorOriginator.isIcmpv4Error(buffer.getByte(l4) & 0xFF))
             {
-                return translateIcmpError(config, buffer, offset, headerLength, totalLength, sink);
+                return translateIcmpError(config, buffer, offset, headerLength, totalLength, sink, hairpinned);
             }
         }
         else if (protocol == Ipv4Header.PROTOCOL_ICMP)
@@ -132,10 +132,17 @@ public final class Ipv4ToIpv6
         final int destination = in.destination();
         final int identification = in.identification();
         final int out = l4 - (translatedLength - payloadLength);
+        // The source address lands where the IPv4 header may still be: keep those 16 bytes to quote an intact packet.
+        final long savedHigh = buffer.getLong(out + Ipv6Header.SOURCE);
+        final long savedLow = buffer.getLong(out + Ipv6Header.SOURCE + 8);
         final Outcome addresses = translateAddresses(config.mapper, source, destination, buffer, out, hairpinned);
         if (addresses != null)
         {
-            return addresses;
+            buffer.putLong(out + Ipv6Header.SOURCE, savedHigh);
+            buffer.putLong(out + Ipv6Header.SOURCE + 8, savedLow);
+            // RFC 7915 s.4.4: a discarded packet SHOULD be answered with ICMPv4 3/13 (administratively prohibited).
+            return icmpErrors.sendIcmpv4(config, buffer, offset, totalLength, Icmp.V4_DESTINATION_UNREACHABLE,
+                Icmp.V4_COMMUNICATION_PROHIBITED, 0, sink, addresses);
         }
         final int upperLayer = protocol == Ipv4Header.PROTOCOL_ICMP ? Ipv6Header.NEXT_HEADER_ICMPV6 : protocol;
         writeIpv6Header(ip6.wrap(buffer, out), config, tos, translatedLength - Ipv6Header.LENGTH,
@@ -432,7 +439,7 @@ public final class Ipv4ToIpv6
      */
     private Outcome translateIcmpError(
         final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int headerLength,
-        final int totalLength, final PacketSink sink)
+        final int totalLength, final PacketSink sink, final boolean hairpinned)
     {
         final int l4 = offset + headerLength;
         final int icmpLength = totalLength - headerLength;
@@ -499,7 +506,7 @@ public final class Ipv4ToIpv6
         final int inner6 = icmp6 + Icmp.HEADER_LENGTH;
         final int innerData = inner6 + Ipv6Header.LENGTH + (innerFragment ? FragmentHeader.LENGTH : 0);
         final Outcome addresses = translateIcmpErrorAddresses(config, buffer, offset, innerSource, innerDestination,
-            innerProtocol, inner6);
+            innerProtocol, inner6, hairpinned);
         if (addresses != null)
         {
             return addresses;
@@ -581,16 +588,18 @@ public final class Ipv4ToIpv6
 
     /**
      * RFC 7915 s.4.3 and RFC 6791: the outer source is a router that may not map (then an address of icmpPool6, chosen
-     * by a hash of the quoted flow); the outer destination and both inner addresses must map.
+     * by a hash of the quoted flow); the outer destination and both inner addresses must map. A hairpinned error
+     * (RFC 7757 s.4) takes its outer source and its inner destination, the hairpinned host, from the prefix.
      */
     private Outcome translateIcmpErrorAddresses(
         final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int innerSource,
-        final int innerDestination, final int innerProtocol, final int inner6)
+        final int innerDestination, final int innerProtocol, final int inner6, final boolean hairpinned)
     {
         final AddressMapper mapper = config.mapper;
         final int source = buffer.getInt(offset + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
         final int destination = buffer.getInt(offset + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
-        final int s = mapper.toIpv6(source, scratch, Ipv6Header.SOURCE);
+        final int s = hairpinned ?
+            mapper.toIpv6WithoutEamt(source, scratch, Ipv6Header.SOURCE) : mapper.toIpv6(source, scratch, Ipv6Header.SOURCE);
         if (s != AddressMapper.MAPPED)
         {
             if (config.icmpPool6 == null)
@@ -608,7 +617,8 @@ public final class Ipv4ToIpv6
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         if (mapper.toIpv6(innerSource, scratch, inner6 + Ipv6Header.SOURCE) != AddressMapper.MAPPED ||
-            mapper.toIpv6(innerDestination, scratch, inner6 + Ipv6Header.DESTINATION) != AddressMapper.MAPPED)
+            (hairpinned ? mapper.toIpv6WithoutEamt(innerDestination, scratch, inner6 + Ipv6Header.DESTINATION) :
+                mapper.toIpv6(innerDestination, scratch, inner6 + Ipv6Header.DESTINATION)) != AddressMapper.MAPPED)
         {
             return Outcome.ICMPV4_INNER_UNTRANSLATABLE;
         }

@@ -27,13 +27,15 @@ public final class Ipv6ToIpv4
     /** RFC 1812 s.4.3.2.3: a translated ICMPv4 error is at most 576 bytes. */
     static final int IPV4_ERROR_LIMIT = 576;
     private static final int NOT_TRANSLATABLE = -1;
+    /** Where a hairpinned ICMPv4 error is built in the scratch buffer: past the 1280 bytes its IPv6 form needs. */
+    private static final int HAIRPIN_SCRATCH_OFFSET = 2048;
 
     private final Ipv6Header ip6 = new Ipv6Header();
     private final Ipv4Header ip4 = new Ipv4Header();
     private final MutableDirectBuffer scratch;
     private final IcmpErrorOriginator icmpErrors;
     private final Ipv4ToIpv6 hairpin;
-    private int identificationState = (int)System.nanoTime() | 1;
+    private int identificationState = System.identityHashCode(this) | 1;
 
     // The extension-header walk's results (fields, not an object, so nothing is allocated per packet).
     private int walkNextHeader;
@@ -105,36 +107,48 @@ public final class Ipv6ToIpv4
             return Outcome.IPV6_FRAGMENTED_ICMP;
         }
 
-        final int totalLength = Ipv4Header.MIN_LENGTH + l4Length;
-        // RFC 7915 s.5.1 / RFC 4443 s.3.2: too big for the IPv4 next hop -> Packet Too Big with the IPv6 equivalent.
-        final int nextHopMtu = Ipv4ToIpv6.ipv4NextHopMtu(config);
-        if (totalLength > nextHopMtu)
-        {
-            final int mtu = Math.max(Ipv4ToIpv6.IPV6_MINIMUM_MTU, nextHopMtu + (l4 - offset) - Ipv4Header.MIN_LENGTH);
-            return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
-                Icmp.V6_PACKET_TOO_BIG, 0, mtu, sink, Outcome.IPV6_PACKET_TOO_BIG);
-        }
+        // RFC 7915 s.5.3: errors are rebuilt within 576 bytes, so the next-hop MTU never concerns them.
         if (fragmentOffset == 0 && nextHeader == Ipv6Header.NEXT_HEADER_ICMPV6 &&
             (buffer.getByte(l4 + Icmp.TYPE) & 0xFF) < Icmp.V6_ECHO_REQUEST)
         {
             return translateIcmpError(config, buffer, offset, l4, end, sink);
         }
 
-        // RFC 7915 s.5.1 Source/Destination Address: both must map (EAM first, then the RFC 6052 prefix).
+        final int totalLength = Ipv4Header.MIN_LENGTH + l4Length;
+        // RFC 7915 s.5.1: DF is set on unfragmented packets above 1260 bytes; those too big for the IPv4 next hop get
+        // Packet Too Big with the IPv6 equivalent (RFC 4443 s.3.2); DF=0 ones are fragmented like any router would.
+        final boolean dontFragment = !fragment && totalLength > DF_THRESHOLD;
+        final int nextHopMtu = Ipv4ToIpv6.ipv4NextHopMtu(config);
+        if (dontFragment && totalLength > nextHopMtu)
+        {
+            final int mtu = Math.max(Ipv4ToIpv6.IPV6_MINIMUM_MTU, nextHopMtu + (l4 - offset) - Ipv4Header.MIN_LENGTH);
+            return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
+                Icmp.V6_PACKET_TOO_BIG, 0, mtu, sink, Outcome.IPV6_PACKET_TOO_BIG);
+        }
+
+        // RFC 7915 s.5.1 Source/Destination Address: both must map (EAM first, then the RFC 6052 prefix); s.5.4: a
+        // discarded packet SHOULD be answered with ICMPv6 1/1 (communication administratively prohibited).
         final long mappedSource = config.mapper.toIpv4(buffer, in.sourceOffset());
         if (mappedSource < 0)
         {
-            return mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
-                Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE;
+            return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
+                Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADMINISTRATIVELY_PROHIBITED, 0, sink,
+                mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                    Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE);
         }
         final long mappedDestination = config.mapper.toIpv4(buffer, in.destinationOffset());
         if (mappedDestination < 0)
         {
-            return mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
-                Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
+            return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
+                Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADMINISTRATIVELY_PROHIBITED, 0, sink,
+                mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                    Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE);
         }
         final int source = (int)mappedSource;
         final int destination = (int)mappedDestination;
+        // RFC 7757 s.4: an IPv6 host reached an EAM-mapped IPv6 host through its prefix-embedded IPv4 address.
+        final boolean hairpinning = config.eamHairpinning && config.mapper.isEamIpv4(destination) &&
+            !config.mapper.isEamIpv6(buffer, in.destinationOffset());
         final int trafficClass = in.trafficClass();
         // Sums over the IPv6 addresses are taken now: the IPv4 header is about to overwrite them.
         final int oldAddressSum = Checksum.fold(Checksum.addIpv6Address(buffer, in.sourceOffset(),
@@ -144,7 +158,7 @@ public final class Ipv6ToIpv4
             nextIdentification();
         // RFC 7915 s.5.1.1: a fragment keeps offset and M, DF is clear; otherwise s.5.1: DF only above 1260 bytes.
         final int flags = fragment ? (moreFragments ? Ipv4Header.FLAG_MF : 0) | fragmentOffset :
-            (totalLength > DF_THRESHOLD ? Ipv4Header.FLAG_DF : 0);
+            (dontFragment ? Ipv4Header.FLAG_DF : 0);
 
         final int out = l4 - Ipv4Header.MIN_LENGTH;
         writeIpv4Header(ip4.wrap(buffer, out), config, trafficClass, totalLength, identification, flags, nextHeader,
@@ -153,14 +167,46 @@ public final class Ipv6ToIpv4
         {
             translateTransport(buffer, l4, nextHeader, pseudoHeader6, oldAddressSum, source, destination);
         }
-        // RFC 7757 s.4: traffic to an EAM IPv4 address comes straight back to IPv6, its source via the prefix.
-        if (config.eamHairpinning && config.mapper.isEamIpv4(destination))
+        // RFC 7757 s.4: the packet comes straight back to IPv6 (never through the kernel), its source via the prefix.
+        if (hairpinning)
         {
             final Outcome second = hairpin.translateHairpinned(config, buffer, out, totalLength, sink);
             return second == Outcome.TRANSLATED_4TO6 ? Outcome.EAM_HAIRPINNED : second;
         }
+        if (totalLength > nextHopMtu)
+        {
+            fragmentIpv4(buffer, out, totalLength, nextHopMtu, sink);
+            return Outcome.TRANSLATED_6TO4;
+        }
         sink.emit(buffer, out, totalLength);
         return Outcome.TRANSLATED_6TO4;
+    }
+
+    /**
+     * RFC 1812 s.5.2.6 / RFC 791: a DF=0 translated packet larger than the IPv4 next-hop MTU is fragmented, each
+     * fragment keeping identification and continuing the offset (and MF) of an already fragmented input.
+     */
+    private void fragmentIpv4(
+        final MutableDirectBuffer buffer, final int out, final int totalLength, final int mtu, final PacketSink sink)
+    {
+        final Ipv4Header in = ip4.wrap(buffer, out);
+        final int flags = in.flagsAndFragmentOffset();
+        final int baseOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
+        final boolean moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
+        final int dataStart = out + Ipv4Header.MIN_LENGTH;
+        final int dataLength = totalLength - Ipv4Header.MIN_LENGTH;
+        final int chunkMax = Math.max(8, (mtu - Ipv4Header.MIN_LENGTH) & ~7);
+        for (int done = 0; done < dataLength; done += chunkMax)
+        {
+            final int chunk = Math.min(chunkMax, dataLength - done);
+            final boolean last = done + chunk >= dataLength;
+            scratch.putBytes(0, buffer, out, Ipv4Header.MIN_LENGTH);
+            ip4.wrap(scratch, 0).totalLength(Ipv4Header.MIN_LENGTH + chunk)
+                .flagsAndFragmentOffset((!last || moreFragments ? Ipv4Header.FLAG_MF : 0) | (baseOffset + (done >>> 3)))
+                .computeHeaderChecksum();
+            scratch.putBytes(Ipv4Header.MIN_LENGTH, buffer, dataStart + done, chunk);
+            sink.emit(scratch, 0, Ipv4Header.MIN_LENGTH + chunk);
+        }
     }
 
     /**
@@ -429,13 +475,18 @@ public final class Ipv6ToIpv4
             rest4 = pointer << 24;
         }
 
-        // Scratch layout: outer IPv4 | ICMPv4 header | inner IPv4 | inner upper layer.
-        final int icmp4 = Ipv4Header.MIN_LENGTH;
+        // RFC 7757 s.4: an error to an EAM host reached through the prefix is hairpinned like any other packet.
+        final boolean hairpinning = config.eamHairpinning && mapper.isEamIpv4((int)destination) &&
+            !mapper.isEamIpv6(buffer, offset + Ipv6Header.DESTINATION);
+        // Scratch layout from base: outer IPv4 | ICMPv4 header | inner IPv4 | inner upper layer. A hairpinned error is
+        // built further in, so the IPv4-to-IPv6 pass can build its result at the start of the scratch buffer.
+        final int base = hairpinning ? HAIRPIN_SCRATCH_OFFSET : 0;
+        final int icmp4 = base + Ipv4Header.MIN_LENGTH;
         final int inner4 = icmp4 + Icmp.HEADER_LENGTH;
         final int innerData = inner4 + Ipv4Header.MIN_LENGTH;
         // RFC 4884 s.4.2 / RFC 7915 s.5.3: extensions survive in ICMPv4 types with a length attribute, after an original
         // datagram padded to 32-bit words, and only if at least 128 bytes of it still fit.
-        final int room = IPV4_ERROR_LIMIT - inner4;
+        final int room = IPV4_ERROR_LIMIT - (inner4 - base);
         boolean carryExtension = extensionLength > 0 &&
             (type4 == Icmp.V4_DESTINATION_UNREACHABLE || type4 == Icmp.V4_TIME_EXCEEDED);
         int innerRoom = room;
@@ -465,25 +516,31 @@ public final class Ipv6ToIpv4
                 (int)innerSource, (int)innerDestination);
         }
         final int innerLength = Ipv4Header.MIN_LENGTH + copied;
-        int total = inner4 + innerLength;
+        int errorEnd = inner4 + innerLength;
         if (carryExtension)
         {
             final int padded = Math.max(Ipv4ToIpv6.RFC4884_MINIMUM_ORIGINAL_DATAGRAM, (innerLength + 3) & ~3);
-            scratch.setMemory(total, inner4 + padded - total, (byte)0);
+            scratch.setMemory(errorEnd, inner4 + padded - errorEnd, (byte)0);
             scratch.putBytes(inner4 + padded, buffer, quotedEnd, extensionLength);
-            total = inner4 + padded + extensionLength;
+            errorEnd = inner4 + padded + extensionLength;
             rest4 |= (padded >>> 2) << 16;
         }
 
-        writeIpv4Header(ip4.wrap(scratch, 0), config, trafficClass(buffer, offset), total,
+        final int total = errorEnd - base;
+        writeIpv4Header(ip4.wrap(scratch, base), config, trafficClass(buffer, offset), total,
             icmpErrors.nextIdentification(), 0, Ipv6Header.NEXT_HEADER_ICMPV6,
             (buffer.getByte(offset + Ipv6Header.HOP_LIMIT) & 0xFF) - 1, (int)source, (int)destination);
         scratch.putByte(icmp4 + Icmp.TYPE, (byte)type4);
         scratch.putByte(icmp4 + Icmp.CODE, (byte)code4);
         scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)0);
         scratch.putInt(icmp4 + Icmp.REST, rest4, ByteOrder.BIG_ENDIAN);
-        scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)Checksum.finish(Checksum.add(scratch, icmp4, total - icmp4, 0)),
+        scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)Checksum.finish(Checksum.add(scratch, icmp4, errorEnd - icmp4, 0)),
             ByteOrder.BIG_ENDIAN);
+        if (hairpinning)
+        {
+            final Outcome second = hairpin.translateHairpinned(config, scratch, base, total, sink);
+            return second == Outcome.TRANSLATED_4TO6 ? Outcome.EAM_HAIRPINNED : second;
+        }
         sink.emit(scratch, 0, total);
         return Outcome.TRANSLATED_6TO4;
     }

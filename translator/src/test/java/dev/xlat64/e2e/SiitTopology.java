@@ -19,6 +19,8 @@ public final class SiitTopology implements AutoCloseable
     public static final String H4 = "198.51.100.2";
     public static final String H4_AS_IPV6 = "2001:db8:64::c633:6402";
     public static final String TUN = "xlt0";
+    private static final Pattern ICMP_ERRORS =
+        Pattern.compile("^xlat64_icmp_errors_sent_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
     private static final Pattern METRIC = Pattern.compile("^xlat64_packets_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     public final Netns h6;
@@ -126,12 +128,23 @@ public final class SiitTopology implements AutoCloseable
     /** The translator's count for one outcome id (summed over queues), read from its Prometheus endpoint. */
     public long packets(final String outcomeId)
     {
+        return metric(METRIC, "outcome=\"" + outcomeId + "\"");
+    }
+
+    /** ICMP errors the translator originated because of {@code reasonId} (e.g. "ipv6_source_untranslatable"). */
+    public long icmpErrors(final String reasonId)
+    {
+        return metric(ICMP_ERRORS, "reason=\"" + reasonId + "\"");
+    }
+
+    private long metric(final Pattern pattern, final String label)
+    {
         final String text = gw.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout();
         long sum = 0;
-        final Matcher m = METRIC.matcher(text);
+        final Matcher m = pattern.matcher(text);
         while (m.find())
         {
-            if (m.group(1).contains("outcome=\"" + outcomeId + "\""))
+            if (m.group(1).contains(label))
             {
                 sum += (long)Double.parseDouble(m.group(2));
             }

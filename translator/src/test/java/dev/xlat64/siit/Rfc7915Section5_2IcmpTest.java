@@ -207,6 +207,19 @@ class Rfc7915Section5_2IcmpTest
     }
 
     @Test
+    void oversizedErrorIsTruncatedRatherThanRefusedByTheNextHopMtu()
+    {
+        final EngineHarness small = new EngineHarness(SiitTestConfigs.builder().ipv4Mtu(1000).build());
+        final byte[] data = bytes(1400, 7);
+        assertEquals(Outcome.TRANSLATED_6TO4,
+            small.translate(ipv6(S6, H6, ICMPV6, 64, 0, 0, icmp6(S6, H6, 1, 4, 0, quoted6(data)))));
+        final byte[] out = small.single();
+        // The quoted packet (1428 bytes in IPv4) is above 1260 bytes: its translation carries DF (s.5.1).
+        final byte[] quoted4 = ipv4(H4, S4, UDP, 63, 0, 0, 0x4000, udp(H4, S4, 40000, 53, data));
+        assertEquals(hex(ipv4(S4, H4, ICMP, 63, 0, identification(out), 0, icmp4(3, 3, 0, pad(quoted4, 548)))), hex(out));
+    }
+
+    @Test
     void rfc4884ExtensionIsCarriedWithTheLengthInThirtyTwoBitWords()
     {
         // ICMPv6 time exceeded, 136-byte original datagram field (17 words of 64 bits), 12-byte extension.

@@ -15,6 +15,9 @@ public final class TestPackets
     public static final int UDP = 17;
     public static final int ICMP = 1;
     public static final int ICMPV6 = 58;
+    public static final int IPV6_IN_IPV4 = 41;
+    public static final int DF = 0x4000;
+    public static final int MF = 0x2000;
 
     private TestPackets()
     {
@@ -197,6 +200,26 @@ public final class TestPackets
     private static byte[] pseudo(final String src, final String dst, final int protocol, final int length)
     {
         return src.indexOf(':') >= 0 ? pseudo6(src, dst, protocol, length) : pseudo4(src, dst, protocol, length);
+    }
+
+    /** RFC 4213 s.3.5 / RFC 5969: an IPv6 packet in IPv4 (protocol 41), DF set, identification 0. */
+    public static byte[] sixInFour(final String src, final String dst, final int ttl, final int tos, final byte[] inner)
+    {
+        return ipv4(src, dst, IPV6_IN_IPV4, ttl, tos, 0, DF, inner);
+    }
+
+    /** The first {@code n} bytes of {@code b}. */
+    public static byte[] head(final byte[] b, final int n)
+    {
+        return java.util.Arrays.copyOf(b, Math.min(n, b.length));
+    }
+
+    /** A copy of {@code packet} with byte {@code index} set to {@code value} (e.g. an IPv6 hop limit). */
+    public static byte[] with(final byte[] packet, final int index, final int value)
+    {
+        final byte[] copy = packet.clone();
+        copy[index] = (byte)value;
+        return copy;
     }
 
     public static byte[] concat(final byte[]... parts)

@@ -114,6 +114,8 @@ class Dns64EndToEndTest
     {
         assertEquals("2001:db8:64::c000:201\n", dig("a-only.test.example.", "AAAA", "+short"));
         assertEquals("2001:db8:64::c000:201\n", kdig("+tcp", "a-only.test.example.", "AAAA", "+short"));
+        assertEquals("2001:db8:64::c000:201\n", dig("+tcp", "a-only.test.example.", "AAAA", "+short"));
+        assertEquals("2001:db8:64::c000:201\n", kdig("+notcp", "a-only.test.example.", "AAAA", "+short"));
         final String full = dig("a-only.test.example.", "AAAA");
         // TTL = min(A TTL 900, SOA negative TTL min(3600, 120)) = 120 (RFC 6147 section 5.1.7).
         assertTrue(full.matches("(?s).*a-only\\.test\\.example\\.\\s+1[0-2]\\d\\s+IN\\s+AAAA\\s+2001:db8:64::c000:201.*"), full);
