@@ -34,7 +34,7 @@ import java.util.concurrent.CountDownLatch;
             + "(or EAM IPv4 side) into the TUN device, e.g.",
         "  ip -6 route add 64:ff9b::/96 dev xlat64 ; ip route add 192.0.2.0/24 dev xlat64",
         "A 6rd border relay (--6rd-prefix, --6rd-ipv4-prefix, --6rd-br, or [[sixrd.domain]]) needs the BR address "
-            + "and the 6rd prefix routed into the device (README, "6rd border relay"):",
+            + "and the 6rd prefix routed into the device (README, section 6rd border relay):",
         "  ip route add 203.0.113.1/32 dev xlat64 ; ip -6 route add 2001:db8::/32 dev xlat64",
         ""},
     footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (TUN device, metrics port), 2 config error."})
