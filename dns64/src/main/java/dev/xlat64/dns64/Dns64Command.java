@@ -1,8 +1,8 @@
 package dev.xlat64.dns64;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.xlat64.cli.Xlat64Subcommand;
 import dev.xlat64.config.ConfigFile;
+import dev.xlat64.metrics.MetricsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,10 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,31 +124,20 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
             }
         }
         final MeterRegistry registry;
-        HttpServer http = null;
+        MetricsServer http = null;
         if (metricsAddress != null)
         {
             final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry = prometheus;
             try
             {
-                http = HttpServer.create(metricsAddress, 16);
+                http = new MetricsServer(metricsAddress, prometheus::scrape);
             }
             catch (final IOException ex)
             {
                 err.println("xlat64 dns64: metrics on " + metrics + ": " + ex.getMessage());
                 return 1;
             }
-            http.createContext("/metrics", exchange ->
-            {
-                final byte[] body = prometheus.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream os = exchange.getResponseBody())
-                {
-                    os.write(body);
-                }
-            });
-            http.start();
         }
         else
         {
@@ -166,7 +153,7 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
             err.println("xlat64 dns64: " + ex.getMessage());
             if (http != null)
             {
-                http.stop(0);
+                http.close();
             }
             return 1;
         }
@@ -188,7 +175,7 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
         server.close();
         if (http != null)
         {
-            http.stop(0);
+            http.close();
         }
         return 0;
     }

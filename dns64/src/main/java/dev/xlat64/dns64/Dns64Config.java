@@ -258,42 +258,10 @@ public final class Dns64Config
         return out;
     }
 
-    /**
-     * A list of strings (a single string is a list of one). Not {@link ConfigFile#strings}: it calls tomlj's
-     * {@code containsStrings()}, which tomlj 1.1.1 deprecated into an UnsupportedOperationException.
-     */
+    /** A list of strings (a single string is a list of one), read the same way as the translator's keys. */
     static List<String> strings(final ConfigFile file, final TomlTable table, final String key, final String displayKey)
     {
-        final List<String> out = new ArrayList<>();
-        if (!table.contains(key))
-        {
-            return out;
-        }
-        final Object v = table.get(key);
-        if (v instanceof String)
-        {
-            out.add((String)v);
-            return out;
-        }
-        if (v instanceof TomlArray)
-        {
-            final TomlArray a = (TomlArray)v;
-            boolean ok = true;
-            for (int i = 0; i < a.size(); i++)
-            {
-                ok &= a.get(i) instanceof String;
-            }
-            if (ok)
-            {
-                for (int i = 0; i < a.size(); i++)
-                {
-                    out.add(a.getString(i));
-                }
-                return out;
-            }
-        }
-        file.error(table, key, displayKey, "expected a list of strings");
-        return out;
+        return file.strings(table, key, displayKey);
     }
 
     private static boolean allTables(final TomlArray a)
