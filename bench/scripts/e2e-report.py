@@ -29,6 +29,11 @@ for r in rows:
                 cells[(r["contender"], r["test"])][k].append(v)
         except ValueError:
             pass
+    try:
+        # CPU time the translator process spent per packet received: robust to how much CPU it was given.
+        cells[(r["contender"], r["test"])]["us_per_pkt"].append(float(r["cpu_pct"]) / 100 / float(r["pps"]) * 1e6)
+    except (ValueError, ZeroDivisionError):
+        pass
 
 
 def med(c, t, k):
@@ -67,13 +72,14 @@ out.append(f"Command: `{a.command}` ({a.rounds} rounds, contenders alternated wi
            f"measurement after 1 s warm-up; whole run {a.elapsed} s). Medians over the rounds with (min-max). "
            "UDP: trafgen in h6, 8 flows, flat out; received = UDP datagrams arriving at h4 (`Udp NoPorts`, "
            "so a bad checksum would not count); loss = 1 - received / sent by h6; Gbit/s counts IPv4 bytes at h4; "
-           "translator CPU = utime+stime of its process (all threads) / wall time, 100% = one core. "
+           "translator CPU = utime+stime of its process (all threads) / wall time, 100% = one core; CPU us/pkt = that "
+           "CPU time per received packet (includes the kernel work of its read/write calls). "
            "TCP: iperf3 h6 -> h4, one stream, no offloads in any contender. "
            "Ratios are of medians from this run only; the VM was shared with other builds, so compare rows, "
            "not runs.")
 out.append("")
-out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | x TAYGA | x C ceiling (same queues) |")
-out.append("|---|---|---|---|---|---|---|---|")
+out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | CPU us/pkt | x TAYGA | x C ceiling (same queues) |")
+out.append("|---|---|---|---|---|---|---|---|---|")
 for t in tests:
     for c in contenders:
         if not cells[(c, t)]:
@@ -85,6 +91,7 @@ for t in tests:
             spread(c, t, "loss_pct", lambda x: f"{x:.0f}") if t != "tcp" else "-",
             spread(c, t, "gbps", lambda x: f"{x:.2f}"),
             spread(c, t, "cpu_pct", lambda x: f"{x:.0f}"),
+            spread(c, t, "us_per_pkt", lambda x: f"{x:.1f}") if t != "tcp" else "-",
             ratio(c, t, "tayga", k) if c != "tayga" else "1",
             ratio(c, t, ceiling_of(c), k) if not c.startswith("cfwd") else "1",
         ]) + " |")
