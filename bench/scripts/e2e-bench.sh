@@ -48,8 +48,10 @@ PREFIX=2001:db8:64::/96
 H6_ADDR=2001:db8:1::2; H6_AS_IPV4=192.0.2.2
 H4_ADDR=198.51.100.2;  H4_AS_IPV6=2001:db8:64::c633:6402
 WORK="$(mktemp -d /tmp/xlat64-e2e.XXXXXX)"
-DATE="$(date +%Y%m%d)"
 RESULTS="$ROOT/bench/results"
+DATE="$(date +%Y%m%d)"
+# A second run on the same day does not overwrite the first: e2e-YYYYMMDD-HHMM.
+[ -e "$RESULTS/e2e-$DATE.md" ] && DATE="$DATE-$(date +%H%M)"
 CLK_TCK="$(getconf CLK_TCK)"
 TRANSLATOR_PID=""
 BG_PIDS=()
