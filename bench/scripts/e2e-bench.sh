@@ -108,9 +108,12 @@ start_contender() {
   local name="$1" queues idle
   case "$name" in
     xlat64-*)
-      queues="${name#xlat64-}"; queues="${queues%%q-*}"; idle="${name##*-}"; [ "$idle" = spin ] && idle=busy-spin
+      # xlat64-<N>q-<spin|backoff>[-nooff]: -nooff runs without TUN offloads (--no-offload), for a side-by-side.
+      local base="${name%-nooff}" offload=()
+      [ "$base" != "$name" ] && offload=(--no-offload)
+      queues="${base#xlat64-}"; queues="${queues%%q-*}"; idle="${base##*-}"; [ "$idle" = spin ] && idle=busy-spin
       ip netns exec "$GW" "$ROOT/xlat64" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
-        --ipv4-addr 203.0.113.1 --ipv6-addr 2001:db8:ffff::1 --queues "$queues" --idle "$idle" \
+        --ipv4-addr 203.0.113.1 --ipv6-addr 2001:db8:ffff::1 --queues "$queues" --idle "$idle" "${offload[@]}" \
         >"$WORK/$name.log" 2>&1 &
       ;;
     tayga)

@@ -83,7 +83,27 @@ public final class Server implements AutoCloseable
         return tcpAddresses;
     }
 
+    /** Port 0 asks for any port free for both UDP and TCP: the kernel's UDP choice may be taken for TCP, so retry. */
     private void listen(final InetSocketAddress address) throws IOException
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                listenOnce(address);
+                return;
+            }
+            catch (final IOException ex)
+            {
+                if (address.getPort() != 0 || attempt >= 20)
+                {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private void listenOnce(final InetSocketAddress address) throws IOException
     {
         final DatagramChannel udp = DatagramChannel.open(
             address.getAddress().getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
