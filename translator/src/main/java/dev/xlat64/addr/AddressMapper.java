@@ -6,8 +6,8 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Maps addresses between the families: the EAMT first (RFC 7757 section 3.1 gives it precedence), then the RFC 6052
- * prefix. Immutable; part of a config snapshot; no allocation per call.
+ * Maps addresses between the families: the EAMT first (RFC 7757 section 3.1 gives it precedence), then the embedding
+ * format (an RFC 6052 prefix, or the RFC 6219 IVI format). Immutable; part of a config snapshot; no allocation per call.
  */
 public final class AddressMapper
 {
@@ -20,22 +20,29 @@ public final class AddressMapper
     public static final int UNMAPPED = 1;
     public static final int FORBIDDEN_UNDER_WKP = 2;
 
-    private final Rfc6052Prefix prefix;
+    private final EmbeddingFormat prefix;
     private final Eamt eamt;
     private final boolean enforceWellKnownRestriction;
 
     /**
-     * @param prefix                      the RFC 6052 prefix, or null for EAM-only operation
+     * @param prefix                      the RFC 6052 prefix or the IVI format, or null for EAM-only operation
      * @param enforceWellKnownRestriction RFC 6052 section 3.1; false only for labs using documentation addresses
      */
-    public AddressMapper(final Rfc6052Prefix prefix, final Eamt eamt, final boolean enforceWellKnownRestriction)
+    public AddressMapper(final EmbeddingFormat prefix, final Eamt eamt, final boolean enforceWellKnownRestriction)
     {
         this.prefix = prefix;
         this.eamt = eamt;
         this.enforceWellKnownRestriction = enforceWellKnownRestriction && prefix != null && prefix.isWellKnown();
     }
 
+    /** The RFC 6052 prefix, or null when the mapping is EAM-only or uses the IVI format (see {@link #format()}). */
     public Rfc6052Prefix prefix()
+    {
+        return prefix instanceof Rfc6052Prefix ? (Rfc6052Prefix)prefix : null;
+    }
+
+    /** The embedding format in use (RFC 6052 or IVI), or null for EAM-only operation. */
+    public EmbeddingFormat format()
     {
         return prefix;
     }
@@ -93,5 +100,36 @@ public final class AddressMapper
         }
         prefix.embed(ipv4, buffer, offset);
         return MAPPED;
+    }
+
+    /**
+     * RFC 7757 s.4 (hairpinning): writes the IPv6 address for {@code ipv4} with the prefix alone, ignoring the EAMT;
+     * returns {@link #MAPPED}, {@link #UNMAPPED} (no prefix: EAM-only operation) or {@link #FORBIDDEN_UNDER_WKP}.
+     */
+    public int toIpv6WithoutEamt(final int ipv4, final MutableDirectBuffer buffer, final int offset)
+    {
+        if (prefix == null)
+        {
+            return UNMAPPED;
+        }
+        if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
+        {
+            return FORBIDDEN_UNDER_WKP;
+        }
+        prefix.embed(ipv4, buffer, offset);
+        return MAPPED;
+    }
+
+    /** True when {@code ipv4} lies in an EAM entry (RFC 7757 s.4: the hairpinning test). */
+    public boolean isEamIpv4(final int ipv4)
+    {
+        return !eamt.isEmpty() && eamt.findByIpv4(ipv4) != null;
+    }
+
+    /** True when the IPv6 address at {@code offset} lies in an EAM entry (so it did not come through the prefix). */
+    public boolean isEamIpv6(final DirectBuffer buffer, final int offset)
+    {
+        return !eamt.isEmpty() && eamt.findByIpv6(
+            buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN)) != null;
     }
 }

@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
  *   +--+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+---+
  * </pre>
  */
-public final class Rfc6052Prefix
+public final class Rfc6052Prefix implements EmbeddingFormat
 {
     /** RFC 6052 section 2.1: the Well-Known Prefix. */
     public static final Ipv6Prefix WELL_KNOWN = Ipv6Prefix.parse("64:ff9b::/96");

@@ -30,17 +30,10 @@ public final class CheckConfigCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Override
-    public Integer call() throws Exception
+    /** The errors of the sections that companion services (e.g. DNS64) validate; none when the file has syntax errors. */
+    static List<String> companionErrors(final ConfigFile configFile)
     {
-        if (!Files.isReadable(file))
-        {
-            spec.commandLine().getErr().println("xlat64: " + file + ": cannot read the config file");
-            return 2;
-        }
-        final ConfigFile configFile = ConfigFile.read(file);
-        final GatewayConfig.Result result = GatewayConfig.from(new Settings().fromFile(configFile));
-        final List<String> errors = new ArrayList<>(result.errors);
+        final List<String> errors = new ArrayList<>();
         if (!configFile.hasErrors())
         {
             for (final CompanionService service : ServiceLoader.load(CompanionService.class))
@@ -53,14 +46,30 @@ public final class CheckConfigCommand implements Callable<Integer>
                 }
             }
         }
+        return errors;
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (!Files.isReadable(file))
+        {
+            spec.commandLine().getErr().println("xlat64: " + file + ": cannot read the config file");
+            return 2;
+        }
+        final ConfigFile configFile = ConfigFile.read(file);
+        final GatewayConfig.Result result = GatewayConfig.from(new Settings().fromFile(configFile));
+        final List<String> errors = new ArrayList<>(result.errors);
+        errors.addAll(companionErrors(configFile));
         if (!errors.isEmpty())
         {
             errors.forEach(e -> spec.commandLine().getErr().println(e));
             return 2;
         }
         final GatewayConfig c = result.config;
-        spec.commandLine().getOut().printf("%s: OK (tun %s, %d queue(s), prefix %s, %d EAM entries)%n", file, c.tunName,
-            c.queues, c.siit.mapper.prefix(), c.siit.mapper.eamt().entries().size());
+        spec.commandLine().getOut().printf("%s: OK (tun %s, %d queue(s), prefix %s, %d EAM entries, %d 6rd domains)%n",
+            file, c.tunName, c.queues, c.siit.mapper.format(), c.siit.mapper.eamt().entries().size(),
+            c.siit.sixRdDomains.size());
         return 0;
     }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
     description = {
         "Show how addresses translate: an IPv4 address gives its IPv6 form, an IPv6 address its IPv4 form, using the "
             + "same code as the data plane (EAM first, then the RFC 6052 prefix).",
-        "Example: xlat64 map --prefix 64:ff9b::/96 192.0.2.33   ->  64:ff9b::c000:221"},
+        "Example: xlat64 map --prefix 64:ff9b::/96 192.0.2.33   ->  64:ff9b::c000:221",
+        "For 6rd (RFC 5969) delegated prefixes and DHCPv4 option 212, see: xlat64 map 6rd --help"},
+    subcommands = {Map6rdCommand.class},
     footer = {"", "Exit codes: 0 all addresses mapped, 1 some did not map, 2 usage error."})
 public final class MapCommand implements Callable<Integer>
 {
@@ -35,8 +37,8 @@ public final class MapCommand implements Callable<Integer>
     @Option(names = "--wkp-strict", paramLabel = "true|false", description = "RFC 6052 s.3.1 check (default: true).")
     boolean wkpStrict = true;
 
-    @Parameters(paramLabel = "ADDRESS", arity = "1..*", description = "IPv4 or IPv6 addresses to translate.")
-    List<String> addresses;
+    @Parameters(paramLabel = "ADDRESS", arity = "0..*", description = "IPv4 or IPv6 addresses to translate.")
+    List<String> addresses = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
@@ -44,6 +46,10 @@ public final class MapCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        if (addresses.isEmpty())
+        {
+            throw new IllegalArgumentException("give at least one ADDRESS (or use: xlat64 map 6rd ...)");
+        }
         final List<Eamt.Entry> entries = new ArrayList<>();
         for (final String e : eam)
         {

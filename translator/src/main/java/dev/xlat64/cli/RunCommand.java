@@ -6,16 +6,20 @@ import dev.xlat64.engine.Counters;
 import dev.xlat64.engine.Outcome;
 import dev.xlat64.metrics.Metrics;
 import dev.xlat64.metrics.MetricsServer;
+import dev.xlat64.service.ServiceControl;
 import dev.xlat64.tun.TunException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -30,9 +34,17 @@ import java.util.concurrent.CountDownLatch;
         "Translate between IPv4 and IPv6 on a TUN device until stopped (SIGINT/SIGTERM). SIGHUP reloads the config "
             + "file: the new one is validated in full and swapped in atomically, or rejected while the old one runs on.",
         "",
-        "Routes are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) and the IPv4 pool "
-            + "(or EAM IPv4 side) into the TUN device, e.g.",
+        "With --manage-routes (tun.manage-routes) xlat64 adds the routes into its TUN device itself and removes them "
+            + "when it stops. Otherwise they are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) "
+            + "and the IPv4 pool (or EAM IPv4 side) into the TUN device, e.g.",
         "  ip -6 route add 64:ff9b::/96 dev xlat64 ; ip route add 192.0.2.0/24 dev xlat64",
+        "",
+        "Under systemd (Type=notify) it reports READY=1 once the TUN device and routes are up, RELOADING=1/READY=1 "
+            + "around a reload, STOPPING=1, and pings the watchdog when WatchdogSec= is set.",
+        "",
+        "A 6rd border relay (--6rd-prefix, --6rd-ipv4-prefix, --6rd-br, or [[sixrd.domain]]) needs the BR address "
+            + "and the 6rd prefix routed into the device (README, section 6rd border relay):",
+        "  ip route add 203.0.113.1/32 dev xlat64 ; ip -6 route add 2001:db8::/32 dev xlat64",
         ""},
     footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (TUN device, metrics port), 2 config error."})
 public final class RunCommand implements Callable<Integer>
@@ -42,14 +54,41 @@ public final class RunCommand implements Callable<Integer>
     @Mixin
     TranslatorOptions options;
 
+    @Option(names = "--pidfile", paramLabel = "FILE",
+        description = "Write the process id here while running (for `xlat64 reload`), e.g. /run/xlat64/xlat64.pid.")
+    Path pidfile;
+
     @Spec
     CommandSpec spec;
+
+    private ServiceControl control;
+    private GatewayConfig running;
+
+    /** Where the config comes from: the translator's flags and file here; {@code 6rd-ce} brings its own. */
+    interface Loader
+    {
+        GatewayConfig.Result load() throws Exception;
+    }
+
+    private final Loader loader;
+
+    public RunCommand()
+    {
+        this.loader = () -> options.load();
+    }
+
+    /** Serves the data plane with another command's config (its {@code spec} prints and names the process). */
+    RunCommand(final Loader loader, final CommandSpec spec)
+    {
+        this.loader = loader;
+        this.spec = spec;
+    }
 
     @Override
     public Integer call() throws Exception
     {
         final PrintWriter err = spec.commandLine().getErr();
-        final GatewayConfig.Result result = options.load();
+        final GatewayConfig.Result result = loader.load();
         if (!result.ok())
         {
             result.errors.forEach(e -> err.println("xlat64: " + e));
@@ -69,6 +108,19 @@ public final class RunCommand implements Callable<Integer>
             return 1;
         }
         metrics.bindDataPlane(plane.counters());
+        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
+        control = new ServiceControl(pidfile, config, metrics.registry());
+        try
+        {
+            control.start(config);
+        }
+        catch (final IOException ex)
+        {
+            err.println("xlat64: " + ex.getMessage());
+            plane.close();
+            return 1;
+        }
+        running = config;
         MetricsServer server = null;
         try
         {
@@ -97,22 +149,27 @@ public final class RunCommand implements Callable<Integer>
             {
                 server.close();
             }
+            control.close();
             plane.close();
             return 1;
         }
-        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries)", plane.tun().name(),
-            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.prefix(),
-            config.siit.mapper.eamt().entries().size());
+        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries, 6rd {})", plane.tun().name(),
+            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.format(),
+            config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
+        control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
+            config.siit.mapper.eamt().entries().size() + " EAM entries", plane::running, plane::counters, 10);
 
         final CountDownLatch stopped = new CountDownLatch(1);
         final MetricsServer finalServer = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            control.stopping();
             closeAll(companions);
             if (finalServer != null)
             {
                 finalServer.close();
             }
+            control.close();
             plane.close();
             printSummary(plane.counters(), spec.commandLine().getOut());
             stopped.countDown();
@@ -122,23 +179,36 @@ public final class RunCommand implements Callable<Integer>
         return 0;
     }
 
-    private void reload(final DataPlane plane)
+    private synchronized void reload(final DataPlane plane)
     {
+        control.reloading();
         try
         {
-            final GatewayConfig.Result r = options.load();
-            if (!r.ok())
+            final GatewayConfig.Result r = loader.load();
+            final List<String> errors = new ArrayList<>(r.errors);
+            if (r.ok() && r.config.file != null)
             {
-                LOG.error("reload rejected, the running config stays: {}", String.join("; ", r.errors));
+                errors.addAll(CheckConfigCommand.companionErrors(r.config.file));
+            }
+            if (!errors.isEmpty())
+            {
+                LOG.error("reload rejected, the running config stays: {}", String.join("; ", errors));
+                control.rejected();
                 return;
             }
             plane.reload(r.config.siit);
-            LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.prefix(),
+            LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.format(),
                 r.config.siit.mapper.eamt().entries().size());
+            for (final String change : RestartOnly.changes(running, r.config))
+            {
+                LOG.warn("reload: {} changed; it takes effect at the next restart", change);
+            }
+            control.reloaded(r.config);
         }
         catch (final Exception ex)
         {
             LOG.error("reload rejected, the running config stays: {}", ex.getMessage());
+            control.rejected();
         }
     }
 
@@ -171,6 +241,19 @@ public final class RunCommand implements Callable<Integer>
             if (n != 0)
             {
                 out.println(String.format("%-36s %12d  %s (%s)", o.id, n, o.description, o.rule));
+            }
+        }
+        for (final Outcome o : Outcome.values())
+        {
+            long n = 0;
+            for (final Counters c : perQueue)
+            {
+                n += c.icmpErrors(o);
+            }
+            if (n != 0)
+            {
+                out.println(String.format("%-36s %12d  ICMP errors sent because: %s", "  (answered) " + o.id, n,
+                    o.description));
             }
         }
         out.flush();

@@ -4,6 +4,7 @@ import dev.xlat64.config.ConfigFile;
 import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.config.Settings;
 import dev.xlat64.config.Settings.Key;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -25,6 +26,11 @@ public final class TranslatorOptions
         description = "RFC 6052 prefix: /32, /40, /48, /56, /64 or /96, e.g. 64:ff9b::/96 or 2001:db8:64::/96.")
     String prefix;
 
+    @Option(names = "--ivi-prefix", paramLabel = "PREFIX",
+        description = "IVI (RFC 6219) address format instead of RFC 6052: /32 prefix, 0xFF octet, IPv4 address, e.g. " +
+            "2001:da8::/32.")
+    String iviPrefix;
+
     @Option(names = "--eam", paramLabel = "IPV4PREFIX=IPV6PREFIX",
         description = "Explicit address mapping (RFC 7757), repeatable, e.g. 192.0.2.0/24=2001:db8:46::/120.")
     List<String> eam;
@@ -39,6 +45,14 @@ public final class TranslatorOptions
 
     @Option(names = "--mtu", paramLabel = "N", description = "TUN device MTU (default: 1500).")
     String mtu;
+
+    @Option(names = "--offload", paramLabel = "true|false",
+        description = "TUN offloads (IFF_VNET_HDR + TUNSETOFFLOAD): TCP super-packets of up to 64 KiB translated once " +
+            "(default: true; off by itself where the kernel refuses).")
+    String offload;
+
+    @Option(names = "--no-offload", description = "Same as --offload false.")
+    boolean noOffload;
 
     @Option(names = "--ipv4-addr", paramLabel = "A.B.C.D",
         description = "xlat64's own IPv4 address: source of the ICMPv4 errors it originates.")
@@ -91,6 +105,14 @@ public final class TranslatorOptions
         description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (loopback:9464 when no address).")
     String metrics;
 
+    @Option(names = "--manage-routes", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+        description = "Add the routes into the TUN device that the mapping needs at start, remove them at stop " +
+            "(default: false; the example config turns it on).")
+    String manageRoutes;
+
+    @Mixin
+    SixRdOptions sixRd;
+
     /** Reads the file (if any), applies the flags over it and validates everything. */
     public GatewayConfig.Result load() throws IOException
     {
@@ -103,12 +125,15 @@ public final class TranslatorOptions
             }
             s.fromFile(ConfigFile.read(config));
         }
-        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.EAM, eam).flag(Key.TUN_QUEUES, queues)
-            .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
+        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.IVI_PREFIX, iviPrefix).flag(Key.EAM, eam).flag(Key.TUN_QUEUES, queues)
+            .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu)
+            .flag(Key.TUN_OFFLOAD, noOffload ? "false" : offload).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
             .flag(Key.ICMP_POOL4, icmpPool4).flag(Key.ICMP_POOL6, icmpPool6).flag(Key.LOWEST_IPV6_MTU, lowestIpv6Mtu)
             .flag(Key.IPV4_MTU, ipv4Mtu).flag(Key.IPV6_MTU, ipv6Mtu).flag(Key.UDP_ZERO_CHECKSUM, udpZeroChecksum)
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)
             .flag(Key.EAM_HAIRPINNING, hairpinning).flag(Key.METRICS, metrics);
+        s.flag(Key.TUN_MANAGE_ROUTES, manageRoutes);
+        sixRd.apply(s);
         return GatewayConfig.from(s);
     }
 }

@@ -4,10 +4,13 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv4Prefix;
+import dev.xlat64.addr.IviFormat;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.config.Settings.Key;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.sixrd.SixRdConfig;
+import dev.xlat64.sixrd.SixRdDomain;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -41,11 +44,14 @@ public final class GatewayConfig
     public final InetSocketAddress metrics;
     /** The file this came from, or null; companion services (DNS64) read their own tables from it. */
     public final ConfigFile file;
+    /** xlat64 adds (and on stop removes) the routes into its TUN device that the mapping needs. */
+    public final boolean manageRoutes;
 
     private GatewayConfig(
         final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final SiitConfig siit,
-        final InetSocketAddress metrics, final ConfigFile file)
+        final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
     {
+        this.manageRoutes = manageRoutes;
         this.tunName = tunName;
         this.queues = queues;
         this.mtu = mtu;
@@ -91,7 +97,7 @@ public final class GatewayConfig
         final int queues = p.integer(Key.TUN_QUEUES, 1, 1, 64);
         final int mtu = p.integer(Key.TUN_MTU, 1500, 1280, 65535);
         final Idle idle = p.choice(Key.TUN_IDLE, Idle.SLEEP, Idle.class);
-        final boolean offload = p.bool(Key.TUN_OFFLOAD, false);
+        final boolean offload = p.bool(Key.TUN_OFFLOAD, true);
 
         final Rfc6052Prefix prefix = p.parse(Key.PREFIX, Rfc6052Prefix::parse);
         final List<Eamt.Entry> entries = new ArrayList<>();
@@ -115,14 +121,16 @@ public final class GatewayConfig
         {
             errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
         }
-        if (prefix == null && entries.isEmpty() && !s.has(Key.IVI_PREFIX) && errors.isEmpty())
+        final List<SixRdDomain> sixRdDomains = SixRdConfig.domains(s, mtu, prefix, eamt, errors);
+        if (prefix == null && entries.isEmpty() && sixRdDomains.isEmpty() && !s.has(Key.IVI_PREFIX) && errors.isEmpty())
         {
-            errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix) or EAM entries " +
-                "(--eam / translator.eam)");
+            errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix), EAM entries " +
+                "(--eam / translator.eam) or a 6rd domain (--6rd-prefix / [[sixrd.domain]])");
         }
-        if (s.has(Key.IVI_PREFIX))
+        final IviFormat ivi = p.parse(Key.IVI_PREFIX, IviFormat::parse);
+        if (ivi != null && prefix != null)
         {
-            errors.add(s.origin(Key.IVI_PREFIX) + ": IVI addressing is not available in this build");
+            errors.add(s.origin(Key.IVI_PREFIX) + ": give either an RFC 6052 prefix or an IVI prefix (RFC 6219), not both");
         }
         final boolean wkpStrict = p.bool(Key.WKP_STRICT, true);
         final Ipv4Prefix ipv4Addr = p.parse(Key.IPV4_ADDR, t -> new Ipv4Prefix(Addresses.parse4(t), 32));
@@ -146,18 +154,22 @@ public final class GatewayConfig
         final int icmpRate = p.integer(Key.ICMP_ERRORS_PER_SECOND, 1000, 0, 1_000_000);
         final boolean hairpin = p.bool(Key.EAM_HAIRPINNING, true);
         final InetSocketAddress metrics = p.parse(Key.METRICS, GatewayConfig::socketAddress);
+        final boolean manageRoutes = p.bool(Key.TUN_MANAGE_ROUTES, false);
 
         if (!errors.isEmpty())
         {
             return new Result(null, List.copyOf(errors));
         }
-        final SiitConfig siit = SiitConfig.builder(new AddressMapper(prefix, eamt, wkpStrict))
+        final SiitConfig siit = SiitConfig.builder(new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict))
             .udpZeroChecksum(udp).copyTos(copyTos)
             .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
-            .icmpPool4(pool4).icmpPool6(pool6).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
+            // RFC 6791 s.4: without a pool, xlat64's own address is the one-address pool, so an ICMP error from an
+            // untranslatable router (e.g. a Packet Too Big from the gateway itself) still reaches the sender.
+            .icmpPool4(pool4 != null ? pool4 : ipv4Addr).icmpPool6(pool6 != null ? pool6 : ipv6Addr).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
+            .sixRdDomains(sixRdDomains)
             .build();
-        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file()), List.of());
+        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file(), manageRoutes), List.of());
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */

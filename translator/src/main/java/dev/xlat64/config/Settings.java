@@ -36,7 +36,17 @@ public final class Settings
         WKP_STRICT("translator", "wkp-strict", "--wkp-strict", false),
         ICMP_ERRORS_PER_SECOND("translator", "icmp-errors-per-second", "--icmp-errors-per-second", false),
         EAM_HAIRPINNING("translator", "eam-hairpinning", "--eam-hairpinning", false),
-        METRICS("metrics", "listen", "--metrics", false);
+        METRICS("metrics", "listen", "--metrics", false),
+        // One 6rd domain from flags (RFC 5969); the file's form is [[sixrd.domain]] tables, read by SixRdConfig.
+        SIXRD_PREFIX("sixrd", "prefix", "--6rd-prefix", false),
+        SIXRD_IPV4_PREFIX("sixrd", "ipv4-prefix", "--6rd-ipv4-prefix", false),
+        SIXRD_BR("sixrd", "br", "--6rd-br", false),
+        SIXRD_MTU("sixrd", "mtu", "--6rd-mtu", false),
+        SIXRD_TTL("sixrd", "ttl", "--6rd-ttl", false),
+        SIXRD_BR_IPV6("sixrd", "br-ipv6", "--6rd-br-ipv6", false),
+        SIXRD_ALLOW_FOREIGN_INNER_SOURCE("sixrd", "allow-foreign-inner-source", "--6rd-allow-foreign-inner-source", false),
+        SIXRD_WAN_IPV4("sixrd", "wan-ipv4", "--wan-ipv4", false),
+        TUN_MANAGE_ROUTES("tun", "manage-routes", "--manage-routes", false);
 
         public final String table;
         public final String key;

@@ -4,6 +4,8 @@ import dev.xlat64.engine.Counters;
 import dev.xlat64.engine.Outcome;
 import dev.xlat64.engine.PacketSink;
 import dev.xlat64.engine.Translator;
+import dev.xlat64.packet.Checksum;
+import dev.xlat64.packet.VirtioNetHeader;
 import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.tun.TunDevice;
 import org.agrona.MutableDirectBuffer;
@@ -11,18 +13,30 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.function.Supplier;
 
 /**
  * The packet path of one TUN queue: read into the agent's own direct buffer after {@link Translator#HEADROOM} bytes,
  * translate in place, write the result back to the same queue. No allocation, no lock, no logging in
  * {@link #doWork()}; counters are this agent's own.
+ *
+ * <p>With a virtio-net header (TUN offloads), the header sits just before the packet. A TCP super-packet (GSO) is
+ * translated once, its header fields moved by the size difference of the IP headers and its GSO type switched between
+ * TCPV4 and TCPV6; a partial checksum (NEEDS_CSUM, the uncomplemented pseudo-header sum) is complemented around the
+ * translation, because the engine's RFC 1624 update applied to {@code ~P} yields {@code ~P'} — so the engine itself
+ * knows nothing of offloads.
  */
 public final class TunAgent implements Agent, PacketSink
 {
     /** Packets handled per doWork() before the runner gets control back (bounded work, as Agent requires). */
     static final int BATCH = 64;
     private static final int BUFFER_SIZE = Translator.HEADROOM + 65536 + 4096;
+    private static final int MAX_PACKET = BUFFER_SIZE - Translator.HEADROOM - 4096;
+    /** A non-GSO packet with a partial checksum that might be fragmented or quoted is finalised in software first. */
+    private static final int FINALISE_CHECKSUM_ABOVE = 1260;
+    /** Largest growth of a translated header (IPv4 to IPv6), for the GSO segment-size check. */
+    private static final int MAX_GROWTH = 20;
 
     private final TunDevice tun;
     private final int queue;
@@ -32,53 +46,195 @@ public final class TunAgent implements Agent, PacketSink
     private final UnsafeBuffer buffer;
     private final long address;
     private final String name;
-    private boolean writeFailed;
+    private final boolean vnet;
+    private final VirtioNetHeader vnetIn = new VirtioNetHeader();
+    private final VirtioNetHeader vnetOut = new VirtioNetHeader();
+    private final UnsafeBuffer plainHeader = new UnsafeBuffer(ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH));
 
-    public TunAgent(final TunDevice tun, final int queue, final Supplier<SiitConfig> configSource)
+    private SiitConfig config;
+    private SiitConfig gsoConfig;
+    private boolean writeFailed;
+    private boolean partialChecksum;
+    private int checksumPosition;
+    private int gsoType;
+    private int hdrLen;
+    private int gsoSize;
+    private int csumStart;
+    private int csumOffset;
+
+    public TunAgent(final TunDevice tun, final int queue, final Supplier<SiitConfig> configSource, final boolean vnet)
     {
         this.tun = tun;
         this.queue = queue;
         this.configSource = configSource;
-        this.translator = new Translator(configSource.get());
+        this.vnet = vnet;
+        this.config = configSource.get();
+        this.gsoConfig = unlimited(config);
+        this.translator = new Translator(config);
         this.buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_SIZE));
         this.address = buffer.addressOffset();
         this.name = "xlat64-queue-" + queue;
+    }
+
+    /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
+    private static SiitConfig unlimited(final SiitConfig c)
+    {
+        return c.toBuilder().tunMtu(65535).ipv4Mtu(65535).ipv6Mtu(65535).lowestIpv6Mtu(65535).build();
     }
 
     @Override
     public int doWork()
     {
         // Config snapshots are swapped between packets: one volatile read per batch (design.md section 2).
-        final SiitConfig config = configSource.get();
-        if (config != translator.config())
+        final SiitConfig latest = configSource.get();
+        if (latest != config)
         {
-            translator.config(config);
+            config = latest;
+            gsoConfig = unlimited(latest); // allocates, but only on reload
         }
         translator.clock(System.nanoTime());
         int work = 0;
         while (work < BATCH)
         {
-            final int length = tun.read(queue, address + Translator.HEADROOM, BUFFER_SIZE - Translator.HEADROOM - 4096);
-            if (length <= 0)
+            final int start = vnet ? Translator.HEADROOM - VirtioNetHeader.LENGTH : Translator.HEADROOM;
+            final int read = tun.read(queue, address + start, MAX_PACKET + Translator.HEADROOM - start);
+            if (read <= 0)
             {
                 break; // 0: nothing pending; <0: a read error, retried on the next duty cycle
             }
+            final int length = vnet ? read - VirtioNetHeader.LENGTH : read;
             writeFailed = false;
-            Outcome outcome = translator.translate(buffer, Translator.HEADROOM, length, this);
+            Outcome outcome;
+            if (vnet && !prepareOffload(length))
+            {
+                outcome = Outcome.EMPTY_PACKET;
+            }
+            else
+            {
+                translator.config(vnet && gsoType != VirtioNetHeader.GSO_NONE && segmentFits() ? gsoConfig : config);
+                outcome = translator.translate(buffer, Translator.HEADROOM, length, this);
+            }
             if (writeFailed && outcome.kind != Outcome.Kind.DROPPED)
             {
                 outcome = Outcome.TUN_WRITE_FAILED;
             }
             counters.record(outcome, length);
+            if (outcome == Outcome.ICMPV4_ERROR_SENT || outcome == Outcome.ICMPV6_ERROR_SENT)
+            {
+                counters.recordIcmpErrorReason(translator.icmpErrorReason());
+            }
+            counters.recordSixRdDomain(translator.sixRdDomainIndex(), outcome);
             work++;
         }
         return work;
     }
 
+    /** Reads the virtio-net header; false for a read too short to hold one. */
+    private boolean prepareOffload(final int length)
+    {
+        if (length <= 0)
+        {
+            return false;
+        }
+        vnetIn.wrap(buffer, Translator.HEADROOM - VirtioNetHeader.LENGTH);
+        gsoType = vnetIn.gsoType();
+        hdrLen = vnetIn.hdrLen();
+        gsoSize = vnetIn.gsoSize();
+        csumStart = vnetIn.csumStart();
+        csumOffset = vnetIn.csumOffset();
+        partialChecksum = (vnetIn.flags() & VirtioNetHeader.F_NEEDS_CSUM) != 0 &&
+            csumStart + csumOffset + 2 <= length;
+        if (!partialChecksum)
+        {
+            gsoType = VirtioNetHeader.GSO_NONE; // GSO always comes with NEEDS_CSUM; without it, treat as plain
+            return true;
+        }
+        checksumPosition = Translator.HEADROOM + csumStart + csumOffset;
+        if (gsoType == VirtioNetHeader.GSO_NONE && length > FINALISE_CHECKSUM_ABOVE)
+        {
+            // Might be fragmented or quoted in an ICMP error: give it its real checksum now.
+            final int sum = Checksum.finish(Checksum.add(buffer, Translator.HEADROOM + csumStart, length - csumStart, 0));
+            buffer.putShort(checksumPosition, (short)sum, ByteOrder.BIG_ENDIAN);
+            partialChecksum = false;
+            return true;
+        }
+        complementChecksumField();
+        return true;
+    }
+
+    /**
+     * True when each segment of the super-packet fits the next hop after translation; otherwise the packet takes the
+     * normal path and its sender gets Fragmentation Needed / Packet Too Big. hdr_len from the kernel is the linear head
+     * length, not the header size, so the headers are measured: L4 offset (csum_start) plus the TCP data offset.
+     */
+    private boolean segmentFits()
+    {
+        final int tcpDataOffset = Translator.HEADROOM + csumStart + 12;
+        final int segment = csumStart + ((buffer.getByte(tcpDataOffset) & 0xF0) >>> 2) + gsoSize;
+        final boolean ipv4 = (buffer.getByte(Translator.HEADROOM) & 0xF0) == 0x40;
+        return ipv4 ? segment + MAX_GROWTH <= mtu(config.ipv6Mtu) : segment <= mtu(config.ipv4Mtu) + MAX_GROWTH;
+    }
+
+    private int mtu(final int configured)
+    {
+        return configured != 0 ? configured : config.tunMtu;
+    }
+
+    private void complementChecksumField()
+    {
+        buffer.putShort(checksumPosition, (short)~buffer.getShort(checksumPosition));
+    }
+
     @Override
     public void emit(final MutableDirectBuffer out, final int offset, final int length)
     {
-        if (tun.write(queue, out.addressOffset() + offset, length) != length)
+        final int written;
+        if (!vnet)
+        {
+            written = tun.write(queue, out.addressOffset() + offset, length);
+            if (written != length)
+            {
+                writeFailed = true;
+            }
+            return;
+        }
+        if (out == buffer && offset >= VirtioNetHeader.LENGTH)
+        {
+            // Translated in place: the L4 header did not move, only the IP header in front of it changed size.
+            final int shift = Translator.HEADROOM - offset;
+            int flags = 0;
+            int type = VirtioNetHeader.GSO_NONE;
+            if (partialChecksum)
+            {
+                complementChecksumField();
+                partialChecksum = false;
+                flags = VirtioNetHeader.F_NEEDS_CSUM;
+                if (gsoType != VirtioNetHeader.GSO_NONE)
+                {
+                    final boolean ipv4 = (buffer.getByte(offset) & 0xF0) == 0x40;
+                    type = (ipv4 ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_TCPV6) | (gsoType & VirtioNetHeader.GSO_ECN);
+                }
+            }
+            vnetOut.wrap(buffer, offset - VirtioNetHeader.LENGTH);
+            if (flags == 0)
+            {
+                vnetOut.set(0, VirtioNetHeader.GSO_NONE, 0, 0, 0, 0);
+            }
+            else
+            {
+                vnetOut.set(flags, type, type == VirtioNetHeader.GSO_NONE ? 0 : Math.max(0, hdrLen + shift),
+                    type == VirtioNetHeader.GSO_NONE ? 0 : gsoSize, csumStart + shift, csumOffset);
+            }
+            written = tun.write(queue, address + offset - VirtioNetHeader.LENGTH, length + VirtioNetHeader.LENGTH) -
+                VirtioNetHeader.LENGTH;
+        }
+        else
+        {
+            // Built elsewhere (an ICMP error, a fragment): a complete packet with real checksums, no offload.
+            written = tun.write(queue, plainHeader.addressOffset(), VirtioNetHeader.LENGTH, out.addressOffset() + offset,
+                length) - VirtioNetHeader.LENGTH;
+        }
+        if (written != length)
         {
             writeFailed = true;
         }

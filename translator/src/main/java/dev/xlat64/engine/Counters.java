@@ -10,6 +10,11 @@ public final class Counters
 {
     private final AtomicLongArray packets = new AtomicLongArray(Outcome.count());
     private final AtomicLongArray bytes = new AtomicLongArray(Outcome.count());
+    private final AtomicLongArray icmpErrorReasons = new AtomicLongArray(Outcome.count());
+    private final AtomicLongArray sixRdDomainPackets = new AtomicLongArray(MAX_SIXRD_DOMAINS * Outcome.count());
+
+    /** 6rd domains counted one by one (by their position in the config); packets of later ones are not split out. */
+    public static final int MAX_SIXRD_DOMAINS = 64;
 
     /** Counts one packet of {@code length} bytes (the input length) with its outcome. Writer thread only. */
     public void record(final Outcome outcome, final int length)
@@ -17,6 +22,35 @@ public final class Counters
         final int i = outcome.ordinal();
         packets.lazySet(i, packets.get(i) + 1);
         bytes.lazySet(i, bytes.get(i) + length);
+    }
+
+    /** Also counts the packet under its 6rd domain (position in the config's domain list; negative: none). */
+    public void recordSixRdDomain(final int domainIndex, final Outcome outcome)
+    {
+        if (domainIndex >= 0 && domainIndex < MAX_SIXRD_DOMAINS)
+        {
+            final int i = domainIndex * Outcome.count() + outcome.ordinal();
+            sixRdDomainPackets.lazySet(i, sixRdDomainPackets.get(i) + 1);
+        }
+    }
+
+    /** Packets of one 6rd domain with this outcome. */
+    public long sixRdDomainPackets(final int domainIndex, final Outcome outcome)
+    {
+        return sixRdDomainPackets.get(domainIndex * Outcome.count() + outcome.ordinal());
+    }
+
+    /** Counts why an ICMP error was originated (the packet's outcome is ICMPV4/6_ERROR_SENT). Writer thread only. */
+    public void recordIcmpErrorReason(final Outcome reason)
+    {
+        final int i = reason.ordinal();
+        icmpErrorReasons.lazySet(i, icmpErrorReasons.get(i) + 1);
+    }
+
+    /** ICMP errors originated for packets that would otherwise have ended with {@code reason}. */
+    public long icmpErrors(final Outcome reason)
+    {
+        return icmpErrorReasons.get(reason.ordinal());
     }
 
     public long packets(final Outcome outcome)

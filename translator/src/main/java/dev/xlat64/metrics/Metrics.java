@@ -2,6 +2,7 @@ package dev.xlat64.metrics;
 
 import dev.xlat64.engine.Counters;
 import dev.xlat64.engine.Outcome;
+import dev.xlat64.sixrd.SixRdDomain;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -53,8 +54,42 @@ public final class Metrics implements AutoCloseable
                 FunctionCounter.builder("xlat64.packets", c, counters -> counters.packets(o))
                     .description("Packets by outcome (translated, ICMP error sent, or dropped with a reason)")
                     .tags(tags).register(registry);
+                if (o.kind == Outcome.Kind.DROPPED)
+                {
+                    FunctionCounter.builder("xlat64.icmp.errors.sent", c, counters -> counters.icmpErrors(o))
+                        .description("ICMP errors xlat64 originated, by the reason the packet could not be forwarded")
+                        .tags("reason", o.id, "queue", String.valueOf(q)).register(registry);
+                }
                 FunctionCounter.builder("xlat64.bytes", c, counters -> counters.bytes(o))
                     .description("Input bytes by outcome").baseUnit("bytes").tags(tags).register(registry);
+            }
+        }
+    }
+
+    /**
+     * Registers {@code xlat64_sixrd_domain_packets_total} per queue, 6rd domain and 6rd outcome. Domains are labelled
+     * with the 6rd prefixes configured at start; a reload that reorders them keeps counting by position.
+     */
+    public void bindSixRdDomains(final List<Counters> perQueue, final List<SixRdDomain> domains)
+    {
+        for (int q = 0; q < perQueue.size(); q++)
+        {
+            final Counters c = perQueue.get(q);
+            for (int d = 0; d < Math.min(domains.size(), Counters.MAX_SIXRD_DOMAINS); d++)
+            {
+                final int domain = d;
+                for (final Outcome o : Outcome.values())
+                {
+                    if (!o.id.startsWith("sixrd_"))
+                    {
+                        continue;
+                    }
+                    final Tags tags = Tags.of("outcome", o.id, "kind", o.kind.name().toLowerCase(Locale.ROOT),
+                        "domain", domains.get(d).prefix().toString(), "queue", String.valueOf(q));
+                    FunctionCounter.builder("xlat64.sixrd.domain.packets", c,
+                            counters -> counters.sixRdDomainPackets(domain, o))
+                        .description("6rd packets by domain and outcome").tags(tags).register(registry);
+                }
             }
         }
     }

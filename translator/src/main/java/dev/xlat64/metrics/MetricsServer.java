@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /** Serves {@code GET /metrics} in the Prometheus text format on one address (loopback unless configured). */
 public final class MetricsServer implements AutoCloseable
@@ -14,10 +15,16 @@ public final class MetricsServer implements AutoCloseable
 
     public MetricsServer(final InetSocketAddress address, final Metrics metrics) throws IOException
     {
+        this(address, metrics::scrape);
+    }
+
+    /** Serves whatever {@code scrape} returns (e.g. a PrometheusMeterRegistry's own scrape, as the DNS64 alone does). */
+    public MetricsServer(final InetSocketAddress address, final Supplier<String> scrape) throws IOException
+    {
         server = HttpServer.create(address, 16);
         server.createContext("/metrics", exchange ->
         {
-            final byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+            final byte[] body = scrape.get().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody())

@@ -3,6 +3,9 @@ package dev.xlat64.siit;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
+import dev.xlat64.sixrd.SixRdDomain;
+
+import java.util.List;
 
 /**
  * The translation policy in force: immutable, swapped as a whole on reload (design.md section 2, "config snapshots").
@@ -40,6 +43,8 @@ public final class SiitConfig
     public final int icmpErrorsPerSecond;
     /** RFC 7757 section 4: translate EAM-to-EAM traffic back inside xlat64 (hairpinning). */
     public final boolean eamHairpinning;
+    /** RFC 5969 6rd domains served on the same TUN device (checked before SIIT); empty when 6rd is off. */
+    public final List<SixRdDomain> sixRdDomains;
 
     private SiitConfig(final Builder b)
     {
@@ -56,6 +61,7 @@ public final class SiitConfig
         this.tunMtu = b.tunMtu;
         this.icmpErrorsPerSecond = b.icmpErrorsPerSecond;
         this.eamHairpinning = b.eamHairpinning;
+        this.sixRdDomains = b.sixRdDomains;
     }
 
     public static Builder builder(final AddressMapper mapper)
@@ -69,7 +75,7 @@ public final class SiitConfig
         return new Builder(mapper).udpZeroChecksum(udpZeroChecksum).copyTos(copyTos).ipv4Address(ipv4Address)
             .ipv6Address(ipv6Address).icmpPool4(icmpPool4).icmpPool6(icmpPool6).lowestIpv6Mtu(lowestIpv6Mtu)
             .ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu).tunMtu(tunMtu).icmpErrorsPerSecond(icmpErrorsPerSecond)
-            .eamHairpinning(eamHairpinning);
+            .eamHairpinning(eamHairpinning).sixRdDomains(sixRdDomains);
     }
 
     /** Defaults are those of RFC 7915 and of the README's flag reference. */
@@ -88,6 +94,7 @@ public final class SiitConfig
         private int tunMtu = 1500;
         private int icmpErrorsPerSecond = 1000;
         private boolean eamHairpinning = true;
+        private List<SixRdDomain> sixRdDomains = List.of();
 
         private Builder(final AddressMapper mapper)
         {
@@ -169,6 +176,12 @@ public final class SiitConfig
         public Builder eamHairpinning(final boolean v)
         {
             eamHairpinning = v;
+            return this;
+        }
+
+        public Builder sixRdDomains(final List<SixRdDomain> v)
+        {
+            sixRdDomains = List.copyOf(v);
             return this;
         }
 

@@ -99,4 +99,22 @@ class GatewayConfigTest
         final GatewayConfig.Result r = GatewayConfig.from(new Settings());
         assertTrue(r.errors.get(0).startsWith("nothing to translate"), r.errors.toString());
     }
+
+    @Test
+    void iviPrefixSelectsTheIviFormat()
+    {
+        final GatewayConfig.Result r = GatewayConfig.from(new Settings().flag(Key.IVI_PREFIX, "2001:da8::/32"));
+        assertTrue(r.ok(), r.errors.toString());
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(new byte[16]);
+        r.config.siit.mapper.toIpv6(dev.xlat64.addr.Addresses.parse4("202.38.108.2"), b, 0);
+        assertEquals("2001:da8:ffca:266c:200::", dev.xlat64.addr.Addresses.format6(b.byteArray()));
+    }
+
+    @Test
+    void iviAndRfc6052PrefixesExcludeEachOther()
+    {
+        final GatewayConfig.Result r = GatewayConfig.from(new Settings().flag(Key.IVI_PREFIX, "2001:da8::/32")
+            .flag(Key.PREFIX, "64:ff9b::/96"));
+        assertTrue(r.errors.toString().contains("--ivi-prefix: give either"), r.errors.toString());
+    }
 }

@@ -19,18 +19,59 @@ public final class SiitTopology implements AutoCloseable
     public static final String H4 = "198.51.100.2";
     public static final String H4_AS_IPV6 = "2001:db8:64::c633:6402";
     public static final String TUN = "xlt0";
+    private static final Pattern ICMP_ERRORS =
+        Pattern.compile("^xlat64_icmp_errors_sent_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
     private static final Pattern METRIC = Pattern.compile("^xlat64_packets_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     public final Netns h6;
     public final Netns gw;
     public final Netns h4;
+    /** The IPv6 router between h6 and gw, or null in the plain topology. */
+    public final Netns r6;
     private Shell.Background translator;
 
-    private SiitTopology(final Netns h6, final Netns gw, final Netns h4)
+    private SiitTopology(final Netns h6, final Netns gw, final Netns h4, final Netns r6)
     {
         this.h6 = h6;
         this.gw = gw;
         this.h4 = h4;
+        this.r6 = r6;
+    }
+
+    /**
+     * h6 --(1500)-- r6 --(ipv6LinkMtu)-- gw --(1500)-- h4: the narrow IPv6 link sits behind a router, so both end hosts
+     * believe in 1500 bytes and path MTU discovery has to work across the translator.
+     */
+    public static SiitTopology createWithIpv6Router(final int ipv6LinkMtu)
+    {
+        final Netns h6 = Netns.create("xs6");
+        final Netns r6 = Netns.create("xsr");
+        final Netns gw = Netns.create("xsg");
+        final Netns h4 = Netns.create("xs4");
+        final SiitTopology t = new SiitTopology(h6, gw, h4, r6);
+        try
+        {
+            Netns.veth(h6, "eth0", r6, "to-h6");
+            Netns.veth(r6, "to-gw", gw, "to-r6");
+            Netns.veth(gw, "to-h4", h4, "eth0");
+            r6.ip("link", "set", "to-gw", "mtu", String.valueOf(ipv6LinkMtu));
+            gw.ip("link", "set", "to-r6", "mtu", String.valueOf(ipv6LinkMtu));
+            h6.addr("eth0", H6 + "/64").route("default", "via", "2001:db8:1::1");
+            r6.addr("to-h6", "2001:db8:1::1/64").addr("to-gw", "2001:db8:2::1/64")
+                .sysctl("net.ipv6.conf.all.forwarding", "1").route("default", "via", "2001:db8:2::2");
+            gw.addr("to-r6", "2001:db8:2::2/64").addr("to-h4", "198.51.100.1/24")
+                .route("2001:db8:1::/64", "via", "2001:db8:2::1");
+            gw.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1");
+            h4.addr("eth0", H4 + "/24").route("default", "via", "198.51.100.1");
+            h6.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+            h4.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+            return t;
+        }
+        catch (final RuntimeException ex)
+        {
+            t.close();
+            throw ex;
+        }
     }
 
     /** Builds the namespaces and links; call {@link #startTranslator} next (tests may first change MTUs). */
@@ -39,7 +80,7 @@ public final class SiitTopology implements AutoCloseable
         final Netns h6 = Netns.create("xs6");
         final Netns gw = Netns.create("xsg");
         final Netns h4 = Netns.create("xs4");
-        final SiitTopology t = new SiitTopology(h6, gw, h4);
+        final SiitTopology t = new SiitTopology(h6, gw, h4, null);
         try
         {
             Netns.veth(h6, "eth0", gw, "to-h6");
@@ -87,12 +128,23 @@ public final class SiitTopology implements AutoCloseable
     /** The translator's count for one outcome id (summed over queues), read from its Prometheus endpoint. */
     public long packets(final String outcomeId)
     {
+        return metric(METRIC, "outcome=\"" + outcomeId + "\"");
+    }
+
+    /** ICMP errors the translator originated because of {@code reasonId} (e.g. "ipv6_source_untranslatable"). */
+    public long icmpErrors(final String reasonId)
+    {
+        return metric(ICMP_ERRORS, "reason=\"" + reasonId + "\"");
+    }
+
+    private long metric(final Pattern pattern, final String label)
+    {
         final String text = gw.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout();
         long sum = 0;
-        final Matcher m = METRIC.matcher(text);
+        final Matcher m = pattern.matcher(text);
         while (m.find())
         {
-            if (m.group(1).contains("outcome=\"" + outcomeId + "\""))
+            if (m.group(1).contains(label))
             {
                 sum += (long)Double.parseDouble(m.group(2));
             }
@@ -106,6 +158,20 @@ public final class SiitTopology implements AutoCloseable
         final Shell.Result r = translator.stop();
         translator = null;
         return r;
+    }
+
+    /** Waits until something listens on TCP {@code port} (e.g. ":8080") in {@code ns}; a loaded CI machine is slow to start servers. */
+    public static void waitForListener(final Netns ns, final String port)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            if (ns.exec("ss", "-ltn").stdout().contains(port + " "))
+            {
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("nothing listens on " + port + " in " + ns.name());
     }
 
     public static void sleep(final long millis)
@@ -130,5 +196,9 @@ public final class SiitTopology implements AutoCloseable
         h6.close();
         gw.close();
         h4.close();
+        if (r6 != null)
+        {
+            r6.close();
+        }
     }
 }

@@ -15,6 +15,9 @@ public final class TestPackets
     public static final int UDP = 17;
     public static final int ICMP = 1;
     public static final int ICMPV6 = 58;
+    public static final int IPV6_IN_IPV4 = 41;
+    public static final int DF = 0x4000;
+    public static final int MF = 0x2000;
 
     private TestPackets()
     {
@@ -69,6 +72,42 @@ public final class TestPackets
         bytes[10] = (byte)(c >> 8);
         bytes[11] = (byte)c;
         return bytes;
+    }
+
+    /** An IPv4 header with options (padded by the caller to a multiple of 4 bytes) and a payload. */
+    public static byte[] ipv4WithOptions(
+        final String src, final String dst, final int protocol, final int ttl, final int id, final int flagsFrag,
+        final byte[] options, final byte[] payload)
+    {
+        final int headerLength = 20 + options.length;
+        final ByteBuffer h = ByteBuffer.allocate(headerLength);
+        h.put((byte)(0x40 | (headerLength / 4))).put((byte)0).putShort((short)(headerLength + payload.length))
+            .putShort((short)id).putShort((short)flagsFrag).put((byte)ttl).put((byte)protocol).putShort((short)0)
+            .put(addr(src)).put(addr(dst)).put(options);
+        final byte[] bytes = h.array();
+        final int c = checksum(bytes);
+        bytes[10] = (byte)(c >> 8);
+        bytes[11] = (byte)c;
+        return concat(bytes, payload);
+    }
+
+    /** RFC 8200 s.4.5 Fragment Header: next header, offset in 8-byte units, M flag, 32-bit identification. */
+    public static byte[] fragmentHeader(final int nextHeader, final int offsetUnits, final boolean more, final int id)
+    {
+        return ByteBuffer.allocate(8).put((byte)nextHeader).put((byte)0)
+            .putShort((short)((offsetUnits << 3) | (more ? 1 : 0))).putInt(id).array();
+    }
+
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code b}. */
+    public static byte[] slice(final byte[] b, final int from, final int to)
+    {
+        return java.util.Arrays.copyOfRange(b, from, to);
+    }
+
+    /** {@code b} zero-padded (or cut) to {@code length} bytes. */
+    public static byte[] pad(final byte[] b, final int length)
+    {
+        return java.util.Arrays.copyOf(b, length);
     }
 
     public static byte[] ipv4(
@@ -161,6 +200,26 @@ public final class TestPackets
     private static byte[] pseudo(final String src, final String dst, final int protocol, final int length)
     {
         return src.indexOf(':') >= 0 ? pseudo6(src, dst, protocol, length) : pseudo4(src, dst, protocol, length);
+    }
+
+    /** RFC 4213 s.3.5 / RFC 5969: an IPv6 packet in IPv4 (protocol 41), DF set, identification 0. */
+    public static byte[] sixInFour(final String src, final String dst, final int ttl, final int tos, final byte[] inner)
+    {
+        return ipv4(src, dst, IPV6_IN_IPV4, ttl, tos, 0, DF, inner);
+    }
+
+    /** The first {@code n} bytes of {@code b}. */
+    public static byte[] head(final byte[] b, final int n)
+    {
+        return java.util.Arrays.copyOf(b, Math.min(n, b.length));
+    }
+
+    /** A copy of {@code packet} with byte {@code index} set to {@code value} (e.g. an IPv6 hop limit). */
+    public static byte[] with(final byte[] packet, final int index, final int value)
+    {
+        final byte[] copy = packet.clone();
+        copy[index] = (byte)value;
+        return copy;
     }
 
     public static byte[] concat(final byte[]... parts)

@@ -40,6 +40,9 @@ public interface LibC
 
     @ssize_t long write(int fd, @LongLong long address, @size_t long count);
 
+    /** writev(2) with a native {@code struct iovec} array at {@code iov}. */
+    @ssize_t long writev(int fd, @LongLong long iov, int iovcnt);
+
     /** poll(2) over {@code count} native {@code struct pollfd} starting at {@code address}. */
     int poll(@LongLong long address, @LongLong long count, int timeoutMillis);
 

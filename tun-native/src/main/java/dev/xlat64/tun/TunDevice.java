@@ -26,6 +26,8 @@ public final class TunDevice implements AutoCloseable
     private static final LibC LIBC = LibC.INSTANCE;
     private static final String CLONE_DEVICE = "/dev/net/tun";
     private static final String OWN_NETNS = "/proc/thread-self/ns/net";
+    /** Two {@code struct iovec {void *base; size_t len;}} on 64-bit Linux. */
+    private static final int IOVEC_PAIR_SIZE = 32;
     private static final String NAMED_NETNS_DIR = "/var/run/netns/";
     // O_RDONLY is 0; namespace fds are only handed to setns(2).
     private static final int O_RDONLY_CLOEXEC = O_CLOEXEC;
@@ -34,6 +36,8 @@ public final class TunDevice implements AutoCloseable
     private final int[] fds;
     private final int controlSocket;
     private final Pointer pollFds;
+    /** One two-entry {@code struct iovec} array per queue, for {@link #write(int, long, int, long, int)}. */
+    private final Pointer iovecs;
     private final Pointer ifreq;
     private boolean closed;
 
@@ -44,6 +48,7 @@ public final class TunDevice implements AutoCloseable
         this.controlSocket = controlSocket;
         this.ifreq = ifreq;
         this.pollFds = Memory.allocateDirect(LibC.RUNTIME, POLLFD_SIZE * fds.length, true);
+        this.iovecs = Memory.allocateDirect(LibC.RUNTIME, IOVEC_PAIR_SIZE * fds.length, true);
         for (int queue = 0; queue < fds.length; queue++)
         {
             pollFds.putInt(POLLFD_SIZE * queue, fds[queue]);
@@ -145,7 +150,9 @@ public final class TunDevice implements AutoCloseable
                     actualName, LibC.errno());
             }
             final TunDevice device = new TunDevice(actualName, fds, controlSocket, ifreq);
-            if (options.mtu() > 0)
+            // Only change what differs: an unprivileged user can attach to a persistent TUN it owns that is already
+            // set up (ip tuntap add ... user U), but SIOCSIFMTU/SIOCSIFFLAGS need CAP_NET_ADMIN even for a no-op.
+            if (options.mtu() > 0 && device.mtu() != options.mtu())
             {
                 device.setMtu(options.mtu());
             }
@@ -296,7 +303,12 @@ public final class TunDevice implements AutoCloseable
         {
             throw new TunException("cannot read the flags of " + name, LibC.errno());
         }
-        ifreq.putShort(IFREQ_UNION_OFFSET, (short)(ifreq.getShort(IFREQ_UNION_OFFSET) | IFF_UP));
+        final short flags = ifreq.getShort(IFREQ_UNION_OFFSET);
+        if ((flags & IFF_UP) != 0)
+        {
+            return;
+        }
+        ifreq.putShort(IFREQ_UNION_OFFSET, (short)(flags | IFF_UP));
         if (LIBC.ioctl(controlSocket, SIOCSIFFLAGS, ifreq) < 0)
         {
             throw new TunException("cannot bring " + name + " up" + permissionHint(LibC.errno()), LibC.errno());
@@ -344,6 +356,26 @@ public final class TunDevice implements AutoCloseable
     public int write(final int queue, final long address, final int length)
     {
         final long result = LIBC.write(fds[queue], address, length);
+        if (result >= 0)
+        {
+            return (int)result;
+        }
+        final int errno = LibC.errno();
+        return errno == Errno.EAGAIN ? 0 : -errno;
+    }
+
+    /**
+     * One writev(2) of two pieces as one packet (e.g. a virtio-net header and a packet that live apart): bytes
+     * written, 0 when the queue is full, or -errno. The iovec array is preallocated per queue: no allocation.
+     */
+    public int write(final int queue, final long address1, final int length1, final long address2, final int length2)
+    {
+        final long iov = iovecs.address() + (long)IOVEC_PAIR_SIZE * queue;
+        iovecs.putLong(IOVEC_PAIR_SIZE * queue, address1);
+        iovecs.putLong(IOVEC_PAIR_SIZE * queue + 8, length1);
+        iovecs.putLong(IOVEC_PAIR_SIZE * queue + 16, address2);
+        iovecs.putLong(IOVEC_PAIR_SIZE * queue + 24, length2);
+        final long result = LIBC.writev(fds[queue], iov, 2);
         if (result >= 0)
         {
             return (int)result;

@@ -1,0 +1,148 @@
+/*
+ * tunfwd: the ceiling for the end-to-end benchmark. A minimal stateless NAT64 (RFC 7915 common path only) on one TUN
+ * device: TCP, UDP and ICMP echo, one RFC 6052 /96 prefix and one EAM /32=/128 entry, incremental checksums (RFC 1624).
+ * No options, fragments, ICMP errors or validation beyond what keeps it memory-safe: it bounds what the TUN path can
+ * do, it is not a translator. One blocking read/write loop per queue (IFF_MULTI_QUEUE), one thread each.
+ * Usage: tunfwd TUN PREFIX6(/96) EAM4 EAM6 [QUEUES]
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define HEADROOM 20
+static uint8_t prefix6[12], eam6[16];
+static uint32_t eam4; /* network order */
+
+static uint32_t sum16(const void *p, int n, uint32_t s)
+{
+    const uint8_t *b = p;
+    for (int i = 0; i + 1 < n; i += 2) s += (b[i] << 8) | b[i + 1];
+    return s;
+}
+static uint16_t fold(uint32_t s) { while (s >> 16) s = (s & 0xffff) + (s >> 16); return s; }
+/* RFC 1624 eqn. 3 for a whole change: HC' = ~(~HC + ~m + m'), with the sums of removed (m) and added (m') words. */
+static void csum_update(uint8_t *c, uint32_t removed, uint32_t added)
+{
+    uint32_t s = (uint16_t)~((c[0] << 8) | c[1]);
+    s += (uint16_t)~fold(removed);
+    s += fold(added);
+    uint16_t r = ~fold(s);
+    c[0] = r >> 8; c[1] = r;
+}
+
+static int v6_to_v4(const uint8_t *a6, uint8_t *a4)
+{
+    if (!memcmp(a6, eam6, 16)) { memcpy(a4, &eam4, 4); return 0; }
+    if (!memcmp(a6, prefix6, 12)) { memcpy(a4, a6 + 12, 4); return 0; }
+    return -1;
+}
+static void v4_to_v6(const uint8_t *a4, uint8_t *a6)
+{
+    if (!memcmp(a4, &eam4, 4)) { memcpy(a6, eam6, 16); return; }
+    memcpy(a6, prefix6, 12); memcpy(a6 + 12, a4, 4);
+}
+
+/* IPv6 packet at p (n bytes) -> IPv4 packet at p + 20; returns its length or -1. */
+static int xlat6to4(uint8_t *p, int n)
+{
+    if (n < 48 || (p[0] >> 4) != 6) return -1;
+    int plen = (p[4] << 8) | p[5], nh = p[6];
+    if (plen + 40 > n || p[7] <= 1) return -1;
+    uint8_t s4[4], d4[4], *l4 = p + 40, *q = p + 20;
+    if (v6_to_v4(p + 8, s4) || v6_to_v4(p + 24, d4)) return -1;
+    uint32_t removed = sum16(p + 8, 32, 0), added = sum16(s4, 4, 0) + sum16(d4, 4, 0);
+    if (nh == 6 || nh == 17) {
+        uint8_t *c = l4 + (nh == 6 ? 16 : 6);
+        if (plen < (nh == 6 ? 20 : 8)) return -1;
+        if (nh == 17 && !c[0] && !c[1]) return -1;
+        csum_update(c, removed, added);
+        if (nh == 17 && !c[0] && !c[1]) c[0] = c[1] = 0xff;
+    } else if (nh == 58 && plen >= 8 && (l4[0] == 128 || l4[0] == 129)) {
+        uint8_t type = l4[0] == 128 ? 8 : 0; /* the pseudo-header leaves, the type changes */
+        uint32_t pseudo = removed + plen + 58;
+        csum_update(l4 + 2, pseudo + (l4[0] << 8), type << 8);
+        l4[0] = type;
+        nh = 1;
+    } else return -1;
+    int tc = ((p[0] & 0x0f) << 4) | (p[1] >> 4), ttl = p[7] - 1, len = plen + 20;
+    q[0] = 0x45; q[1] = tc; q[2] = len >> 8; q[3] = len;
+    q[4] = q[5] = 0; q[6] = len > 1260 ? 0x40 : 0; q[7] = 0;
+    q[8] = ttl; q[9] = nh; q[10] = q[11] = 0;
+    memcpy(q + 12, s4, 4); memcpy(q + 16, d4, 4);
+    uint16_t hc = ~fold(sum16(q, 20, 0));
+    q[10] = hc >> 8; q[11] = hc;
+    return len;
+}
+
+/* IPv4 packet at p (n bytes, 20 bytes of headroom before it) -> IPv6 packet at p - 20; returns its length or -1. */
+static int xlat4to6(uint8_t *p, int n)
+{
+    if (n < 28 || p[0] != 0x45 || p[8] <= 1 || (((p[6] & 0x3f) << 8) | p[7])) return -1;
+    int len = (p[2] << 8) | p[3], proto = p[9], plen = len - 20;
+    if (len > n) return -1;
+    uint8_t *l4 = p + 20, *q = p - 20, a6[32];
+    v4_to_v6(p + 12, a6); v4_to_v6(p + 16, a6 + 16);
+    uint32_t removed = sum16(p + 12, 8, 0), added = sum16(a6, 32, 0);
+    if (proto == 6 || proto == 17) {
+        uint8_t *c = l4 + (proto == 6 ? 16 : 6);
+        if (plen < (proto == 6 ? 20 : 8) || (proto == 17 && !c[0] && !c[1])) return -1;
+        csum_update(c, removed, added);
+        if (proto == 17 && !c[0] && !c[1]) c[0] = c[1] = 0xff;
+    } else if (proto == 1 && plen >= 8 && (l4[0] == 8 || l4[0] == 0)) {
+        uint8_t type = l4[0] == 8 ? 128 : 129; /* the pseudo-header arrives, the type changes */
+        csum_update(l4 + 2, l4[0] << 8, added + plen + 58 + (type << 8));
+        l4[0] = type;
+        proto = 58;
+    } else return -1;
+    int tos = p[1], hop = p[8] - 1;
+    q[0] = 0x60 | (tos >> 4); q[1] = (tos << 4) & 0xf0; q[2] = q[3] = 0;
+    q[4] = plen >> 8; q[5] = plen; q[6] = proto; q[7] = hop;
+    memcpy(q + 8, a6, 32);
+    return plen + 40;
+}
+
+static void *loop(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    static __thread uint8_t buf[HEADROOM + 65536];
+    uint8_t *p = buf + HEADROOM;
+    for (;;) {
+        int n = read(fd, p, 65536);
+        if (n <= 0) continue;
+        int out = (p[0] >> 4) == 6 ? xlat6to4(p, n) : xlat4to6(p, n);
+        if (out > 0 && write(fd, (p[0] >> 4) == 6 ? p + 20 : p - 20, out) < 0) perror("write");
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5) { fprintf(stderr, "usage: %s TUN PREFIX6/96 EAM4 EAM6 [QUEUES]\n", argv[0]); return 2; }
+    int queues = argc > 5 ? atoi(argv[5]) : 1;
+    uint8_t full[16];
+    char pfx[64]; snprintf(pfx, sizeof pfx, "%s", argv[2]);
+    char *slash = strchr(pfx, '/'); if (slash) *slash = 0;
+    if (inet_pton(AF_INET6, pfx, full) != 1 || inet_pton(AF_INET, argv[3], &eam4) != 1
+        || inet_pton(AF_INET6, argv[4], eam6) != 1) { fprintf(stderr, "bad address\n"); return 2; }
+    memcpy(prefix6, full, 12);
+    pthread_t t[16];
+    for (int i = 0; i < queues && i < 16; i++) {
+        int fd = open("/dev/net/tun", O_RDWR);
+        struct ifreq ifr = {0};
+        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0);
+        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", argv[1]);
+        if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) { perror("tun"); return 1; }
+        pthread_create(&t[i], NULL, loop, (void *)(intptr_t)fd);
+    }
+    fprintf(stderr, "tunfwd: %s, %d queue(s)\n", argv[1], queues);
+    pthread_join(t[0], NULL);
+    return 0;
+}

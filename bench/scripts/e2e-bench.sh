@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of xlat64 against TAYGA and a minimal C forwarder (the ceiling), all on the same TUN path:
+#
+#   xbNNh6 [2001:db8:1::2] --veth-- xbNNgw (translator on TUN "nat64") --veth-- xbNNh4 [198.51.100.2]
+#
+# prefix 2001:db8:64::/96, EAM 192.0.2.2=2001:db8:1::2, translator addresses 203.0.113.1 / 2001:db8:ffff::1.
+# For each round, each contender is started in turn (alternating, so drift and the other developers' load hit all of
+# them alike) and measured with: small-packet UDP from trafgen at several sizes (received packets/s, loss, Gbit/s,
+# translator CPU) and iperf3 TCP h6 -> h4. Medians with min-max over the rounds go to bench/results/e2e-DATE.md (and
+# are appended to bench/README.md), the packets/s-by-size plot to bench/results/e2e-DATE-pps.svg. Then an RFC 8219
+# zero-loss throughput binary search (iperf3 -b) for one size, xlat64 and TAYGA.
+#
+# usage: bench/scripts/e2e-bench.sh [--rounds N] [--seconds S] [--sizes "64 512 1400"] [--contenders "..."]
+#                                   [--rfc8219-size N] [--rfc8219-seconds S] [--no-rfc8219] [--no-readme]
+# Needs root. Bounded: the defaults (3 rounds x 7 contenders x (3 UDP sizes + TCP) x 5 s, then the search) take ~12 min.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+ROUNDS=3
+SECONDS_PER_TEST=5
+SIZES="64 512 1400"
+CONTENDERS="xlat64-1q-spin xlat64-1q-backoff xlat64-2q-spin xlat64-2q-backoff tayga cfwd-1q cfwd-2q"
+RFC8219_SIZE=64
+RFC8219_SECONDS=3
+RFC8219_CONTENDERS="xlat64-1q-spin tayga"
+DO_RFC8219=1
+DO_README=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_TEST="$2"; shift 2 ;;
+    --sizes) SIZES="$2"; shift 2 ;;
+    --contenders) CONTENDERS="$2"; shift 2 ;;
+    --rfc8219-size) RFC8219_SIZE="$2"; shift 2 ;;
+    --rfc8219-seconds) RFC8219_SECONDS="$2"; shift 2 ;;
+    --rfc8219-contenders) RFC8219_CONTENDERS="$2"; shift 2 ;;
+    --no-rfc8219) DO_RFC8219=0; shift ;;
+    --no-readme) DO_README=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "e2e-bench: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+TAG="$$"
+H6="xb${TAG}h6"; GW="xb${TAG}gw"; H4="xb${TAG}h4"
+TUN=nat64
+PREFIX=2001:db8:64::/96
+H6_ADDR=2001:db8:1::2; H6_AS_IPV4=192.0.2.2
+H4_ADDR=198.51.100.2;  H4_AS_IPV6=2001:db8:64::c633:6402
+WORK="$(mktemp -d /tmp/xlat64-e2e.XXXXXX)"
+RESULTS="$ROOT/bench/results"
+DATE="$(date +%Y%m%d)"
+# A second run on the same day does not overwrite the first: e2e-YYYYMMDD-HHMM.
+[ -e "$RESULTS/e2e-$DATE.md" ] && DATE="$DATE-$(date +%H%M)"
+CLK_TCK="$(getconf CLK_TCK)"
+TRANSLATOR_PID=""
+BG_PIDS=()
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+cleanup() {
+  set +e
+  for pid in "${BG_PIDS[@]}" $TRANSLATOR_PID; do kill "$pid" 2>/dev/null; done
+  sleep 0.5
+  for pid in "${BG_PIDS[@]}" $TRANSLATOR_PID; do kill -9 "$pid" 2>/dev/null; done
+  for ns in "$H6" "$GW" "$H4"; do ip netns del "$ns" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+need() { # command, Debian package
+  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] && return 0
+  log "installing $2"; apt-get install -y -q "$2" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "$2" >/dev/null; }
+}
+
+prepare() {
+  [ "$(id -u)" = 0 ] || { echo "e2e-bench: needs root (network namespaces, TUN)" >&2; exit 2; }
+  need iperf3 iperf3; need tayga tayga; need trafgen netsniff-ng; need gcc gcc; need python3 python3
+  if ! ls "$ROOT"/dist/target/xlat64/lib/xlat64-translator-*.jar >/dev/null 2>&1; then
+    log "building xlat64 (mvn -q -DskipTests package)"; (cd "$ROOT" && mvn -q -DskipTests package)
+  fi
+  gcc -O2 -Wall -pthread -o "$WORK/tunfwd" "$ROOT/bench/c/tunfwd.c"
+  mkdir -p "$RESULTS"
+}
+
+topology() {
+  for ns in "$H6" "$GW" "$H4"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
+  ip link add eth0 netns "$H6" type veth peer name to-h6 netns "$GW"
+  ip link add eth0 netns "$H4" type veth peer name to-h4 netns "$GW"
+  ip -n "$H6" -6 addr add "$H6_ADDR/64" dev eth0 nodad
+  ip -n "$GW" -6 addr add 2001:db8:1::1/64 dev to-h6 nodad
+  ip -n "$GW" addr add 198.51.100.1/24 dev to-h4
+  ip -n "$H4" addr add "$H4_ADDR/24" dev eth0
+  for l in "$H6 eth0" "$GW to-h6" "$GW to-h4" "$H4 eth0"; do set -- $l; ip -n "$1" link set "$2" up; done
+  ip -n "$H6" -6 route add default via 2001:db8:1::1
+  ip -n "$H4" route add default via 198.51.100.1
+  ip netns exec "$GW" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+  # Resolve the neighbours once so trafgen's hand-made frames carry the right MACs and nothing waits on ND/ARP.
+  ip netns exec "$H6" ping -6 -c 1 -W 2 2001:db8:1::1 >/dev/null
+  ip netns exec "$H4" ping -c 1 -W 2 198.51.100.1 >/dev/null
+  GW_MAC="$(ip netns exec "$GW" cat /sys/class/net/to-h6/address)"
+  H6_MAC="$(ip netns exec "$H6" cat /sys/class/net/eth0/address)"
+}
+
+# Starts the contender in the gw namespace, routes the prefix and the EAM IPv4 side into its TUN, checks one ping.
+start_contender() {
+  local name="$1" queues idle
+  case "$name" in
+    xlat64-*)
+      # xlat64-<N>q-<spin|backoff>[-nooff]: -nooff runs without TUN offloads (--no-offload), for a side-by-side.
+      local base="${name%-nooff}" offload=()
+      [ "$base" != "$name" ] && offload=(--no-offload)
+      queues="${base#xlat64-}"; queues="${queues%%q-*}"; idle="${base##*-}"; [ "$idle" = spin ] && idle=busy-spin
+      ip netns exec "$GW" "$ROOT/xlat64" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
+        --ipv4-addr 203.0.113.1 --ipv6-addr 2001:db8:ffff::1 --queues "$queues" --idle "$idle" "${offload[@]}" \
+        >"$WORK/$name.log" 2>&1 &
+      ;;
+    tayga)
+      cat >"$WORK/tayga.conf" <<CONF
+tun-device $TUN
+ipv4-addr 203.0.113.1
+ipv6-addr 2001:db8:ffff::1
+prefix $PREFIX
+map $H6_AS_IPV4 $H6_ADDR
+CONF
+      # --nodetach, not -d: -d also turns on TAYGA's debug messages, which would not be a fair fight.
+      ip netns exec "$GW" tayga -c "$WORK/tayga.conf" --nodetach >"$WORK/$name.log" 2>&1 &
+      ;;
+    cfwd-*)
+      queues="${name#cfwd-}"; queues="${queues%q}"
+      ip netns exec "$GW" "$WORK/tunfwd" "$TUN" "$PREFIX" "$H6_AS_IPV4" "$H6_ADDR" "$queues" >"$WORK/$name.log" 2>&1 &
+      ;;
+    *) echo "unknown contender $name" >&2; exit 2 ;;
+  esac
+  TRANSLATOR_PID=$!
+  local i
+  for i in $(seq 100); do
+    ip -n "$GW" link show "$TUN" >/dev/null 2>&1 && break
+    kill -0 "$TRANSLATOR_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; return 1; }
+    sleep 0.1
+  done
+  ip -n "$GW" link set "$TUN" up
+  ip -n "$GW" -6 route replace "$PREFIX" dev "$TUN"
+  ip -n "$GW" route replace 192.0.2.0/24 dev "$TUN"
+  for i in $(seq 20); do
+    ip netns exec "$H6" ping -6 -c 1 -W 1 "$H4_AS_IPV6" >/dev/null 2>&1 && return 0
+  done
+  log "$name: no ping through the translator"; cat "$WORK/$name.log" >&2; return 1
+}
+
+stop_contender() {
+  [ -n "$TRANSLATOR_PID" ] || return 0
+  kill "$TRANSLATOR_PID" 2>/dev/null || true
+  local i
+  for i in $(seq 50); do kill -0 "$TRANSLATOR_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$TRANSLATOR_PID" 2>/dev/null || true
+  wait "$TRANSLATOR_PID" 2>/dev/null || true
+  TRANSLATOR_PID=""
+  for i in $(seq 50); do ip -n "$GW" link show "$TUN" >/dev/null 2>&1 || break; sleep 0.1; done
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$TRANSLATOR_PID/stat"; }  # utime + stime, all threads
+udp_received() { ip netns exec "$H4" awk '/^Udp:/ && ++n == 2 {print $3}' /proc/net/snmp; }  # NoPorts: port 9 is closed
+udp_csum_errors() { ip netns exec "$H4" awk '/^Udp:/ && ++n == 2 {print $4}' /proc/net/snmp; }  # InErrors
+tx_packets() { ip netns exec "$H6" cat /sys/class/net/eth0/statistics/tx_packets; }
+now() { date +%s.%N; }
+
+# trafgen config: 8 UDP flows (source ports 10000-10007, so a multi-queue TUN can spread them) to h4's port 9.
+trafgen_config() {
+  local size="$1" f="$WORK/udp-$1.cfg" sp
+  : >"$f"
+  for sp in $(seq 10000 10007); do
+    echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$H6_ADDR, da=$H4_AS_IPV6, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
+  done
+  echo "$f"
+}
+
+# One UDP measurement: trafgen flat out for 1 s warm-up + S s measured. Prints "pps loss gbps cpu".
+measure_udp() {
+  local size="$1" cfg t0 t1 rx0 rx1 tx0 tx1 c0 c1 e0
+  cfg="$(trafgen_config "$size")"
+  # timeout puts trafgen in a process group of its own: trafgen signals its whole group when it stops.
+  ip netns exec "$H6" timeout -s INT $((SECONDS_PER_TEST + 2)) trafgen -o eth0 -i "$cfg" -P 1 --no-sock-mem -Q -C \
+    >/dev/null 2>&1 &
+  local gen=$!; BG_PIDS+=("$gen")
+  sleep 1
+  t0=$(now); rx0=$(udp_received); tx0=$(tx_packets); c0=$(cpu_ticks); e0=$(udp_csum_errors)
+  sleep "$SECONDS_PER_TEST"
+  t1=$(now); rx1=$(udp_received); tx1=$(tx_packets); c1=$(cpu_ticks)
+  wait "$gen" 2>/dev/null || true
+  [ "$(udp_csum_errors)" = "$e0" ] || log "WARNING: UDP checksum errors at h4 during $size-byte run"
+  # IPv4 bytes per packet at h4: 20 IPv4 + 8 UDP + payload.
+  python3 - "$t0" "$t1" "$rx0" "$rx1" "$tx0" "$tx1" "$c0" "$c1" "$CLK_TCK" "$size" <<'PY'
+import sys
+t0, t1, rx0, rx1, tx0, tx1, c0, c1, hz, size = map(float, sys.argv[1:])
+dt = t1 - t0; rx = rx1 - rx0; tx = tx1 - tx0
+print(f"{rx/dt:.0f} {max(0.0, 1 - rx/tx) * 100 if tx else 0:.2f} {rx * (28 + size) * 8 / dt / 1e9:.4f} {(c1 - c0) / hz / dt * 100:.0f}")
+PY
+}
+
+# One TCP measurement: iperf3 h6 -> h4, 1 s omitted + S s. Prints "pps loss gbps cpu" (pps and loss: "-").
+measure_tcp() {
+  local t0 t1 c0 c1 out
+  t0=$(now); c0=$(cpu_ticks)
+  out="$(ip netns exec "$H6" iperf3 -6 -c "$H4_AS_IPV6" -t "$SECONDS_PER_TEST" -O 1 -J 2>/dev/null || true)"
+  t1=$(now); c1=$(cpu_ticks)
+  python3 - "$t0" "$t1" "$c0" "$c1" "$CLK_TCK" <<PY
+import json, sys
+t0, t1, c0, c1, hz = map(float, sys.argv[1:])
+try:
+    bps = json.loads('''$out''')["end"]["sum_received"]["bits_per_second"]
+except Exception:
+    bps = float("nan")
+print(f"- - {bps / 1e9:.4f} {(c1 - c0) / hz / (t1 - t0) * 100:.0f}")
+PY
+}
+
+run_rounds() {
+  local round name size
+  echo "round,contender,test,pps,loss_pct,gbps,cpu_pct" >"$WORK/raw.csv"
+  ip netns exec "$H4" iperf3 -s -B "$H4_ADDR" >/dev/null 2>&1 &
+  BG_PIDS+=($!)
+  sleep 0.5
+  for round in $(seq "$ROUNDS"); do
+    for name in $CONTENDERS; do
+      log "round $round/$ROUNDS: $name"
+      start_contender "$name"
+      for size in $SIZES; do
+        echo "$round,$name,udp$size,$(measure_udp "$size" | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
+      done
+      echo "$round,$name,tcp,$(measure_tcp | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
+      stop_contender
+    done
+  done
+  cp "$WORK/raw.csv" "$RESULTS/e2e-$DATE-raw.csv"
+}
+
+# RFC 8219 s.7.1 throughput: the highest offered rate with zero loss, by binary search over iperf3 -b.
+rfc8219() {
+  local name lo hi mid lost sent best
+  echo "contender,trial_rate_pps,sent,lost" >"$WORK/rfc8219.csv"
+  for name in $RFC8219_CONTENDERS; do
+    log "RFC 8219 search: $name, $RFC8219_SIZE-byte UDP payload, $RFC8219_SECONDS s trials"
+    start_contender "$name"
+    ip netns exec "$H4" iperf3 -s -B "$H4_ADDR" -p 5202 >/dev/null 2>&1 &
+    local srv=$!; BG_PIDS+=("$srv"); sleep 0.5
+    lo=0; hi=400000; best=0
+    while [ $((hi - lo)) -gt 2000 ] && [ $((hi - lo)) -gt $((hi / 30)) ]; do  # to within ~3%
+      mid=$(( (lo + hi) / 2 ))
+      read -r sent lost < <(ip netns exec "$H6" iperf3 -6 -c "$H4_AS_IPV6" -p 5202 -u -l "$RFC8219_SIZE" \
+          -b $((mid * RFC8219_SIZE * 8)) -t "$RFC8219_SECONDS" -J 2>/dev/null | python3 -c '
+import json, sys
+try:
+    s = json.load(sys.stdin)["end"]["sum"]; print(s["packets"], s["lost_packets"])
+except Exception:
+    print(0, -1)')
+      echo "$name,$mid,$sent,$lost" | tee -a "$WORK/rfc8219.csv" >&2
+      if [ "$lost" = 0 ] && [ "$sent" -ge $(( mid * RFC8219_SECONDS * 9 / 10 )) ]; then lo=$mid; best=$mid; else hi=$mid; fi
+    done
+    echo "$name,result,$best," >>"$WORK/rfc8219.csv"
+    kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null || true
+    stop_contender
+  done
+  cp "$WORK/rfc8219.csv" "$RESULTS/e2e-$DATE-rfc8219.csv"
+}
+
+main() {
+  local started; started=$(date +%s)
+  prepare
+  topology
+  run_rounds
+  [ "$DO_RFC8219" = 1 ] && rfc8219
+  python3 "$ROOT/bench/scripts/e2e-report.py" --raw "$RESULTS/e2e-$DATE-raw.csv" \
+    $( [ "$DO_RFC8219" = 1 ] && echo --rfc8219 "$RESULTS/e2e-$DATE-rfc8219.csv" ) \
+    --out "$RESULTS/e2e-$DATE.md" --svg "$RESULTS/e2e-$DATE-pps.svg" --rounds "$ROUNDS" --seconds "$SECONDS_PER_TEST" \
+    --command "bench/scripts/e2e-bench.sh $*" --elapsed $(( $(date +%s) - started ))
+  [ "$DO_README" = 1 ] && { echo; cat "$RESULTS/e2e-$DATE.md"; } >>"$ROOT/bench/README.md"
+  cat "$RESULTS/e2e-$DATE.md"
+}
+
+[ "${E2E_BENCH_SOURCE_ONLY:-0}" = 1 ] || main "$@"

@@ -1,0 +1,332 @@
+package dev.xlat64.dns64;
+
+import dev.xlat64.addr.Ipv4Prefix;
+import dev.xlat64.addr.Ipv6Prefix;
+import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.config.ConfigFile;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlTable;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code [dns64]} section (plus {@code [translator].prefix}) as an immutable model. {@link #load} collects every
+ * error into the {@link ConfigFile} (file:line: key: message) and returns null when there is any.
+ */
+public final class Dns64Config
+{
+    static final String SECTION = "dns64";
+    static final String DEFAULT_EXCLUDE = "::ffff:0:0/96";
+    private static final String[] KEYS = {
+        "listen", "upstream", "prefixes", "exclude", "allow-clients", "timeout-ms", "attempts", "cache-entries",
+        "edns-payload", "mapped"};
+
+    /** Command-line values that replace the file's (null or empty = keep the file's). */
+    public static final class Overrides
+    {
+        public List<String> listen = List.of();
+        public List<String> upstream = List.of();
+        public List<String> prefixes = List.of();
+        public List<String> allowClients = List.of();
+    }
+
+    public final List<InetSocketAddress> listen;
+    public final List<InetSocketAddress> upstreams;
+    public final Policy policy;
+    public final int timeoutMs;
+    public final int attempts;
+    public final int cacheEntries;
+    public final int ednsPayload;
+
+    Dns64Config(
+        final List<InetSocketAddress> listen, final List<InetSocketAddress> upstreams, final Policy policy,
+        final int timeoutMs, final int attempts, final int cacheEntries, final int ednsPayload)
+    {
+        this.listen = List.copyOf(listen);
+        this.upstreams = List.copyOf(upstreams);
+        this.policy = policy;
+        this.timeoutMs = timeoutMs;
+        this.attempts = attempts;
+        this.cacheEntries = cacheEntries;
+        this.ednsPayload = ednsPayload;
+    }
+
+    /** Reads {@code [dns64]} of {@code file} with {@code overrides} applied; errors go to {@code file}. */
+    public static Dns64Config load(final ConfigFile file, final Overrides overrides)
+    {
+        final TomlTable root = file.toml();
+        TomlTable dns64 = null;
+        if (root.contains(SECTION))
+        {
+            if (root.isTable(SECTION))
+            {
+                dns64 = root.getTable(SECTION);
+            }
+            else
+            {
+                file.error(SECTION, "expected a table [dns64]");
+            }
+        }
+        final TomlTable section = dns64 == null ? org.tomlj.Toml.parse("") : dns64;
+        if (dns64 != null)
+        {
+            file.rejectUnknownKeys(dns64, SECTION, KEYS);
+        }
+
+        final List<InetSocketAddress> listen = new ArrayList<>();
+        if (!overrides.listen.isEmpty())
+        {
+            addresses(file, overrides.listen, "--listen", listen);
+        }
+        else
+        {
+            final List<String> texts = strings(file, section, "listen", "dns64.listen");
+            addresses(file, section, "listen", texts.isEmpty() ? List.of("127.0.0.1:53", "[::1]:53") : texts, listen);
+        }
+
+        final List<InetSocketAddress> upstreams = new ArrayList<>();
+        if (!overrides.upstream.isEmpty())
+        {
+            addresses(file, overrides.upstream, "--upstream", upstreams);
+        }
+        else
+        {
+            addresses(file, section, "upstream", strings(file, section, "upstream", "dns64.upstream"), upstreams);
+            if (upstreams.isEmpty() && !section.contains("upstream"))
+            {
+                file.error(SECTION, "no upstream: set dns64.upstream (host:port, IPv6 in brackets) or --upstream");
+            }
+        }
+
+        final List<Rfc6052Prefix> prefixes = new ArrayList<>();
+        if (!overrides.prefixes.isEmpty())
+        {
+            for (final String p : overrides.prefixes)
+            {
+                prefix(file, null, "--prefix", "--prefix", p, prefixes);
+            }
+        }
+        else if (section.contains("prefixes"))
+        {
+            for (final String p : strings(file, section, "prefixes", "dns64.prefixes"))
+            {
+                prefix(file, section, "prefixes", "dns64.prefixes", p, prefixes);
+            }
+            if (prefixes.isEmpty())
+            {
+                file.error(section, "prefixes", "dns64.prefixes", "must list at least one prefix");
+            }
+        }
+        else if (root.isTable("translator") && root.getTable("translator").contains("prefix"))
+        {
+            final TomlTable translator = root.getTable("translator");
+            final String p = file.string(translator, "prefix", "translator.prefix", null);
+            if (p != null)
+            {
+                prefix(file, translator, "prefix", "translator.prefix", p, prefixes);
+            }
+        }
+        else
+        {
+            file.error(SECTION, "no prefix: set [translator].prefix");
+        }
+
+        final List<Ipv6Prefix> excluded = new ArrayList<>();
+        final List<String> excludeTexts = section.contains("exclude") ?
+            strings(file, section, "exclude", "dns64.exclude") : List.of(DEFAULT_EXCLUDE);
+        for (final String e : excludeTexts)
+        {
+            try
+            {
+                excluded.add(Ipv6Prefix.parse(e));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                file.error(section, "exclude", "dns64.exclude", ex.getMessage());
+            }
+        }
+
+        final List<String> allow = new ArrayList<>();
+        final List<String> allowTexts = overrides.allowClients.isEmpty() ?
+            strings(file, section, "allow-clients", "dns64.allow-clients") : overrides.allowClients;
+        for (final String a : allowTexts)
+        {
+            try
+            {
+                if (a.indexOf(':') >= 0)
+                {
+                    Ipv6Prefix.parse(a);
+                }
+                else
+                {
+                    Ipv4Prefix.parse(a);
+                }
+                allow.add(a);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                if (overrides.allowClients.isEmpty())
+                {
+                    file.error(section, "allow-clients", "dns64.allow-clients", ex.getMessage());
+                }
+                else
+                {
+                    file.errors().add("--allow-client: " + ex.getMessage());
+                }
+            }
+        }
+
+        final List<Policy.Mapping> mappings = mappings(file, section);
+        final int timeoutMs = (int)file.integer(section, "timeout-ms", "dns64.timeout-ms", 1000, 10, 60_000);
+        final int attempts = (int)file.integer(section, "attempts", "dns64.attempts", 2, 1, 10);
+        final int cacheEntries = (int)file.integer(section, "cache-entries", "dns64.cache-entries", 10_000, 0, 10_000_000);
+        final int ednsPayload = (int)file.integer(section, "edns-payload", "dns64.edns-payload", 1232, 512, 4096);
+
+        if (file.hasErrors())
+        {
+            return null;
+        }
+        return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow),
+            timeoutMs, attempts, cacheEntries, ednsPayload);
+    }
+
+    private static List<Policy.Mapping> mappings(final ConfigFile file, final TomlTable section)
+    {
+        final List<Policy.Mapping> out = new ArrayList<>();
+        if (!section.contains("mapped"))
+        {
+            return out;
+        }
+        if (!section.isArray("mapped") || !allTables(section.getArray("mapped")))
+        {
+            file.error(section, "mapped", "dns64.mapped", "expected [[dns64.mapped]] tables");
+            return out;
+        }
+        final TomlArray array = section.getArray("mapped");
+        for (int i = 0; i < array.size(); i++)
+        {
+            final TomlTable m = array.getTable(i);
+            final String display = "dns64.mapped[" + i + "]";
+            file.rejectUnknownKeys(m, display, "ipv4", "prefix", "synthesize");
+            final String range = file.string(m, "ipv4", display + ".ipv4", null);
+            final String prefix = file.string(m, "prefix", display + ".prefix", null);
+            final boolean synthesize = file.bool(m, "synthesize", display + ".synthesize", true);
+            Ipv4Prefix r = null;
+            if (range == null)
+            {
+                file.error(section, "mapped", display + ".ipv4",
+                    "missing: the IPv4 range this entry applies to");
+            }
+            else
+            {
+                try
+                {
+                    r = Ipv4Prefix.parse(range);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    file.error(m, "ipv4", display + ".ipv4", ex.getMessage());
+                }
+            }
+            Rfc6052Prefix p = null;
+            if (synthesize && prefix == null)
+            {
+                file.error(m, "ipv4", display, "set prefix = \"...\" or synthesize = false");
+            }
+            else if (!synthesize && prefix != null)
+            {
+                file.error(m, "prefix", display + ".prefix", "a prefix makes no sense with synthesize = false");
+            }
+            else if (prefix != null)
+            {
+                try
+                {
+                    p = Rfc6052Prefix.parse(prefix);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    file.error(m, "prefix", display + ".prefix", ex.getMessage());
+                }
+            }
+            if (r != null)
+            {
+                out.add(new Policy.Mapping(r, p));
+            }
+        }
+        return out;
+    }
+
+    /** A list of strings (a single string is a list of one), read the same way as the translator's keys. */
+    static List<String> strings(final ConfigFile file, final TomlTable table, final String key, final String displayKey)
+    {
+        return file.strings(table, key, displayKey);
+    }
+
+    private static boolean allTables(final TomlArray a)
+    {
+        for (int i = 0; i < a.size(); i++)
+        {
+            if (!(a.get(i) instanceof TomlTable))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void prefix(
+        final ConfigFile file, final TomlTable table, final String key, final String displayKey, final String text,
+        final List<Rfc6052Prefix> out)
+    {
+        try
+        {
+            out.add(Rfc6052Prefix.parse(text));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            if (table == null)
+            {
+                file.errors().add(displayKey + ": " + ex.getMessage());
+            }
+            else
+            {
+                file.error(table, key, displayKey, ex.getMessage());
+            }
+        }
+    }
+
+    private static void addresses(
+        final ConfigFile file, final TomlTable table, final String key, final List<String> texts,
+        final List<InetSocketAddress> out)
+    {
+        for (final String t : texts)
+        {
+            try
+            {
+                out.add(HostPort.parse(t));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                file.error(table, key, "dns64." + key, ex.getMessage());
+            }
+        }
+    }
+
+    private static void addresses(
+        final ConfigFile file, final List<String> texts, final String flag, final List<InetSocketAddress> out)
+    {
+        for (final String t : texts)
+        {
+            try
+            {
+                out.add(HostPort.parse(t));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                file.errors().add(flag + ": " + ex.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.xlat64.dns64;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.xbill.DNS.Rcode;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The DNS64's micrometer meters, all named {@code xlat64.dns64.*}. Updated on the event-loop thread only. */
+final class Dns64Metrics
+{
+    private final MeterRegistry registry;
+    final Counter queriesUdp;
+    final Counter queriesTcp;
+    final Counter synthesized;
+    final Counter cacheHits;
+    final Counter cacheMisses;
+    final Counter upstreamErrors;
+    final Counter upstreamTimeouts;
+    final Counter upstreamTruncated;
+    final Counter malformed;
+    final Counter refused;
+    private final Counter[] responses = new Counter[24];
+    final Timer latency;
+
+    Dns64Metrics(final MeterRegistry registry)
+    {
+        this.registry = registry;
+        queriesUdp = Counter.builder("xlat64.dns64.queries").tag("transport", "udp")
+            .description("Queries received from clients").register(registry);
+        queriesTcp = Counter.builder("xlat64.dns64.queries").tag("transport", "tcp")
+            .description("Queries received from clients").register(registry);
+        synthesized = Counter.builder("xlat64.dns64.synthesized")
+            .description("AAAA answers synthesized from A records (RFC 6147 section 5.1.7)").register(registry);
+        cacheHits = Counter.builder("xlat64.dns64.cache.hits").description("Upstream answers served from cache")
+            .register(registry);
+        cacheMisses = Counter.builder("xlat64.dns64.cache.misses").description("Upstream look-ups not in cache")
+            .register(registry);
+        upstreamErrors = Counter.builder("xlat64.dns64.upstream.errors")
+            .description("Upstream exchanges that failed (refused, unreachable, mismatched, broken TCP)").register(registry);
+        upstreamTimeouts = Counter.builder("xlat64.dns64.upstream.timeouts")
+            .description("Upstream attempts that timed out").register(registry);
+        upstreamTruncated = Counter.builder("xlat64.dns64.upstream.truncated")
+            .description("Truncated upstream UDP answers retried over TCP").register(registry);
+        malformed = Counter.builder("xlat64.dns64.malformed")
+            .description("Client messages that could not be parsed (answered FORMERR or dropped)").register(registry);
+        refused = Counter.builder("xlat64.dns64.refused")
+            .description("Queries from clients outside the ACL (answered REFUSED)").register(registry);
+        latency = Timer.builder("xlat64.dns64.latency").description("Time from query received to response sent")
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    }
+
+    void response(final int rcode, final long startNanos)
+    {
+        final int i = rcode >= 0 && rcode < responses.length ? rcode : responses.length - 1;
+        Counter c = responses[i];
+        if (c == null)
+        {
+            c = Counter.builder("xlat64.dns64.responses").tag("rcode", Rcode.string(rcode))
+                .description("Responses sent, by RCODE").register(registry);
+            responses[i] = c;
+        }
+        c.increment();
+        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.xlat64.dns64;
+
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+
+/**
+ * One thread, one NIO selector: listeners, client TCP connections and upstream exchanges all run here, so no
+ * per-query thread and no locks. Timers are a priority queue checked between selects.
+ */
+final class EventLoop implements AutoCloseable
+{
+    /** Something registered with the selector. */
+    interface Handler
+    {
+        void ready(SelectionKey key) throws IOException;
+
+        /** Called when {@link #ready} threw: the handler releases what it holds. */
+        void failed(IOException cause);
+    }
+
+    /** A scheduled action; {@link #cancel} makes it a no-op. */
+    static final class Timer implements Comparable<Timer>
+    {
+        final long deadlineNanos;
+        final Runnable action;
+        boolean cancelled;
+
+        Timer(final long deadlineNanos, final Runnable action)
+        {
+            this.deadlineNanos = deadlineNanos;
+            this.action = action;
+        }
+
+        void cancel()
+        {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(final Timer o)
+        {
+            return Long.compare(deadlineNanos, o.deadlineNanos);
+        }
+    }
+
+    private final Selector selector;
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    EventLoop(final String name) throws IOException
+    {
+        this.selector = Selector.open();
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start()
+    {
+        thread.start();
+    }
+
+    SelectionKey register(final SelectableChannel channel, final int ops, final Handler handler) throws IOException
+    {
+        channel.configureBlocking(false);
+        return channel.register(selector, ops, handler);
+    }
+
+    Timer schedule(final long delayMillis, final Runnable action)
+    {
+        final Timer t = new Timer(System.nanoTime() + delayMillis * 1_000_000L, action);
+        timers.add(t);
+        return t;
+    }
+
+    boolean inLoop()
+    {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run()
+    {
+        while (running)
+        {
+            try
+            {
+                final long waitMillis = runDueTimers();
+                if (waitMillis == 0)
+                {
+                    selector.selectNow();
+                }
+                else
+                {
+                    selector.select(waitMillis < 0 ? 1000 : waitMillis);
+                }
+                for (final SelectionKey key : selector.selectedKeys())
+                {
+                    final Handler h = (Handler)key.attachment();
+                    try
+                    {
+                        if (key.isValid())
+                        {
+                            h.ready(key);
+                        }
+                    }
+                    catch (final IOException ex)
+                    {
+                        h.failed(ex);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        // A bug in one exchange must not stop the responder.
+                        h.failed(new IOException(ex));
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                if (!running)
+                {
+                    break;
+                }
+            }
+        }
+        for (final SelectionKey key : selector.keys())
+        {
+            try
+            {
+                key.channel().close();
+            }
+            catch (final IOException ignored)
+            {
+                // closing anyway
+            }
+        }
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignored)
+        {
+            // closing anyway
+        }
+    }
+
+    /** Runs due timers; returns milliseconds to the next one (-1 when none). */
+    private long runDueTimers()
+    {
+        final long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && (t.cancelled || t.deadlineNanos - now <= 0))
+        {
+            timers.poll();
+            if (!t.cancelled)
+            {
+                try
+                {
+                    t.action.run();
+                }
+                catch (final RuntimeException ignored)
+                {
+                    // one failing timer must not stop the loop
+                }
+            }
+        }
+        return t == null ? -1 : Math.max(1, (t.deadlineNanos - now + 999_999) / 1_000_000);
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        running = false;
+        selector.wakeup();
+        if (!inLoop())
+        {
+            thread.join(5000);
+        }
+    }
+}

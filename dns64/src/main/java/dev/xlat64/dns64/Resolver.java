@@ -1,0 +1,265 @@
+package dev.xlat64.dns64;
+
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.function.Consumer;
+
+/**
+ * Handles one client query from bytes to response: validation (FORMERR, NOTIMP, BADVERS, REFUSED), local answers,
+ * the RFC 6147 AAAA flow (AAAA upstream, then A and synthesis), PTR under the prefix, plain forwarding otherwise.
+ * Runs on the event loop; each query ends with exactly one {@link Client#send} or {@link Client#drop}.
+ */
+final class Resolver
+{
+    /** Where the answer goes: a UDP peer or a TCP connection. */
+    interface Client
+    {
+        InetAddress address();
+
+        boolean tcp();
+
+        /** The response; {@code close} asks a TCP connection to close once it is written. */
+        void send(byte[] wire, boolean close);
+
+        /** No response for this query; {@code close} asks a TCP connection to close after what it has queued. */
+        void drop(boolean close);
+    }
+
+    private final Dns64Config config;
+    private final Policy policy;
+    private final Synthesizer synthesizer;
+    private final LocalAnswers local;
+    private final Cache cache;
+    private final Upstreams upstreams;
+    private final Dns64Metrics metrics;
+
+    Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
+    {
+        this.config = config;
+        this.policy = config.policy;
+        this.synthesizer = new Synthesizer(policy);
+        this.local = new LocalAnswers(policy);
+        this.cache = cache;
+        this.upstreams = upstreams;
+        this.metrics = metrics;
+    }
+
+    void handle(final byte[] wire, final Client client)
+    {
+        final long start = System.nanoTime();
+        (client.tcp() ? metrics.queriesTcp : metrics.queriesUdp).increment();
+        // RFC 1035 section 4.1.1: without a whole header there is no ID to answer to; a response is never answered.
+        if (wire.length < 12 || (wire[2] & 0x80) != 0)
+        {
+            metrics.malformed.increment();
+            client.drop(true);
+            return;
+        }
+        final Message query;
+        try
+        {
+            query = new Message(wire);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            metrics.malformed.increment();
+            client.send(Replies.headerOnly(wire, Rcode.FORMERR), true);
+            metrics.response(Rcode.FORMERR, start);
+            return;
+        }
+        final int ednsPayload = config.ednsPayload;
+        if (!policy.admits(client.address()))
+        {
+            metrics.refused.increment();
+            send(query, Replies.empty(query, Rcode.REFUSED, ednsPayload), client, start);
+            return;
+        }
+        if (query.getHeader().getOpcode() != Opcode.QUERY)
+        {
+            send(query, Replies.empty(query, Rcode.NOTIMP, ednsPayload), client, start);
+            return;
+        }
+        final Record question = query.getQuestion();
+        if (question == null || query.getHeader().getCount(Section.QUESTION) != 1)
+        {
+            send(query, Replies.empty(query, Rcode.FORMERR, ednsPayload), client, start);
+            return;
+        }
+        final OPTRecord opt = query.getOPT();
+        // RFC 6891 section 6.1.1: more than one OPT, or an OPT not owned by the root, is FORMERR.
+        if (opt != null && (countOpt(query) > 1 || !opt.getName().equals(Name.root)))
+        {
+            send(query, Replies.empty(query, Rcode.FORMERR, ednsPayload), client, start);
+            return;
+        }
+        // RFC 6891 section 6.1.3: we speak EDNS version 0 only.
+        if (opt != null && opt.getVersion() != 0)
+        {
+            send(query, Replies.empty(query, Rcode.BADVERS, ednsPayload), client, start);
+            return;
+        }
+        final Message localAnswer = local.answer(query, ednsPayload);
+        if (localAnswer != null)
+        {
+            send(query, localAnswer, client, start);
+            return;
+        }
+        final Pending pending = new Pending(query, client, start, opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0);
+        final Name ptrTarget = local.ptrTarget(query);
+        if (ptrTarget != null)
+        {
+            answerPtr(pending, ptrTarget);
+        }
+        // RFC 6147 section 5.5: CD=1 means the client validates, so it gets the real data, unsynthesized.
+        else if (question.getType() == Type.AAAA && question.getDClass() == DClass.IN && !pending.checkingDisabled)
+        {
+            answerAaaa(pending);
+        }
+        else
+        {
+            forward(pending);
+        }
+    }
+
+    /** One client query on its way through the upstream look-ups. */
+    private static final class Pending
+    {
+        final Message query;
+        final Client client;
+        final long start;
+        final boolean dnssecOk;
+        final boolean checkingDisabled;
+
+        Pending(final Message query, final Client client, final long start, final boolean dnssecOk)
+        {
+            this.query = query;
+            this.client = client;
+            this.start = start;
+            this.dnssecOk = dnssecOk;
+            this.checkingDisabled = query.getHeader().getFlag(Flags.CD);
+        }
+    }
+
+    /** RFC 6147 section 5.3.1, second option: CNAME into in-addr.arpa, then the usual resolution of that name. */
+    private void answerPtr(final Pending p, final Name target)
+    {
+        fetch(target, Type.PTR, DClass.IN, p.dnssecOk, p.checkingDisabled, response -> send(p, response == null ?
+            Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload) :
+            LocalAnswers.ptrAnswer(p.query, target, response, config.ednsPayload)));
+    }
+
+    /** RFC 6147 sections 5.1 and 5.4: the AAAA answer if usable, otherwise synthesis from the A answer. */
+    private void answerAaaa(final Pending p)
+    {
+        final Name qname = p.query.getQuestion().getName();
+        fetch(qname, Type.AAAA, DClass.IN, p.dnssecOk, false, aaaa ->
+        {
+            final Synthesizer.AaaaDecision decision = synthesizer.examineAaaa(aaaa);
+            if (!decision.synthesize())
+            {
+                send(p, Replies.from(p.query, decision.returnAsIs, false, config.ednsPayload));
+                return;
+            }
+            fetch(qname, Type.A, DClass.IN, p.dnssecOk, false, a ->
+            {
+                if (a == null)
+                {
+                    send(p, Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload));
+                    return;
+                }
+                final Message synthesized = synthesizer.synthesize(a, decision.negativeTtl);
+                if (Synthesizer.countAaaa(synthesized) > 0)
+                {
+                    metrics.synthesized.increment();
+                }
+                // Built from the A answer, so never AD (section 5.5), even when nothing was synthesized.
+                send(p, Replies.from(p.query, synthesized, true, config.ednsPayload));
+            });
+        });
+    }
+
+    /** RFC 6147 section 5.3.3: everything else is returned unchanged (own header and OPT, upstream's sections). */
+    private void forward(final Pending p)
+    {
+        final Record q = p.query.getQuestion();
+        fetch(q.getName(), q.getType(), q.getDClass(), p.dnssecOk, p.checkingDisabled, response -> send(p,
+            response == null ? Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload) :
+            Replies.from(p.query, response, false, config.ednsPayload)));
+    }
+
+    private static int countOpt(final Message query)
+    {
+        int n = 0;
+        for (final Record r : query.getSection(Section.ADDITIONAL))
+        {
+            n += r.getType() == Type.OPT ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The upstream answer (from cache or upstream) to name/type/class, or null when upstream did not answer. */
+    private void fetch(
+        final Name name, final int type, final int dclass, final boolean dnssecOk, final boolean checkingDisabled,
+        final Consumer<Message> then)
+    {
+        final Record question = Record.newRecord(name, type, dclass);
+        final String key = Cache.key(question, dnssecOk, checkingDisabled);
+        final Message cached = cache.get(key, System.nanoTime());
+        if (cached != null)
+        {
+            metrics.cacheHits.increment();
+            then.accept(cached);
+            return;
+        }
+        metrics.cacheMisses.increment();
+        final Message q = new Message();
+        q.getHeader().setFlag(Flags.RD);
+        if (checkingDisabled)
+        {
+            q.getHeader().setFlag(Flags.CD);
+        }
+        q.addRecord(question, Section.QUESTION);
+        // RFC 6891 section 6.1.1: our own OPT towards upstream, with the client's DO bit.
+        q.addRecord(new OPTRecord(config.ednsPayload, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        upstreams.query(q, new Upstreams.Callback()
+        {
+            @Override
+            public void answered(final Message response)
+            {
+                cache.put(key, response, System.nanoTime());
+                then.accept(response);
+            }
+
+            @Override
+            public void failed()
+            {
+                then.accept(null);
+            }
+        });
+    }
+
+    private void send(final Pending p, final Message reply)
+    {
+        send(p.query, reply, p.client, p.start);
+    }
+
+    /** UDP answers are cut to the client's size with TC set (RFC 1035 / RFC 6891), so a TCP retry gets all of it. */
+    private void send(final Message query, final Message reply, final Client client, final long start)
+    {
+        final byte[] wire = client.tcp() ? reply.toWire(65535) : reply.toWire(Replies.udpLimit(query, config.ednsPayload));
+        client.send(wire, false);
+        metrics.response(reply.getRcode(), start);
+    }
+}

@@ -1,0 +1,457 @@
+package dev.xlat64.dns64;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DNS64 responder: UDP and TCP listeners (RFC 7766) on one event loop with the upstream exchanges. TCP: two-byte
+ * length framing, pipelined queries answered as they complete, idle connections closed, frames shorter than a header
+ * or longer than {@link #MAX_TCP_QUERY} close the connection.
+ */
+public final class Server implements AutoCloseable
+{
+    /** A query is one question plus OPT: anything longer is not a query we serve. */
+    static final int MAX_TCP_QUERY = 4096;
+    /** RFC 7766 section 6.2.3: idle client connections are closed (seconds, not minutes). */
+    static final long TCP_IDLE_MS = 10_000;
+    static final int MAX_TCP_CONNECTIONS = 1024;
+    /** RFC 7766 section 6.2.1.1: pipelining is allowed, but a client that does not read its answers is paused. */
+    static final int MAX_TCP_PENDING = 128;
+    private static final int UDP_BURST = 64;
+
+    private final EventLoop loop;
+    private final Resolver resolver;
+    private final List<InetSocketAddress> udpAddresses = new ArrayList<>();
+    private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
+    private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
+    private int tcpConnections;
+
+    private Server(final Dns64Config config, final MeterRegistry registry) throws IOException
+    {
+        this.loop = new EventLoop("xlat64-dns64");
+        final Dns64Metrics metrics = new Dns64Metrics(registry);
+        final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
+        this.resolver = new Resolver(config, new Cache(config.cacheEntries), upstreams, metrics);
+    }
+
+    /** Binds every listen address (UDP and TCP on the same port) and starts answering. */
+    public static Server start(final Dns64Config config, final MeterRegistry registry) throws IOException
+    {
+        final Server server = new Server(config, registry);
+        try
+        {
+            for (final InetSocketAddress address : config.listen)
+            {
+                server.listen(address);
+            }
+        }
+        catch (final IOException ex)
+        {
+            try
+            {
+                server.loop.close();
+            }
+            catch (final InterruptedException ignored)
+            {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("cannot listen: " + ex.getMessage(), ex);
+        }
+        server.loop.start();
+        return server;
+    }
+
+    public List<InetSocketAddress> udpAddresses()
+    {
+        return udpAddresses;
+    }
+
+    public List<InetSocketAddress> tcpAddresses()
+    {
+        return tcpAddresses;
+    }
+
+    /** Port 0 asks for any port free for both UDP and TCP: the kernel's UDP choice may be taken for TCP, so retry. */
+    private void listen(final InetSocketAddress address) throws IOException
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                listenOnce(address);
+                return;
+            }
+            catch (final IOException ex)
+            {
+                if (address.getPort() != 0 || attempt >= 20)
+                {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private void listenOnce(final InetSocketAddress address) throws IOException
+    {
+        final DatagramChannel udp = DatagramChannel.open(
+            address.getAddress().getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        try
+        {
+            udp.bind(address);
+        }
+        catch (final IOException ex)
+        {
+            udp.close();
+            throw new IOException("UDP " + HostPort.format(address) + ": " + ex.getMessage(), ex);
+        }
+        final InetSocketAddress bound = (InetSocketAddress)udp.getLocalAddress();
+        final ServerSocketChannel tcp = ServerSocketChannel.open();
+        tcp.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+        try
+        {
+            // Port 0 (tests): TCP takes the port the kernel gave UDP.
+            tcp.bind(new InetSocketAddress(address.getAddress(), bound.getPort()), 128);
+        }
+        catch (final IOException ex)
+        {
+            udp.close();
+            tcp.close();
+            throw new IOException("TCP " + HostPort.format(bound) + ": " + ex.getMessage(), ex);
+        }
+        udpAddresses.add(bound);
+        tcpAddresses.add((InetSocketAddress)tcp.getLocalAddress());
+        loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
+        loop.register(tcp, SelectionKey.OP_ACCEPT, new TcpListener(tcp));
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        loop.close();
+    }
+
+    private final class UdpListener implements EventLoop.Handler
+    {
+        private final DatagramChannel channel;
+
+        UdpListener(final DatagramChannel channel)
+        {
+            this.channel = channel;
+        }
+
+        @Override
+        public void ready(final SelectionKey key) throws IOException
+        {
+            for (int i = 0; i < UDP_BURST; i++)
+            {
+                udpBuffer.clear();
+                final InetSocketAddress from = (InetSocketAddress)channel.receive(udpBuffer);
+                if (from == null)
+                {
+                    return;
+                }
+                udpBuffer.flip();
+                final byte[] wire = new byte[udpBuffer.remaining()];
+                udpBuffer.get(wire);
+                resolver.handle(wire, new UdpClient(channel, from));
+            }
+        }
+
+        @Override
+        public void failed(final IOException cause)
+        {
+            // ICMP errors surface here on some kernels; the listener stays.
+        }
+    }
+
+    private static final class UdpClient implements Resolver.Client
+    {
+        private final DatagramChannel channel;
+        private final InetSocketAddress peer;
+
+        UdpClient(final DatagramChannel channel, final InetSocketAddress peer)
+        {
+            this.channel = channel;
+            this.peer = peer;
+        }
+
+        @Override
+        public InetAddress address()
+        {
+            return peer.getAddress();
+        }
+
+        @Override
+        public boolean tcp()
+        {
+            return false;
+        }
+
+        @Override
+        public void send(final byte[] wire, final boolean close)
+        {
+            try
+            {
+                channel.send(ByteBuffer.wrap(wire), peer);
+            }
+            catch (final IOException ignored)
+            {
+                // UDP: a lost response is the client's retry
+            }
+        }
+
+        @Override
+        public void drop(final boolean close)
+        {
+        }
+    }
+
+    private final class TcpListener implements EventLoop.Handler
+    {
+        private final ServerSocketChannel channel;
+
+        TcpListener(final ServerSocketChannel channel)
+        {
+            this.channel = channel;
+        }
+
+        @Override
+        public void ready(final SelectionKey key) throws IOException
+        {
+            SocketChannel c;
+            while ((c = channel.accept()) != null)
+            {
+                if (tcpConnections >= MAX_TCP_CONNECTIONS)
+                {
+                    c.close();
+                    continue;
+                }
+                tcpConnections++;
+                final TcpConnection conn = new TcpConnection(c);
+                conn.key = loop.register(c, SelectionKey.OP_READ, conn);
+                conn.armIdleTimer();
+            }
+        }
+
+        @Override
+        public void failed(final IOException cause)
+        {
+        }
+    }
+
+    private final class TcpConnection implements EventLoop.Handler, Resolver.Client
+    {
+        private final SocketChannel channel;
+        private final InetAddress peer;
+        private final ByteBuffer length = ByteBuffer.allocate(2);
+        private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+        private SelectionKey key;
+        private ByteBuffer body;
+        private int inflight;
+        private boolean readClosed;
+        private boolean closed;
+        private long lastActivity = System.nanoTime();
+
+        TcpConnection(final SocketChannel channel) throws IOException
+        {
+            this.channel = channel;
+            this.peer = ((InetSocketAddress)channel.getRemoteAddress()).getAddress();
+        }
+
+        void armIdleTimer()
+        {
+            loop.schedule(TCP_IDLE_MS, () ->
+            {
+                if (closed)
+                {
+                    return;
+                }
+                if (inflight == 0 && System.nanoTime() - lastActivity >= TCP_IDLE_MS * 1_000_000L)
+                {
+                    close();
+                }
+                else
+                {
+                    armIdleTimer();
+                }
+            });
+        }
+
+        @Override
+        public void ready(final SelectionKey k) throws IOException
+        {
+            if (k.isWritable())
+            {
+                flush();
+            }
+            if (k.isValid() && k.isReadable())
+            {
+                read();
+            }
+        }
+
+        private void read() throws IOException
+        {
+            while (!closed && !readClosed)
+            {
+                if (inflight + out.size() >= MAX_TCP_PENDING)
+                {
+                    key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+                    return;
+                }
+                if (body == null)
+                {
+                    final int n = channel.read(length);
+                    if (n < 0)
+                    {
+                        endOfInput();
+                        return;
+                    }
+                    if (length.hasRemaining())
+                    {
+                        return;
+                    }
+                    final int frame = length.getShort(0) & 0xffff;
+                    if (frame < 12 || frame > MAX_TCP_QUERY)
+                    {
+                        close(); // garbage or over-long frame: nothing sensible to answer
+                        return;
+                    }
+                    body = ByteBuffer.allocate(frame);
+                }
+                final int n = channel.read(body);
+                if (n < 0)
+                {
+                    endOfInput();
+                    return;
+                }
+                if (body.hasRemaining())
+                {
+                    return;
+                }
+                lastActivity = System.nanoTime();
+                final byte[] wire = body.array();
+                body = null;
+                length.clear();
+                inflight++;
+                resolver.handle(wire, this);
+            }
+        }
+
+        private void endOfInput()
+        {
+            readClosed = true;
+            if (key.isValid())
+            {
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            }
+            closeIfFinished();
+        }
+
+        @Override
+        public InetAddress address()
+        {
+            return peer;
+        }
+
+        @Override
+        public boolean tcp()
+        {
+            return true;
+        }
+
+        @Override
+        public void send(final byte[] wire, final boolean closeAfter)
+        {
+            inflight--;
+            readClosed |= closeAfter;
+            if (closed)
+            {
+                return;
+            }
+            final ByteBuffer frame = ByteBuffer.allocate(2 + wire.length);
+            frame.putShort((short)wire.length).put(wire).flip();
+            out.add(frame);
+            lastActivity = System.nanoTime();
+            try
+            {
+                flush();
+            }
+            catch (final IOException ex)
+            {
+                close();
+            }
+        }
+
+        @Override
+        public void drop(final boolean closeConnection)
+        {
+            inflight--;
+            readClosed |= closeConnection;
+            closeIfFinished();
+        }
+
+        private void flush() throws IOException
+        {
+            while (!out.isEmpty())
+            {
+                channel.write(out.peek());
+                if (out.peek().hasRemaining())
+                {
+                    key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+                    return;
+                }
+                out.poll();
+            }
+            if (key.isValid())
+            {
+                key.interestOps(readClosed ? 0 : SelectionKey.OP_READ);
+            }
+            closeIfFinished();
+        }
+
+        private void closeIfFinished()
+        {
+            if (readClosed && inflight <= 0 && out.isEmpty())
+            {
+                close();
+            }
+        }
+
+        private void close()
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            tcpConnections--;
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignored)
+            {
+                // closing anyway
+            }
+        }
+
+        @Override
+        public void failed(final IOException cause)
+        {
+            close();
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package dev.xlat64.dns64;
+
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * Forwards questions to the upstream resolvers: a fresh UDP socket (kernel-random source port) and a random ID per
+ * attempt, answers accepted only from the server asked with the same ID and question (RFC 5452), TCP when the UDP
+ * answer is truncated, timeouts, retries and failover to the next upstream. Runs on the event loop.
+ */
+final class Upstreams
+{
+    /** The outcome of one look-up. */
+    interface Callback
+    {
+        void answered(Message response);
+
+        /** Every attempt timed out or failed. */
+        void failed();
+    }
+
+    private static final int MAX_MESSAGE = 65535;
+
+    private final EventLoop loop;
+    private final List<InetSocketAddress> servers;
+    private final int timeoutMs;
+    private final int attempts;
+    private final Dns64Metrics metrics;
+    private final SecureRandom random = new SecureRandom();
+    private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(MAX_MESSAGE);
+    /** Failover: the server asked first; moves on when it times out, so a dead server is not asked first again. */
+    private int preferred;
+
+    Upstreams(
+        final EventLoop loop, final List<InetSocketAddress> servers, final int timeoutMs, final int attempts,
+        final Dns64Metrics metrics)
+    {
+        this.loop = loop;
+        this.servers = List.copyOf(servers);
+        this.timeoutMs = timeoutMs;
+        this.attempts = attempts;
+        this.metrics = metrics;
+    }
+
+    /** Sends {@code query} (its ID is replaced per attempt) and reports to {@code callback} exactly once. */
+    void query(final Message query, final Callback callback)
+    {
+        new Exchange(query, callback).attempt();
+    }
+
+    private final class Exchange implements EventLoop.Handler
+    {
+        private final Message query;
+        private final Record question;
+        private final Callback callback;
+        private final int first = preferred;
+        private int attempt;
+        private int server;
+        private int id;
+        private DatagramChannel udp;
+        private SocketChannel tcp;
+        private ByteBuffer tcpOut;
+        private ByteBuffer tcpLength;
+        private ByteBuffer tcpIn;
+        private EventLoop.Timer timer;
+        private boolean done;
+
+        Exchange(final Message query, final Callback callback)
+        {
+            this.query = query;
+            this.question = query.getQuestion();
+            this.callback = callback;
+        }
+
+        void attempt()
+        {
+            closeChannels();
+            if (attempt >= attempts)
+            {
+                finish(null);
+                return;
+            }
+            server = (first + attempt) % servers.size();
+            attempt++;
+            id = random.nextInt(0x10000);
+            query.getHeader().setID(id);
+            final InetSocketAddress to = servers.get(server);
+            timer = loop.schedule(timeoutMs, this::timedOut);
+            try
+            {
+                udp = DatagramChannel.open(to.getAddress().getAddress().length == 4 ?
+                    StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+                udp.connect(to);
+                loop.register(udp, SelectionKey.OP_READ, this);
+                udp.write(ByteBuffer.wrap(query.toWire()));
+            }
+            catch (final IOException ex)
+            {
+                failed(ex);
+            }
+        }
+
+        private void timedOut()
+        {
+            if (done)
+            {
+                return;
+            }
+            metrics.upstreamTimeouts.increment();
+            if (server == preferred)
+            {
+                preferred = (preferred + 1) % servers.size();
+            }
+            attempt();
+        }
+
+        @Override
+        public void failed(final IOException cause)
+        {
+            if (done)
+            {
+                return;
+            }
+            metrics.upstreamErrors.increment();
+            if (timer != null)
+            {
+                timer.cancel();
+            }
+            attempt();
+        }
+
+        @Override
+        public void ready(final SelectionKey key) throws IOException
+        {
+            if (done)
+            {
+                key.cancel();
+                return;
+            }
+            if (key.channel() == udp)
+            {
+                readUdp();
+            }
+            else if (key.channel() == tcp)
+            {
+                tcpReady(key);
+            }
+        }
+
+        private void readUdp() throws IOException
+        {
+            while (!done && udp != null)
+            {
+                udpBuffer.clear();
+                final int n = udp.read(udpBuffer);
+                if (n <= 0)
+                {
+                    return;
+                }
+                udpBuffer.flip();
+                final byte[] wire = new byte[n];
+                udpBuffer.get(wire);
+                final Message response = matching(wire);
+                if (response == null)
+                {
+                    continue; // RFC 5452 section 9.1: not our answer; keep waiting for the real one
+                }
+                if (response.getHeader().getFlag(Flags.TC))
+                {
+                    metrics.upstreamTruncated.increment();
+                    startTcp();
+                    return;
+                }
+                accept(response);
+            }
+        }
+
+        private void startTcp() throws IOException
+        {
+            udp.close();
+            udp = null;
+            final byte[] wire = query.toWire();
+            tcpOut = ByteBuffer.allocate(2 + wire.length);
+            tcpOut.putShort((short)wire.length).put(wire).flip();
+            tcpLength = ByteBuffer.allocate(2);
+            tcp = SocketChannel.open();
+            tcp.configureBlocking(false);
+            final boolean connected = tcp.connect(servers.get(server));
+            loop.register(tcp, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, this);
+        }
+
+        private void tcpReady(final SelectionKey key) throws IOException
+        {
+            if (key.isConnectable())
+            {
+                tcp.finishConnect();
+                key.interestOps(SelectionKey.OP_WRITE);
+                return;
+            }
+            if (key.isWritable())
+            {
+                tcp.write(tcpOut);
+                if (!tcpOut.hasRemaining())
+                {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+                return;
+            }
+            if (tcpIn == null)
+            {
+                if (tcp.read(tcpLength) < 0)
+                {
+                    throw new IOException("upstream closed the TCP connection");
+                }
+                if (tcpLength.hasRemaining())
+                {
+                    return;
+                }
+                final int length = tcpLength.getShort(0) & 0xffff;
+                if (length < 12)
+                {
+                    throw new IOException("upstream sent a TCP frame of " + length + " bytes");
+                }
+                tcpIn = ByteBuffer.allocate(length);
+            }
+            if (tcp.read(tcpIn) < 0)
+            {
+                throw new IOException("upstream closed the TCP connection");
+            }
+            if (tcpIn.hasRemaining())
+            {
+                return;
+            }
+            final Message response = matching(tcpIn.array());
+            if (response == null)
+            {
+                throw new IOException("upstream TCP answer does not match the question");
+            }
+            accept(response);
+        }
+
+        /** RFC 5452 section 9.1: same ID, QR set, same question; anything else is ignored. */
+        private Message matching(final byte[] wire)
+        {
+            try
+            {
+                final Message m = new Message(wire);
+                final Record q = m.getQuestion();
+                if (m.getHeader().getID() == id && m.getHeader().getFlag(Flags.QR) && q != null &&
+                    q.getName().equals(question.getName()) && q.getType() == question.getType() &&
+                    q.getDClass() == question.getDClass())
+                {
+                    return m;
+                }
+            }
+            catch (final IOException ex)
+            {
+                // garbage is not an answer
+            }
+            return null;
+        }
+
+        private void accept(final Message response)
+        {
+            final int rcode = response.getRcode();
+            // A server that refuses us or does not understand the query is broken for us: ask the next one.
+            if (rcode == Rcode.REFUSED || rcode == Rcode.NOTIMP || rcode == Rcode.FORMERR)
+            {
+                metrics.upstreamErrors.increment();
+                timer.cancel();
+                if (attempt < attempts)
+                {
+                    attempt();
+                    return;
+                }
+            }
+            finish(response);
+        }
+
+        private void finish(final Message response)
+        {
+            done = true;
+            if (timer != null)
+            {
+                timer.cancel();
+            }
+            closeChannels();
+            if (response == null)
+            {
+                callback.failed();
+            }
+            else
+            {
+                callback.answered(response);
+            }
+        }
+
+        private void closeChannels()
+        {
+            try
+            {
+                if (udp != null)
+                {
+                    udp.close();
+                }
+                if (tcp != null)
+                {
+                    tcp.close();
+                }
+            }
+            catch (final IOException ignored)
+            {
+                // nothing left to do with it
+            }
+            udp = null;
+            tcp = null;
+            tcpIn = null;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.xlat64.service;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Adds and deletes device routes through rtnetlink (RTM_NEWROUTE / RTM_DELROUTE on a NETLINK_ROUTE socket, the same
+ * messages {@code ip route replace|del PREFIX dev DEV} sends), bound with jnr-ffi. Control plane only: one request and
+ * its acknowledgement per route, at start, reload and stop.
+ */
+public final class Rtnetlink implements AutoCloseable
+{
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_ROUTE = 0;
+
+    private static final short RTM_NEWROUTE = 24;
+    private static final short RTM_DELROUTE = 25;
+    private static final short NLMSG_ERROR = 2;
+    private static final short NLM_F_REQUEST = 0x1;
+    private static final short NLM_F_ACK = 0x4;
+    private static final short NLM_F_REPLACE = 0x100;
+    private static final short NLM_F_CREATE = 0x400;
+
+    private static final byte RT_TABLE_MAIN = (byte)254;
+    /** RTPROT_BOOT: what {@code ip route add} uses by default, so the routes look like hand-made ones. */
+    private static final byte RTPROT_BOOT = 3;
+    private static final byte RT_SCOPE_UNIVERSE = 0;
+    private static final byte RT_SCOPE_LINK = (byte)253;
+    private static final byte RT_SCOPE_NOWHERE = (byte)255;
+    private static final byte RTN_UNICAST = 1;
+    private static final short RTA_DST = 1;
+    private static final short RTA_OIF = 4;
+
+    private static final int NLMSGHDR = 16;
+    private static final int RTMSG = 12;
+
+    /** The libc calls used here. */
+    @SaveError
+    public interface Native
+    {
+        int socket(int domain, int type, int protocol);
+
+        @ssize_t long sendto(int fd, @In byte[] buffer, @size_t long length, int flags, @In byte[] address, int addressLength);
+
+        @ssize_t long recv(int fd, @Out byte[] buffer, @size_t long length, int flags);
+
+        int close(int fd);
+
+        int if_nametoindex(String name);
+
+        String strerror(int errno);
+    }
+
+    private static volatile Native libc;
+
+    private final int fd;
+    private int sequence;
+
+    private Rtnetlink(final int fd)
+    {
+        this.fd = fd;
+    }
+
+    static Native libc()
+    {
+        Native n = libc;
+        if (n == null)
+        {
+            n = LibraryLoader.create(Native.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+            libc = n;
+        }
+        return n;
+    }
+
+    public static Rtnetlink open() throws IOException
+    {
+        final int fd = libc().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0)
+        {
+            throw new IOException("cannot open a NETLINK_ROUTE socket: " + error(errno()));
+        }
+        return new Rtnetlink(fd);
+    }
+
+    /** {@code ip route replace PREFIX dev DEVICE}. */
+    public void replace(final String prefix, final String device) throws IOException
+    {
+        request(RTM_NEWROUTE, (short)(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE), prefix, device);
+    }
+
+    /** {@code ip route del PREFIX dev DEVICE}; throws with the kernel's reason (e.g. "No such process": no route). */
+    public void delete(final String prefix, final String device) throws IOException
+    {
+        request(RTM_DELROUTE, (short)(NLM_F_REQUEST | NLM_F_ACK), prefix, device);
+    }
+
+    private synchronized void request(final short type, final short flags, final String prefix, final String device)
+        throws IOException
+    {
+        final int slash = prefix.indexOf('/');
+        final byte[] address;
+        try
+        {
+            address = InetAddress.getByName(slash < 0 ? prefix : prefix.substring(0, slash)).getAddress();
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IOException("'" + prefix + "' is not an address");
+        }
+        final int length = slash < 0 ? address.length * 8 : Integer.parseInt(prefix.substring(slash + 1));
+        final int ifindex = libc().if_nametoindex(device);
+        if (ifindex == 0)
+        {
+            throw new IOException("no device " + device);
+        }
+        final boolean v4 = address.length == 4;
+        final int size = NLMSGHDR + RTMSG + align(4 + address.length) + 8;
+        final ByteBuffer m = ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
+        final int seq = ++sequence;
+        m.putInt(size).putShort(type).putShort(flags).putInt(seq).putInt(0);
+        // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+        m.put((byte)(v4 ? AF_INET : AF_INET6)).put((byte)length).put((byte)0).put((byte)0).put(RT_TABLE_MAIN)
+            .put(type == RTM_DELROUTE ? 0 : RTPROT_BOOT)
+            .put(type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : v4 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE)
+            .put(type == RTM_DELROUTE ? 0 : RTN_UNICAST).putInt(0);
+        m.putShort((short)(4 + address.length)).putShort(RTA_DST).put(address);
+        m.position(NLMSGHDR + RTMSG + align(4 + address.length));
+        m.putShort((short)8).putShort(RTA_OIF).putInt(ifindex);
+
+        final byte[] kernel = new byte[12];
+        kernel[0] = AF_NETLINK;
+        final byte[] bytes = m.array();
+        if (libc().sendto(fd, bytes, bytes.length, 0, kernel, kernel.length) != bytes.length)
+        {
+            throw new IOException("netlink send failed: " + error(errno()));
+        }
+        final byte[] reply = new byte[8192];
+        while (true)
+        {
+            final long n = libc().recv(fd, reply, reply.length, 0);
+            if (n < 0)
+            {
+                throw new IOException("netlink receive failed: " + error(errno()));
+            }
+            final ByteBuffer r = ByteBuffer.wrap(reply, 0, (int)n).order(ByteOrder.nativeOrder());
+            while (r.remaining() >= NLMSGHDR + 4)
+            {
+                final int start = r.position();
+                final int messageLength = r.getInt(start);
+                final short messageType = r.getShort(start + 4);
+                final int messageSeq = r.getInt(start + 8);
+                if (messageLength < NLMSGHDR || start + messageLength > r.limit())
+                {
+                    break;
+                }
+                if (messageType == NLMSG_ERROR && messageSeq == seq)
+                {
+                    final int error = -r.getInt(start + NLMSGHDR);
+                    if (error != 0)
+                    {
+                        throw new IOException(error(error));
+                    }
+                    return;
+                }
+                r.position(start + align(messageLength));
+            }
+        }
+    }
+
+    private static int align(final int length)
+    {
+        return (length + 3) & ~3;
+    }
+
+    private static int errno()
+    {
+        return jnr.ffi.Runtime.getRuntime(libc()).getLastError();
+    }
+
+    private static String error(final int errno)
+    {
+        return libc().strerror(errno) + " (errno " + errno + ")";
+    }
+
+    @Override
+    public void close()
+    {
+        libc().close(fd);
+    }
+}
