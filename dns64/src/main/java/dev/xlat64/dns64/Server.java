@@ -40,8 +40,8 @@ public final class Server implements AutoCloseable
 
     private Server(final Dns64Config config, final MeterRegistry registry) throws IOException
     {
-        this.loop = new EventLoop("xlat64-dns64");
         final Dns64Metrics metrics = new Dns64Metrics(registry);
+        this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment);
         final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
         this.resolver = new Resolver(config, new Cache(config.cacheEntries), upstreams, metrics);
     }
