@@ -32,6 +32,12 @@ final class FakeUpstream implements AutoCloseable
     final List<Message> seen = new CopyOnWriteArrayList<>();
     final AtomicInteger tcpQueries = new AtomicInteger();
     volatile Script script;
+    /** When set, answers TCP queries instead of {@link #script} (null from it: close without answering). */
+    volatile Script tcpScript;
+    /** When set, replaces the scripts: the exact bytes to send back (UDP datagram, TCP frame body), null = silence. */
+    volatile Function<Message, byte[]> raw;
+    /** The source of the last UDP query, so a script can aim a forged answer at it from another socket. */
+    volatile java.net.SocketAddress lastClient;
     volatile boolean truncateUdp;
     private volatile boolean running = true;
 
@@ -94,6 +100,17 @@ final class FakeUpstream implements AutoCloseable
                 udp.receive(p);
                 final Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
                 seen.add(q);
+                lastClient = p.getSocketAddress();
+                final Function<Message, byte[]> rawScript = raw;
+                if (rawScript != null)
+                {
+                    final byte[] wire = rawScript.apply(q);
+                    if (wire != null)
+                    {
+                        udp.send(new DatagramPacket(wire, wire.length, p.getSocketAddress()));
+                    }
+                    continue;
+                }
                 final Message r = script.apply(q);
                 if (r != null)
                 {
@@ -130,10 +147,12 @@ final class FakeUpstream implements AutoCloseable
                 final Message q = new Message(wire);
                 seen.add(q);
                 tcpQueries.incrementAndGet();
-                final Message r = script.apply(q);
-                if (r != null)
+                final Function<Message, byte[]> rawScript = raw;
+                final Script tcpOnly = tcpScript;
+                final Message r = rawScript != null ? null : (tcpOnly != null ? tcpOnly : script).apply(q);
+                final byte[] out = rawScript != null ? rawScript.apply(q) : r == null ? null : r.toWire();
+                if (out != null)
                 {
-                    final byte[] out = r.toWire();
                     final DataOutputStream o = new DataOutputStream(s.getOutputStream());
                     o.writeShort(out.length);
                     o.write(out);
