@@ -34,8 +34,11 @@ final class FakeUpstream implements AutoCloseable
     volatile Script script;
     /** When set, answers TCP queries instead of {@link #script} (null from it: close without answering). */
     volatile Script tcpScript;
-    /** When set, replaces the scripts: the exact bytes to send back (UDP datagram, TCP frame body), null = silence. */
-    volatile Function<Message, byte[]> raw;
+    /**
+     * When set, replaces the scripts: the exact bytes to send back, null = silence. Over UDP each element is one
+     * datagram, in order; over TCP the first element is the one frame's body.
+     */
+    volatile Function<Message, List<byte[]>> raw;
     /** The source of the last UDP query, so a script can aim a forged answer at it from another socket. */
     volatile java.net.SocketAddress lastClient;
     volatile boolean truncateUdp;
@@ -101,11 +104,11 @@ final class FakeUpstream implements AutoCloseable
                 final Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
                 seen.add(q);
                 lastClient = p.getSocketAddress();
-                final Function<Message, byte[]> rawScript = raw;
+                final Function<Message, List<byte[]>> rawScript = raw;
                 if (rawScript != null)
                 {
-                    final byte[] wire = rawScript.apply(q);
-                    if (wire != null)
+                    final List<byte[]> datagrams = rawScript.apply(q);
+                    for (final byte[] wire : datagrams == null ? List.<byte[]>of() : datagrams)
                     {
                         udp.send(new DatagramPacket(wire, wire.length, p.getSocketAddress()));
                     }
@@ -147,10 +150,12 @@ final class FakeUpstream implements AutoCloseable
                 final Message q = new Message(wire);
                 seen.add(q);
                 tcpQueries.incrementAndGet();
-                final Function<Message, byte[]> rawScript = raw;
+                final Function<Message, List<byte[]>> rawScript = raw;
                 final Script tcpOnly = tcpScript;
                 final Message r = rawScript != null ? null : (tcpOnly != null ? tcpOnly : script).apply(q);
-                final byte[] out = rawScript != null ? rawScript.apply(q) : r == null ? null : r.toWire();
+                final List<byte[]> frames = rawScript != null ? rawScript.apply(q) : null;
+                final byte[] out = rawScript != null ? (frames == null || frames.isEmpty() ? null : frames.get(0)) :
+                    r == null ? null : r.toWire();
                 if (out != null)
                 {
                     final DataOutputStream o = new DataOutputStream(s.getOutputStream());
