@@ -251,14 +251,19 @@ final class Upstreams
             accept(response);
         }
 
-        /** RFC 5452 section 9.1: same ID, QR set, same question; anything else is ignored. */
+        /**
+         * RFC 5452 section 9.1: same ID, QR set, same question; anything else is ignored. The opcode must be ours
+         * too (RFC 1035 section 4.1.1: copied into the response): dnsjava parses an UPDATE message's records with
+         * empty RDATA, which would make our QUERY response to the client unparseable.
+         */
         private Message matching(final byte[] wire)
         {
             try
             {
                 final Message m = new Message(wire);
                 final Record q = m.getQuestion();
-                if (m.getHeader().getID() == id && m.getHeader().getFlag(Flags.QR) && q != null &&
+                if (m.getHeader().getID() == id && m.getHeader().getFlag(Flags.QR) &&
+                    m.getHeader().getOpcode() == query.getHeader().getOpcode() && q != null &&
                     q.getName().equals(question.getName()) && q.getType() == question.getType() &&
                     q.getDClass() == question.getDClass())
                 {

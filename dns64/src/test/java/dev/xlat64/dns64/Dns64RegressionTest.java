@@ -1,0 +1,47 @@
+package dev.xlat64.dns64;
+
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static dev.xlat64.dns64.TestRecords.a;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** One test per bug the fuzzer (Dns64FuzzTest) found; the crash inputs themselves are replayed by Dns64FuzzTest. */
+class Dns64RegressionTest
+{
+    /**
+     * crash-9ecc3158...: an upstream "answer" with opcode UPDATE. dnsjava parses records with empty RDATA in an
+     * UPDATE message, the DNS64 copied them into its QUERY response, and the client could not parse that response.
+     * Now a response whose opcode is not the query's is not an answer: it is ignored and the real answer is taken.
+     */
+    @Test
+    void upstreamAnswerWithAnotherOpcodeIsIgnored() throws Exception
+    {
+        try (Harness h = new Harness(q -> null))
+        {
+            h.upstream.raw = q ->
+            {
+                final Message update = FakeUpstream.answer(q, Rcode.NOERROR);
+                update.getHeader().setOpcode(Opcode.UPDATE);
+                // One record: root, type MF, class IN, TTL 300, RDLENGTH 0 (legal only in an UPDATE's sections).
+                final byte[] head = update.toWire();
+                head[7] = 1; // ANCOUNT
+                final ByteBuffer b = ByteBuffer.allocate(head.length + 11);
+                b.put(head).put((byte)0).putShort((short)Type.MF).putShort((short)1).putInt(300).putShort((short)0);
+                final Message real = FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"));
+                return List.of(b.array(), real.toWire());
+            };
+            final Message r = h.query("v4.test.example.", Type.A);
+            assertEquals(Rcode.NOERROR, r.getRcode());
+            assertEquals(1, r.getSection(Section.ANSWER).size());
+            assertEquals(Type.A, r.getSection(Section.ANSWER).get(0).getType());
+        }
+    }
+}
