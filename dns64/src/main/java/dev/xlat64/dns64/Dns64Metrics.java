@@ -23,6 +23,7 @@ final class Dns64Metrics
     final Counter malformed;
     final Counter refused;
     final Counter internalErrors;
+    final Counter overload;
     private final Counter[] responses = new Counter[24];
     final Timer latency;
 
@@ -51,6 +52,9 @@ final class Dns64Metrics
             .description("Queries from clients outside the ACL (answered REFUSED)").register(registry);
         internalErrors = Counter.builder("xlat64.dns64.internal.errors")
             .description("Exceptions caught by the event loop (a bug: the query or exchange involved was abandoned)")
+            .register(registry);
+        overload = Counter.builder("xlat64.dns64.overload")
+            .description("Queries answered SERVFAIL at once because max-pending upstream look-ups were in flight")
             .register(registry);
         latency = Timer.builder("xlat64.dns64.latency").description("Time from query received to response sent")
             .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))

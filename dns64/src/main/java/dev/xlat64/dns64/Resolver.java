@@ -116,6 +116,14 @@ final class Resolver
             send(query, localAnswer, client, start);
             return;
         }
+        // Bounded work: beyond max-pending look-ups in flight a query fails at once, so a burst against a slow
+        // upstream costs neither unbounded sockets nor heap. SERVFAIL rather than silence: the client moves on.
+        if (upstreams.inFlight() >= config.maxPending)
+        {
+            metrics.overload.increment();
+            send(query, Replies.empty(query, Rcode.SERVFAIL, ednsPayload), client, start);
+            return;
+        }
         final Pending pending = new Pending(query, client, start, opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0);
         final Name ptrTarget = local.ptrTarget(query);
         if (ptrTarget != null)

@@ -1,5 +1,6 @@
 package dev.xlat64.dns64;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
@@ -43,6 +44,8 @@ public final class Server implements AutoCloseable
         final Dns64Metrics metrics = new Dns64Metrics(registry);
         this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment);
         final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
+        Gauge.builder("xlat64.dns64.upstream.in.flight", upstreams, Upstreams::inFlight)
+            .description("Upstream look-ups in flight (bounded by dns64.max-pending)").register(registry);
         this.resolver = new Resolver(config, new Cache(config.cacheEntries), upstreams, metrics);
     }
 

@@ -42,6 +42,8 @@ final class Upstreams
     private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(MAX_MESSAGE);
     /** Failover: the server asked first; moves on when it times out, so a dead server is not asked first again. */
     private int preferred;
+    /** Exchanges started and not finished (each holds a socket and a timer). Written by the loop, read by metrics. */
+    private volatile int inFlight;
 
     Upstreams(
         final EventLoop loop, final List<InetSocketAddress> servers, final int timeoutMs, final int attempts,
@@ -57,7 +59,14 @@ final class Upstreams
     /** Sends {@code query} (its ID is replaced per attempt) and reports to {@code callback} exactly once. */
     void query(final Message query, final Callback callback)
     {
+        inFlight++;
         new Exchange(query, callback).attempt();
+    }
+
+    /** Exchanges in flight: every one ends (answer, error or timeout), so this always comes back down. */
+    int inFlight()
+    {
+        return inFlight;
     }
 
     private final class Exchange implements EventLoop.Handler
@@ -297,6 +306,7 @@ final class Upstreams
         private void finish(final Message response)
         {
             done = true;
+            inFlight--;
             if (timer != null)
             {
                 timer.cancel();

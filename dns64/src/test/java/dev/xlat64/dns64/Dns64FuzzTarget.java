@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * After every input a normal query must still be answered, and the event loop must not have caught any exception
  * ({@code xlat64.dns64.internal.errors} stays 0). Any violation throws, which Jazzer reports as a finding.
  */
-final class Dns64FuzzTarget
+public final class Dns64FuzzTarget
 {
     static final AtomicLong INPUTS = new AtomicLong();
     /** No response, no close within this: the server hangs. Far above the worst upstream path (2 x timeout-ms). */
