@@ -279,9 +279,10 @@ final class Upstreams
                     return m;
                 }
             }
-            catch (final IOException ex)
+            catch (final IOException | RuntimeException ex)
             {
-                // garbage is not an answer
+                // Garbage is not an answer. dnsjava throws unchecked exceptions for some (e.g. InvalidTTLException for
+                // a TTL above 2^31-1): uncaught, one such datagram ended the exchange before the real answer came.
             }
             return null;
         }

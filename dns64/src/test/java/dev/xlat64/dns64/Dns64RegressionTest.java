@@ -44,4 +44,31 @@ class Dns64RegressionTest
             assertEquals(Type.A, r.getSection(Section.ANSWER).get(0).getType());
         }
     }
+
+    /**
+     * crash-737c1f8f...: a datagram from the upstream with a record TTL above 2^31-1. dnsjava throws
+     * InvalidTTLException (unchecked) while parsing it; it escaped the answer matching, the event loop caught it and
+     * the exchange failed, so the real answer arriving next was lost (SERVFAIL) and the loop counted a bug.
+     */
+    @Test
+    void upstreamDatagramWithAnInvalidTtlIsIgnored() throws Exception
+    {
+        try (Harness h = new Harness(q -> null))
+        {
+            h.upstream.raw = q ->
+            {
+                final byte[] head = FakeUpstream.answer(q, Rcode.NOERROR).toWire();
+                head[7] = 1; // ANCOUNT
+                final ByteBuffer b = ByteBuffer.allocate(head.length + 15);
+                b.put(head).put((byte)0).putShort((short)Type.A).putShort((short)1).putInt(0xd0000000).putShort((short)4)
+                    .putInt(0xc0000201);
+                final Message real = FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"));
+                return List.of(b.array(), real.toWire());
+            };
+            final Message r = h.query("v4.test.example.", Type.A);
+            assertEquals(Rcode.NOERROR, r.getRcode());
+            assertEquals(1, r.getSection(Section.ANSWER).size());
+            assertEquals(0, h.registry.counter("xlat64.dns64.internal.errors").count());
+        }
+    }
 }
