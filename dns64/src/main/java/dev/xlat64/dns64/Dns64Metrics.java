@@ -24,6 +24,8 @@ final class Dns64Metrics
     final Counter refused;
     final Counter internalErrors;
     final Counter overload;
+    final Counter tcpEvicted;
+    final Counter tcpRefused;
     private final Counter[] responses = new Counter[24];
     final Timer latency;
 
@@ -55,6 +57,11 @@ final class Dns64Metrics
             .register(registry);
         overload = Counter.builder("xlat64.dns64.overload")
             .description("Queries answered SERVFAIL at once because max-pending upstream look-ups were in flight")
+            .register(registry);
+        tcpEvicted = Counter.builder("xlat64.dns64.tcp.evicted")
+            .description("Idle client TCP connections closed to make room at dns64.max-tcp-clients").register(registry);
+        tcpRefused = Counter.builder("xlat64.dns64.tcp.refused")
+            .description("Client TCP connections refused at dns64.max-tcp-clients with every connection busy")
             .register(registry);
         latency = Timer.builder("xlat64.dns64.latency").description("Time from query received to response sent")
             .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
