@@ -276,6 +276,9 @@ final class Upstreams
                     q.getName().equals(question.getName()) && q.getType() == question.getType() &&
                     q.getDClass() == question.getDClass())
                 {
+                    // dnsjava parses some records it cannot write back (a WKS record without a bitmap throws in
+                    // toWire): an answer we cannot pass on is no answer, not a client left waiting.
+                    m.toWire();
                     return m;
                 }
             }

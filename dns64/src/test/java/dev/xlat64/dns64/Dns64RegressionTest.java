@@ -73,4 +73,32 @@ class Dns64RegressionTest
             assertEquals(0, h.registry.counter("xlat64.dns64.internal.errors").count());
         }
     }
+
+    /**
+     * crash-9c1fba2b...: an upstream answer with a WKS record without a bitmap (RDLENGTH 5). dnsjava parses it but
+     * throws ArrayIndexOutOfBoundsException writing it back, so building the client's response threw on the event
+     * loop and the client never got an answer. Now such an answer is no answer (the real one is taken), and a
+     * response that cannot be encoded becomes SERVFAIL.
+     */
+    @Test
+    void upstreamAnswerThatCannotBeReencodedLeavesNoClientWaiting() throws Exception
+    {
+        try (Harness h = new Harness(q -> null))
+        {
+            h.upstream.raw = q ->
+            {
+                final byte[] head = FakeUpstream.answer(q, Rcode.NOERROR).toWire();
+                head[7] = 1; // ANCOUNT
+                final ByteBuffer b = ByteBuffer.allocate(head.length + 16);
+                b.put(head).put((byte)0).putShort((short)Type.WKS).putShort((short)1).putInt(300).putShort((short)5)
+                    .putInt(0xc0000201).put((byte)6);
+                final Message real = FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"));
+                return List.of(b.array(), real.toWire());
+            };
+            final Message r = h.query("v4.test.example.", Type.A);
+            assertEquals(Rcode.NOERROR, r.getRcode());
+            assertEquals(Type.A, r.getSection(Section.ANSWER).get(0).getType());
+            assertEquals(0, h.registry.counter("xlat64.dns64.internal.errors").count());
+        }
+    }
 }
