@@ -39,7 +39,10 @@ class OverloadTest
             System.gc();
             final long heapBefore = memory.getHeapMemoryUsage().getUsed();
             double maxInFlight = 0;
-            for (int i = 0; i < BURST; i++)
+            // The burst; on a loaded machine the kernel may drop most of it, so more follows until the bound is hit.
+            int sent = 0;
+            for (int i = 0; i < BURST || (i < 4 * BURST && h.registry.counter("xlat64.dns64.overload").count() == 0);
+                 i++, sent++)
             {
                 final Message q = Message.newQuery(Record.newRecord(
                     Name.fromString("n" + i + ".burst.test.example."), Type.AAAA, DClass.IN));
@@ -58,7 +61,7 @@ class OverloadTest
             final double received = h.registry.counter("xlat64.dns64.queries", "transport", "udp").count();
             final double overload = h.registry.counter("xlat64.dns64.overload").count();
             System.out.printf("OverloadTest: %d sent, %.0f received, max in flight %.0f (bound %d), %.0f SERVFAIL for "
-                + "overload; heap after GC %.1f MiB before, %.1f MiB with the table full (+%.1f MiB)%n", BURST,
+                + "overload; heap after GC %.1f MiB before, %.1f MiB with the table full (+%.1f MiB)%n", sent,
                 received, maxInFlight, MAX_PENDING, overload, heapBefore / 1048576.0, heapFull / 1048576.0,
                 (heapFull - heapBefore) / 1048576.0);
             assertTrue(maxInFlight <= MAX_PENDING, "in flight " + maxInFlight);
