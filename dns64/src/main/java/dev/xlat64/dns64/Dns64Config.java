@@ -21,7 +21,7 @@ public final class Dns64Config
     static final String DEFAULT_EXCLUDE = "::ffff:0:0/96";
     private static final String[] KEYS = {
         "listen", "upstream", "prefixes", "exclude", "allow-clients", "timeout-ms", "attempts", "cache-entries",
-        "edns-payload", "mapped"};
+        "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms"};
 
     /** Command-line values that replace the file's (null or empty = keep the file's). */
     public static final class Overrides
@@ -39,11 +39,21 @@ public final class Dns64Config
     public final int attempts;
     public final int cacheEntries;
     public final int ednsPayload;
+    /** Upstream look-ups in flight at most; queries beyond get SERVFAIL at once (counted as overload). */
+    public final int maxPending;
+    /** Client TCP connections open at most; at the bound the longest-idle one is closed for a new one. */
+    public final int maxTcpClients;
+    /** RFC 7766 section 6.2.3: a client TCP connection with nothing in flight for this long is closed. */
+    public final int tcpIdleTimeoutMs;
 
     Dns64Config(
         final List<InetSocketAddress> listen, final List<InetSocketAddress> upstreams, final Policy policy,
-        final int timeoutMs, final int attempts, final int cacheEntries, final int ednsPayload)
+        final int timeoutMs, final int attempts, final int cacheEntries, final int ednsPayload, final int maxPending,
+        final int maxTcpClients, final int tcpIdleTimeoutMs)
     {
+        this.maxPending = maxPending;
+        this.maxTcpClients = maxTcpClients;
+        this.tcpIdleTimeoutMs = tcpIdleTimeoutMs;
         this.listen = List.copyOf(listen);
         this.upstreams = List.copyOf(upstreams);
         this.policy = policy;
@@ -183,13 +193,18 @@ public final class Dns64Config
         final int attempts = (int)file.integer(section, "attempts", "dns64.attempts", 2, 1, 10);
         final int cacheEntries = (int)file.integer(section, "cache-entries", "dns64.cache-entries", 10_000, 0, 10_000_000);
         final int ednsPayload = (int)file.integer(section, "edns-payload", "dns64.edns-payload", 1232, 512, 4096);
+        final int maxPending = (int)file.integer(section, "max-pending", "dns64.max-pending", 10_000, 1, 1_000_000);
+        final int maxTcpClients = (int)file.integer(section, "max-tcp-clients", "dns64.max-tcp-clients", 1000, 1,
+            100_000);
+        final int tcpIdleTimeoutMs = (int)file.integer(section, "tcp-idle-timeout-ms", "dns64.tcp-idle-timeout-ms",
+            10_000, 100, 600_000);
 
         if (file.hasErrors())
         {
             return null;
         }
         return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow),
-            timeoutMs, attempts, cacheEntries, ednsPayload);
+            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs);
     }
 
     private static List<Policy.Mapping> mappings(final ConfigFile file, final TomlTable section)

@@ -22,6 +22,10 @@ final class Dns64Metrics
     final Counter upstreamTruncated;
     final Counter malformed;
     final Counter refused;
+    final Counter internalErrors;
+    final Counter overload;
+    final Counter tcpEvicted;
+    final Counter tcpRefused;
     private final Counter[] responses = new Counter[24];
     final Timer latency;
 
@@ -48,6 +52,17 @@ final class Dns64Metrics
             .description("Client messages that could not be parsed (answered FORMERR or dropped)").register(registry);
         refused = Counter.builder("xlat64.dns64.refused")
             .description("Queries from clients outside the ACL (answered REFUSED)").register(registry);
+        internalErrors = Counter.builder("xlat64.dns64.internal.errors")
+            .description("Exceptions caught by the event loop (a bug: the query or exchange involved was abandoned)")
+            .register(registry);
+        overload = Counter.builder("xlat64.dns64.overload")
+            .description("Queries answered SERVFAIL at once because max-pending upstream look-ups were in flight")
+            .register(registry);
+        tcpEvicted = Counter.builder("xlat64.dns64.tcp.evicted")
+            .description("Idle client TCP connections closed to make room at dns64.max-tcp-clients").register(registry);
+        tcpRefused = Counter.builder("xlat64.dns64.tcp.refused")
+            .description("Client TCP connections refused at dns64.max-tcp-clients with every connection busy")
+            .register(registry);
         latency = Timer.builder("xlat64.dns64.latency").description("Time from query received to response sent")
             .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);

@@ -49,10 +49,13 @@ final class EventLoop implements AutoCloseable
     private final Selector selector;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Thread thread;
+    /** Called (on the loop thread) for every RuntimeException a handler or timer threw: a bug, counted not hidden. */
+    private final Runnable onBug;
     private volatile boolean running = true;
 
-    EventLoop(final String name) throws IOException
+    EventLoop(final String name, final Runnable onBug) throws IOException
     {
+        this.onBug = onBug;
         this.selector = Selector.open();
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -113,6 +116,7 @@ final class EventLoop implements AutoCloseable
                     catch (final RuntimeException ex)
                     {
                         // A bug in one exchange must not stop the responder.
+                        onBug.run();
                         h.failed(new IOException(ex));
                     }
                 }
@@ -120,6 +124,10 @@ final class EventLoop implements AutoCloseable
             }
             catch (final IOException | RuntimeException ex)
             {
+                if (ex instanceof RuntimeException && running)
+                {
+                    onBug.run();
+                }
                 if (!running)
                 {
                     break;
@@ -161,9 +169,9 @@ final class EventLoop implements AutoCloseable
                 {
                     t.action.run();
                 }
-                catch (final RuntimeException ignored)
+                catch (final RuntimeException ex)
                 {
-                    // one failing timer must not stop the loop
+                    onBug.run(); // one failing timer must not stop the loop
                 }
             }
         }

@@ -116,6 +116,14 @@ final class Resolver
             send(query, localAnswer, client, start);
             return;
         }
+        // Bounded work: beyond max-pending look-ups in flight a query fails at once, so a burst against a slow
+        // upstream costs neither unbounded sockets nor heap. SERVFAIL rather than silence: the client moves on.
+        if (upstreams.inFlight() >= config.maxPending)
+        {
+            metrics.overload.increment();
+            send(query, Replies.empty(query, Rcode.SERVFAIL, ednsPayload), client, start);
+            return;
+        }
         final Pending pending = new Pending(query, client, start, opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0);
         final Name ptrTarget = local.ptrTarget(query);
         if (ptrTarget != null)
@@ -258,8 +266,25 @@ final class Resolver
     /** UDP answers are cut to the client's size with TC set (RFC 1035 / RFC 6891), so a TCP retry gets all of it. */
     private void send(final Message query, final Message reply, final Client client, final long start)
     {
-        final byte[] wire = client.tcp() ? reply.toWire(65535) : reply.toWire(Replies.udpLimit(query, config.ednsPayload));
+        Message sent = reply;
+        byte[] wire;
+        try
+        {
+            wire = toWire(query, reply, client);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A record dnsjava cannot encode must not leave the client without an answer (a bug if it happens).
+            metrics.internalErrors.increment();
+            sent = Replies.empty(query, Rcode.SERVFAIL, config.ednsPayload);
+            wire = toWire(query, sent, client);
+        }
         client.send(wire, false);
-        metrics.response(reply.getRcode(), start);
+        metrics.response(sent.getRcode(), start);
+    }
+
+    private byte[] toWire(final Message query, final Message reply, final Client client)
+    {
+        return client.tcp() ? reply.toWire(65535) : reply.toWire(Replies.udpLimit(query, config.ednsPayload));
     }
 }

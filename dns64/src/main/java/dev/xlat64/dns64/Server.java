@@ -1,5 +1,6 @@
 package dev.xlat64.dns64;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
@@ -13,20 +14,22 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
  * The DNS64 responder: UDP and TCP listeners (RFC 7766) on one event loop with the upstream exchanges. TCP: two-byte
  * length framing, pipelined queries answered as they complete, idle connections closed, frames shorter than a header
- * or longer than {@link #MAX_TCP_QUERY} close the connection.
+ * or longer than {@link #MAX_TCP_QUERY} close the connection. At most {@code dns64.max-tcp-clients} connections: at the
+ * bound, a new connection replaces the longest-idle one with nothing in flight (a slowloris trickle never counts as
+ * activity), and is refused only when every connection is busy.
  */
 public final class Server implements AutoCloseable
 {
     /** A query is one question plus OPT: anything longer is not a query we serve. */
     static final int MAX_TCP_QUERY = 4096;
-    /** RFC 7766 section 6.2.3: idle client connections are closed (seconds, not minutes). */
-    static final long TCP_IDLE_MS = 10_000;
-    static final int MAX_TCP_CONNECTIONS = 1024;
+    /** Accepting failed (e.g. out of file descriptors): accept again after this pause instead of spinning. */
+    private static final long ACCEPT_RETRY_MS = 100;
     /** RFC 7766 section 6.2.1.1: pipelining is allowed, but a client that does not read its answers is paused. */
     static final int MAX_TCP_PENDING = 128;
     private static final int UDP_BURST = 64;
@@ -36,13 +39,23 @@ public final class Server implements AutoCloseable
     private final List<InetSocketAddress> udpAddresses = new ArrayList<>();
     private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
     private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
-    private int tcpConnections;
+    /** Open client connections, least recently active first. */
+    private final LinkedHashSet<TcpConnection> tcpConnections = new LinkedHashSet<>();
+    private final int maxTcpClients;
+    /** RFC 7766 section 6.2.3: idle client connections are closed (seconds, not minutes). */
+    private final long tcpIdleMs;
+    private final Dns64Metrics metrics;
 
     private Server(final Dns64Config config, final MeterRegistry registry) throws IOException
     {
-        this.loop = new EventLoop("xlat64-dns64");
         final Dns64Metrics metrics = new Dns64Metrics(registry);
+        this.metrics = metrics;
+        this.maxTcpClients = config.maxTcpClients;
+        this.tcpIdleMs = config.tcpIdleTimeoutMs;
+        this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment);
         final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
+        Gauge.builder("xlat64.dns64.upstream.in.flight", upstreams, Upstreams::inFlight)
+            .description("Upstream look-ups in flight (bounded by dns64.max-pending)").register(registry);
         this.resolver = new Resolver(config, new Cache(config.cacheEntries), upstreams, metrics);
     }
 
@@ -133,7 +146,8 @@ public final class Server implements AutoCloseable
         udpAddresses.add(bound);
         tcpAddresses.add((InetSocketAddress)tcp.getLocalAddress());
         loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
-        loop.register(tcp, SelectionKey.OP_ACCEPT, new TcpListener(tcp));
+        final TcpListener listener = new TcpListener(tcp);
+        listener.key = loop.register(tcp, SelectionKey.OP_ACCEPT, listener);
     }
 
     @Override
@@ -221,6 +235,7 @@ public final class Server implements AutoCloseable
     private final class TcpListener implements EventLoop.Handler
     {
         private final ServerSocketChannel channel;
+        private SelectionKey key;
 
         TcpListener(final ServerSocketChannel channel)
         {
@@ -233,14 +248,24 @@ public final class Server implements AutoCloseable
             SocketChannel c;
             while ((c = channel.accept()) != null)
             {
-                if (tcpConnections >= MAX_TCP_CONNECTIONS)
+                if (tcpConnections.size() >= maxTcpClients && !evictIdlest())
                 {
+                    metrics.tcpRefused.increment();
                     c.close();
                     continue;
                 }
-                tcpConnections++;
-                final TcpConnection conn = new TcpConnection(c);
-                conn.key = loop.register(c, SelectionKey.OP_READ, conn);
+                final TcpConnection conn;
+                try
+                {
+                    conn = new TcpConnection(c);
+                    conn.key = loop.register(c, SelectionKey.OP_READ, conn);
+                }
+                catch (final IOException ex)
+                {
+                    c.close(); // the peer is already gone
+                    continue;
+                }
+                tcpConnections.add(conn);
                 conn.armIdleTimer();
             }
         }
@@ -248,7 +273,34 @@ public final class Server implements AutoCloseable
         @Override
         public void failed(final IOException cause)
         {
+            // Typically EMFILE: the pending connection stays in the backlog, so pause instead of spinning on it.
+            if (key.isValid())
+            {
+                key.interestOps(0);
+                loop.schedule(ACCEPT_RETRY_MS, () ->
+                {
+                    if (key.isValid())
+                    {
+                        key.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                });
+            }
         }
+    }
+
+    /** Closes the least recently active connection with nothing in flight or queued; false when all are busy. */
+    private boolean evictIdlest()
+    {
+        for (final TcpConnection conn : tcpConnections)
+        {
+            if (conn.inflight <= 0 && conn.out.isEmpty())
+            {
+                metrics.tcpEvicted.increment();
+                conn.close();
+                return true;
+            }
+        }
+        return false;
     }
 
     private final class TcpConnection implements EventLoop.Handler, Resolver.Client
@@ -272,13 +324,13 @@ public final class Server implements AutoCloseable
 
         void armIdleTimer()
         {
-            loop.schedule(TCP_IDLE_MS, () ->
+            loop.schedule(tcpIdleMs, () ->
             {
                 if (closed)
                 {
                     return;
                 }
-                if (inflight == 0 && System.nanoTime() - lastActivity >= TCP_IDLE_MS * 1_000_000L)
+                if (inflight == 0 && System.nanoTime() - lastActivity >= tcpIdleMs * 1_000_000L)
                 {
                     close();
                 }
@@ -341,12 +393,22 @@ public final class Server implements AutoCloseable
                 {
                     return;
                 }
-                lastActivity = System.nanoTime();
+                active();
                 final byte[] wire = body.array();
                 body = null;
                 length.clear();
                 inflight++;
                 resolver.handle(wire, this);
+            }
+        }
+
+        /** A whole query read or an answer queued: the connection moves to the most recently active end. */
+        private void active()
+        {
+            lastActivity = System.nanoTime();
+            if (tcpConnections.remove(this))
+            {
+                tcpConnections.add(this);
             }
         }
 
@@ -384,7 +446,7 @@ public final class Server implements AutoCloseable
             final ByteBuffer frame = ByteBuffer.allocate(2 + wire.length);
             frame.putShort((short)wire.length).put(wire).flip();
             out.add(frame);
-            lastActivity = System.nanoTime();
+            active();
             try
             {
                 flush();
@@ -437,7 +499,7 @@ public final class Server implements AutoCloseable
                 return;
             }
             closed = true;
-            tcpConnections--;
+            tcpConnections.remove(this);
             try
             {
                 channel.close();

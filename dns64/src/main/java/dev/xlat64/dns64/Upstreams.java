@@ -42,6 +42,8 @@ final class Upstreams
     private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(MAX_MESSAGE);
     /** Failover: the server asked first; moves on when it times out, so a dead server is not asked first again. */
     private int preferred;
+    /** Exchanges started and not finished (each holds a socket and a timer). Written by the loop, read by metrics. */
+    private volatile int inFlight;
 
     Upstreams(
         final EventLoop loop, final List<InetSocketAddress> servers, final int timeoutMs, final int attempts,
@@ -57,7 +59,14 @@ final class Upstreams
     /** Sends {@code query} (its ID is replaced per attempt) and reports to {@code callback} exactly once. */
     void query(final Message query, final Callback callback)
     {
+        inFlight++;
         new Exchange(query, callback).attempt();
+    }
+
+    /** Exchanges in flight: every one ends (answer, error or timeout), so this always comes back down. */
+    int inFlight()
+    {
+        return inFlight;
     }
 
     private final class Exchange implements EventLoop.Handler
@@ -251,23 +260,32 @@ final class Upstreams
             accept(response);
         }
 
-        /** RFC 5452 section 9.1: same ID, QR set, same question; anything else is ignored. */
+        /**
+         * RFC 5452 section 9.1: same ID, QR set, same question; anything else is ignored. The opcode must be ours
+         * too (RFC 1035 section 4.1.1: copied into the response): dnsjava parses an UPDATE message's records with
+         * empty RDATA, which would make our QUERY response to the client unparseable.
+         */
         private Message matching(final byte[] wire)
         {
             try
             {
                 final Message m = new Message(wire);
                 final Record q = m.getQuestion();
-                if (m.getHeader().getID() == id && m.getHeader().getFlag(Flags.QR) && q != null &&
+                if (m.getHeader().getID() == id && m.getHeader().getFlag(Flags.QR) &&
+                    m.getHeader().getOpcode() == query.getHeader().getOpcode() && q != null &&
                     q.getName().equals(question.getName()) && q.getType() == question.getType() &&
                     q.getDClass() == question.getDClass())
                 {
+                    // dnsjava parses some records it cannot write back (a WKS record without a bitmap throws in
+                    // toWire): an answer we cannot pass on is no answer, not a client left waiting.
+                    m.toWire();
                     return m;
                 }
             }
-            catch (final IOException ex)
+            catch (final IOException | RuntimeException ex)
             {
-                // garbage is not an answer
+                // Garbage is not an answer. dnsjava throws unchecked exceptions for some (e.g. InvalidTTLException for
+                // a TTL above 2^31-1): uncaught, one such datagram ended the exchange before the real answer came.
             }
             return null;
         }
@@ -292,6 +310,7 @@ final class Upstreams
         private void finish(final Message response)
         {
             done = true;
+            inFlight--;
             if (timer != null)
             {
                 timer.cancel();

@@ -30,6 +30,9 @@ class Dns64ConfigTest
         assertEquals(1000, c.timeoutMs);
         assertEquals(2, c.attempts);
         assertEquals(10000, c.cacheEntries);
+        assertEquals(10000, c.maxPending);
+        assertEquals(1000, c.maxTcpClients);
+        assertEquals(10000, c.tcpIdleTimeoutMs);
     }
 
     @Test

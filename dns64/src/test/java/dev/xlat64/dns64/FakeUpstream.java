@@ -32,6 +32,15 @@ final class FakeUpstream implements AutoCloseable
     final List<Message> seen = new CopyOnWriteArrayList<>();
     final AtomicInteger tcpQueries = new AtomicInteger();
     volatile Script script;
+    /** When set, answers TCP queries instead of {@link #script} (null from it: close without answering). */
+    volatile Script tcpScript;
+    /**
+     * When set, replaces the scripts: the exact bytes to send back, null = silence. Over UDP each element is one
+     * datagram, in order; over TCP the first element is the one frame's body.
+     */
+    volatile Function<Message, List<byte[]>> raw;
+    /** The source of the last UDP query, so a script can aim a forged answer at it from another socket. */
+    volatile java.net.SocketAddress lastClient;
     volatile boolean truncateUdp;
     private volatile boolean running = true;
 
@@ -94,6 +103,17 @@ final class FakeUpstream implements AutoCloseable
                 udp.receive(p);
                 final Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
                 seen.add(q);
+                lastClient = p.getSocketAddress();
+                final Function<Message, List<byte[]>> rawScript = raw;
+                if (rawScript != null)
+                {
+                    final List<byte[]> datagrams = rawScript.apply(q);
+                    for (final byte[] wire : datagrams == null ? List.<byte[]>of() : datagrams)
+                    {
+                        udp.send(new DatagramPacket(wire, wire.length, p.getSocketAddress()));
+                    }
+                    continue;
+                }
                 final Message r = script.apply(q);
                 if (r != null)
                 {
@@ -130,10 +150,14 @@ final class FakeUpstream implements AutoCloseable
                 final Message q = new Message(wire);
                 seen.add(q);
                 tcpQueries.incrementAndGet();
-                final Message r = script.apply(q);
-                if (r != null)
+                final Function<Message, List<byte[]>> rawScript = raw;
+                final Script tcpOnly = tcpScript;
+                final Message r = rawScript != null ? null : (tcpOnly != null ? tcpOnly : script).apply(q);
+                final List<byte[]> frames = rawScript != null ? rawScript.apply(q) : null;
+                final byte[] out = rawScript != null ? (frames == null || frames.isEmpty() ? null : frames.get(0)) :
+                    r == null ? null : r.toWire();
+                if (out != null)
                 {
-                    final byte[] out = r.toWire();
                     final DataOutputStream o = new DataOutputStream(s.getOutputStream());
                     o.writeShort(out.length);
                     o.write(out);

@@ -23,7 +23,8 @@ final class Harness implements AutoCloseable
     {
         upstream = new FakeUpstream(script);
         final ConfigFile file = ConfigFile.parse("test.toml", "[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\n" +
-            "listen = [\"127.0.0.1:0\"]\nupstream = [\"" + upstream.address() + "\"]\ntimeout-ms = 200\n" + extraToml);
+            "listen = [\"127.0.0.1:0\"]\nupstream = [\"" + upstream.address() + "\"]\n" +
+            (extraToml.contains("timeout-ms") ? "" : "timeout-ms = 200\n") + extraToml);
         final Dns64Config config = Dns64Config.load(file, new Dns64Config.Overrides());
         if (config == null)
         {

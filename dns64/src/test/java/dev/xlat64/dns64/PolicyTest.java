@@ -47,7 +47,7 @@ class PolicyTest
             "[translator]\nprefix = \"64:ff9b::/96\"\n[dns64]\nupstream = [\"127.0.0.1:9\"]\n");
         final Dns64Config config = Dns64Config.load(file, new Dns64Config.Overrides());
         final Dns64Metrics metrics = new Dns64Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        final EventLoop loop = new EventLoop("test");
+        final EventLoop loop = new EventLoop("test", () -> { });
         final Resolver resolver = new Resolver(config, new Cache(10),
             new Upstreams(loop, config.upstreams, 100, 1, metrics), metrics);
         final byte[][] sent = new byte[1][];
