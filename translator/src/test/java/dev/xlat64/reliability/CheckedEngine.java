@@ -48,8 +48,11 @@ final class CheckedEngine
         second = new Run(config, (byte)0xFF);
     }
 
-    /** The outcome and the packets emitted for one input. */
-    record Result(Outcome outcome, List<byte[]> emitted)
+    /**
+     * The outcome and the packets emitted for one input; {@code reason} is the drop reason an originated ICMP error
+     * answered (null unless the outcome's kind is ICMP_ERROR).
+     */
+    record Result(Outcome outcome, Outcome reason, List<byte[]> emitted)
     {
     }
 
@@ -63,7 +66,7 @@ final class CheckedEngine
         clock += 1_000_000L; // one millisecond per input: time-based limits see a steady, plausible clock
         final Result a = first.translate(input, clock);
         final Result b = second.translate(input, clock);
-        if (a.outcome != b.outcome || a.emitted.size() != b.emitted.size())
+        if (a.outcome != b.outcome || a.reason != b.reason || a.emitted.size() != b.emitted.size())
         {
             throw failure(input, "outcome depends on bytes outside the packet: " + describe(a) + " vs " + describe(b));
         }
@@ -81,6 +84,10 @@ final class CheckedEngine
             throw failure(input, broken + " (" + describe(a) + ")");
         }
         counters.record(a.outcome, input.length);
+        if (a.reason != null)
+        {
+            counters.recordIcmpErrorReason(a.reason);
+        }
         inputs++;
         return a;
     }
@@ -125,6 +132,14 @@ final class CheckedEngine
         {
             return o.kind + " without an emitted packet";
         }
+        if (sixRd(o))
+        {
+            return sixRdViolation(in, r);
+        }
+        if (o.kind == Outcome.Kind.ICMP_ERROR)
+        {
+            return icmpErrorViolation(in, r);
+        }
         for (final byte[] out : r.emitted)
         {
             final int outVersion = out.length == 0 ? -1 : (out[0] & 0xF0) >>> 4;
@@ -145,9 +160,117 @@ final class CheckedEngine
         return null;
     }
 
-    /** A single translated packet keeps the transport payload and a verifying checksum. */
+    static boolean sixRd(final Outcome o)
+    {
+        return o.name().startsWith("SIXRD_");
+    }
+
+    /**
+     * RFC 5969 (6rd): whatever the BR sends is a well-formed IPv4 or IPv6 packet; an IPv6-in-IPv4 packet (protocol 41,
+     * RFC 4213 s.3.5) carries a well-formed IPv6 packet filling the rest of it; a forwarded IPv6 packet whose transport
+     * checksum verified on input still verifies (6rd never rewrites it, only the hop limit).
+     */
+    private static String sixRdViolation(final byte[] in, final Result r)
+    {
+        for (final byte[] out : r.emitted)
+        {
+            final int outVersion = (out[0] & 0xF0) >>> 4;
+            final String malformed = PacketOracle.malformation(out, outVersion == 4 ? 4 : 6);
+            if (malformed != null)
+            {
+                return "6rd emitted a malformed packet: " + malformed + "\n" + hex(out);
+            }
+            final byte[] inner = outVersion == 4 && (out[9] & 0xFF) == 41 ?
+                Arrays.copyOfRange(out, (out[0] & 0x0F) * 4, out.length) : outVersion == 6 ? out : null;
+            if (inner == null)
+            {
+                continue; // an ICMPv4 message about the tunnel itself
+            }
+            final String innerMalformed = PacketOracle.malformation(inner, 6);
+            if (innerMalformed != null)
+            {
+                return "6rd emitted a malformed IPv6 packet: " + innerMalformed + "\n" + hex(out);
+            }
+            if (r.outcome.kind == Outcome.Kind.FORWARDED && Boolean.FALSE.equals(PacketOracle.transportChecksumValid(inner)))
+            {
+                final byte[] innerIn = (in[0] & 0xF0) == 0x40 ? Arrays.copyOfRange(in, (in[0] & 0x0F) * 4,
+                    Math.min(in.length, PacketOracle.u16(in, 2))) : in;
+                if (innerIn.length >= 40 && Boolean.TRUE.equals(PacketOracle.transportChecksumValid(
+                    Arrays.copyOf(innerIn, Math.min(innerIn.length, 40 + PacketOracle.u16(innerIn, 4))))))
+                {
+                    return "6rd forwarded an IPv6 packet whose transport checksum no longer verifies\n" + hex(out);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * RFC 7915 s.4.4 / s.5.4 (and RFC 792 / RFC 4443): an error xlat64 originates is one ICMP error of the input's
+     * family, sent back to the input's source, within 576 (IPv4, RFC 1812 s.4.3.2.3) or 1280 bytes (IPv6, RFC 4443
+     * s.2.4(c)), with a verifying ICMP checksum, and it names a drop reason.
+     */
+    private static String icmpErrorViolation(final byte[] in, final Result r)
+    {
+        if (r.reason == null || r.reason.kind != Outcome.Kind.DROPPED)
+        {
+            return "ICMP error sent without a drop reason (reason " + r.reason + ")";
+        }
+        if (r.emitted.size() != 1)
+        {
+            return "ICMP error outcome with " + r.emitted.size() + " packets emitted";
+        }
+        final byte[] out = r.emitted.get(0);
+        final int version = (in[0] & 0xF0) >>> 4;
+        final int outVersion = (out[0] & 0xF0) >>> 4;
+        if (outVersion != version)
+        {
+            return "ICMP error about an IPv" + version + " packet sent as IPv" + outVersion;
+        }
+        final int limit = version == 4 ? 576 : 1280;
+        if (out.length > limit)
+        {
+            return "ICMP error of " + out.length + " bytes, above " + limit;
+        }
+        final int outL4 = version == 4 ? (out[0] & 0x0F) * 4 : 40;
+        final int protocol = version == 4 ? out[9] & 0xFF : out[6] & 0xFF;
+        final int type = out.length > outL4 ? out[outL4] & 0xFF : -1;
+        final boolean error = version == 4 ? protocol == PacketOracle.ICMP && (type == 3 || type == 11 || type == 12) :
+            protocol == PacketOracle.ICMPV6 && type >= 1 && type <= 4;
+        if (!error)
+        {
+            return "ICMP error outcome, but the packet sent is protocol " + protocol + " type " + type;
+        }
+        final int addressLength = version == 4 ? 4 : 16;
+        final int inSource = version == 4 ? 12 : 8;
+        final int outDestination = version == 4 ? 16 : 24;
+        if (!Arrays.equals(in, inSource, inSource + addressLength, out, outDestination, outDestination + addressLength))
+        {
+            return "ICMP error not sent to the offending packet's source\n" + hex(out);
+        }
+        if (!Boolean.TRUE.equals(PacketOracle.transportChecksumValid(out)))
+        {
+            return "ICMP error checksum does not verify\n" + hex(out);
+        }
+        return null;
+    }
+
+    /**
+     * A single translated packet keeps the transport payload and a verifying checksum. A translated ICMP error
+     * (RFC 7915 s.4.3 / s.5.3) rewrites the packet it quotes, so it must only verify and fit the minimum MTU limits.
+     */
     private static String translatedContentViolation(final byte[] in, final byte[] out)
     {
+        if (translatedIcmpError(out))
+        {
+            final int limit = (out[0] & 0xF0) == 0x60 ? 1280 : 576;
+            if (out.length > limit)
+            {
+                return "translated ICMP error of " + out.length + " bytes, above " + limit + "\n" + hex(out);
+            }
+            return Boolean.FALSE.equals(PacketOracle.transportChecksumValid(out)) ?
+                "translated ICMP error checksum does not verify\n" + hex(out) : null;
+        }
         final int version = (in[0] & 0xF0) >>> 4;
         final int declared = version == 4 ? PacketOracle.u16(in, 2) : 40 + PacketOracle.u16(in, 4);
         final byte[] trimmed = Arrays.copyOf(in, declared);
@@ -183,6 +306,20 @@ final class CheckedEngine
             return "transport checksum verified on input but not after translation\n" + hex(out);
         }
         return null;
+    }
+
+    /** An unfragmented ICMPv4 error (types 3, 11, 12) or ICMPv6 error (types 1 to 4). */
+    private static boolean translatedIcmpError(final byte[] out)
+    {
+        if ((out[0] & 0xF0) == 0x40)
+        {
+            final int l4 = (out[0] & 0x0F) * 4;
+            final int type = out.length > l4 ? out[l4] & 0xFF : -1;
+            return (out[9] & 0xFF) == PacketOracle.ICMP && (PacketOracle.u16(out, 6) & 0x3FFF) == 0 &&
+                (type == 3 || type == 11 || type == 12);
+        }
+        final int type = out.length > 40 ? out[40] & 0xFF : -1;
+        return (out[6] & 0xFF) == PacketOracle.ICMPV6 && type >= 1 && type <= 4;
     }
 
     /** IPv4 identification is drawn fresh per packet, and the header checksum covers it: mask both. */
@@ -246,7 +383,9 @@ final class CheckedEngine
                 e.initCause(t);
                 throw e;
             }
-            return new Result(outcome, List.copyOf(emitted));
+            final Outcome reason = outcome.kind == Outcome.Kind.ICMP_ERROR && !sixRd(outcome) ?
+                translator.icmpErrorReason() : null;
+            return new Result(outcome, reason, List.copyOf(emitted));
         }
 
         @Override

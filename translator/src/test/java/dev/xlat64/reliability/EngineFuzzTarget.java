@@ -11,17 +11,19 @@ import dev.xlat64.siit.SiitConfig;
  * ({@code com.code_intelligence.jazzer.Jazzer --target_class=dev.xlat64.reliability.EngineFuzzTarget}, see
  * README-reliability.md).
  * <p>
- * Input layout: byte 0 picks the target (engine + config), byte 1 is the shaping mode ({@link FuzzShaping}), the rest
+ * Input layout: byte 0 picks the target (engine + config; 0x80 and above: 6rd), byte 1 is the shaping mode ({@link FuzzShaping}), the rest
  * is the packet; inputs shorter than two bytes go to the first target as they are.
  */
 public final class EngineFuzzTarget
 {
-    /** The engines under test, one line each (6rd: add its target here once the engine dispatches to it). */
+    /** The SIIT engines under test, picked by byte 0 below 0x80 (modulo their number). */
     static final List<Target> TARGETS = List.of(
         new Target("siit, network-specific prefix + EAM", ReliabilityConfigs::standard),
         new Target("siit, strict (UDP zero checksum dropped, TOS not copied)", ReliabilityConfigs::strict),
         new Target("siit, well-known prefix", ReliabilityConfigs::wellKnown),
         new Target("siit, EAM only", ReliabilityConfigs::eamOnly));
+    /** The 6rd border relay (RFC 5969) in front of SIIT, picked by byte 0 of 0x80 and above. */
+    static final Target SIXRD = new Target("6rd BR + siit", ReliabilityConfigs::sixRd);
 
     static final AtomicLong INPUTS = new AtomicLong();
 
@@ -51,7 +53,7 @@ public final class EngineFuzzTarget
             TARGETS.get(0).engine.translate(input);
             return;
         }
-        final Target target = TARGETS.get((input[0] & 0xFF) % TARGETS.size());
+        final Target target = (input[0] & 0x80) != 0 ? SIXRD : TARGETS.get((input[0] & 0xFF) % TARGETS.size());
         final byte[] packet = FuzzShaping.shape(input[1] & 0xFF, input, 2);
         try
         {

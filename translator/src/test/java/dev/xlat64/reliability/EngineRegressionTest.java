@@ -1,5 +1,6 @@
 package dev.xlat64.reliability;
 
+import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.engine.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -19,34 +20,46 @@ class EngineRegressionTest
     /**
      * An IPv6 packet with payload length 65535 would become an IPv4 packet of 65555 bytes: the 16-bit total length
      * wrapped to 19 and a 65555-byte packet labelled 19 bytes was emitted. Only inputs above the data plane's
-     * 65536-byte read can carry it, but the engine takes any length.
+     * 65536-byte read can carry it, but the engine takes any length. Even with the largest IPv4 MTU it is now too big
+     * (RFC 7915 s.5.1: DF is set above 1260 bytes), so it is answered with Packet Too Big naming the IPv6 size whose
+     * translation fits: 65535 + 20.
      */
     @Test
-    void ipv6PacketTooLargeForAnyIpv4PacketIsDroppedNotWrapped()
+    void ipv6PacketTooLargeForAnyIpv4PacketIsRefusedNotWrapped()
     {
+        final CheckedEngine jumbo = new CheckedEngine(ReliabilityConfigs.builder(
+            Rfc6052Prefix.parse(ReliabilityConfigs.PREFIX), ReliabilityConfigs.eamt()).tunMtu(65535).build());
         final String s6 = ReliabilityConfigs.V6.source();
         final String d6 = ReliabilityConfigs.V6.destination();
         final byte[] in = ipv6(s6, d6, UDP, 64, 0, 0, udp(s6, d6, 1, 2, bytes(65535 - 8, 26)));
 
-        assertEquals(Outcome.IPV6_BAD_PAYLOAD_LENGTH, engine.translate(in).outcome());
+        final CheckedEngine.Result r = jumbo.translate(in);
+        assertEquals(Outcome.ICMPV6_ERROR_SENT, r.outcome());
+        assertEquals(Outcome.IPV6_PACKET_TOO_BIG, r.reason());
+        final byte[] error = r.emitted().get(0);
+        assertEquals(2, error[40] & 0xFF, "ICMPv6 Packet Too Big");
+        assertEquals(65535 + 20, (PacketOracle.u16(error, 44) << 16) | PacketOracle.u16(error, 46), "advertised MTU");
     }
 
     /** The largest IPv6 packet that still fits IPv4 (transport part 65515 bytes) translates with a correct length. */
     @Test
     void largestIpv6PacketThatFitsIpv4Translates()
     {
+        final CheckedEngine jumbo = new CheckedEngine(ReliabilityConfigs.builder(
+            Rfc6052Prefix.parse(ReliabilityConfigs.PREFIX), ReliabilityConfigs.eamt()).tunMtu(65535).build());
         final String s6 = ReliabilityConfigs.V6.source();
         final String d6 = ReliabilityConfigs.V6.destination();
         final byte[] in = ipv6(s6, d6, UDP, 64, 0, 0, udp(s6, d6, 1, 2, bytes(65515 - 8, 27)));
 
-        final CheckedEngine.Result r = engine.translate(in);
+        final CheckedEngine.Result r = jumbo.translate(in);
         assertEquals(Outcome.TRANSLATED_6TO4, r.outcome());
         assertEquals(65535, r.emitted().get(0).length);
     }
 
     /**
      * 6->4 packets with a non-global IPv4 address under the Well-Known Prefix were counted as
-     * ipv4_non_global_under_wkp, whose direction said v4_to_v6: the metric's direction label was wrong for them.
+     * ipv4_non_global_under_wkp, whose direction said v4_to_v6: the metric's direction label was wrong for them. The
+     * packet is now answered (RFC 7915 s.5.4: ICMPv6 1/1) and the reason is what is counted.
      */
     @Test
     void nonGlobalUnderWellKnownPrefixIsCountedWithADirectionThatFitsBothWays()
@@ -55,7 +68,9 @@ class EngineRegressionTest
         final byte[] in = ipv6("64:ff9b::a00:1", "64:ff9b::c633:6407", UDP, 64, 0, 0,
             udp("64:ff9b::a00:1", "64:ff9b::c633:6407", 1, 2, bytes(8, 1)));
 
-        final Outcome o = wkp.translate(in).outcome();
+        final CheckedEngine.Result r = wkp.translate(in);
+        assertEquals(Outcome.ICMPV6_ERROR_SENT, r.outcome());
+        final Outcome o = r.reason();
         assertEquals(Outcome.IPV4_NON_GLOBAL_UNDER_WKP, o);
         assertEquals(Outcome.Direction.ANY, o.direction);
     }

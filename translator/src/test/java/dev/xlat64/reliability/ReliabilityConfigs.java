@@ -7,6 +7,7 @@ import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.sixrd.SixRdDomain;
 
 import java.util.List;
 
@@ -69,12 +70,23 @@ final class ReliabilityConfigs
         return builder(null, eamt()).build();
     }
 
-    static List<SiitConfig> all()
+    /**
+     * Standard SIIT plus a 6rd domain (RFC 5969): 6rd prefix 2001:db8:d00::/40, IPv4MaskLen 24 over 203.0.113.0/24
+     * (CE 203.0.113.5 delegates 2001:db8:d05::/48), BR 192.0.2.1, so 6rd is tried before SIIT on every packet.
+     */
+    static SiitConfig sixRd()
     {
-        return List.of(standard(), strict(), wellKnown(), eamOnly());
+        return builder(Rfc6052Prefix.parse(PREFIX), eamt())
+            .sixRdDomains(List.of(SixRdDomain.builder("2001:db8:d00::/40", "203.0.113.0/24", "192.0.2.1").build()))
+            .build();
     }
 
-    private static Eamt eamt()
+    static List<SiitConfig> all()
+    {
+        return List.of(standard(), strict(), wellKnown(), eamOnly(), sixRd());
+    }
+
+    static Eamt eamt()
     {
         return new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"),
             Eamt.Entry.parse("192.0.2.2=2001:db8:1::2")));
