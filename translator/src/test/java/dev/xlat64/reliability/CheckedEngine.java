@@ -120,7 +120,8 @@ final class CheckedEngine
         {
             return "unknown_ip_version is for, and only for, version nibbles other than 4 and 6";
         }
-        if (o.direction == Outcome.Direction.V4_TO_V6 && version != 4 || o.direction == Outcome.Direction.V6_TO_V4 && version != 6)
+        if ((o.direction == Outcome.Direction.V4_TO_V6 && version != 4 && !hairpinnedError(version, o)) ||
+            o.direction == Outcome.Direction.V6_TO_V4 && version != 6)
         {
             return "outcome of the wrong direction for an IPv" + version + " input";
         }
@@ -143,7 +144,9 @@ final class CheckedEngine
         for (final byte[] out : r.emitted)
         {
             final int outVersion = out.length == 0 ? -1 : (out[0] & 0xF0) >>> 4;
-            if (o.kind == Outcome.Kind.FORWARDED && outVersion != (version == 4 ? 6 : 4))
+            // RFC 7757 s.4: a hairpinned packet goes IPv6 -> IPv4 -> IPv6 inside the engine.
+            final int expected = o == Outcome.EAM_HAIRPINNED ? 6 : version == 4 ? 6 : 4;
+            if (o.kind == Outcome.Kind.FORWARDED && outVersion != expected)
             {
                 return "translated into IPv" + outVersion + " from IPv" + version;
             }
@@ -158,6 +161,16 @@ final class CheckedEngine
             return translatedContentViolation(in, r.emitted.get(0));
         }
         return null;
+    }
+
+    /**
+     * RFC 7757 s.4: a hairpinned IPv6 packet becomes an IPv4 packet inside the engine, and when the IPv4 -> IPv6 half
+     * refuses it, that half answers as it would for any IPv4 packet: an ICMPv4 error to the IPv4 (EAM) source, which
+     * the kernel routes back into the TUN and reaches the IPv6 sender translated.
+     */
+    private static boolean hairpinnedError(final int version, final Outcome o)
+    {
+        return version == 6 && o == Outcome.ICMPV4_ERROR_SENT;
     }
 
     static boolean sixRd(final Outcome o)
@@ -221,7 +234,9 @@ final class CheckedEngine
             return "ICMP error outcome with " + r.emitted.size() + " packets emitted";
         }
         final byte[] out = r.emitted.get(0);
-        final int version = (in[0] & 0xF0) >>> 4;
+        final int inVersion = (in[0] & 0xF0) >>> 4;
+        final boolean hairpinned = hairpinnedError(inVersion, r.outcome);
+        final int version = hairpinned ? 4 : inVersion;
         final int outVersion = (out[0] & 0xF0) >>> 4;
         if (outVersion != version)
         {
@@ -244,7 +259,8 @@ final class CheckedEngine
         final int addressLength = version == 4 ? 4 : 16;
         final int inSource = version == 4 ? 12 : 8;
         final int outDestination = version == 4 ? 16 : 24;
-        if (!Arrays.equals(in, inSource, inSource + addressLength, out, outDestination, outDestination + addressLength))
+        if (!hairpinned &&
+            !Arrays.equals(in, inSource, inSource + addressLength, out, outDestination, outDestination + addressLength))
         {
             return "ICMP error not sent to the offending packet's source\n" + hex(out);
         }
@@ -274,11 +290,12 @@ final class CheckedEngine
         final int version = (in[0] & 0xF0) >>> 4;
         final int declared = version == 4 ? PacketOracle.u16(in, 2) : 40 + PacketOracle.u16(in, 4);
         final byte[] trimmed = Arrays.copyOf(in, declared);
-        final int outL4 = version == 4 ? 40 : (out[0] & 0x0F) * 4;
+        final int outVersion = (out[0] & 0xF0) >>> 4;
+        final int outL4 = outVersion == 6 ? 40 : (out[0] & 0x0F) * 4;
         final int l4Length = out.length - outL4;
         final int inL4 = declared - l4Length;
-        final int protocol = version == 4 ? in[9] & 0xFF : out[9] & 0xFF;
-        if (version == 4 && (out[6] & 0xFF) == 44)
+        final int protocol = version == 4 ? in[9] & 0xFF : outVersion == 4 ? out[9] & 0xFF : out[6] & 0xFF;
+        if (outVersion == 6 && (out[6] & 0xFF) == 44)
         {
             return null; // carries a fragment header: the payload comparison below does not apply
         }
@@ -329,6 +346,14 @@ final class CheckedEngine
         if (copy.length >= 20 && (copy[0] & 0xF0) == 0x40)
         {
             copy[4] = copy[5] = copy[10] = copy[11] = 0;
+            // An ICMPv4 error may quote an IPv4 packet xlat64 built itself (a hairpinned one): mask its identification,
+            // its header checksum and the ICMP checksum that covers them.
+            final int l4 = (copy[0] & 0x0F) * 4;
+            if ((copy[9] & 0xFF) == PacketOracle.ICMP && copy.length >= l4 + 8 + 20)
+            {
+                copy[l4 + 2] = copy[l4 + 3] = 0;
+                copy[l4 + 8 + 4] = copy[l4 + 8 + 5] = copy[l4 + 8 + 10] = copy[l4 + 8 + 11] = 0;
+            }
         }
         return copy;
     }

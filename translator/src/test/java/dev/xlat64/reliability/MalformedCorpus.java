@@ -436,7 +436,7 @@ final class MalformedCorpus
         {
             final byte[] route = {(byte)type, 7, 4, (byte)198, 51, 100, 9, 0};
             add(String.format("ipv4 unexhausted source route 0x%02x", type), withIpv4Options(udpPacket, route),
-                Expect.ANY, null);
+                Expect.NOT_FORWARDED, Outcome.ICMPV4_ERROR_SENT);
             final byte[] zero = {(byte)type, 0, 0, 0};
             add(String.format("ipv4 source route 0x%02x of length zero", type), withIpv4Options(udpPacket, zero),
                 Expect.ANY, null);
