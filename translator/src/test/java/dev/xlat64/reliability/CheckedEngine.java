@@ -277,7 +277,10 @@ final class CheckedEngine
      */
     private static String translatedContentViolation(final byte[] in, final byte[] out)
     {
-        if (translatedIcmpError(out))
+        // Only an ICMP message of the input's own family is translated as one (RFC 7915 s.4.1 / s.5.1): an IPv6 packet
+        // with next header 1 is copied like any other protocol, its bytes untouched.
+        final boolean icmpInput = (in[0] & 0xF0) == 0x40 ? (in[9] & 0xFF) == PacketOracle.ICMP : lastHeaderIsIcmpv6(in);
+        if (icmpInput && translatedIcmpError(out))
         {
             final int limit = (out[0] & 0xF0) == 0x60 ? 1280 : 576;
             if (out.length > limit)
@@ -323,6 +326,20 @@ final class CheckedEngine
             return "transport checksum verified on input but not after translation\n" + hex(out);
         }
         return null;
+    }
+
+    /** Whether an IPv6 packet's header chain (hop-by-hop, routing, destination options) ends in ICMPv6. */
+    private static boolean lastHeaderIsIcmpv6(final byte[] in)
+    {
+        int next = in[6] & 0xFF;
+        int at = 40;
+        while ((next == 0 || next == 43 || next == 60) && at + 8 <= in.length)
+        {
+            final int length = ((in[at + 1] & 0xFF) + 1) * 8;
+            next = in[at] & 0xFF;
+            at += length;
+        }
+        return next == PacketOracle.ICMPV6;
     }
 
     /** An unfragmented ICMPv4 error (types 3, 11, 12) or ICMPv6 error (types 1 to 4). */
