@@ -109,7 +109,7 @@ public enum Outcome
         "IPv6 packet encapsulated in IPv4 toward a CE (or, in CE mode, the BR or another CE)", "RFC 5969 s.7, s.8"),
     SIXRD_RELAYED_CE_TO_CE(Kind.FORWARDED, Direction.ANY, "sixrd_relayed_ce_to_ce",
         "6in4 packet from one CE re-encapsulated toward another CE of a 6rd domain, in user space", "RFC 5969 s.8"),
-    SIXRD_TOO_BIG(Kind.ICMP_ERROR, Direction.V6_TO_V4, "sixrd_too_big",
+    SIXRD_TOO_BIG(Kind.ICMP_ERROR, Direction.ANY, "sixrd_too_big",
         "IPv6 packet larger than the 6rd tunnel MTU answered with ICMPv6 Packet Too Big", "RFC 4213 s.3.2, RFC 4443 s.3.2"),
     SIXRD_HOP_LIMIT_EXPIRED(Kind.ICMP_ERROR, Direction.ANY, "sixrd_hop_limit_expired",
         "IPv6 hop limit expired at the 6rd relay, answered with ICMPv6 Time Exceeded", "RFC 8200 s.3, RFC 4443 s.3.3"),
@@ -131,7 +131,7 @@ public enum Outcome
         "protocol-41 payload is not an IPv6 packet (version not 6, or a jumbogram)", "RFC 4213 s.3.5"),
     SIXRD_ECN_DROP(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_ecn_drop",
         "outer ECN is CE but the inner packet is Not-ECT", "RFC 6040 s.4.2"),
-    SIXRD_INVALID_CE_ADDRESS(Kind.DROPPED, Direction.V6_TO_V4, "sixrd_invalid_ce_address",
+    SIXRD_INVALID_CE_ADDRESS(Kind.DROPPED, Direction.ANY, "sixrd_invalid_ce_address",
         "IPv6 destination embeds an IPv4 address that cannot be a CE (0/8, 127/8, multicast, reserved, our own), "
             + "or is the BR's own IPv6 address",
         "RFC 5969 s.7.1.1, RFC 1812 s.5.3.7"),
@@ -146,7 +146,7 @@ public enum Outcome
             + "6in4 packet, or too little of the inner IPv6 header to know its source)", "RFC 4213 s.3.4"),
     SIXRD_NOT_6IN4(Kind.DROPPED, Direction.V4_TO_V6, "sixrd_not_6in4",
         "IPv4 packet to a BR (or CE WAN) address that is neither 6in4 nor an ICMPv4 error", "RFC 5969 s.8"),
-    SIXRD_LINK_SCOPE_NOT_TUNNELLED(Kind.DROPPED, Direction.V6_TO_V4, "sixrd_link_scope_not_tunnelled",
+    SIXRD_LINK_SCOPE_NOT_TUNNELLED(Kind.DROPPED, Direction.ANY, "sixrd_link_scope_not_tunnelled",
         "IPv6 packet with a multicast or link-local destination or a link-local source kept off the 6rd tunnel "
             + "(e.g. router solicitations and MLD from the TUN device)", "RFC 5969 s.8, RFC 4291 s.2.5.6");
 

@@ -8,6 +8,7 @@ import static dev.xlat64.testing.TestPackets.ICMPV6;
 import static dev.xlat64.testing.TestPackets.UDP;
 import static dev.xlat64.testing.TestPackets.bytes;
 import static dev.xlat64.testing.TestPackets.icmp6;
+import static dev.xlat64.testing.TestPackets.ipv4;
 import static dev.xlat64.testing.TestPackets.ipv6;
 import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,5 +92,25 @@ class EngineRegressionTest
         assertEquals(Outcome.TRANSLATED_6TO4, r.outcome());
         final byte[] out = r.emitted().get(0);
         assertEquals(0xFFFF, PacketOracle.u16(out, 22), "ICMPv4 checksum of an all-zero echo reply");
+    }
+    /**
+     * Found by Jazzer in CI (input EngineFuzzTestInputs/engineKeepsItsContract/crash-677cbb1a...): a 6in4 packet from a
+     * CE whose inner destination, inside the 6rd prefix, embeds an address that cannot be a CE (203.0.113.0) is refused
+     * by the CE-to-CE relay (RFC 5969 s.8) with sixrd_invalid_ce_address, whose direction label said v6_to_v4 though
+     * the packet was IPv4. The encapsulator's refusals are reachable from both directions, so their direction is any.
+     */
+    @Test
+    void sixRdRelayRefusalIsCountedWithADirectionThatFitsBothWays()
+    {
+        final CheckedEngine sixRd = new CheckedEngine(ReliabilityConfigs.sixRd());
+        final String ce = "2001:db8:d05::1";
+        final String invalidCe = "2001:db8:d00::";
+        final byte[] in = ipv4("203.0.113.5", "192.0.2.1", 41, 64, 0, 1, 0,
+            ipv6(ce, invalidCe, UDP, 64, 0, 0, udp(ce, invalidCe, 1, 2, bytes(20, 3))));
+
+        final Outcome o = sixRd.translate(in).outcome();
+        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, o);
+        assertEquals(Outcome.Direction.ANY, o.direction);
+        assertEquals(Outcome.Direction.ANY, Outcome.SIXRD_TOO_BIG.direction);
     }
 }
