@@ -26,18 +26,7 @@ class Dns64RegressionTest
     {
         try (Harness h = new Harness(q -> null))
         {
-            h.upstream.raw = q ->
-            {
-                final Message update = FakeUpstream.answer(q, Rcode.NOERROR);
-                update.getHeader().setOpcode(Opcode.UPDATE);
-                // One record: root, type MF, class IN, TTL 300, RDLENGTH 0 (legal only in an UPDATE's sections).
-                final byte[] head = update.toWire();
-                head[7] = 1; // ANCOUNT
-                final ByteBuffer b = ByteBuffer.allocate(head.length + 11);
-                b.put(head).put((byte)0).putShort((short)Type.MF).putShort((short)1).putInt(300).putShort((short)0);
-                final Message real = FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"));
-                return List.of(b.array(), real.toWire());
-            };
+            h.upstream.raw = q -> List.of(updateWithEmptyRecord(q, 300), realAnswer(q));
             final Message r = h.query("v4.test.example.", Type.A);
             assertEquals(Rcode.NOERROR, r.getRcode());
             assertEquals(1, r.getSection(Section.ANSWER).size());
@@ -56,17 +45,7 @@ class Dns64RegressionTest
     {
         try (Harness h = new Harness(q -> null, "attempts = 1\n"))
         {
-            h.upstream.raw = q ->
-            {
-                final Message update = FakeUpstream.answer(q, Rcode.NOERROR);
-                update.getHeader().setOpcode(Opcode.UPDATE);
-                final byte[] head = update.toWire();
-                head[7] = 1; // ANCOUNT
-                final ByteBuffer b = ByteBuffer.allocate(head.length + 11);
-                b.put(head).put((byte)0).putShort((short)Type.MF).putShort((short)1).putInt(0xd0000080).putShort((short)0);
-                final Message real = FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"));
-                return List.of(b.array(), real.toWire());
-            };
+            h.upstream.raw = q -> List.of(updateWithEmptyRecord(q, 0xd0000080), realAnswer(q));
             final Message r = h.query("v4.test.example.", Type.A);
             assertEquals(Rcode.NOERROR, r.getRcode());
             assertEquals(1, r.getSection(Section.ANSWER).size());
@@ -100,5 +79,25 @@ class Dns64RegressionTest
             assertEquals(Type.A, r.getSection(Section.ANSWER).get(0).getType());
             assertEquals(0, h.registry.counter("xlat64.dns64.internal.errors").count());
         }
+    }
+
+    /**
+     * An UPDATE "answer" to {@code q} with one record: root, type MF, class IN, the given TTL, RDLENGTH 0 (legal only
+     * in an UPDATE's sections).
+     */
+    private static byte[] updateWithEmptyRecord(final Message q, final int ttl)
+    {
+        final Message update = FakeUpstream.answer(q, Rcode.NOERROR);
+        update.getHeader().setOpcode(Opcode.UPDATE);
+        final byte[] head = update.toWire();
+        head[7] = 1; // ANCOUNT
+        final ByteBuffer b = ByteBuffer.allocate(head.length + 11);
+        b.put(head).put((byte)0).putShort((short)Type.MF).putShort((short)1).putInt(ttl).putShort((short)0);
+        return b.array();
+    }
+
+    private static byte[] realAnswer(final Message q)
+    {
+        return FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9")).toWire();
     }
 }

@@ -2,6 +2,7 @@ package dev.xlat64.reliability;
 
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
+import dev.xlat64.e2e.SiitTopology;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,14 +176,7 @@ final class Gateway implements AutoCloseable
 
     static void sleep(final long millis)
     {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        SiitTopology.sleep(millis);
     }
 
     @Override
