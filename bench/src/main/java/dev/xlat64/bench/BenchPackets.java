@@ -48,6 +48,18 @@ public final class BenchPackets
             new Eamt(List.of(Eamt.Entry.parse(H6_AS_IPV4 + "=" + H6))), true)).build();
     }
 
+    /**
+     * The IP header plus the TCP/UDP/ICMP header of a packet built by {@link #packet}: the bytes the common paths
+     * rewrite in place (addresses, lengths, checksums, ICMP type). No extension headers or options in these packets.
+     */
+    public static int headerLength(final byte[] packet)
+    {
+        final boolean ipv6 = (packet[0] & 0xF0) == 0x60;
+        final int l4 = ipv6 ? 40 : (packet[0] & 0x0F) * 4;
+        final int protocol = packet[ipv6 ? 6 : 9];
+        return l4 + (protocol == TCP ? ((packet[l4 + 12] & 0xF0) >>> 4) * 4 : 8);
+    }
+
     /** One packet of the given kind whose L4 payload (after the TCP/UDP/ICMP header) is {@code payload} bytes. */
     public static byte[] packet(final Kind kind, final int payload)
     {

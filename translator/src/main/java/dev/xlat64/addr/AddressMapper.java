@@ -20,6 +20,13 @@ public final class AddressMapper
     public static final int UNMAPPED = 1;
     public static final int FORBIDDEN_UNDER_WKP = 2;
 
+    /** From {@link #ipv6Route}: the address maps through the embedding format. (An EAMT position is >= 0.) */
+    public static final int ROUTE_PREFIX = -1;
+    /** From {@link #ipv6Route}: nothing maps the address. */
+    public static final int ROUTE_UNMAPPED = -2;
+    /** From {@link #ipv6Route}: a non-global IPv4 address under the Well-Known Prefix (RFC 6052 s.3.1). */
+    public static final int ROUTE_FORBIDDEN_UNDER_WKP = -3;
+
     private final EmbeddingFormat prefix;
     private final Eamt eamt;
     private final boolean enforceWellKnownRestriction;
@@ -55,19 +62,20 @@ public final class AddressMapper
     /** The IPv4 address for the IPv6 address at {@code offset} (0..2^32-1), or {@link #NO_MAPPING} / {@link #NON_GLOBAL_UNDER_WKP}. */
     public long toIpv4(final DirectBuffer buffer, final int offset)
     {
-        final long high = buffer.getLong(offset, ByteOrder.BIG_ENDIAN);
-        final long low = buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN);
-        if (!eamt.isEmpty())
+        return toIpv4(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
+    }
+
+    /** {@link #toIpv4(DirectBuffer, int)} for an IPv6 address the caller already holds as two big-endian halves. */
+    public long toIpv4(final long high, final long low)
+    {
+        final Eamt.Entry e = eamt.findByIpv6(high, low);
+        if (e != null)
         {
-            final Eamt.Entry e = eamt.findByIpv6(high, low);
-            if (e != null)
-            {
-                return Eamt.ipv4(e, high, low) & 0xFFFF_FFFFL;
-            }
+            return Eamt.ipv4(e, high, low) & 0xFFFF_FFFFL;
         }
-        if (prefix != null && prefix.prefix().contains(high, low))
+        if (prefix != null && prefix.contains(high, low))
         {
-            final int ipv4 = prefix.extract(buffer, offset);
+            final int ipv4 = prefix.extract(high, low);
             if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
             {
                 return NON_GLOBAL_UNDER_WKP;
@@ -80,26 +88,7 @@ public final class AddressMapper
     /** Writes the IPv6 address for {@code ipv4} at {@code offset}; returns {@link #MAPPED}, {@link #UNMAPPED} or {@link #FORBIDDEN_UNDER_WKP}. */
     public int toIpv6(final int ipv4, final MutableDirectBuffer buffer, final int offset)
     {
-        if (!eamt.isEmpty())
-        {
-            final Eamt.Entry e = eamt.findByIpv4(ipv4);
-            if (e != null)
-            {
-                buffer.putLong(offset, Eamt.ipv6High(e, ipv4), ByteOrder.BIG_ENDIAN);
-                buffer.putLong(offset + 8, Eamt.ipv6Low(e, ipv4), ByteOrder.BIG_ENDIAN);
-                return MAPPED;
-            }
-        }
-        if (prefix == null)
-        {
-            return UNMAPPED;
-        }
-        if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
-        {
-            return FORBIDDEN_UNDER_WKP;
-        }
-        prefix.embed(ipv4, buffer, offset);
-        return MAPPED;
+        return write(ipv6Route(ipv4), ipv4, buffer, offset);
     }
 
     /**
@@ -108,28 +97,68 @@ public final class AddressMapper
      */
     public int toIpv6WithoutEamt(final int ipv4, final MutableDirectBuffer buffer, final int offset)
     {
+        return write(ipv6RouteWithoutEamt(ipv4), ipv4, buffer, offset);
+    }
+
+    /**
+     * How {@code ipv4} maps to IPv6, decided without writing anything: an EAMT position (>= 0; RFC 7757 s.3.1 gives
+     * the EAMT precedence), {@link #ROUTE_PREFIX}, {@link #ROUTE_UNMAPPED} or {@link #ROUTE_FORBIDDEN_UNDER_WKP}.
+     * {@link #ipv6High} and {@link #ipv6Low} then give the address.
+     */
+    public int ipv6Route(final int ipv4)
+    {
+        final int entry = eamt.indexByIpv4(ipv4);
+        return entry >= 0 ? entry : ipv6RouteWithoutEamt(ipv4);
+    }
+
+    /** {@link #ipv6Route} with the prefix alone (RFC 7757 s.4 hairpinning). */
+    public int ipv6RouteWithoutEamt(final int ipv4)
+    {
         if (prefix == null)
         {
-            return UNMAPPED;
+            return ROUTE_UNMAPPED;
         }
-        if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
+        return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
+    }
+
+    /** First 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX). */
+    public long ipv6High(final int route, final int ipv4)
+    {
+        return route >= 0 ? Eamt.ipv6High(eamt.byIpv4(route), ipv4) : prefix.high(ipv4);
+    }
+
+    /** Last 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX). */
+    public long ipv6Low(final int route, final int ipv4)
+    {
+        return route >= 0 ? Eamt.ipv6Low(eamt.byIpv4(route), ipv4) : prefix.low(ipv4);
+    }
+
+    private int write(final int route, final int ipv4, final MutableDirectBuffer buffer, final int offset)
+    {
+        if (route < ROUTE_PREFIX)
         {
-            return FORBIDDEN_UNDER_WKP;
+            return route == ROUTE_UNMAPPED ? UNMAPPED : FORBIDDEN_UNDER_WKP;
         }
-        prefix.embed(ipv4, buffer, offset);
+        buffer.putLong(offset, ipv6High(route, ipv4), ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + 8, ipv6Low(route, ipv4), ByteOrder.BIG_ENDIAN);
         return MAPPED;
     }
 
     /** True when {@code ipv4} lies in an EAM entry (RFC 7757 s.4: the hairpinning test). */
     public boolean isEamIpv4(final int ipv4)
     {
-        return !eamt.isEmpty() && eamt.findByIpv4(ipv4) != null;
+        return eamt.findByIpv4(ipv4) != null;
     }
 
     /** True when the IPv6 address at {@code offset} lies in an EAM entry (so it did not come through the prefix). */
     public boolean isEamIpv6(final DirectBuffer buffer, final int offset)
     {
-        return !eamt.isEmpty() && eamt.findByIpv6(
-            buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN)) != null;
+        return isEamIpv6(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
+    }
+
+    /** {@link #isEamIpv6(DirectBuffer, int)} for an address held as two big-endian halves. */
+    public boolean isEamIpv6(final long high, final long low)
+    {
+        return eamt.findByIpv6(high, low) != null;
     }
 }

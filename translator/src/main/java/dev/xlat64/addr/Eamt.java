@@ -19,6 +19,11 @@ public final class Eamt
         public final Ipv4Prefix ipv4;
         public final Ipv6Prefix ipv6;
         final int suffixBits;
+        // RFC 7757 section 3.3's bit arithmetic, precomputed so a lookup reads only this object's fields.
+        private final long suffixMask;
+        private final int shift;
+        private final long ipv6High;
+        private final long ipv6Low;
 
         public Entry(final Ipv4Prefix ipv4, final Ipv6Prefix ipv6)
         {
@@ -31,6 +36,10 @@ public final class Eamt
             this.ipv4 = ipv4;
             this.ipv6 = ipv6;
             this.suffixBits = 32 - ipv4.length();
+            this.suffixMask = (1L << suffixBits) - 1;
+            this.shift = 128 - ipv6.length() - suffixBits;
+            this.ipv6High = ipv6.high();
+            this.ipv6Low = ipv6.low();
         }
 
         /** Parses {@code 192.0.2.0/24=2001:db8:aaaa::/120}. */
@@ -53,6 +62,13 @@ public final class Eamt
 
     private final Entry[] byIpv4;
     private final Entry[] byIpv6;
+    // The match keys of byIpv4 and byIpv6 in flat arrays, so a scan touches no entry until it hits.
+    private final int[] ipv4Addresses;
+    private final int[] ipv4Masks;
+    private final long[] ipv6Highs;
+    private final long[] ipv6Lows;
+    private final long[] ipv6MaskHighs;
+    private final long[] ipv6MaskLows;
 
     public Eamt(final List<Entry> entries)
     {
@@ -79,6 +95,22 @@ public final class Eamt
         v6.sort(Comparator.comparingInt((Entry e) -> e.ipv6.length()).reversed());
         this.byIpv4 = v4.toArray(new Entry[0]);
         this.byIpv6 = v6.toArray(new Entry[0]);
+        final int n = byIpv4.length;
+        ipv4Addresses = new int[n];
+        ipv4Masks = new int[n];
+        ipv6Highs = new long[n];
+        ipv6Lows = new long[n];
+        ipv6MaskHighs = new long[n];
+        ipv6MaskLows = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            ipv4Addresses[i] = byIpv4[i].ipv4.address();
+            ipv4Masks[i] = byIpv4[i].ipv4.mask();
+            ipv6Highs[i] = byIpv6[i].ipv6.high();
+            ipv6Lows[i] = byIpv6[i].ipv6.low();
+            ipv6MaskHighs[i] = byIpv6[i].ipv6.maskHigh();
+            ipv6MaskLows[i] = byIpv6[i].ipv6.maskLow();
+        }
     }
 
     public boolean isEmpty()
@@ -94,24 +126,43 @@ public final class Eamt
     /** The entry whose IPv4 prefix is the longest match for {@code ipv4}, or null. */
     public Entry findByIpv4(final int ipv4)
     {
-        for (final Entry e : byIpv4)
+        final int index = indexByIpv4(ipv4);
+        return index < 0 ? null : byIpv4[index];
+    }
+
+    /** The position (for {@link #byIpv4(int)}) of the longest match for {@code ipv4}, or -1. */
+    public int indexByIpv4(final int ipv4)
+    {
+        final int[] addresses = ipv4Addresses;
+        final int[] masks = ipv4Masks;
+        for (int i = 0; i < addresses.length; i++)
         {
-            if (e.ipv4.contains(ipv4))
+            if ((ipv4 & masks[i]) == addresses[i])
             {
-                return e;
+                return i;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /** The entry at a position returned by {@link #indexByIpv4(int)}. */
+    public Entry byIpv4(final int index)
+    {
+        return byIpv4[index];
     }
 
     /** The entry whose IPv6 prefix is the longest match for the address, or null. */
     public Entry findByIpv6(final long high, final long low)
     {
-        for (final Entry e : byIpv6)
+        final long[] highs = ipv6Highs;
+        final long[] lows = ipv6Lows;
+        final long[] maskHighs = ipv6MaskHighs;
+        final long[] maskLows = ipv6MaskLows;
+        for (int i = 0; i < highs.length; i++)
         {
-            if (e.ipv6.contains(high, low))
+            if (((high ^ highs[i]) & maskHighs[i]) == 0 && ((low ^ lows[i]) & maskLows[i]) == 0)
             {
-                return e;
+                return byIpv6[i];
             }
         }
         return null;
@@ -120,21 +171,21 @@ public final class Eamt
     /** RFC 7757 section 3.3 (IPv4 to IPv6): the IPv4 suffix follows the IPv6 prefix; remaining bits zero. High half. */
     public static long ipv6High(final Entry e, final int ipv4)
     {
-        final long suffix = e.suffixBits == 0 ? 0 : (ipv4 & 0xFFFF_FFFFL) & ((1L << e.suffixBits) - 1);
-        final int shift = 128 - e.ipv6.length() - e.suffixBits;
+        final long suffix = ipv4 & e.suffixMask;
+        final int shift = e.shift;
         if (shift >= 64)
         {
-            return e.ipv6.high() | (suffix << (shift - 64));
+            return e.ipv6High | (suffix << (shift - 64));
         }
-        return shift + e.suffixBits <= 64 ? e.ipv6.high() : e.ipv6.high() | (suffix >>> (64 - shift));
+        return shift + e.suffixBits <= 64 ? e.ipv6High : e.ipv6High | (suffix >>> (64 - shift));
     }
 
     /** Low half of the IPv6 address for {@code ipv4} under entry {@code e}. */
     public static long ipv6Low(final Entry e, final int ipv4)
     {
-        final long suffix = e.suffixBits == 0 ? 0 : (ipv4 & 0xFFFF_FFFFL) & ((1L << e.suffixBits) - 1);
-        final int shift = 128 - e.ipv6.length() - e.suffixBits;
-        return shift >= 64 ? e.ipv6.low() : e.ipv6.low() | (suffix << shift);
+        final long suffix = ipv4 & e.suffixMask;
+        final int shift = e.shift;
+        return shift >= 64 ? e.ipv6Low : e.ipv6Low | (suffix << shift);
     }
 
     /** RFC 7757 section 3.3 (IPv6 to IPv4): the IPv4 prefix plus the suffix bits right after the IPv6 prefix. */
@@ -144,8 +195,8 @@ public final class Eamt
         {
             return e.ipv4.address();
         }
-        final long mask = (1L << e.suffixBits) - 1;
-        final int shift = 128 - e.ipv6.length() - e.suffixBits;
+        final long mask = e.suffixMask;
+        final int shift = e.shift;
         final long suffix;
         if (shift >= 64)
         {

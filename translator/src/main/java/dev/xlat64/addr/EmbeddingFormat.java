@@ -25,6 +25,18 @@ public interface EmbeddingFormat
     /** Writes the IPv6 address embedding {@code ipv4} at {@code offset}. */
     void embed(int ipv4, MutableDirectBuffer buffer, int offset);
 
+    /** True when the address given as two big-endian halves lies under this format's prefix. */
+    boolean contains(long high, long low);
+
+    /** The embedded IPv4 address of the address given as two big-endian halves (suffix ignored). */
+    int extract(long high, long low);
+
+    /** The first 8 bytes (big-endian) of the IPv6 address embedding {@code ipv4}. */
+    long high(int ipv4);
+
+    /** The last 8 bytes (big-endian) of the IPv6 address embedding {@code ipv4}. */
+    long low(int ipv4);
+
     /** 16 bytes from a 4-byte IPv4 address. */
     byte[] embed(byte[] ipv4);
 

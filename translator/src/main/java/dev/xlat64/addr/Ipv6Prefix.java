@@ -86,6 +86,18 @@ public final class Ipv6Prefix
         return low;
     }
 
+    /** The length as a mask over the high half. */
+    public long maskHigh()
+    {
+        return maskHigh;
+    }
+
+    /** The length as a mask over the low half. */
+    public long maskLow()
+    {
+        return maskLow;
+    }
+
     public int length()
     {
         return length;

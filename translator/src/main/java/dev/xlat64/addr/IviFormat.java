@@ -87,9 +87,33 @@ public final class IviFormat implements EmbeddingFormat
     @Override
     public void embed(final int ipv4, final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.putLong(offset, prefix.high(), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + 8, 0, ByteOrder.BIG_ENDIAN);
-        buffer.putInt(offset + IPV4_BYTE, ipv4, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset, high(ipv4), ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + 8, low(ipv4), ByteOrder.BIG_ENDIAN);
+    }
+
+    @Override
+    public boolean contains(final long high, final long low)
+    {
+        return prefix.contains(high, low);
+    }
+
+    /** RFC 6219 s.5.1: bytes 5-8, i.e. the last 3 bytes of the high half and the first of the low half. */
+    @Override
+    public int extract(final long high, final long low)
+    {
+        return (int)((high << 8) | (low >>> 56));
+    }
+
+    @Override
+    public long high(final int ipv4)
+    {
+        return prefix.high() | ((ipv4 & 0xFFFF_FFFFL) >>> 8);
+    }
+
+    @Override
+    public long low(final int ipv4)
+    {
+        return (ipv4 & 0xFFL) << 56;
     }
 
     @Override

@@ -30,12 +30,22 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     private final Ipv6Prefix prefix;
     private final int[] ipv4BytePositions;
     private final boolean wellKnown;
+    // The packet path works on the address as two longs: the IPv4 address's top bits end the high half (prefixes
+    // shorter than 64), the rest sits in the low half after the u octet (or, for a /96, at its end).
+    private final int highBits;
+    private final long highMask;
+    private final long lowMask;
+    private final int lowShift;
 
     public Rfc6052Prefix(final Ipv6Prefix prefix)
     {
         this.prefix = prefix;
         this.ipv4BytePositions = positions(prefix.length());
         this.wellKnown = prefix.equals(WELL_KNOWN);
+        this.highBits = prefix.length() < 64 ? 64 - prefix.length() : 0;
+        this.highMask = (1L << highBits) - 1;
+        this.lowMask = (1L << (32 - highBits)) - 1;
+        this.lowShift = prefix.length() == 96 ? 0 : 56 - (32 - highBits);
     }
 
     /** Parses and validates a prefix such as {@code 64:ff9b::/96}; the message says what is wrong. */
@@ -96,21 +106,41 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     /** RFC 6052 section 2.3: the embedded IPv4 address of the IPv6 address at {@code offset} (suffix ignored). */
     public int extract(final DirectBuffer buffer, final int offset)
     {
-        final int[] p = ipv4BytePositions;
-        return ((buffer.getByte(offset + p[0]) & 0xff) << 24) | ((buffer.getByte(offset + p[1]) & 0xff) << 16) |
-            ((buffer.getByte(offset + p[2]) & 0xff) << 8) | (buffer.getByte(offset + p[3]) & 0xff);
+        return extract(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
     }
 
     /** RFC 6052 section 2.3: writes prefix, IPv4 address, zero u octet and zero suffix at {@code offset}. */
     public void embed(final int ipv4, final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.putLong(offset, prefix.high(), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + 8, prefix.low(), ByteOrder.BIG_ENDIAN);
-        final int[] p = ipv4BytePositions;
-        buffer.putByte(offset + p[0], (byte)(ipv4 >>> 24));
-        buffer.putByte(offset + p[1], (byte)(ipv4 >>> 16));
-        buffer.putByte(offset + p[2], (byte)(ipv4 >>> 8));
-        buffer.putByte(offset + p[3], (byte)ipv4);
+        buffer.putLong(offset, high(ipv4), ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + 8, low(ipv4), ByteOrder.BIG_ENDIAN);
+    }
+
+    @Override
+    public boolean contains(final long high, final long low)
+    {
+        return prefix.contains(high, low);
+    }
+
+    /** RFC 6052 section 2.2: the IPv4 bits around the u octet, from the address as two longs. */
+    @Override
+    public int extract(final long high, final long low)
+    {
+        return (int)(((high & highMask) << (32 - highBits)) | ((low >>> lowShift) & lowMask));
+    }
+
+    /** RFC 6052 section 2.2: prefix and the IPv4 address's leading bits (the prefix's bits past its length are zero). */
+    @Override
+    public long high(final int ipv4)
+    {
+        return prefix.high() | ((ipv4 & 0xFFFF_FFFFL) >>> (32 - highBits));
+    }
+
+    /** RFC 6052 section 2.2: the remaining IPv4 bits after a zero u octet (or at the end for a /96), zero suffix. */
+    @Override
+    public long low(final int ipv4)
+    {
+        return prefix.low() | ((ipv4 & lowMask) << lowShift);
     }
 
     /** Byte-array form for the control plane (DNS64, CLI): 16 bytes from a 4-byte IPv4 address. */

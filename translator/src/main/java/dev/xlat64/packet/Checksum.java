@@ -69,8 +69,13 @@ public final class Checksum
     /** Sum of the 16 address bytes at {@code offset} (an IPv6 source or destination). */
     public static long addIpv6Address(final DirectBuffer buffer, final int offset, final long accumulator)
     {
-        final long high = buffer.getLong(offset, ByteOrder.BIG_ENDIAN);
-        final long low = buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN);
+        return addIpv6Address(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN),
+            accumulator);
+    }
+
+    /** Sum of an IPv6 address held as two big-endian halves. */
+    public static long addIpv6Address(final long high, final long low, final long accumulator)
+    {
         return accumulator + (high >>> 32) + (high & 0xFFFF_FFFFL) + (low >>> 32) + (low & 0xFFFF_FFFFL);
     }
 

@@ -172,7 +172,36 @@ public final class Ipv4Header
     /** True when the header checksum over {@code headerLength()} bytes verifies (RFC 1812 section 5.2.2). */
     public boolean headerChecksumValid()
     {
-        return Checksum.fold(Checksum.add(buffer, offset, headerLength(), 0)) == 0xFFFF;
+        final int headerLength = headerLength();
+        if (headerLength == MIN_LENGTH)
+        {
+            // The common option-less header: three loads, no loop.
+            final long first = buffer.getLong(offset, ByteOrder.BIG_ENDIAN);
+            final long second = buffer.getLong(offset + TTL, ByteOrder.BIG_ENDIAN);
+            return Checksum.fold((first >>> 32) + (first & 0xFFFF_FFFFL) + (second >>> 32) + (second & 0xFFFF_FFFFL) +
+                (buffer.getInt(offset + DESTINATION, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL)) == 0xFFFF;
+        }
+        return Checksum.fold(Checksum.add(buffer, offset, headerLength, 0)) == 0xFFFF;
+    }
+
+    /**
+     * Writes a whole header without options (IHL 5) in three stores. The checksum (RFC 1071) is summed from the values
+     * being written instead of being read back from memory.
+     */
+    public Ipv4Header writeWithoutOptions(
+        final int tos, final int totalLength, final int identification, final int flagsAndFragmentOffset, final int ttl,
+        final int protocol, final int source, final int destination)
+    {
+        final long first = (0x45L << 56) | ((tos & 0xFFL) << 48) | ((totalLength & 0xFFFFL) << 32) |
+            ((identification & 0xFFFFL) << 16) | (flagsAndFragmentOffset & 0xFFFFL);
+        final long ttlProtocol = ((ttl & 0xFFL) << 8) | (protocol & 0xFFL);
+        final long sum = (first >>> 32) + (first & 0xFFFF_FFFFL) + ttlProtocol + (source & 0xFFFF_FFFFL) +
+            (destination & 0xFFFF_FFFFL);
+        final long second = (ttlProtocol << 48) | ((long)Checksum.finish(sum) << 32) | (source & 0xFFFF_FFFFL);
+        buffer.putLong(offset, first, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + TTL, second, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + DESTINATION, destination, ByteOrder.BIG_ENDIAN);
+        return this;
     }
 
     /** Computes and stores the header checksum over {@code headerLength()} bytes. */

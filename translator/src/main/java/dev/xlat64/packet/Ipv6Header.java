@@ -72,6 +72,16 @@ public final class Ipv6Header
         return this;
     }
 
+    /** Writes the first 8 bytes (version 6, traffic class, flow label, payload length, next header, hop limit) in one store. */
+    public Ipv6Header writeFirstWord(
+        final int trafficClass, final int flowLabel, final int payloadLength, final int nextHeader, final int hopLimit)
+    {
+        final long word = (6L << 60) | ((trafficClass & 0xFFL) << 52) | ((flowLabel & 0xFFFFFL) << 32) |
+            ((payloadLength & 0xFFFFL) << 16) | ((nextHeader & 0xFFL) << 8) | (hopLimit & 0xFFL);
+        buffer.putLong(offset, word, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
     public int payloadLength()
     {
         return buffer.getShort(offset + PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
@@ -102,6 +112,16 @@ public final class Ipv6Header
     public Ipv6Header hopLimit(final int hopLimit)
     {
         buffer.putByte(offset + HOP_LIMIT, (byte)hopLimit);
+        return this;
+    }
+
+    /** Writes source and destination, each given as two big-endian halves. */
+    public Ipv6Header addresses(final long sourceHigh, final long sourceLow, final long destinationHigh, final long destinationLow)
+    {
+        buffer.putLong(offset + SOURCE, sourceHigh, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + SOURCE + 8, sourceLow, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + DESTINATION, destinationHigh, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + DESTINATION + 8, destinationLow, ByteOrder.BIG_ENDIAN);
         return this;
     }
 

@@ -131,29 +131,34 @@ public final class Ipv4ToIpv6
         final int source = in.source();
         final int destination = in.destination();
         final int identification = in.identification();
-        final int out = l4 - (translatedLength - payloadLength);
-        // The source address lands where the IPv4 header may still be: keep those 16 bytes to quote an intact packet.
-        final long savedHigh = buffer.getLong(out + Ipv6Header.SOURCE);
-        final long savedLow = buffer.getLong(out + Ipv6Header.SOURCE + 8);
-        final Outcome addresses = translateAddresses(config.mapper, source, destination, buffer, out, hairpinned);
+        final AddressMapper mapper = config.mapper;
+        final int sourceRoute = hairpinned ? mapper.ipv6RouteWithoutEamt(source) : mapper.ipv6Route(source);
+        final int destinationRoute = mapper.ipv6Route(destination);
+        final Outcome addresses = translateAddresses(sourceRoute, destinationRoute);
         if (addresses != null)
         {
-            buffer.putLong(out + Ipv6Header.SOURCE, savedHigh);
-            buffer.putLong(out + Ipv6Header.SOURCE + 8, savedLow);
             // RFC 7915 s.4.4: a discarded packet SHOULD be answered with ICMPv4 3/13 (administratively prohibited).
             return icmpErrors.sendIcmpv4(config, buffer, offset, totalLength, Icmp.V4_DESTINATION_UNREACHABLE,
                 Icmp.V4_COMMUNICATION_PROHIBITED, 0, sink, addresses);
         }
+        final long sourceHigh = mapper.ipv6High(sourceRoute, source);
+        final long sourceLow = mapper.ipv6Low(sourceRoute, source);
+        final long destinationHigh = mapper.ipv6High(destinationRoute, destination);
+        final long destinationLow = mapper.ipv6Low(destinationRoute, destination);
+        final int out = l4 - (translatedLength - payloadLength);
         final int upperLayer = protocol == Ipv4Header.PROTOCOL_ICMP ? Ipv6Header.NEXT_HEADER_ICMPV6 : protocol;
         writeIpv6Header(ip6.wrap(buffer, out), config, tos, translatedLength - Ipv6Header.LENGTH,
             fragment ? Ipv6Header.NEXT_HEADER_FRAGMENT : upperLayer, ttl - 1);
+        ip6.addresses(sourceHigh, sourceLow, destinationHigh, destinationLow);
         if (fragment)
         {
             writeFragmentHeader(buffer, out + Ipv6Header.LENGTH, upperLayer, fragmentOffset, moreFragments, identification);
         }
         if (fragmentOffset == 0)
         {
-            translateTransport(buffer, l4, payloadLength, protocol, source, destination, out);
+            final int newAddressSum = Checksum.fold(Checksum.addIpv6Address(sourceHigh, sourceLow,
+                Checksum.addIpv6Address(destinationHigh, destinationLow, 0)));
+            translateTransport(buffer, l4, payloadLength, protocol, source, destination, newAddressSum);
         }
         if (mustFragment)
         {
@@ -274,23 +279,20 @@ public final class Ipv4ToIpv6
         }
     }
 
-    /** RFC 7915 s.4.1 Source/Destination Address, via RFC 7757 (EAM first) and RFC 6052; hairpinning per RFC 7757 s.4. */
-    private static Outcome translateAddresses(
-        final AddressMapper mapper, final int source, final int destination, final MutableDirectBuffer buffer, final int out,
-        final boolean hairpinned)
+    /**
+     * RFC 7915 s.4.1 Source/Destination Address, via RFC 7757 (EAM first) and RFC 6052, hairpinning per RFC 7757 s.4:
+     * the outcome for mapping routes that do not translate, or null. Nothing is written before both addresses map.
+     */
+    private static Outcome translateAddresses(final int sourceRoute, final int destinationRoute)
     {
-        final int s = hairpinned ?
-            mapper.toIpv6WithoutEamt(source, buffer, out + Ipv6Header.SOURCE) :
-            mapper.toIpv6(source, buffer, out + Ipv6Header.SOURCE);
-        if (s != AddressMapper.MAPPED)
+        if (sourceRoute < AddressMapper.ROUTE_PREFIX)
         {
-            return s == AddressMapper.FORBIDDEN_UNDER_WKP ?
+            return sourceRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_SOURCE_UNTRANSLATABLE;
         }
-        final int d = mapper.toIpv6(destination, buffer, out + Ipv6Header.DESTINATION);
-        if (d != AddressMapper.MAPPED)
+        if (destinationRoute < AddressMapper.ROUTE_PREFIX)
         {
-            return d == AddressMapper.FORBIDDEN_UNDER_WKP ?
+            return destinationRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         return null;
@@ -301,10 +303,7 @@ public final class Ipv4ToIpv6
         final Ipv6Header out, final SiitConfig config, final int tos, final int payloadLength, final int nextHeader,
         final int hopLimit)
     {
-        out.versionClassFlow(config.copyTos ? tos : 0, 0)
-            .payloadLength(payloadLength)
-            .nextHeader(nextHeader)
-            .hopLimit(hopLimit);
+        out.writeFirstWord(config.copyTos ? tos : 0, 0, payloadLength, nextHeader, hopLimit);
     }
 
     /** RFC 7915 s.4.1 (fragmented IPv4): offset and M copied, identification zero-extended from the IPv4 header. */
@@ -315,21 +314,24 @@ public final class Ipv4ToIpv6
         FragmentHeader.write(buffer, at, upperLayer, fragmentOffset, moreFragments, identification & 0xFFFF);
     }
 
-    /** RFC 7915 s.4.5 (TCP/UDP) and s.4.2 (echo): the upper-layer checksum step. */
+    /**
+     * RFC 7915 s.4.5 (TCP/UDP) and s.4.2 (echo): the upper-layer checksum step. {@code newAddressSum} is the folded sum
+     * of the IPv6 source and destination just written, so nothing is read back.
+     */
     private static void translateTransport(
         final MutableDirectBuffer buffer, final int l4, final int payloadLength, final int protocol, final int source,
-        final int destination, final int ipv6Offset)
+        final int destination, final int newAddressSum)
     {
         switch (protocol)
         {
             case Ipv4Header.PROTOCOL_TCP:
-                updateTransportChecksum(buffer, l4 + Tcp.CHECKSUM, source, destination, buffer, ipv6Offset, false);
+                updateTransportChecksum(buffer, l4 + Tcp.CHECKSUM, source, destination, newAddressSum, false);
                 break;
             case Ipv4Header.PROTOCOL_UDP:
-                translateUdpChecksum(buffer, l4, payloadLength, source, destination, ipv6Offset);
+                translateUdpChecksum(buffer, l4, payloadLength, source, destination, newAddressSum);
                 break;
             case Ipv4Header.PROTOCOL_ICMP:
-                translateIcmpInformational(buffer, l4, payloadLength, buffer, ipv6Offset);
+                translateIcmpInformational(buffer, l4, payloadLength, newAddressSum);
                 break;
             default:
                 // RFC 7915 s.4.1: other protocols are copied unchanged (their checksums, if any, do not cover IP).
@@ -337,17 +339,22 @@ public final class Ipv4ToIpv6
         }
     }
 
+    /** Folded sum of the two IPv6 addresses of the header at {@code ipv6Offset}. */
+    private static int addressSum(final MutableDirectBuffer ipv6Buffer, final int ipv6Offset)
+    {
+        return Checksum.fold(Checksum.addIpv6Address(ipv6Buffer, ipv6Offset + Ipv6Header.SOURCE,
+            Checksum.addIpv6Address(ipv6Buffer, ipv6Offset + Ipv6Header.DESTINATION, 0)));
+    }
+
     /**
      * RFC 7915 s.4.5: TCP/UDP checksums cover the pseudo-header, so they change by the address difference (RFC 1624).
-     * The IPv6 addresses are read from the header at {@code ipv6Offset} in {@code ipv6Buffer}.
+     * {@code newSum} is the folded sum of the IPv6 addresses.
      */
     private static void updateTransportChecksum(
         final MutableDirectBuffer buffer, final int checksumOffset, final int source, final int destination,
-        final MutableDirectBuffer ipv6Buffer, final int ipv6Offset, final boolean udp)
+        final int newSum, final boolean udp)
     {
         final int oldSum = Checksum.fold(Checksum.addInt(source, Checksum.addInt(destination, 0)));
-        final int newSum = Checksum.fold(Checksum.addIpv6Address(ipv6Buffer, ipv6Offset + Ipv6Header.SOURCE,
-            Checksum.addIpv6Address(ipv6Buffer, ipv6Offset + Ipv6Header.DESTINATION, 0)));
         final int checksum = buffer.getShort(checksumOffset, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         int updated = Checksum.update(checksum, oldSum, newSum);
         if (udp && updated == 0)
@@ -360,14 +367,14 @@ public final class Ipv4ToIpv6
     /** RFC 7915 s.4.5: IPv6 requires a UDP checksum; a zero one is computed in full (policy checked above). */
     private static void translateUdpChecksum(
         final MutableDirectBuffer buffer, final int l4, final int payloadLength, final int source, final int destination,
-        final int ipv6Offset)
+        final int newAddressSum)
     {
         if (buffer.getShort(l4 + Udp.CHECKSUM) != 0)
         {
-            updateTransportChecksum(buffer, l4 + Udp.CHECKSUM, source, destination, buffer, ipv6Offset, true);
+            updateTransportChecksum(buffer, l4 + Udp.CHECKSUM, source, destination, newAddressSum, true);
             return;
         }
-        long acc = Checksum.ipv6PseudoHeader(buffer, ipv6Offset + Ipv6Header.SOURCE, payloadLength, Ipv6Header.NEXT_HEADER_UDP);
+        long acc = newAddressSum + (long)payloadLength + Ipv6Header.NEXT_HEADER_UDP;
         acc = Checksum.add(buffer, l4, payloadLength, acc);
         final int checksum = Checksum.finish(acc);
         buffer.putShort(l4 + Udp.CHECKSUM, (short)(checksum == 0 ? 0xFFFF : checksum), ByteOrder.BIG_ENDIAN);
@@ -378,8 +385,7 @@ public final class Ipv4ToIpv6
      * pseudo-header (over {@code messageLength}), applied incrementally so the payload is not read.
      */
     private static void translateIcmpInformational(
-        final MutableDirectBuffer buffer, final int l4, final int messageLength, final MutableDirectBuffer ipv6Buffer,
-        final int ipv6Offset)
+        final MutableDirectBuffer buffer, final int l4, final int messageLength, final int newAddressSum)
     {
         final int type = buffer.getByte(l4 + Icmp.TYPE) & 0xFF;
         if (type != Icmp.V4_ECHO_REQUEST && type != Icmp.V4_ECHO_REPLY)
@@ -389,8 +395,8 @@ public final class Ipv4ToIpv6
         final int oldTypeCode = buffer.getShort(l4 + Icmp.TYPE, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int newType = type == Icmp.V4_ECHO_REQUEST ? Icmp.V6_ECHO_REQUEST : Icmp.V6_ECHO_REPLY;
         final int newTypeCode = newType << 8;
-        final long pseudo = Checksum.ipv6PseudoHeader(
-            ipv6Buffer, ipv6Offset + Ipv6Header.SOURCE, messageLength, Ipv6Header.NEXT_HEADER_ICMPV6);
+        // RFC 8200 s.8.1 pseudo-header: addresses, upper-layer length, next header 58.
+        final long pseudo = newAddressSum + (messageLength & 0xFFFF_FFFFL) + Ipv6Header.NEXT_HEADER_ICMPV6;
         final int checksum = buffer.getShort(l4 + Icmp.CHECKSUM, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         buffer.putShort(l4 + Icmp.TYPE, (short)newTypeCode, ByteOrder.BIG_ENDIAN);
         buffer.putShort(l4 + Icmp.CHECKSUM,
@@ -640,19 +646,21 @@ public final class Ipv4ToIpv6
             case Ipv4Header.PROTOCOL_TCP:
                 if (copied >= Tcp.CHECKSUM + 2)
                 {
-                    updateTransportChecksum(scratch, data + Tcp.CHECKSUM, source, destination, scratch, inner6, false);
+                    updateTransportChecksum(scratch, data + Tcp.CHECKSUM, source, destination,
+                        addressSum(scratch, inner6), false);
                 }
                 break;
             case Ipv4Header.PROTOCOL_UDP:
                 if (copied >= Udp.HEADER_LENGTH && scratch.getShort(data + Udp.CHECKSUM) != 0)
                 {
-                    updateTransportChecksum(scratch, data + Udp.CHECKSUM, source, destination, scratch, inner6, true);
+                    updateTransportChecksum(scratch, data + Udp.CHECKSUM, source, destination,
+                        addressSum(scratch, inner6), true);
                 }
                 break;
             case Ipv4Header.PROTOCOL_ICMP:
                 if (copied >= Icmp.CHECKSUM + 2)
                 {
-                    translateIcmpInformational(scratch, data, upperLayerLength, scratch, inner6);
+                    translateIcmpInformational(scratch, data, upperLayerLength, addressSum(scratch, inner6));
                 }
                 break;
             default:

@@ -128,7 +128,12 @@ public final class Ipv6ToIpv4
 
         // RFC 7915 s.5.1 Source/Destination Address: both must map (EAM first, then the RFC 6052 prefix); s.5.4: a
         // discarded packet SHOULD be answered with ICMPv6 1/1 (communication administratively prohibited).
-        final long mappedSource = config.mapper.toIpv4(buffer, in.sourceOffset());
+        // The addresses are read once, as four longs: mapping, hairpinning and the checksum step all work on these.
+        final long sourceHigh = buffer.getLong(in.sourceOffset(), ByteOrder.BIG_ENDIAN);
+        final long sourceLow = buffer.getLong(in.sourceOffset() + 8, ByteOrder.BIG_ENDIAN);
+        final long destinationHigh = buffer.getLong(in.destinationOffset(), ByteOrder.BIG_ENDIAN);
+        final long destinationLow = buffer.getLong(in.destinationOffset() + 8, ByteOrder.BIG_ENDIAN);
+        final long mappedSource = config.mapper.toIpv4(sourceHigh, sourceLow);
         if (mappedSource < 0)
         {
             return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
@@ -136,7 +141,7 @@ public final class Ipv6ToIpv4
                 mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
                     Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE);
         }
-        final long mappedDestination = config.mapper.toIpv4(buffer, in.destinationOffset());
+        final long mappedDestination = config.mapper.toIpv4(destinationHigh, destinationLow);
         if (mappedDestination < 0)
         {
             return icmpErrors.sendIcmpv6(config, buffer, offset, packetLength, nextHeader, upperLayerOffset,
@@ -148,11 +153,10 @@ public final class Ipv6ToIpv4
         final int destination = (int)mappedDestination;
         // RFC 7757 s.4: an IPv6 host reached an EAM-mapped IPv6 host through its prefix-embedded IPv4 address.
         final boolean hairpinning = config.eamHairpinning && config.mapper.isEamIpv4(destination) &&
-            !config.mapper.isEamIpv6(buffer, in.destinationOffset());
+            !config.mapper.isEamIpv6(destinationHigh, destinationLow);
         final int trafficClass = in.trafficClass();
-        // Sums over the IPv6 addresses are taken now: the IPv4 header is about to overwrite them.
-        final int oldAddressSum = Checksum.fold(Checksum.addIpv6Address(buffer, in.sourceOffset(),
-            Checksum.addIpv6Address(buffer, in.destinationOffset(), 0)));
+        final int oldAddressSum = Checksum.fold(Checksum.addIpv6Address(sourceHigh, sourceLow,
+            Checksum.addIpv6Address(destinationHigh, destinationLow, 0)));
         final long pseudoHeader6 = oldAddressSum + (long)l4Length + Ipv6Header.NEXT_HEADER_ICMPV6;
         final int identification = fragment ? FragmentHeader.identification(buffer, fragmentHeader) & 0xFFFF :
             nextIdentification();
@@ -293,16 +297,8 @@ public final class Ipv6ToIpv4
         final int identification, final int flags, final int nextHeader, final int ttl, final int source,
         final int destination)
     {
-        out.versionAndHeaderLength(Ipv4Header.MIN_LENGTH)
-            .tos(config.copyTos ? trafficClass : 0)
-            .totalLength(totalLength)
-            .identification(identification)
-            .flagsAndFragmentOffset(flags)
-            .ttl(ttl)
-            .protocol(nextHeader == Ipv6Header.NEXT_HEADER_ICMPV6 ? Ipv4Header.PROTOCOL_ICMP : nextHeader)
-            .source(source)
-            .destination(destination)
-            .computeHeaderChecksum();
+        out.writeWithoutOptions(config.copyTos ? trafficClass : 0, totalLength, identification, flags, ttl,
+            nextHeader == Ipv6Header.NEXT_HEADER_ICMPV6 ? Ipv4Header.PROTOCOL_ICMP : nextHeader, source, destination);
     }
 
     /** Identification values from a xorshift sequence: unpredictable enough, no allocation, no shared state. */

@@ -34,6 +34,11 @@ public final class SixRdRelay
         final int offset, final int length, final PacketSink sink)
     {
         domainIndex = -1;
+        // Checked here, not only in fromIpv4/fromIpv6, so that without 6rd this stays small enough to be inlined.
+        if (config.sixRdDomains.isEmpty())
+        {
+            return null;
+        }
         return version == 4 ? fromIpv4(config, nanoTime, buffer, offset, length, sink) :
             version == 6 ? fromIpv6(config, nanoTime, buffer, offset, length, sink) : null;
     }
