@@ -3,16 +3,17 @@
  * device: TCP, UDP and ICMP echo, one RFC 6052 /96 prefix and one EAM /32=/128 entry, incremental checksums (RFC 1624).
  * No options, fragments, ICMP errors or validation beyond what keeps it memory-safe: it bounds what the TUN path can
  * do, it is not a translator. One blocking read/write loop per queue (IFF_MULTI_QUEUE), one thread each.
- * With TUNFWD_VNET=1 it runs like xlat64 with offloads: IFF_VNET_HDR + TUNSETOFFLOAD(CSUM, TSO4, TSO6, TSO_ECN), the
- * 10-byte virtio-net header read and written in one contiguous buffer just before the packet (one plain read, one plain
- * write). Non-GSO packets only; a partial checksum (NEEDS_CSUM) is complemented around the translation and passed on,
- * as xlat64 does. This measures what the kernel's vnet-header path costs, with nothing of ours in the way.
- * Usage: [TUNFWD_VNET=1] tunfwd TUN PREFIX6(/96) EAM4 EAM6 [QUEUES]
+ * With "offload" (6th argument) the TUN carries a virtio-net header (IFF_VNET_HDR, TUN_F_CSUM|TSO4|TSO6|TSO_ECN, as
+ * xlat64 by default): a TCP super-packet is translated once and its header's GSO type, hdr_len and csum_start follow
+ * the IP header; a partial checksum (NEEDS_CSUM: the uncomplemented pseudo-header sum) is complemented around the
+ * RFC 1624 update, other than TCP/UDP it is finalised first.
+ * Usage: tunfwd TUN PREFIX6(/96) EAM4 EAM6 [QUEUES [offload]]
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,9 +22,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define HEADROOM 40
-#define VNET_LEN 10
-static int vnet;
+#define HEADROOM 20
+#define VNET ((int)sizeof(struct virtio_net_hdr)) /* 10 */
+static int offload; /* IFF_VNET_HDR: a struct virtio_net_hdr before every packet */
 static uint8_t prefix6[12], eam6[16];
 static uint32_t eam4; /* network order */
 
@@ -61,7 +62,7 @@ static int xlat6to4(uint8_t *p, int n)
 {
     if (n < 48 || (p[0] >> 4) != 6) return -1;
     int plen = (p[4] << 8) | p[5], nh = p[6];
-    if (plen + 40 > n || p[7] <= 1) return -1;
+    if (plen + 40 > n || plen > 65515 || p[7] <= 1) return -1; /* the IPv4 total length must fit */
     uint8_t s4[4], d4[4], *l4 = p + 40, *q = p + 20;
     if (v6_to_v4(p + 8, s4) || v6_to_v4(p + 24, d4)) return -1;
     uint32_t removed = sum16(p + 8, 32, 0), added = sum16(s4, 4, 0) + sum16(d4, 4, 0);
@@ -115,66 +116,94 @@ static int xlat4to6(uint8_t *p, int n)
     return plen + 40;
 }
 
+/* Offload mode: the input header h of the packet at p (n bytes) -> the output header o; c: the partial checksum
+ * field, complemented for the translation (NULL if none). Returns -1 for what this cannot hand back to the kernel. */
+static int vnet_in(const struct virtio_net_hdr *h, uint8_t *p, int n, uint8_t **c)
+{
+    int gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN, cs = h->csum_start, proto = (p[0] >> 4) == 6 ? p[6] : p[9];
+    *c = NULL;
+    if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || cs + h->csum_offset + 2 > n)
+        return gso == VIRTIO_NET_HDR_GSO_NONE ? 0 : -1;
+    if (gso != VIRTIO_NET_HDR_GSO_NONE && (proto != 6 || (gso != VIRTIO_NET_HDR_GSO_TCPV4 && gso != VIRTIO_NET_HDR_GSO_TCPV6)))
+        return -1;
+    uint8_t *f = p + cs + h->csum_offset;
+    if (proto != 6 && proto != 17) { /* e.g. ICMP: the type change is not a pseudo-header change, finish it here */
+        uint32_t s = sum16(p + cs, n - cs, 0) + ((n - cs) & 1 ? p[n - 1] << 8 : 0);
+        uint16_t r = ~fold(s);
+        f[0] = r >> 8; f[1] = r;
+        return 0;
+    }
+    f[0] = ~f[0]; f[1] = ~f[1]; /* ~P: RFC 1624 on it yields ~P' */
+    if (!f[0] && !f[1]) f[0] = f[1] = 0xff; /* P = 0xffff = -0, the same sum as 0: not UDP's "no checksum" */
+    *c = f;
+    return 0;
+}
+
+static void vnet_out(const struct virtio_net_hdr *h, uint8_t *c, int shift, int v4out, struct virtio_net_hdr *o)
+{
+    memset(o, 0, sizeof *o);
+    if (!c) return; /* a complete packet, checksums final */
+    c[0] = ~c[0]; c[1] = ~c[1];
+    o->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    o->csum_start = h->csum_start + shift; /* the L4 header keeps its place after the IP header */
+    o->csum_offset = h->csum_offset;
+    if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE) return;
+    o->gso_type = (v4out ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6) | (h->gso_type & VIRTIO_NET_HDR_GSO_ECN);
+    o->gso_size = h->gso_size; /* the MSS stays valid (an IPv4 segment could carry 20 more bytes) */
+    /* The kernel's hdr_len is the linear head length, not the header size: it moves with the IP header too. */
+    o->hdr_len = h->hdr_len + shift > 0 ? h->hdr_len + shift : 0;
+}
+
 static void *loop(void *arg)
 {
-    int fd = (int)(intptr_t)arg;
-    static __thread uint8_t buf[HEADROOM + 65536];
-    uint8_t *p = buf + HEADROOM;
-    int hdr = vnet ? VNET_LEN : 0;
+    int fd = (int)(intptr_t)arg, vnet = offload ? VNET : 0;
+    static __thread uint8_t buf[VNET + HEADROOM + 65536 + 256];
+    uint8_t *p = buf + VNET + HEADROOM, *c = NULL;
+    struct virtio_net_hdr h = {0}, o;
     for (;;) {
-        int n = read(fd, p - hdr, 65536) - hdr;
+        int n = read(fd, p - vnet, 65536 + vnet) - vnet;
         if (n <= 0) continue;
-        uint8_t flags = vnet ? p[-VNET_LEN] : 0;
-        int csum = 0, start = 0, off = 0;
-        if (vnet && (p[-VNET_LEN + 1] & 0x7f)) continue; /* GSO: not handled here */
-        if (flags & 1) { /* NEEDS_CSUM: the field holds the uncomplemented pseudo-header sum */
-            start = p[-VNET_LEN + 6] | (p[-VNET_LEN + 7] << 8);
-            off = p[-VNET_LEN + 8] | (p[-VNET_LEN + 9] << 8);
-            csum = start + off;
-            if (csum + 2 > n) continue;
-            p[csum] = ~p[csum]; p[csum + 1] = ~p[csum + 1];
-        }
-        int v6 = (p[0] >> 4) == 6, shift = v6 ? 20 : -20;
-        int out = v6 ? xlat6to4(p, n) : xlat4to6(p, n);
-        if (out <= 0) continue;
-        uint8_t *q = p + shift - hdr;
         if (vnet) {
-            memset(q, 0, VNET_LEN);
-            if (flags & 1) {
-                p[csum] = ~p[csum]; p[csum + 1] = ~p[csum + 1];
-                q[0] = 1; start -= shift;
-                q[6] = start; q[7] = start >> 8; q[8] = off; q[9] = off >> 8;
-            }
+            memcpy(&h, p - vnet, VNET); /* the output header goes elsewhere, the IPv6 header may cover this one */
+            if (vnet_in(&h, p, n, &c)) continue;
         }
-        if (write(fd, q, out + hdr) < 0) perror("write");
+        int v6 = (p[0] >> 4) == 6, out = v6 ? xlat6to4(p, n) : xlat4to6(p, n);
+        if (out <= 0) continue;
+        uint8_t *q = v6 ? p + 20 : p - 20;
+        if (vnet) {
+            vnet_out(&h, c, v6 ? -20 : 20, v6, &o);
+            memcpy(q - vnet, &o, VNET);
+        }
+        if (write(fd, q - vnet, out + vnet) < 0) perror("write");
     }
     return NULL;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 5) { fprintf(stderr, "usage: %s TUN PREFIX6/96 EAM4 EAM6 [QUEUES]\n", argv[0]); return 2; }
+    if (argc < 5) { fprintf(stderr, "usage: %s TUN PREFIX6/96 EAM4 EAM6 [QUEUES [offload]]\n", argv[0]); return 2; }
     int queues = argc > 5 ? atoi(argv[5]) : 1;
+    offload = argc > 6 && !strcmp(argv[6], "offload");
     uint8_t full[16];
     char pfx[64]; snprintf(pfx, sizeof pfx, "%s", argv[2]);
     char *slash = strchr(pfx, '/'); if (slash) *slash = 0;
     if (inet_pton(AF_INET6, pfx, full) != 1 || inet_pton(AF_INET, argv[3], &eam4) != 1
         || inet_pton(AF_INET6, argv[4], eam6) != 1) { fprintf(stderr, "bad address\n"); return 2; }
     memcpy(prefix6, full, 12);
-    vnet = getenv("TUNFWD_VNET") && atoi(getenv("TUNFWD_VNET"));
     pthread_t t[16];
     for (int i = 0; i < queues && i < 16; i++) {
         int fd = open("/dev/net/tun", O_RDWR);
         struct ifreq ifr = {0};
-        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0) | (vnet ? IFF_VNET_HDR : 0);
+        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0) | (offload ? IFF_VNET_HDR : 0);
         snprintf(ifr.ifr_name, IFNAMSIZ, "%s", argv[1]);
         if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) { perror("tun"); return 1; }
-        if (vnet && i == 0 && ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN) < 0) {
-            perror("TUNSETOFFLOAD"); return 1;
-        }
+        int sz = VNET; /* device-wide, like the offloads; 10 is the default, set it anyway */
+        if (offload && !i && ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) { perror("TUNSETVNETHDRSZ"); return 1; }
+        if (offload && !i && ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN) < 0)
+            perror("tunfwd: TUNSETOFFLOAD refused, virtio-net header without offloads");
         pthread_create(&t[i], NULL, loop, (void *)(intptr_t)fd);
     }
-    fprintf(stderr, "tunfwd: %s, %d queue(s)%s\n", argv[1], queues, vnet ? ", vnet header + offloads" : "");
+    fprintf(stderr, "tunfwd: %s, %d queue(s)%s\n", argv[1], queues, offload ? ", offloads" : "");
     pthread_join(t[0], NULL);
     return 0;
 }

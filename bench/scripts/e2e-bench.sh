@@ -128,8 +128,12 @@ CONF
       ip netns exec "$GW" tayga -c "$WORK/tayga.conf" --nodetach >"$WORK/$name.log" 2>&1 &
       ;;
     cfwd-*)
-      queues="${name#cfwd-}"; queues="${queues%q}"
-      ip netns exec "$GW" "$WORK/tunfwd" "$TUN" "$PREFIX" "$H6_AS_IPV4" "$H6_ADDR" "$queues" >"$WORK/$name.log" 2>&1 &
+      # cfwd-<N>q[-off]: -off runs the C ceiling with the TUN offloads xlat64 uses by default (IFF_VNET_HDR, TSO).
+      local base="${name%-off}" mode=()
+      [ "$base" != "$name" ] && mode=(offload)
+      queues="${base#cfwd-}"; queues="${queues%q}"
+      ip netns exec "$GW" "$WORK/tunfwd" "$TUN" "$PREFIX" "$H6_AS_IPV4" "$H6_ADDR" "$queues" "${mode[@]}" \
+        >"$WORK/$name.log" 2>&1 &
       ;;
     *) echo "unknown contender $name" >&2; exit 2 ;;
   esac
@@ -163,6 +167,7 @@ stop_contender() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$TRANSLATOR_PID/stat"; }  # utime + stime, all threads
 udp_received() { ip netns exec "$H4" awk '/^Udp:/ && ++n == 2 {print $3}' /proc/net/snmp; }  # NoPorts: port 9 is closed
 udp_csum_errors() { ip netns exec "$H4" awk '/^Udp:/ && ++n == 2 {print $4}' /proc/net/snmp; }  # InErrors
+tcp_csum_errors() { ip netns exec "$H4" awk '/^Tcp:/ {if (++n == 1) for (i = 1; i <= NF; i++) k[$i] = i; else print $k["InCsumErrors"]}' /proc/net/snmp; }
 tx_packets() { ip netns exec "$H6" cat /sys/class/net/eth0/statistics/tx_packets; }
 now() { date +%s.%N; }
 
@@ -201,10 +206,11 @@ PY
 
 # One TCP measurement: iperf3 h6 -> h4, 1 s omitted + S s. Prints "pps loss gbps cpu" (pps and loss: "-").
 measure_tcp() {
-  local t0 t1 c0 c1 out
-  t0=$(now); c0=$(cpu_ticks)
+  local t0 t1 c0 c1 e0 out
+  t0=$(now); c0=$(cpu_ticks); e0=$(tcp_csum_errors)
   out="$(ip netns exec "$H6" iperf3 -6 -c "$H4_AS_IPV6" -t "$SECONDS_PER_TEST" -O 1 -J 2>/dev/null || true)"
   t1=$(now); c1=$(cpu_ticks)
+  [ "$(tcp_csum_errors)" = "$e0" ] || log "WARNING: TCP checksum errors at h4 during the iperf3 run"
   python3 - "$t0" "$t1" "$c0" "$c1" "$CLK_TCK" <<PY
 import json, sys
 t0, t1, c0, c1, hz = map(float, sys.argv[1:])

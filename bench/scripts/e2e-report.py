@@ -53,8 +53,10 @@ def kpps(x):
 
 
 def ceiling_of(c):
+    """The C ceiling with the same queues and, when it ran, the same TUN offloads (xlat64 has them unless -nooff)."""
     if c.startswith("xlat64-") or c.startswith("cfwd-"):
-        return "cfwd-" + c.split("-")[1]
+        plain = "cfwd-" + c.split("-")[1]
+        return plain + "-off" if not c.endswith("-nooff") and plain + "-off" in contenders else plain
     return "cfwd-1q"
 
 
@@ -74,11 +76,12 @@ out.append(f"Command: `{a.command}` ({a.rounds} rounds, contenders alternated wi
            "so a bad checksum would not count); loss = 1 - received / sent by h6; Gbit/s counts IPv4 bytes at h4; "
            "translator CPU = utime+stime of its process (all threads) / wall time, 100% = one core; CPU us/pkt = that "
            "CPU time per received packet (includes the kernel work of its read/write calls). "
-           "TCP: iperf3 h6 -> h4, one stream, no offloads in any contender. "
+           "TCP: iperf3 h6 -> h4, one stream. TUN offloads (virtio-net header, TSO): xlat64 unless -nooff, cfwd only "
+           "as cfwd-Nq-off; the C ceiling column uses the one with the same offloads when it ran. "
            "Ratios are of medians from this run only; the VM was shared with other builds, so compare rows, "
            "not runs.")
 out.append("")
-out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | CPU us/pkt | x TAYGA | x C ceiling (same queues) |")
+out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | CPU us/pkt | x TAYGA | x C ceiling (same queues, offloads) |")
 out.append("|---|---|---|---|---|---|---|---|---|")
 for t in tests:
     for c in contenders:

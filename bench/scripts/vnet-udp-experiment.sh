@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Focused experiment for the small-packet cost of TUN offloads: 64-byte UDP (trafgen, flat out, 8 flows) through the
 # e2e-bench topology, four contenders alternated per round: the C forwarder without and with the virtio-net header
-# (TUNFWD_VNET=1: IFF_VNET_HDR + TUNSETOFFLOAD, nothing of xlat64's in the way), and xlat64 1-queue backoff without
+# (cfwd-1q-off: IFF_VNET_HDR + TUNSETOFFLOAD, nothing of xlat64's in the way), and xlat64 1-queue backoff without
 # (--no-offload) and with offloads. Prints CSV: received pkt/s, loss, translator CPU %, CPU us per received packet.
 # PERF=1 also records a cpu-clock call-graph profile of each contender in round 1 (/tmp/perf-CONTENDER.data).
 # usage: sudo [ROUNDS=3] [SECS=5] [PERF=1] bench/scripts/vnet-udp-experiment.sh   (about 40 s per round)
@@ -13,11 +13,8 @@ prepare
 topology
 echo "round,contender,test,pps,loss_pct,cpu_pct,cpu_us_per_pkt"
 for r in $(seq "$ROUNDS"); do
-  for c in cfwd-1q cfwd-1q-vnet xlat64-1q-backoff-nooff xlat64-1q-backoff; do
-    case "$c" in
-      cfwd-1q-vnet) TUNFWD_VNET=1 start_contender cfwd-1q ;;
-      *) TUNFWD_VNET=0 start_contender "$c" ;;
-    esac
+  for c in cfwd-1q cfwd-1q-off xlat64-1q-backoff-nooff xlat64-1q-backoff; do
+    start_contender "$c"
     perfpid=""
     if [ -n "${PERF:-}" ] && [ "$r" = 1 ]; then
       perf record -q -e cpu-clock -g -o "/tmp/perf-$c.data" -p "$TRANSLATOR_PID" -- sleep 4 >/dev/null 2>&1 &
