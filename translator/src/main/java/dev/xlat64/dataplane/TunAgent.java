@@ -5,6 +5,8 @@ import dev.xlat64.engine.Outcome;
 import dev.xlat64.engine.PacketSink;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.packet.Checksum;
+import dev.xlat64.packet.Tcp;
+import dev.xlat64.packet.Udp;
 import dev.xlat64.packet.VirtioNetHeader;
 import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.tun.TunDevice;
@@ -150,9 +152,8 @@ public final class TunAgent implements Agent, PacketSink
             return true;
         }
         checksumPosition = Translator.HEADROOM + csumStart + csumOffset;
-        if (gsoType == VirtioNetHeader.GSO_NONE && length > FINALISE_CHECKSUM_ABOVE)
+        if (finaliseChecksumFirst(gsoType, length, csumOffset))
         {
-            // Might be fragmented or quoted in an ICMP error: give it its real checksum now.
             final int sum = Checksum.finish(Checksum.add(buffer, Translator.HEADROOM + csumStart, length - csumStart, 0));
             buffer.putShort(checksumPosition, (short)sum, ByteOrder.BIG_ENDIAN);
             partialChecksum = false;
@@ -160,6 +161,19 @@ public final class TunAgent implements Agent, PacketSink
         }
         complementChecksumField();
         return true;
+    }
+
+    /**
+     * Whether a partial checksum is completed in software before translation instead of complemented around it. The
+     * complement trick only holds where translation changes nothing the kernel will sum itself: TCP and UDP, whose
+     * pseudo-header (outside the summed range) is all that changes. An ICMPv6 echo also changes its type byte, which
+     * the kernel sums, and loses its pseudo-header (RFC 7915 s.5.2), so ICMP is completed first; so is a non-GSO
+     * packet that might be fragmented or quoted in an ICMP error (above 1260 bytes).
+     */
+    static boolean finaliseChecksumFirst(final int gsoType, final int length, final int csumOffset)
+    {
+        return gsoType == VirtioNetHeader.GSO_NONE &&
+            (length > FINALISE_CHECKSUM_ABOVE || csumOffset != Tcp.CHECKSUM && csumOffset != Udp.CHECKSUM);
     }
 
     /**
