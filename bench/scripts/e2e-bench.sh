@@ -25,6 +25,7 @@ RFC8219_SECONDS=3
 RFC8219_CONTENDERS="xlat64-1q-spin tayga"
 DO_RFC8219=1
 DO_README=1
+ORIGINAL_ARGS="$*"  # the parsing below shifts them away; the report quotes the command
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -280,7 +281,7 @@ main() {
   python3 "$ROOT/bench/scripts/e2e-report.py" --raw "$RESULTS/e2e-$DATE-raw.csv" \
     $( [ "$DO_RFC8219" = 1 ] && echo --rfc8219 "$RESULTS/e2e-$DATE-rfc8219.csv" ) \
     --out "$RESULTS/e2e-$DATE.md" --svg "$RESULTS/e2e-$DATE-pps.svg" --rounds "$ROUNDS" --seconds "$SECONDS_PER_TEST" \
-    --command "bench/scripts/e2e-bench.sh $*" --elapsed $(( $(date +%s) - started ))
+    --command "bench/scripts/e2e-bench.sh $ORIGINAL_ARGS" --elapsed $(( $(date +%s) - started ))
   [ "$DO_README" = 1 ] && { echo; cat "$RESULTS/e2e-$DATE.md"; } >>"$ROOT/bench/README.md"
   cat "$RESULTS/e2e-$DATE.md"
 }

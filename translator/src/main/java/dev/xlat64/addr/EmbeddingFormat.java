@@ -3,6 +3,8 @@ package dev.xlat64.addr;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteOrder;
+
 /**
  * How an IPv4 address is carried inside an IPv6 address under a prefix: RFC 6052 ({@link Rfc6052Prefix}) or IVI
  * ({@link IviFormat}, RFC 6219). The {@link AddressMapper} uses it after the EAMT; the buffer forms are the packet
@@ -22,8 +24,12 @@ public interface EmbeddingFormat
     /** The embedded IPv4 address of the IPv6 address at {@code offset} (suffix ignored). */
     int extract(DirectBuffer buffer, int offset);
 
-    /** Writes the IPv6 address embedding {@code ipv4} at {@code offset}. */
-    void embed(int ipv4, MutableDirectBuffer buffer, int offset);
+    /** Writes the IPv6 address embedding {@code ipv4} at {@code offset}: its two halves, big-endian. */
+    default void embed(final int ipv4, final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putLong(offset, high(ipv4), ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + 8, low(ipv4), ByteOrder.BIG_ENDIAN);
+    }
 
     /** True when the address given as two big-endian halves lies under this format's prefix. */
     boolean contains(long high, long low);

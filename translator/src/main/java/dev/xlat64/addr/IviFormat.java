@@ -1,7 +1,6 @@
 package dev.xlat64.addr;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
@@ -82,13 +81,6 @@ public final class IviFormat implements EmbeddingFormat
     public int extract(final DirectBuffer buffer, final int offset)
     {
         return buffer.getInt(offset + IPV4_BYTE, ByteOrder.BIG_ENDIAN);
-    }
-
-    @Override
-    public void embed(final int ipv4, final MutableDirectBuffer buffer, final int offset)
-    {
-        buffer.putLong(offset, high(ipv4), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + 8, low(ipv4), ByteOrder.BIG_ENDIAN);
     }
 
     @Override

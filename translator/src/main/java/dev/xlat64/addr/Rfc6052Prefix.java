@@ -1,7 +1,6 @@
 package dev.xlat64.addr;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
@@ -107,13 +106,6 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     public int extract(final DirectBuffer buffer, final int offset)
     {
         return extract(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
-    }
-
-    /** RFC 6052 section 2.3: writes prefix, IPv4 address, zero u octet and zero suffix at {@code offset}. */
-    public void embed(final int ipv4, final MutableDirectBuffer buffer, final int offset)
-    {
-        buffer.putLong(offset, high(ipv4), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + 8, low(ipv4), ByteOrder.BIG_ENDIAN);
     }
 
     @Override
