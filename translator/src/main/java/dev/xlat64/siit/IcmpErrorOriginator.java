@@ -33,7 +33,7 @@ public final class IcmpErrorOriginator
     private long now;
     private long lastRefill;
     private long tokens = -1;
-    private int identificationState = 0x2545F491;
+    private int identificationState = System.identityHashCode(this) | 1;
 
     public IcmpErrorOriginator(final MutableDirectBuffer scratch)
     {
@@ -66,6 +66,10 @@ public final class IcmpErrorOriginator
         return false;
     }
 
+    /**
+     * IPv4 identification for every packet this engine builds (translated 6->4 packets and ICMPv4 errors): one
+     * xorshift sequence per engine, seeded per instance; unpredictable enough, no allocation, no shared state.
+     */
     int nextIdentification()
     {
         int x = identificationState;

@@ -35,7 +35,6 @@ public final class Ipv6ToIpv4
     private final MutableDirectBuffer scratch;
     private final IcmpErrorOriginator icmpErrors;
     private final Ipv4ToIpv6 hairpin;
-    private int identificationState = System.identityHashCode(this) | 1;
 
     // The extension-header walk's results (fields, not an object, so nothing is allocated per packet).
     private int walkNextHeader;
@@ -159,7 +158,7 @@ public final class Ipv6ToIpv4
             Checksum.addIpv6Address(destinationHigh, destinationLow, 0)));
         final long pseudoHeader6 = oldAddressSum + (long)l4Length + Ipv6Header.NEXT_HEADER_ICMPV6;
         final int identification = fragment ? FragmentHeader.identification(buffer, fragmentHeader) & 0xFFFF :
-            nextIdentification();
+            icmpErrors.nextIdentification();
         // RFC 7915 s.5.1.1: a fragment keeps offset and M, DF is clear; otherwise s.5.1: DF only above 1260 bytes.
         final int flags = fragment ? (moreFragments ? Ipv4Header.FLAG_MF : 0) | fragmentOffset :
             (dontFragment ? Ipv4Header.FLAG_DF : 0);
@@ -299,17 +298,6 @@ public final class Ipv6ToIpv4
     {
         out.writeWithoutOptions(config.copyTos ? trafficClass : 0, totalLength, identification, flags, ttl,
             nextHeader == Ipv6Header.NEXT_HEADER_ICMPV6 ? Ipv4Header.PROTOCOL_ICMP : nextHeader, source, destination);
-    }
-
-    /** Identification values from a xorshift sequence: unpredictable enough, no allocation, no shared state. */
-    private int nextIdentification()
-    {
-        int x = identificationState;
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        identificationState = x;
-        return x & 0xFFFF;
     }
 
     /** RFC 7915 s.5.5 (TCP/UDP) and s.5.2 (echo): the upper-layer checksum step. */
