@@ -83,14 +83,7 @@ public final class SiitTopology implements AutoCloseable
         final SiitTopology t = new SiitTopology(h6, gw, h4, null);
         try
         {
-            Netns.veth(h6, "eth0", gw, "to-h6");
-            Netns.veth(gw, "to-h4", h4, "eth0");
-            h6.addr("eth0", H6 + "/64").route("default", "via", "2001:db8:1::1");
-            gw.addr("to-h6", "2001:db8:1::1/64").addr("to-h4", "198.51.100.1/24");
-            gw.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1");
-            h4.addr("eth0", H4 + "/24").route("default", "via", "198.51.100.1");
-            h6.sysctl("net.ipv4.ping_group_range", "0 2147483647");
-            h4.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+            wireLine(h6, gw, h4);
             return t;
         }
         catch (final RuntimeException ex)
@@ -98,6 +91,22 @@ public final class SiitTopology implements AutoCloseable
             t.close();
             throw ex;
         }
+    }
+
+    /**
+     * The plain line h6 (2001:db8:1::2) -- gw -- h4 (198.51.100.2): veths, addresses, default routes toward gw,
+     * forwarding on gw, unprivileged ping on the hosts. Routes into a translator's TUN are the caller's.
+     */
+    public static void wireLine(final Netns h6, final Netns gw, final Netns h4)
+    {
+        Netns.veth(h6, "eth0", gw, "to-h6");
+        Netns.veth(gw, "to-h4", h4, "eth0");
+        h6.addr("eth0", H6 + "/64").route("default", "via", "2001:db8:1::1");
+        gw.addr("to-h6", "2001:db8:1::1/64").addr("to-h4", "198.51.100.1/24");
+        gw.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1");
+        h4.addr("eth0", H4 + "/24").route("default", "via", "198.51.100.1");
+        h6.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+        h4.sysctl("net.ipv4.ping_group_range", "0 2147483647");
     }
 
     /** Runs {@code xlat64 run} in gw with the standard flags plus {@code extraArgs}, then routes into its TUN. */

@@ -2,6 +2,7 @@ package dev.xlat64.ops;
 
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
+import dev.xlat64.e2e.SiitTopology;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,9 +22,9 @@ import java.util.regex.Pattern;
 final class OpsTopology implements AutoCloseable
 {
     static final String PREFIX = "2001:db8:64::/96";
-    static final String H6 = "2001:db8:1::2";
+    static final String H6 = SiitTopology.H6;
     static final String H6_AS_IPV4 = "192.0.2.2";
-    static final String H4 = "198.51.100.2";
+    static final String H4 = SiitTopology.H4;
     static final String H4_AS_IPV6 = "2001:db8:64::c633:6402";
     static final String TUN = "xot0";
     /** As systemd's WatchdogSec=2s would set it: xlat64 then pings every second. */
@@ -57,14 +58,7 @@ final class OpsTopology implements AutoCloseable
         final OpsTopology t = new OpsTopology(h6, gw, h4, dir);
         try
         {
-            Netns.veth(h6, "eth0", gw, "to-h6");
-            Netns.veth(gw, "to-h4", h4, "eth0");
-            h6.addr("eth0", H6 + "/64").route("default", "via", "2001:db8:1::1");
-            gw.addr("to-h6", "2001:db8:1::1/64").addr("to-h4", "198.51.100.1/24");
-            gw.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1");
-            h4.addr("eth0", H4 + "/24").route("default", "via", "198.51.100.1");
-            h6.sysctl("net.ipv4.ping_group_range", "0 2147483647");
-            h4.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+            SiitTopology.wireLine(h6, gw, h4);
             gw.ip("tuntap", "add", "dev", TUN, "mode", "tun");
             t.writeConfig("");
             return t;

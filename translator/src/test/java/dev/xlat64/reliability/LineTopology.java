@@ -1,8 +1,7 @@
 package dev.xlat64.reliability;
 
 import dev.xlat64.e2e.Netns;
-
-import java.util.List;
+import dev.xlat64.e2e.SiitTopology;
 
 /**
  * h6 (2001:db8:1::2) -- gw (the real {@code xlat64 run} on xlt0) -- h4 (198.51.100.2), namespaces prefixed "xr".
@@ -12,9 +11,9 @@ import java.util.List;
  */
 final class LineTopology implements AutoCloseable
 {
-    static final String H6 = "2001:db8:1::2";
+    static final String H6 = SiitTopology.H6;
     static final String H6_AS_IPV4 = "192.0.2.2";
-    static final String H4 = "198.51.100.2";
+    static final String H4 = SiitTopology.H4;
     static final String H4_AS_IPV6 = "2001:db8:64::c633:6402";
     static final int TUN_MTU = 1500;
     /** The flags both the gateway and an engine-level prediction use. */
@@ -40,22 +39,13 @@ final class LineTopology implements AutoCloseable
         final LineTopology t = new LineTopology(Netns.create("xr6"), Netns.create("xrg"), Netns.create("xr4"));
         try
         {
-            Netns.veth(t.h6, "eth0", t.gw, "to-h6");
-            Netns.veth(t.gw, "to-h4", t.h4, "eth0");
-            t.h6.addr("eth0", H6 + "/64").route("default", "via", "2001:db8:1::1");
-            t.h4.addr("eth0", H4 + "/24").route("default", "via", "198.51.100.1");
-            t.gw.addr("to-h6", "2001:db8:1::1/64").addr("to-h4", "198.51.100.1/24");
-            t.gw.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1")
-                // No link-local on the TUN: no MLD or router solicitation from the kernel reaches xlat64.
-                .sysctl("net.ipv6.conf.default.addr_gen_mode", "1");
+            SiitTopology.wireLine(t.h6, t.gw, t.h4);
+            // No link-local on the TUN: no MLD or router solicitation from the kernel reaches xlat64.
+            t.gw.sysctl("net.ipv6.conf.default.addr_gen_mode", "1");
             t.xlat64.start();
             t.gw.route(H4_AS_IPV6 + "/128", "dev", Gateway.TUN).route(H6_AS_IPV4 + "/32", "dev", Gateway.TUN)
                 .route("blackhole", "default");
             t.gw.ip("-6", "route", "add", "blackhole", "default");
-            for (final Netns ns : List.of(t.h6, t.h4))
-            {
-                ns.sysctl("net.ipv4.ping_group_range", "0 2147483647");
-            }
             return t;
         }
         catch (final RuntimeException ex)
