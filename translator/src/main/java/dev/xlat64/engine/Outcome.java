@@ -148,7 +148,14 @@ public enum Outcome
         "IPv4 packet to a BR (or CE WAN) address that is neither 6in4 nor an ICMPv4 error", "RFC 5969 s.8"),
     SIXRD_LINK_SCOPE_NOT_TUNNELLED(Kind.DROPPED, Direction.ANY, "sixrd_link_scope_not_tunnelled",
         "IPv6 packet with a multicast or link-local destination or a link-local source kept off the 6rd tunnel "
-            + "(e.g. router solicitations and MLD from the TUN device)", "RFC 5969 s.8, RFC 4291 s.2.5.6");
+            + "(e.g. router solicitations and MLD from the TUN device)", "RFC 5969 s.8, RFC 4291 s.2.5.6"),
+    IPV4_CARRIES_ICMPV6(Kind.DROPPED, Direction.V4_TO_V6, "ipv4_carries_icmpv6",
+        "IPv4 packet with protocol 58 (ICMPv6): copied through, it would reach IPv6 hosts as ICMPv6 that no RFC 7915 "
+            + "s.4.2 rule translated (policy: dropped)", "RFC 7915 s.4.1 (Next Header), README deviation 13"),
+    IPV6_CARRIES_ICMPV4(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_carries_icmpv4",
+        "IPv6 packet with upper-layer next header 1 (ICMPv4): copied through, it would reach IPv4 hosts (or, hairpinned, "
+            + "xlat64 itself) as ICMPv4 that no RFC 7915 s.5.2 rule translated (policy: dropped)",
+        "RFC 7915 s.5.1 (Protocol), README deviation 13");
 
     /** What happened to the packet. */
     public enum Kind

@@ -76,6 +76,12 @@ public final class Ipv4ToIpv6
         final int headerLength = in.headerLength();
         final int totalLength = in.totalLength();
         final int payloadLength = totalLength - headerLength;
+        // RFC 7915 s.4.1 turns ICMPv4 into next header 58 and copies other protocols; an ICMPv6 message inside IPv4
+        // would so become ICMPv6 that no s.4.2 rule translated: dropped (README deviation 13), every fragment alike.
+        if (in.protocol() == Ipv6Header.NEXT_HEADER_ICMPV6)
+        {
+            return Outcome.IPV4_CARRIES_ICMPV6;
+        }
         // RFC 7915 s.4.1: an unexpired source route is refused with ICMPv4 "source route failed"; other options ignored.
         if (hasUnexpiredSourceRoute(buffer, offset, headerLength))
         {

@@ -77,6 +77,12 @@ public final class Ipv6ToIpv4
         final int fragmentOffset = fragment ? FragmentHeader.fragmentOffset(buffer, fragmentHeader) : 0;
         final boolean moreFragments = fragment && FragmentHeader.moreFragments(buffer, fragmentHeader);
         final int upperLayerOffset = fragmentOffset == 0 ? l4 : -1;
+        // RFC 7915 s.5.1 turns ICMPv6 into protocol 1 and copies other next headers; an ICMPv4 message inside IPv6
+        // would so become ICMPv4 that no s.5.2 rule translated: dropped (README deviation 13), every fragment alike.
+        if (nextHeader == Ipv4Header.PROTOCOL_ICMP)
+        {
+            return Outcome.IPV6_CARRIES_ICMPV4;
+        }
 
         final int hopLimit = in.hopLimit();
         // RFC 7915 s.5.1 / RFC 8200 s.3: the translator is a router; a hop limit reaching zero gets Time Exceeded.

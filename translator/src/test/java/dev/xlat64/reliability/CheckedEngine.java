@@ -277,8 +277,8 @@ final class CheckedEngine
      */
     private static String translatedContentViolation(final byte[] in, final byte[] out)
     {
-        // Only an ICMP message of the input's own family is translated as one (RFC 7915 s.4.1 / s.5.1): an IPv6 packet
-        // with next header 1 is copied like any other protocol, its bytes untouched.
+        // Only an ICMP message of the input's own family is translated as one (RFC 7915 s.4.1 / s.5.1); ICMP of the
+        // other family is dropped (README deviation 13).
         final boolean icmpInput = (in[0] & 0xF0) == 0x40 ? (in[9] & 0xFF) == PacketOracle.ICMP : lastHeaderIsIcmpv6(in);
         if (icmpInput && translatedIcmpError(out))
         {

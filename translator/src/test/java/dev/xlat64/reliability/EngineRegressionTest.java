@@ -113,4 +113,22 @@ class EngineRegressionTest
         assertEquals(Outcome.Direction.ANY, o.direction);
         assertEquals(Outcome.Direction.ANY, Outcome.SIXRD_TOO_BIG.direction);
     }
+
+    /**
+     * Found by Jazzer in CI (input EngineFuzzTestInputs/engineKeepsItsContract/crash-36fd7365...): an IPv6 packet with
+     * next header 1 (ICMPv4) to an EAM IPv4 address (192.0.2.2) was copied through as IPv4 protocol 1, hairpinned
+     * (RFC 7757 s.4), and then met the IPv4 half as an ICMPv4 error with a bad checksum: an IPv4 outcome for an IPv6
+     * packet, and ICMPv4 no translation rule had produced. ICMP of the other family is now dropped before any of that
+     * (README deviation 13).
+     */
+    @Test
+    void icmpv4InsideIpv6IsDroppedEvenWhenItWouldHairpin()
+    {
+        final String s6 = ReliabilityConfigs.V6.source();
+        final String hairpinned = "2001:db8:64::c000:202";
+        final byte[] icmpv4Error = {0x03, 0x03, 0x12, 0x34, 0, 0, 0, 0, 0x45, 0, 0, 20};
+        final CheckedEngine.Result r = engine.translate(ipv6(s6, hairpinned, 1, 64, 0, 0, icmpv4Error));
+        assertEquals(Outcome.IPV6_CARRIES_ICMPV4, r.outcome());
+        assertEquals(0, r.emitted().size());
+    }
 }

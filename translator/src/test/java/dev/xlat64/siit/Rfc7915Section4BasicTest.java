@@ -146,6 +146,18 @@ class Rfc7915Section4BasicTest
     }
 
     @Test
+    void icmpv6InsideIpv4IsDroppedNotCopiedThrough()
+    {
+        // s.4.1 maps protocol 1 to next header 58 and copies the rest; protocol 58 would hand IPv6 hosts ICMPv6 that no
+        // s.4.2 rule translated (README deviation 13): dropped, first fragment and later ones alike.
+        final byte[] echo = icmp4(128, 0, 0x00420001, bytes(8, 1));
+        assertEquals(Outcome.IPV4_CARRIES_ICMPV6, engine.translate(ipv4(SRC4, DST4, 58, 64, 0, 1, 0, echo)));
+        assertEquals(Outcome.IPV4_CARRIES_ICMPV6, engine.translate(ipv4(SRC4, DST4, 58, 64, 0, 2, 0x2000, echo)));
+        assertEquals(Outcome.IPV4_CARRIES_ICMPV6, engine.translate(ipv4(SRC4, DST4, 58, 64, 0, 2, 1, echo)));
+        assertTrue(engine.emitted().isEmpty());
+    }
+
+    @Test
     void ttlOfOneIsNotForwarded()
     {
         final byte[] in = ipv4(SRC4, DST4, UDP, 1, 0, 1, 0, udp(SRC4, DST4, 1, 2, bytes(4, 0)));

@@ -122,6 +122,21 @@ class Rfc7915Section5BasicTest
     }
 
     @Test
+    void icmpv4InsideIpv6IsDroppedNotCopiedThrough()
+    {
+        // s.5.1 maps next header 58 to protocol 1 and copies the rest; next header 1 would hand IPv4 hosts ICMPv4 that
+        // no s.5.2 rule translated (README deviation 13): dropped, also behind an extension header and as a fragment.
+        final byte[] echo = icmp4(8, 0, 0x00420001, bytes(8, 1));
+        assertEquals(Outcome.IPV6_CARRIES_ICMPV4, engine.translate(ipv6(SRC6, DST6, 1, 64, 0, 0, echo)));
+        assertEquals(Outcome.IPV6_CARRIES_ICMPV4, engine.translate(
+            ipv6(SRC6, DST6, 0, 64, 0, 0, concat(new byte[] {1, 0, 1, 4, 0, 0, 0, 0}, echo))));
+        final byte[] laterFragment = {1, 0, 0x00, 0x08, 0, 0, 0, 7}; // next header 1, offset 8 bytes, last fragment
+        assertEquals(Outcome.IPV6_CARRIES_ICMPV4, engine.translate(
+            ipv6(SRC6, DST6, 44, 64, 0, 0, concat(laterFragment, bytes(8, 2)))));
+        assertTrue(engine.emitted().isEmpty());
+    }
+
+    @Test
     void malformedPacketsAreDroppedWithTheirReason()
     {
         final byte[] good = ipv6(SRC6, DST6, UDP, 64, 0, 0, udp(SRC6, DST6, 1, 2, bytes(4, 0)));
