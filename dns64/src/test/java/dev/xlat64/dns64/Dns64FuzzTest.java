@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
  */
 class Dns64FuzzTest
 {
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxExecutions = 2_000, maxDuration = "60s")
     void dns64Survives(final byte[] input)
     {
         Dns64FuzzTarget.fuzzerTestOneInput(input);

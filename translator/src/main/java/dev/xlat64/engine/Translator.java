@@ -36,6 +36,16 @@ public final class Translator
     }
 
     /**
+     * Makes the IPv4 identifications this engine writes a fixed sequence instead of one seeded per instance, so that a
+     * run can be replayed byte for byte (the fuzzer's coverage depends on checksum carries, so on those bytes too).
+     */
+    public Translator seedIdentification(final int seed)
+    {
+        icmpErrors.seedIdentification(seed);
+        return this;
+    }
+
+    /**
      * The data plane's monotonic clock ({@link System#nanoTime()}), passed once per batch: it refills the token bucket
      * that rate-limits the ICMP errors this instance originates. The engine never reads a clock itself.
      */

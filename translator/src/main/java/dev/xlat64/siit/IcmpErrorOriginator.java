@@ -40,6 +40,12 @@ public final class IcmpErrorOriginator
         this.scratch = scratch;
     }
 
+    /** Restarts the identification sequence from {@code seed}, for reproducible runs (fuzzing, tests). */
+    public void seedIdentification(final int seed)
+    {
+        identificationState = seed | 1;
+    }
+
     /** The data plane's monotonic clock, once per batch; the engine never reads a clock itself. */
     public void clock(final long nanoTime)
     {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
  */
 class EngineFuzzTest
 {
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxExecutions = 150_000, maxDuration = "60s")
     void engineKeepsItsContract(final byte[] input)
     {
         EngineFuzzTarget.fuzzerTestOneInput(input);
