@@ -1,6 +1,7 @@
 package dev.xlat64.siit;
 
 import dev.xlat64.addr.AddressMapper;
+import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.engine.Outcome;
@@ -20,6 +21,7 @@ import static dev.xlat64.testing.TestPackets.ipv4;
 import static dev.xlat64.testing.TestPackets.ipv6;
 import static dev.xlat64.testing.TestPackets.tcp;
 import static dev.xlat64.testing.TestPackets.udp;
+import static dev.xlat64.testing.TestPackets.udpNoChecksum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -80,6 +82,31 @@ class Rfc7757HairpinTest
         final byte[] quotedForC = ipv6(C6, S_VIA_PREFIX, UDP, 62, 0, 0, udp(C6, S_VIA_PREFIX, 5000, 53, data));
         assertEquals(hex(ipv6(S_VIA_PREFIX, C6, ICMPV6, 62, 0, 0, icmp6(S_VIA_PREFIX, C6, 1, 4, 0, quotedForC))),
             hex(engine.single()));
+    }
+
+    @Test
+    void packetTheIpv4HalfRefusesIsAnsweredAndCountedThere()
+    {
+        // An IPv6 UDP datagram without checksum keeps it zero as IPv4 (RFC 768: none). Hairpinned, it meets the IPv4
+        // half's s.4.5 policy: by default the checksum is computed, under 'drop' the IPv4 half refuses it with ICMPv4
+        // 3/13 to the IPv4 (EAM) source, counted as an IPv4 error (the kernel brings it back to C as ICMPv6).
+        final byte[] data = bytes(16, 3);
+        final byte[] in = ipv6(C6, S_VIA_PREFIX, UDP, 64, 0, 0, udpNoChecksum(5000, 53, data));
+        assertEquals(Outcome.EAM_HAIRPINNED, engine.translate(in));
+        assertEquals(hex(ipv6(C_VIA_PREFIX, S6, UDP, 62, 0, 0, udp(C_VIA_PREFIX, S6, 5000, 53, data))),
+            hex(engine.single()));
+
+        final EngineHarness strict = new EngineHarness(
+            SiitTestConfigs.builder().udpZeroChecksum(SiitConfig.UdpZeroChecksum.DROP)
+                .ipv4Address(Addresses.parse4("203.0.113.1")).build());
+        assertEquals(Outcome.ICMPV4_ERROR_SENT, strict.translate(in));
+        assertEquals(Outcome.IPV4_UDP_ZERO_CHECKSUM, strict.translator().icmpErrorReason());
+        final byte[] error = strict.single();
+        assertEquals(0x45, error[0] & 0xFF);
+        assertEquals("198.51.100.2", (error[16] & 0xFF) + "." + (error[17] & 0xFF) + "." + (error[18] & 0xFF) + "." +
+            (error[19] & 0xFF), "to C's EAM IPv4 address");
+        assertEquals(3, error[20], "destination unreachable");
+        assertEquals(13, error[21], "communication administratively prohibited");
     }
 
     @Test
