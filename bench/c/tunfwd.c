@@ -154,6 +154,7 @@ static void vnet_out(const struct virtio_net_hdr *h, uint8_t *c, int shift, int 
     o->hdr_len = h->hdr_len + shift > 0 ? h->hdr_len + shift : 0;
 }
 
+#ifndef TUNFWD_NO_MAIN /* tunfwd-uring.c includes the translation above and brings its own loop and main */
 static void *loop(void *arg)
 {
     int fd = (int)(intptr_t)arg, vnet = offload ? VNET : 0;
@@ -207,3 +208,4 @@ int main(int argc, char **argv)
     pthread_join(t[0], NULL);
     return 0;
 }
+#endif /* TUNFWD_NO_MAIN */

@@ -78,10 +78,15 @@ need() { # command, Debian package
 prepare() {
   [ "$(id -u)" = 0 ] || { echo "e2e-bench: needs root (network namespaces, TUN)" >&2; exit 2; }
   need iperf3 iperf3; need tayga tayga; need trafgen netsniff-ng; need gcc gcc; need python3 python3
-  if ! ls "$ROOT"/dist/target/xlat64/lib/xlat64-translator-*.jar >/dev/null 2>&1; then
+  [ -e /usr/include/liburing.h ] || { log "installing liburing-dev"; apt-get install -y -q liburing-dev >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y -q liburing-dev >/dev/null; }; }
+  # The xlat64 build only when an xlat64 contender runs (the C-only experiments need none).
+  if [[ " $CONTENDERS $RFC8219_CONTENDERS " == *" xlat64-"* ]] \
+     && ! ls "$ROOT"/dist/target/xlat64/lib/xlat64-translator-*.jar >/dev/null 2>&1; then
     log "building xlat64 (mvn -q -DskipTests package)"; (cd "$ROOT" && mvn -q -DskipTests package)
   fi
   gcc -O2 -Wall -pthread -o "$WORK/tunfwd" "$ROOT/bench/c/tunfwd.c"
+  gcc -O2 -Wall -pthread -o "$WORK/tunfwd-uring" "$ROOT/bench/c/tunfwd-uring.c" -luring
   mkdir -p "$RESULTS"
 }
 
@@ -127,6 +132,22 @@ map $H6_AS_IPV4 $H6_ADDR
 CONF
       # --nodetach, not -d: -d also turns on TAYGA's debug messages, which would not be a fair fight.
       ip netns exec "$GW" tayga -c "$WORK/tayga.conf" --nodetach >"$WORK/$name.log" 2>&1 &
+      ;;
+    cfwd-*-uring*)
+      # cfwd-<N>q-uring[-plain|-coop|-defer|-sqpoll][-d<DEPTH>][-mshot]: the C ceiling with the TUN reads and writes
+      # batched through io_uring (bench/c/tunfwd-uring.c; defaults: defer, depth 64, single-shot reads).
+      local opts setup=defer depth=64 reads=rw o
+      queues="${name#cfwd-}"; queues="${queues%%q-*}"; opts="${name#*-uring}"
+      for o in ${opts//-/ }; do
+        case "$o" in
+          plain|coop|defer|sqpoll) setup="$o" ;;
+          d[0-9]*) depth="${o#d}" ;;
+          mshot) reads=mshot ;;
+          *) echo "unknown option $o in $name" >&2; exit 2 ;;
+        esac
+      done
+      ip netns exec "$GW" "$WORK/tunfwd-uring" "$TUN" "$PREFIX" "$H6_AS_IPV4" "$H6_ADDR" "$queues" "$setup" "$depth" \
+        "$reads" >"$WORK/$name.log" 2>&1 &
       ;;
     cfwd-*)
       # cfwd-<N>q[-off]: -off runs the C ceiling with the TUN offloads xlat64 uses by default (IFF_VNET_HDR, TSO).
