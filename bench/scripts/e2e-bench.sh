@@ -78,15 +78,17 @@ need() { # command, Debian package
 prepare() {
   [ "$(id -u)" = 0 ] || { echo "e2e-bench: needs root (network namespaces, TUN)" >&2; exit 2; }
   need iperf3 iperf3; need tayga tayga; need trafgen netsniff-ng; need gcc gcc; need python3 python3
-  [ -e /usr/include/liburing.h ] || { log "installing liburing-dev"; apt-get install -y -q liburing-dev >/dev/null \
-    || { apt-get update -q >/dev/null && apt-get install -y -q liburing-dev >/dev/null; }; }
+  local uring=0
+  [[ " $CONTENDERS " == *"-uring"* ]] && uring=1
+  [ "$uring" = 0 ] || [ -e /usr/include/liburing.h ] || { log "installing liburing-dev"; apt-get install -y -q liburing-dev \
+    >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q liburing-dev >/dev/null; }; }
   # The xlat64 build only when an xlat64 contender runs (the C-only experiments need none).
   if [[ " $CONTENDERS $RFC8219_CONTENDERS " == *" xlat64-"* ]] \
      && ! ls "$ROOT"/dist/target/xlat64/lib/xlat64-translator-*.jar >/dev/null 2>&1; then
     log "building xlat64 (mvn -q -DskipTests package)"; (cd "$ROOT" && mvn -q -DskipTests package)
   fi
   gcc -O2 -Wall -pthread -o "$WORK/tunfwd" "$ROOT/bench/c/tunfwd.c"
-  gcc -O2 -Wall -pthread -o "$WORK/tunfwd-uring" "$ROOT/bench/c/tunfwd-uring.c" -luring
+  [ "$uring" = 0 ] || gcc -O2 -Wall -pthread -o "$WORK/tunfwd-uring" "$ROOT/bench/c/tunfwd-uring.c" -luring
   mkdir -p "$RESULTS"
 }
 
