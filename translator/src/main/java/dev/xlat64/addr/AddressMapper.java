@@ -30,6 +30,12 @@ public final class AddressMapper
     private final EmbeddingFormat prefix;
     private final Eamt eamt;
     private final boolean enforceWellKnownRestriction;
+    /**
+     * True when no EAM IPv6 prefix shares an address with the embedding format: an address the format contains then
+     * cannot match the EAMT, so {@link #toIpv4} needs no scan for it (the EAMT's precedence, RFC 7757 s.3.1, cannot
+     * decide anything). Saves the 6->4 destination's scan in the usual set-up (prefix and EAM ranges apart).
+     */
+    private final boolean eamtDisjointFromFormat;
 
     /**
      * @param prefix                      the RFC 6052 prefix or the IVI format, or null for EAM-only operation
@@ -40,6 +46,21 @@ public final class AddressMapper
         this.prefix = prefix;
         this.eamt = eamt;
         this.enforceWellKnownRestriction = enforceWellKnownRestriction && prefix != null && prefix.isWellKnown();
+        this.eamtDisjointFromFormat = prefix != null && disjoint(prefix, eamt);
+    }
+
+    /** Two prefixes share an address exactly when one contains the other's network address. */
+    private static boolean disjoint(final EmbeddingFormat format, final Eamt eamt)
+    {
+        final Ipv6Prefix formatPrefix = format.prefix();
+        for (final Eamt.Entry e : eamt.entries())
+        {
+            if (e.ipv6.contains(formatPrefix.high(), formatPrefix.low()) || format.contains(e.ipv6.high(), e.ipv6.low()))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The RFC 6052 prefix, or null when the mapping is EAM-only or uses the IVI format (see {@link #format()}). */
@@ -68,6 +89,10 @@ public final class AddressMapper
     /** {@link #toIpv4(DirectBuffer, int)} for an IPv6 address the caller already holds as two big-endian halves. */
     public long toIpv4(final long high, final long low)
     {
+        if (eamtDisjointFromFormat && prefix.contains(high, low))
+        {
+            return extract(high, low);
+        }
         final Eamt.Entry e = eamt.findByIpv6(high, low);
         if (e != null)
         {
@@ -75,14 +100,19 @@ public final class AddressMapper
         }
         if (prefix != null && prefix.contains(high, low))
         {
-            final int ipv4 = prefix.extract(high, low);
-            if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
-            {
-                return NON_GLOBAL_UNDER_WKP;
-            }
-            return ipv4 & 0xFFFF_FFFFL;
+            return extract(high, low);
         }
         return NO_MAPPING;
+    }
+
+    private long extract(final long high, final long low)
+    {
+        final int ipv4 = prefix.extract(high, low);
+        if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
+        {
+            return NON_GLOBAL_UNDER_WKP;
+        }
+        return ipv4 & 0xFFFF_FFFFL;
     }
 
     /** Writes the IPv6 address for {@code ipv4} at {@code offset}; returns {@link #MAPPED}, {@link #UNMAPPED} or {@link #FORBIDDEN_UNDER_WKP}. */

@@ -65,10 +65,8 @@ public final class Eamt
     // The match keys of byIpv4 and byIpv6 in flat arrays, so a scan touches no entry until it hits.
     private final int[] ipv4Addresses;
     private final int[] ipv4Masks;
-    private final long[] ipv6Highs;
-    private final long[] ipv6Lows;
-    private final long[] ipv6MaskHighs;
-    private final long[] ipv6MaskLows;
+    /** Per byIpv6 entry, four longs: address high, address low, mask high, mask low (one array: one bounds check). */
+    private final long[] ipv6Keys;
 
     public Eamt(final List<Entry> entries)
     {
@@ -98,18 +96,15 @@ public final class Eamt
         final int n = byIpv4.length;
         ipv4Addresses = new int[n];
         ipv4Masks = new int[n];
-        ipv6Highs = new long[n];
-        ipv6Lows = new long[n];
-        ipv6MaskHighs = new long[n];
-        ipv6MaskLows = new long[n];
+        ipv6Keys = new long[4 * n];
         for (int i = 0; i < n; i++)
         {
             ipv4Addresses[i] = byIpv4[i].ipv4.address();
             ipv4Masks[i] = byIpv4[i].ipv4.mask();
-            ipv6Highs[i] = byIpv6[i].ipv6.high();
-            ipv6Lows[i] = byIpv6[i].ipv6.low();
-            ipv6MaskHighs[i] = byIpv6[i].ipv6.maskHigh();
-            ipv6MaskLows[i] = byIpv6[i].ipv6.maskLow();
+            ipv6Keys[4 * i] = byIpv6[i].ipv6.high();
+            ipv6Keys[4 * i + 1] = byIpv6[i].ipv6.low();
+            ipv6Keys[4 * i + 2] = byIpv6[i].ipv6.maskHigh();
+            ipv6Keys[4 * i + 3] = byIpv6[i].ipv6.maskLow();
         }
     }
 
@@ -154,15 +149,12 @@ public final class Eamt
     /** The entry whose IPv6 prefix is the longest match for the address, or null. */
     public Entry findByIpv6(final long high, final long low)
     {
-        final long[] highs = ipv6Highs;
-        final long[] lows = ipv6Lows;
-        final long[] maskHighs = ipv6MaskHighs;
-        final long[] maskLows = ipv6MaskLows;
-        for (int i = 0; i < highs.length; i++)
+        final long[] keys = ipv6Keys;
+        for (int i = 0; i + 3 < keys.length; i += 4)
         {
-            if (((high ^ highs[i]) & maskHighs[i]) == 0 && ((low ^ lows[i]) & maskLows[i]) == 0)
+            if (((high ^ keys[i]) & keys[i + 2]) == 0 && ((low ^ keys[i + 1]) & keys[i + 3]) == 0)
             {
-                return byIpv6[i];
+                return byIpv6[i >>> 2];
             }
         }
         return null;

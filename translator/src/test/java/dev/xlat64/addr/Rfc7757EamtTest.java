@@ -57,6 +57,34 @@ class Rfc7757EamtTest
     }
 
     @Test
+    void eamTakesPrecedenceOverThePrefixFromIpv6TooWhenTheirRangesOverlap()
+    {
+        // s.3.1: the EAMT first. With ranges apart, an address under the prefix skips the EAMT scan (AddressMapper's
+        // disjointness shortcut); an EAM prefix inside the prefix, or one around it, must still win for its addresses.
+        final Rfc6052Prefix prefix = Rfc6052Prefix.parse("2001:db8:64::/96");
+        final String inside = "2001:db8:64::c000:280";
+        final AddressMapper apart = new AddressMapper(prefix, eamt, true);
+        assertEquals(Addresses.parse4("192.0.2.128") & 0xFFFFFFFFL, apart.toIpv4(addressBuffer(inside), 0));
+        assertEquals(Addresses.parse4("198.51.100.7") & 0xFFFFFFFFL, apart.toIpv4(addressBuffer("2001:db8:bbbb::7"), 0));
+
+        final AddressMapper within = new AddressMapper(prefix,
+            new Eamt(List.of(Eamt.Entry.parse("203.0.113.9=" + inside))), true);
+        assertEquals(Addresses.parse4("203.0.113.9") & 0xFFFFFFFFL, within.toIpv4(addressBuffer(inside), 0));
+        assertEquals(Addresses.parse4("192.0.2.129") & 0xFFFFFFFFL,
+            within.toIpv4(addressBuffer("2001:db8:64::c000:281"), 0));
+
+        final AddressMapper around = new AddressMapper(prefix,
+            new Eamt(List.of(Eamt.Entry.parse("10.64.0.0/16=2001:db8::/32"))), true);
+        // The IPv4 suffix follows the /32: bits 32-47 of the address, 0x0064.
+        assertEquals(Addresses.parse4("10.64.0.100") & 0xFFFFFFFFL, around.toIpv4(addressBuffer(inside), 0));
+    }
+
+    private static UnsafeBuffer addressBuffer(final String ipv6)
+    {
+        return new UnsafeBuffer(Addresses.parse6(ipv6));
+    }
+
+    @Test
     void eamOnlyOperationLeavesOtherAddressesUnmapped()
     {
         final AddressMapper mapper = new AddressMapper(null, eamt, true);
