@@ -153,9 +153,9 @@ public final class RunCommand implements Callable<Integer>
             plane.close();
             return 1;
         }
-        LOG.info("translating on {} ({} queue(s), idle {}, prefix {}, {} EAM entries, 6rd {})", plane.tun().name(),
-            plane.tun().queues(), config.idle.name().toLowerCase(), config.siit.mapper.format(),
-            config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
+        LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, prefix {}, {} EAM entries, 6rd {})",
+            plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(),
+            config.siit.mapper.format(), config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
         control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
             config.siit.mapper.eamt().entries().size() + " EAM entries", plane::running, plane::counters, 10);
 

@@ -28,6 +28,7 @@ public final class DataPlane implements AutoCloseable
 
     private final TunDevice tun;
     private final List<TunAgent> agents = new ArrayList<>();
+    private String offloads = "off";
     private final List<AgentRunner> runners = new ArrayList<>();
     private volatile SiitConfig current;
 
@@ -42,9 +43,11 @@ public final class DataPlane implements AutoCloseable
     {
         // A TCP super-packet tunnelled in 6in4 has no virtio-net GSO type, so 6rd runs without offloads.
         final boolean offload = config.offload && config.siit.sixRdDomains.isEmpty();
+        String offloads = config.offload ? "on (csum, tso4, tso6, tso_ecn)" : "off (--no-offload)";
         if (config.offload && !offload)
         {
             LOG.info("TUN offloads off: 6rd domains are configured (a 6in4 super-packet cannot be handed to the kernel)");
+            offloads = "off (6rd domains configured)";
         }
         final TunDevice tun = TunDevice.open(TunOptions.named(config.tunName).queues(config.queues).netns(netns)
             .mtu(config.mtu).up(true).vnetHeader(offload));
@@ -58,9 +61,11 @@ public final class DataPlane implements AutoCloseable
             catch (final TunException ex)
             {
                 LOG.warn("TUN offloads refused by the kernel, translating packet by packet: {}", ex.getMessage());
+                offloads = "off (refused by the kernel)";
             }
         }
         final DataPlane plane = new DataPlane(tun, config.siit.toBuilder().tunMtu(config.mtu).build());
+        plane.offloads = offloads;
         for (int q = 0; q < tun.queues(); q++)
         {
             final TunAgent agent = new TunAgent(tun, q, plane::current, offload);
@@ -108,6 +113,12 @@ public final class DataPlane implements AutoCloseable
             }
         }
         return !runners.isEmpty();
+    }
+
+    /** Whether the TUN offloads are on, and if not why: for the start-up log line. */
+    public String offloads()
+    {
+        return offloads;
     }
 
     public TunDevice tun()
