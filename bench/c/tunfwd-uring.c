@@ -174,12 +174,7 @@ int main(int argc, char **argv)
     else if (strcmp(setup, "plain")) { fprintf(stderr, "unknown setup %s\n", setup); return 2; }
     const char *nb = getenv("NONBLOCK");
     int nonblock = !nb || strcmp(nb, "0");
-    uint8_t full[16];
-    char pfx[64]; snprintf(pfx, sizeof pfx, "%s", argv[2]);
-    char *slash = strchr(pfx, '/'); if (slash) *slash = 0;
-    if (inet_pton(AF_INET6, pfx, full) != 1 || inet_pton(AF_INET, argv[3], &eam4) != 1
-        || inet_pton(AF_INET6, argv[4], eam6) != 1) { fprintf(stderr, "bad address\n"); return 2; }
-    memcpy(prefix6, full, 12);
+    if (parse_addresses(argv)) return 2;
     /* The workers never see SIGTERM/SIGINT: main waits for them and prints the counters. */
     sigset_t sigs; sigemptyset(&sigs); sigaddset(&sigs, SIGTERM); sigaddset(&sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);

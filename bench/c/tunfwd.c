@@ -154,6 +154,18 @@ static void vnet_out(const struct virtio_net_hdr *h, uint8_t *c, int shift, int 
     o->hdr_len = h->hdr_len + shift > 0 ? h->hdr_len + shift : 0;
 }
 
+/* argv[2..4]: PREFIX6/96 EAM4 EAM6 into prefix6, eam4, eam6; 0 on success (shared with tunfwd-uring.c). */
+static int parse_addresses(char **argv)
+{
+    uint8_t full[16];
+    char pfx[64]; snprintf(pfx, sizeof pfx, "%s", argv[2]);
+    char *slash = strchr(pfx, '/'); if (slash) *slash = 0;
+    if (inet_pton(AF_INET6, pfx, full) != 1 || inet_pton(AF_INET, argv[3], &eam4) != 1
+        || inet_pton(AF_INET6, argv[4], eam6) != 1) { fprintf(stderr, "bad address\n"); return -1; }
+    memcpy(prefix6, full, 12);
+    return 0;
+}
+
 #ifndef TUNFWD_NO_MAIN /* tunfwd-uring.c includes the translation above and brings its own loop and main */
 static void *loop(void *arg)
 {
@@ -185,12 +197,7 @@ int main(int argc, char **argv)
     if (argc < 5) { fprintf(stderr, "usage: %s TUN PREFIX6/96 EAM4 EAM6 [QUEUES [offload]]\n", argv[0]); return 2; }
     int queues = argc > 5 ? atoi(argv[5]) : 1;
     offload = argc > 6 && !strcmp(argv[6], "offload");
-    uint8_t full[16];
-    char pfx[64]; snprintf(pfx, sizeof pfx, "%s", argv[2]);
-    char *slash = strchr(pfx, '/'); if (slash) *slash = 0;
-    if (inet_pton(AF_INET6, pfx, full) != 1 || inet_pton(AF_INET, argv[3], &eam4) != 1
-        || inet_pton(AF_INET6, argv[4], eam6) != 1) { fprintf(stderr, "bad address\n"); return 2; }
-    memcpy(prefix6, full, 12);
+    if (parse_addresses(argv)) return 2;
     pthread_t t[16];
     for (int i = 0; i < queues && i < 16; i++) {
         int fd = open("/dev/net/tun", O_RDWR);
