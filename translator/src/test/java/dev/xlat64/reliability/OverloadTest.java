@@ -178,8 +178,9 @@ class OverloadTest
             final long heapBefore = xlat64.heapAfterGc();
             final long rssBefore = xlat64.rssKib();
             final long cpuBefore = cpuNanos(xlat64.pid());
-            final Map<String, Long> before = xlat64.outcomes();
-            final long handedBefore = SoakTest.tunTxPackets(net.gw);
+            final SoakTest.Handoffs first = SoakTest.Handoffs.read(net.gw, xlat64);
+            final Map<String, Long> before = first.outcomes();
+            final long handedBefore = first.tunTxPackets();
             final long droppedBefore = tunTxDropped(net.gw);
 
             final Shell.Background ping = net.h6.start("ping", "-6", "-i", "0.05", "-W", "1", "-c", "100",
@@ -189,8 +190,9 @@ class OverloadTest
             final Shell.Result pings = ping.waitFor(Duration.ofSeconds(30));
             Gateway.sleep(1000);
 
-            final Map<String, Long> counted = MalformedCorpusDataPlaneTest.delta(before, xlat64.outcomes());
-            final long handed = SoakTest.tunTxPackets(net.gw) - handedBefore;
+            final SoakTest.Handoffs last = SoakTest.Handoffs.read(net.gw, xlat64);
+            final Map<String, Long> counted = MalformedCorpusDataPlaneTest.delta(before, last.outcomes());
+            final long handed = last.tunTxPackets() - handedBefore;
             final long kernelDropped = tunTxDropped(net.gw) - droppedBefore;
             final long cpu = cpuNanos(xlat64.pid()) - cpuBefore;
             final long rssGrowth = xlat64.rssKib() - rssBefore;
