@@ -104,13 +104,21 @@ if a.rfc8219:
     found = [r for r in csv.reader(open(a.rfc8219)) if len(r) >= 3 and r[1] == "result"]
     trials = [r for r in csv.reader(open(a.rfc8219)) if len(r) >= 4 and r[1] not in ("result", "trial_rate_pps")]
     out.append("RFC 8219 s.7.1 throughput (highest offered rate with zero loss, binary search with iperf3 -u -b, "
-               "one trial per step, short trials instead of the RFC's 60 s):")
+               "one trial per step, short trials instead of the RFC's 60 s; the search repeated, contenders "
+               "alternated, median over the repeats):")
     out.append("")
-    out.append("| contender | zero-loss throughput pkt/s | trials (offered pkt/s: sent/lost) |")
-    out.append("|---|---|---|")
-    for r in found:
-        steps = ", ".join(f"{int(x[1]) // 1000}k: {x[2]}/{x[3]}" for x in trials if x[0] == r[0])
-        out.append(f"| {r[0]} | {int(r[2]):,} | {steps} |")
+    out.append("| contender | zero-loss throughput pkt/s, median (min-max) | repeats | each search (offered pkt/s: sent/lost) |")
+    out.append("|---|---|---|---|")
+    for c in dict.fromkeys(r[0] for r in found):
+        rates = [int(r[2]) for r in found if r[0] == c]
+        reps = [r[3] if len(r) > 3 else "" for r in found if r[0] == c]
+        searches = []
+        for rep in reps:
+            steps = ", ".join(f"{int(x[1]) // 1000}k: {x[2]}/{x[3]}" for x in trials
+                              if x[0] == c and (len(x) < 5 or x[4] == rep))
+            searches.append(f"[{steps}]")
+        out.append(f"| {c} | {statistics.median(rates):,.0f} ({min(rates):,}-{max(rates):,}) | {len(rates)} | "
+                   f"{' '.join(searches)} |")
     out.append("")
 
 # The plot: received packets/s by UDP payload size, one line per contender.
