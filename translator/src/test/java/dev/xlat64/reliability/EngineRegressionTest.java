@@ -28,13 +28,7 @@ class EngineRegressionTest
     @Test
     void ipv6PacketTooLargeForAnyIpv4PacketIsRefusedNotWrapped()
     {
-        final CheckedEngine jumbo = new CheckedEngine(ReliabilityConfigs.builder(
-            Rfc6052Prefix.parse(ReliabilityConfigs.PREFIX), ReliabilityConfigs.eamt()).tunMtu(65535).build());
-        final String s6 = ReliabilityConfigs.V6.source();
-        final String d6 = ReliabilityConfigs.V6.destination();
-        final byte[] in = ipv6(s6, d6, UDP, 64, 0, 0, udp(s6, d6, 1, 2, bytes(65535 - 8, 26)));
-
-        final CheckedEngine.Result r = jumbo.translate(in);
+        final CheckedEngine.Result r = jumboMtuEngine().translate(udp6WithTransportBytes(65535, 26));
         assertEquals(Outcome.ICMPV6_ERROR_SENT, r.outcome());
         assertEquals(Outcome.IPV6_PACKET_TOO_BIG, r.reason());
         final byte[] error = r.emitted().get(0);
@@ -42,17 +36,26 @@ class EngineRegressionTest
         assertEquals(65535 + 20, (PacketOracle.u16(error, 44) << 16) | PacketOracle.u16(error, 46), "advertised MTU");
     }
 
+    /** The standard engine with the largest MTU, so that only the 16-bit IPv4 total length limits a translation. */
+    private static CheckedEngine jumboMtuEngine()
+    {
+        return new CheckedEngine(ReliabilityConfigs.builder(
+            Rfc6052Prefix.parse(ReliabilityConfigs.PREFIX), ReliabilityConfigs.eamt()).tunMtu(65535).build());
+    }
+
+    /** A UDP datagram from the standard IPv6 source to the standard destination, {@code transport} bytes with header. */
+    private static byte[] udp6WithTransportBytes(final int transport, final int seed)
+    {
+        final String s6 = ReliabilityConfigs.V6.source();
+        final String d6 = ReliabilityConfigs.V6.destination();
+        return ipv6(s6, d6, UDP, 64, 0, 0, udp(s6, d6, 1, 2, bytes(transport - 8, seed)));
+    }
+
     /** The largest IPv6 packet that still fits IPv4 (transport part 65515 bytes) translates with a correct length. */
     @Test
     void largestIpv6PacketThatFitsIpv4Translates()
     {
-        final CheckedEngine jumbo = new CheckedEngine(ReliabilityConfigs.builder(
-            Rfc6052Prefix.parse(ReliabilityConfigs.PREFIX), ReliabilityConfigs.eamt()).tunMtu(65535).build());
-        final String s6 = ReliabilityConfigs.V6.source();
-        final String d6 = ReliabilityConfigs.V6.destination();
-        final byte[] in = ipv6(s6, d6, UDP, 64, 0, 0, udp(s6, d6, 1, 2, bytes(65515 - 8, 27)));
-
-        final CheckedEngine.Result r = jumbo.translate(in);
+        final CheckedEngine.Result r = jumboMtuEngine().translate(udp6WithTransportBytes(65515, 27));
         assertEquals(Outcome.TRANSLATED_6TO4, r.outcome());
         assertEquals(65535, r.emitted().get(0).length);
     }

@@ -30,12 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AbuseEndToEndTest
 {
-    private static final String ZONE = String.join("\n",
-        "$ORIGIN test.example.",
-        "$TTL 300",
-        "@ 3600 IN SOA ns admin 1 3600 600 86400 120",
-        "@ IN NS ns",
-        "ns IN A 127.0.0.1",
+    private static final String ZONE = Unbound.TEST_ZONE_HEAD + String.join("\n",
         "a-only IN A 192.0.2.1",
         "");
 

@@ -21,12 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class Dns64EndToEndTest
 {
-    private static final String ZONE = String.join("\n",
-        "$ORIGIN test.example.",
-        "$TTL 300",
-        "@ 3600 IN SOA ns admin 1 3600 600 86400 120",
-        "@ IN NS ns",
-        "ns IN A 127.0.0.1",
+    private static final String ZONE = Unbound.TEST_ZONE_HEAD + String.join("\n",
         "a-only 900 IN A 192.0.2.1",
         "a-only2 IN A 192.0.2.2",
         "a-only3 IN A 192.0.2.3",

@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
 final class Unbound implements AutoCloseable
 {
     static final String BINARY = "/usr/sbin/unbound";
+    /** The start of the test.example. zone both end-to-end tests serve: origin, TTL, SOA, NS and the server's A. */
+    static final String TEST_ZONE_HEAD = String.join("\n",
+        "$ORIGIN test.example.",
+        "$TTL 300",
+        "@ 3600 IN SOA ns admin 1 3600 600 86400 120",
+        "@ IN NS ns",
+        "ns IN A 127.0.0.1",
+        "");
 
     final Path dir;
     final int port;
