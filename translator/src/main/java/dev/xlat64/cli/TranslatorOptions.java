@@ -47,7 +47,7 @@ public final class TranslatorOptions
     String mtu;
 
     @Option(names = "--offload", paramLabel = "true|false",
-        description = "TUN offloads (IFF_VNET_HDR + TUNSETOFFLOAD): TCP super-packets of up to 64 KiB translated once " +
+        description = "TUN offloads (IFF_VNET_HDR + TUNSETOFFLOAD): TCP and UDP super-packets of up to 64 KiB translated once " +
             "(default: true; off by itself where the kernel refuses).")
     String offload;
 

@@ -43,7 +43,7 @@ public final class DataPlane implements AutoCloseable
     {
         // A TCP super-packet tunnelled in 6in4 has no virtio-net GSO type, so 6rd runs without offloads.
         final boolean offload = config.offload && config.siit.sixRdDomains.isEmpty();
-        String offloads = config.offload ? "on (csum, tso4, tso6, tso_ecn)" : "off (--no-offload)";
+        String offloads = config.offload ? "on (csum, tso4, tso6, tso_ecn, uso4, uso6)" : "off (--no-offload)";
         if (config.offload && !offload)
         {
             LOG.info("TUN offloads off: 6rd domains are configured (a 6in4 super-packet cannot be handed to the kernel)");
@@ -53,15 +53,25 @@ public final class DataPlane implements AutoCloseable
             .mtu(config.mtu).up(true).vnetHeader(offload));
         if (offload)
         {
+            // TCP and UDP super-packets (GSO) and partial checksums both ways: one translation per up to 64 KiB. UDP
+            // segmentation (USO) needs Linux 6.2; an older kernel refuses the whole set, so it is retried without.
+            final int tcp = TunFlags.TUN_F_CSUM | TunFlags.TUN_F_TSO4 | TunFlags.TUN_F_TSO6 | TunFlags.TUN_F_TSO_ECN;
             try
             {
-                // TCP super-packets (GSO) and partial checksums both ways: one translation per up to 64 KiB.
-                tun.setOffload(TunFlags.TUN_F_CSUM | TunFlags.TUN_F_TSO4 | TunFlags.TUN_F_TSO6 | TunFlags.TUN_F_TSO_ECN);
+                tun.setOffload(tcp | TunFlags.TUN_F_USO4 | TunFlags.TUN_F_USO6);
             }
-            catch (final TunException ex)
+            catch (final TunException noUso)
             {
-                LOG.warn("TUN offloads refused by the kernel, translating packet by packet: {}", ex.getMessage());
-                offloads = "off (refused by the kernel)";
+                try
+                {
+                    tun.setOffload(tcp);
+                    offloads = "on (csum, tso4, tso6, tso_ecn; no uso: the kernel predates 6.2)";
+                }
+                catch (final TunException ex)
+                {
+                    LOG.warn("TUN offloads refused by the kernel, translating packet by packet: {}", ex.getMessage());
+                    offloads = "off (refused by the kernel)";
+                }
             }
         }
         final DataPlane plane = new DataPlane(tun, config.siit.toBuilder().tunMtu(config.mtu).build());

@@ -5,11 +5,14 @@ import dev.xlat64.engine.Outcome;
 import dev.xlat64.engine.PacketSink;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.packet.Checksum;
+import dev.xlat64.packet.Ipv4Header;
+import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import dev.xlat64.packet.VirtioNetHeader;
 import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.tun.TunDevice;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,9 +26,9 @@ import java.util.function.Supplier;
  * translate in place, write the result back to the same queue. No allocation, no lock, no logging in
  * {@link #doWork()}; counters are this agent's own.
  *
- * <p>With a virtio-net header (TUN offloads), the header sits just before the packet. A TCP super-packet (GSO) is
- * translated once, its header fields moved by the size difference of the IP headers and its GSO type switched between
- * TCPV4 and TCPV6; a partial checksum (NEEDS_CSUM, the uncomplemented pseudo-header sum) is complemented around the
+ * <p>With a virtio-net header (TUN offloads), the header sits just before the packet. A TCP or UDP super-packet (GSO)
+ * is translated once, its header fields moved by the size difference of the IP headers and its GSO type switched
+ * between TCPV4 and TCPV6 (UDP_L4 serves both IP versions); a partial checksum (NEEDS_CSUM, the uncomplemented pseudo-header sum) is complemented around the
  * translation, because the engine's RFC 1624 update applied to {@code ~P} yields {@code ~P'} — so the engine itself
  * knows nothing of offloads.
  */
@@ -39,6 +42,8 @@ public final class TunAgent implements Agent, PacketSink
     private static final int FINALISE_CHECKSUM_ABOVE = 1260;
     /** Largest growth of a translated header (IPv4 to IPv6), for the GSO segment-size check. */
     private static final int MAX_GROWTH = 20;
+    /** RFC 7915 s.5.1: translated IPv4 packets of at most this many bytes go out with DF clear. */
+    private static final int DF_THRESHOLD = 1260;
 
     private final TunDevice tun;
     private final int queue;
@@ -52,6 +57,8 @@ public final class TunAgent implements Agent, PacketSink
     private final VirtioNetHeader vnetIn = new VirtioNetHeader();
     private final VirtioNetHeader vnetOut = new VirtioNetHeader();
     private final UnsafeBuffer plainHeader = new UnsafeBuffer(ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH));
+    /** Where a UDP super-packet too big to hand back whole is cut into its datagrams ({@link #translateUdpSegments}). */
+    private final UnsafeBuffer segment = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_SIZE));
 
     private SiitConfig config;
     private SiitConfig gsoConfig;
@@ -105,30 +112,112 @@ public final class TunAgent implements Agent, PacketSink
                 break; // 0: nothing pending; <0: a read error, retried on the next duty cycle
             }
             final int length = vnet ? read - VirtioNetHeader.LENGTH : read;
-            writeFailed = false;
-            Outcome outcome;
             if (vnet && !prepareOffload(length))
             {
-                outcome = Outcome.EMPTY_PACKET;
+                counters.record(Outcome.EMPTY_PACKET, length);
+            }
+            else if (vnet && gsoType != VirtioNetHeader.GSO_NONE && segmentFits())
+            {
+                translateAndCount(buffer, length, gsoConfig);
+            }
+            else if (vnet && gsoType == VirtioNetHeader.GSO_UDP_L4)
+            {
+                translateUdpSegments(length);
             }
             else
             {
-                translator.config(vnet && gsoType != VirtioNetHeader.GSO_NONE && segmentFits() ? gsoConfig : config);
-                outcome = translator.translate(buffer, Translator.HEADROOM, length, this);
+                translateAndCount(buffer, length, config);
             }
-            if (writeFailed && outcome.kind != Outcome.Kind.DROPPED)
-            {
-                outcome = Outcome.TUN_WRITE_FAILED;
-            }
-            counters.record(outcome, length);
-            if (outcome == Outcome.ICMPV4_ERROR_SENT || outcome == Outcome.ICMPV6_ERROR_SENT)
-            {
-                counters.recordIcmpErrorReason(translator.icmpErrorReason());
-            }
-            counters.recordSixRdDomain(translator.sixRdDomainIndex(), outcome);
             work++;
         }
         return work;
+    }
+
+    /** Translates the packet at {@link Translator#HEADROOM} of {@code from} and counts its outcome. */
+    private void translateAndCount(final UnsafeBuffer from, final int length, final SiitConfig snapshot)
+    {
+        writeFailed = false;
+        translator.config(snapshot);
+        Outcome outcome = translator.translate(from, Translator.HEADROOM, length, this);
+        if (writeFailed && outcome.kind != Outcome.Kind.DROPPED)
+        {
+            outcome = Outcome.TUN_WRITE_FAILED;
+        }
+        counters.record(outcome, length);
+        if (outcome == Outcome.ICMPV4_ERROR_SENT || outcome == Outcome.ICMPV6_ERROR_SENT)
+        {
+            counters.recordIcmpErrorReason(translator.icmpErrorReason());
+        }
+        counters.recordSixRdDomain(translator.sixRdDomainIndex(), outcome);
+    }
+
+    /**
+     * A UDP super-packet whose datagrams would not fit the next hop once translated (e.g. 1472-byte IPv4 datagrams
+     * with DF clear, 20 bytes too long for a 1500-byte IPv6 link): cut here into the datagrams the kernel would have
+     * handed over without USO, each with its own lengths, complete checksums and (IPv4) the identification GSO would
+     * give it, and each translated like any packet: fragmented, or answered with Packet Too Big, on its own. Never
+     * merged: UDP keeps its message boundaries.
+     */
+    private void translateUdpSegments(final int length)
+    {
+        final int payload = length - csumStart - Udp.HEADER_LENGTH;
+        if (payload < 0)
+        {
+            translateAndCount(buffer, length, config); // too short to hold its headers: the engine says why it drops it
+            return;
+        }
+        final int step = gsoSize > 0 ? gsoSize : Math.max(1, payload);
+        partialChecksum = false; // every datagram gets a complete checksum
+        final int count = Math.max(1, (payload + step - 1) / step);
+        for (int i = 0; i < count; i++)
+        {
+            translateAndCount(segment, cutUdpSegment(buffer, length, csumStart, step, i, segment), config);
+        }
+    }
+
+    /**
+     * Writes datagram {@code index} of the UDP super-packet at {@link Translator#HEADROOM} of {@code from} ({@code
+     * length} bytes, UDP header at {@code udpOffset}, {@code step} payload bytes per datagram) to the same offset of
+     * {@code to}, as the kernel's UDP segmentation would: IP header copied with its lengths (IPv4: total length,
+     * identification + index, header checksum; IPv6: payload length) and UDP length and checksum for this datagram.
+     * Returns its length.
+     */
+    static int cutUdpSegment(final DirectBuffer from, final int length, final int udpOffset, final int step,
+        final int index, final MutableDirectBuffer to)
+    {
+        final int in = Translator.HEADROOM;
+        final int headers = udpOffset + Udp.HEADER_LENGTH;
+        final int done = index * step;
+        final int chunk = Math.max(0, Math.min(step, length - headers - done));
+        to.putBytes(in, from, in, headers);
+        to.putBytes(in + headers, from, in + headers + done, chunk);
+        final int segmentLength = headers + chunk;
+        final int udpLength = Udp.HEADER_LENGTH + chunk;
+        final int udp = in + udpOffset;
+        to.putShort(udp + Udp.LENGTH, (short)udpLength, ByteOrder.BIG_ENDIAN);
+        to.putShort(udp + Udp.CHECKSUM, (short)0);
+        final long pseudoHeader;
+        if ((from.getByte(in) & 0xF0) == 0x40)
+        {
+            final int ihl = (to.getByte(in) & 0x0F) * 4;
+            final int identification = from.getShort(in + Ipv4Header.IDENTIFICATION, ByteOrder.BIG_ENDIAN) + index;
+            to.putShort(in + Ipv4Header.TOTAL_LENGTH, (short)segmentLength, ByteOrder.BIG_ENDIAN);
+            to.putShort(in + Ipv4Header.IDENTIFICATION, (short)identification, ByteOrder.BIG_ENDIAN);
+            to.putShort(in + Ipv4Header.HEADER_CHECKSUM, (short)0);
+            to.putShort(in + Ipv4Header.HEADER_CHECKSUM, (short)Checksum.finish(Checksum.add(to, in, ihl, 0)),
+                ByteOrder.BIG_ENDIAN);
+            pseudoHeader = Checksum.ipv4PseudoHeader(to.getInt(in + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN),
+                to.getInt(in + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN), udpLength, Ipv4Header.PROTOCOL_UDP);
+        }
+        else
+        {
+            to.putShort(in + Ipv6Header.PAYLOAD_LENGTH, (short)(segmentLength - Ipv6Header.LENGTH), ByteOrder.BIG_ENDIAN);
+            pseudoHeader = Checksum.ipv6PseudoHeader(to, in + Ipv6Header.SOURCE, udpLength, Ipv4Header.PROTOCOL_UDP);
+        }
+        final int checksum = Checksum.finish(Checksum.add(to, udp, udpLength, pseudoHeader));
+        // RFC 768: a computed zero is sent as all ones.
+        to.putShort(udp + Udp.CHECKSUM, (short)(checksum == 0 ? 0xFFFF : checksum), ByteOrder.BIG_ENDIAN);
+        return segmentLength;
     }
 
     /** Reads the virtio-net header; false for a read too short to hold one. */
@@ -160,6 +249,11 @@ public final class TunAgent implements Agent, PacketSink
             return true;
         }
         complementChecksumField();
+        if (buffer.getShort(checksumPosition) == 0)
+        {
+            // P = 0xFFFF: ~P would read as UDP's "no checksum" (RFC 768); 0xFFFF is the same ones'-complement value.
+            buffer.putShort(checksumPosition, (short)0xFFFF);
+        }
         return true;
     }
 
@@ -178,15 +272,44 @@ public final class TunAgent implements Agent, PacketSink
 
     /**
      * True when each segment of the super-packet fits the next hop after translation; otherwise the packet takes the
-     * normal path and its sender gets Fragmentation Needed / Packet Too Big. hdr_len from the kernel is the linear head
-     * length, not the header size, so the headers are measured: L4 offset (csum_start) plus the TCP data offset.
+     * normal path and its sender gets Fragmentation Needed / Packet Too Big.
      */
     private boolean segmentFits()
     {
-        final int tcpDataOffset = Translator.HEADROOM + csumStart + 12;
-        final int segment = csumStart + ((buffer.getByte(tcpDataOffset) & 0xF0) >>> 2) + gsoSize;
+        final int segment = csumStart + l4HeaderLength(buffer, Translator.HEADROOM + csumStart, gsoType) + gsoSize;
         final boolean ipv4 = (buffer.getByte(Translator.HEADROOM) & 0xF0) == 0x40;
         return ipv4 ? segment + MAX_GROWTH <= mtu(config.ipv6Mtu) : segment <= mtu(config.ipv4Mtu) + MAX_GROWTH;
+    }
+
+    /**
+     * Header bytes every segment of a super-packet repeats from its L4 header at {@code l4}: 8 for UDP, the data offset
+     * for TCP. (hdr_len from the kernel is the length of the linear head, not of the headers, so they are measured.)
+     */
+    static int l4HeaderLength(final MutableDirectBuffer buffer, final int l4, final int gsoType)
+    {
+        return (gsoType & ~VirtioNetHeader.GSO_ECN) == VirtioNetHeader.GSO_UDP_L4 ?
+            Udp.HEADER_LENGTH : (buffer.getByte(l4 + 12) & 0xF0) >>> 2;
+    }
+
+    /**
+     * RFC 7915 s.5.1: DF is set only on translated packets above 1260 bytes. The engine decided DF for the whole
+     * super-packet; the kernel copies that header to every segment, so when a full segment is 1260 bytes or less
+     * (64-byte UDP datagrams, a small TCP MSS) DF is cleared here and the header checksum updated (RFC 1624). A short
+     * last segment of a super-packet whose full segments exceed 1260 bytes keeps DF, like its siblings. Each segment's
+     * identification is the kernel's increment of the engine's random one.
+     */
+    static void clearDontFragmentOfSmallSegments(final MutableDirectBuffer buffer, final int ipv4, final int segmentLength)
+    {
+        final int flags = buffer.getShort(ipv4 + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > DF_THRESHOLD)
+        {
+            return;
+        }
+        final int cleared = flags & ~Ipv4Header.FLAG_DF;
+        buffer.putShort(ipv4 + Ipv4Header.FLAGS_FRAGMENT_OFFSET, (short)cleared, ByteOrder.BIG_ENDIAN);
+        final int checksum = buffer.getShort(ipv4 + Ipv4Header.HEADER_CHECKSUM, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        buffer.putShort(ipv4 + Ipv4Header.HEADER_CHECKSUM, (short)Checksum.update(checksum, flags, cleared),
+            ByteOrder.BIG_ENDIAN);
     }
 
     private int mtu(final int configured)
@@ -223,10 +346,20 @@ public final class TunAgent implements Agent, PacketSink
                 complementChecksumField();
                 partialChecksum = false;
                 flags = VirtioNetHeader.F_NEEDS_CSUM;
-                if (gsoType != VirtioNetHeader.GSO_NONE)
+                if (gsoType == VirtioNetHeader.GSO_UDP_L4)
+                {
+                    type = VirtioNetHeader.GSO_UDP_L4;
+                }
+                else if (gsoType != VirtioNetHeader.GSO_NONE)
                 {
                     final boolean ipv4 = (buffer.getByte(offset) & 0xF0) == 0x40;
                     type = (ipv4 ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_TCPV6) | (gsoType & VirtioNetHeader.GSO_ECN);
+                }
+                if (type != VirtioNetHeader.GSO_NONE && (buffer.getByte(offset) & 0xF0) == 0x40)
+                {
+                    final int l4 = csumStart + shift;
+                    clearDontFragmentOfSmallSegments(buffer, offset,
+                        l4 + l4HeaderLength(buffer, offset + l4, gsoType) + gsoSize);
                 }
             }
             vnetOut.wrap(buffer, offset - VirtioNetHeader.LENGTH);

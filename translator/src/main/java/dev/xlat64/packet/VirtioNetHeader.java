@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 /**
  * The virtio-net header a TUN device with {@code IFF_VNET_HDR} puts before each packet (include/uapi/linux/virtio_net.h,
  * legacy layout, little-endian on x86). With {@code TUNSETOFFLOAD} the kernel hands over TCP super-packets (GSO) of up to
- * 64 KiB whose L4 checksum field holds only the uncomplemented pseudo-header sum (NEEDS_CSUM).
+ * 64 KiB, and with {@code TUN_F_USO4/6} (Linux 6.2+) UDP ones (GSO_UDP_L4: one UDP header, the payload cut into
+ * gso_size datagrams), whose L4 checksum field holds only the uncomplemented pseudo-header sum (NEEDS_CSUM).
  *
  * <pre>
  *   | flags (1) | gso_type (1) | hdr_len (2) | gso_size (2) | csum_start (2) | csum_offset (2) |
@@ -28,6 +29,8 @@ public final class VirtioNetHeader
     public static final int GSO_TCPV4 = 1;
     public static final int GSO_UDP = 3;
     public static final int GSO_TCPV6 = 4;
+    /** UDP segmentation (USO), the same value for IPv4 and IPv6: the IP version is in the packet itself. */
+    public static final int GSO_UDP_L4 = 5;
     public static final int GSO_ECN = 0x80;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;

@@ -161,7 +161,7 @@ class LeastPrivilegeTest
         {
             awaitTranslating(p);
             // The start-up line says whether the TUN offloads are on (the TUN's owner may set them, no capability).
-            assertTrue(p.errors().contains("offloads on (csum, tso4, tso6, tso_ecn)"), p.errors());
+            assertTrue(p.errors().contains("offloads on (csum, tso4, tso6, tso_ecn"), p.errors());
             assertTrue(status(p.pid(), "Uid").startsWith(NOBODY_UID + "\t"), status(p.pid(), "Uid"));
             assertEquals(CAP_NET_ADMIN_ONLY, status(p.pid(), "CapEff"));
             assertEquals(CAP_NET_ADMIN_ONLY, status(p.pid(), "CapBnd"));
