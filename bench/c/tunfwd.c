@@ -3,8 +3,8 @@
  * device: TCP, UDP and ICMP echo, one RFC 6052 /96 prefix and one EAM /32=/128 entry, incremental checksums (RFC 1624).
  * No options, fragments, ICMP errors or validation beyond what keeps it memory-safe: it bounds what the TUN path can
  * do, it is not a translator. One blocking read/write loop per queue (IFF_MULTI_QUEUE), one thread each.
- * With "offload" (6th argument) the TUN carries a virtio-net header (IFF_VNET_HDR, TUN_F_CSUM|TSO4|TSO6|TSO_ECN, as
- * xlat64 by default): a TCP super-packet is translated once and its header's GSO type, hdr_len and csum_start follow
+ * With "offload" (6th argument) the TUN carries a virtio-net header (IFF_VNET_HDR, TUN_F_CSUM|TSO4|TSO6|TSO_ECN|USO4|USO6, as
+ * xlat64 by default): a TCP or UDP super-packet is translated once and its header's GSO type, hdr_len and csum_start follow
  * the IP header; a partial checksum (NEEDS_CSUM: the uncomplemented pseudo-header sum) is complemented around the
  * RFC 1624 update, other than TCP/UDP it is finalised first.
  * Usage: tunfwd TUN PREFIX6(/96) EAM4 EAM6 [QUEUES [offload]]
@@ -25,6 +25,13 @@
 #define HEADROOM 20
 #define VNET ((int)sizeof(struct virtio_net_hdr)) /* 10 */
 static int offload; /* IFF_VNET_HDR: a struct virtio_net_hdr before every packet */
+#ifndef TUN_F_USO4 /* Linux 6.2; older headers lack them */
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
 static uint8_t prefix6[12], eam6[16];
 static uint32_t eam4; /* network order */
 
@@ -124,7 +131,8 @@ static int vnet_in(const struct virtio_net_hdr *h, uint8_t *p, int n, uint8_t **
     *c = NULL;
     if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || cs + h->csum_offset + 2 > n)
         return gso == VIRTIO_NET_HDR_GSO_NONE ? 0 : -1;
-    if (gso != VIRTIO_NET_HDR_GSO_NONE && (proto != 6 || (gso != VIRTIO_NET_HDR_GSO_TCPV4 && gso != VIRTIO_NET_HDR_GSO_TCPV6)))
+    if (gso != VIRTIO_NET_HDR_GSO_NONE && !(proto == 17 && gso == VIRTIO_NET_HDR_GSO_UDP_L4) &&
+        (proto != 6 || (gso != VIRTIO_NET_HDR_GSO_TCPV4 && gso != VIRTIO_NET_HDR_GSO_TCPV6)))
         return -1;
     uint8_t *f = p + cs + h->csum_offset;
     if (proto != 6 && proto != 17) { /* e.g. ICMP: the type change is not a pseudo-header change, finish it here */
@@ -148,7 +156,8 @@ static void vnet_out(const struct virtio_net_hdr *h, uint8_t *c, int shift, int 
     o->csum_start = h->csum_start + shift; /* the L4 header keeps its place after the IP header */
     o->csum_offset = h->csum_offset;
     if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE) return;
-    o->gso_type = (v4out ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6) | (h->gso_type & VIRTIO_NET_HDR_GSO_ECN);
+    o->gso_type = h->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4 ? VIRTIO_NET_HDR_GSO_UDP_L4 : /* both IP versions */
+        (v4out ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6) | (h->gso_type & VIRTIO_NET_HDR_GSO_ECN);
     o->gso_size = h->gso_size; /* the MSS stays valid (an IPv4 segment could carry 20 more bytes) */
     /* The kernel's hdr_len is the linear head length, not the header size: it moves with the IP header too. */
     o->hdr_len = h->hdr_len + shift > 0 ? h->hdr_len + shift : 0;
@@ -207,7 +216,8 @@ int main(int argc, char **argv)
         if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) { perror("tun"); return 1; }
         int sz = VNET; /* device-wide, like the offloads; 10 is the default, set it anyway */
         if (offload && !i && ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) { perror("TUNSETVNETHDRSZ"); return 1; }
-        if (offload && !i && ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN) < 0)
+        int tso = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN; /* as xlat64: USO too where the kernel has it */
+        if (offload && !i && ioctl(fd, TUNSETOFFLOAD, tso | TUN_F_USO4 | TUN_F_USO6) < 0 && ioctl(fd, TUNSETOFFLOAD, tso) < 0)
             perror("tunfwd: TUNSETOFFLOAD refused, virtio-net header without offloads");
         pthread_create(&t[i], NULL, loop, (void *)(intptr_t)fd);
     }

@@ -12,7 +12,9 @@
 #
 # usage: bench/scripts/e2e-bench.sh [--rounds N] [--seconds S] [--sizes "64 512 1400"] [--contenders "..."]
 #                                   [--rfc8219-size N] [--rfc8219-seconds S] [--rfc8219-repeats N] [--no-rfc8219]
-#                                   [--no-readme]
+#                                   [--no-readme] [--udp-gro FLUSH_NS]
+# --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
+#   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/README.md).
 # Needs root. Bounded: the defaults (3 rounds x 7 contenders x (3 UDP sizes + TCP) x 5 s, then the searches: 3 per
 # RFC 8219 contender, ~1 min each) take ~15 min.
 set -euo pipefail
@@ -28,6 +30,7 @@ RFC8219_CONTENDERS="xlat64-1q-spin tayga"
 RFC8219_REPEATS=3
 DO_RFC8219=1
 DO_README=1
+UDP_GRO=0
 ORIGINAL_ARGS="$*"  # the parsing below shifts them away; the report quotes the command
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +44,8 @@ while [ $# -gt 0 ]; do
     --rfc8219-repeats) RFC8219_REPEATS="$2"; shift 2 ;;
     --no-rfc8219) DO_RFC8219=0; shift ;;
     --no-readme) DO_README=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --udp-gro) UDP_GRO="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "e2e-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -81,7 +85,7 @@ need() { # command, Debian package
 
 prepare() {
   [ "$(id -u)" = 0 ] || { echo "e2e-bench: needs root (network namespaces, TUN)" >&2; exit 2; }
-  need iperf3 iperf3; need tayga tayga; need trafgen netsniff-ng; need gcc gcc; need python3 python3
+  need iperf3 iperf3; need tayga tayga; need ethtool ethtool; need trafgen netsniff-ng; need gcc gcc; need python3 python3
   local uring=0
   [[ " $CONTENDERS " == *"-uring"* ]] && uring=1
   [ "$uring" = 0 ] || [ -e /usr/include/liburing.h ] || { log "installing liburing-dev"; apt-get install -y -q liburing-dev \
@@ -108,6 +112,15 @@ topology() {
   ip -n "$H6" -6 route add default via 2001:db8:1::1
   ip -n "$H4" route add default via 198.51.100.1
   ip netns exec "$GW" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+  if [ "$UDP_GRO" != 0 ]; then
+    # GRO on a veth needs its NAPI mode, which takes a frame only from a peer without TSO or from a socket with
+    # sock_wfree (trafgen's ring is neither): h6's eth0 drops TSO. Without a flush timeout each frame is polled alone.
+    ip netns exec "$H6" ethtool -K eth0 tso off >/dev/null
+    ip netns exec "$GW" ethtool -K to-h6 gro on rx-udp-gro-forwarding on >/dev/null
+    ip netns exec "$GW" sh -c "echo $UDP_GRO > /sys/class/net/to-h6/gro_flush_timeout"
+    # h4 must see datagrams, not super-packets (Udp NoPorts counts one per packet it sees): segment on the way out.
+    ip netns exec "$GW" ethtool -K to-h4 tx-udp-segmentation off >/dev/null
+  fi
   # Resolve the neighbours once so trafgen's hand-made frames carry the right MACs and nothing waits on ND/ARP.
   ip netns exec "$H6" ping -6 -c 1 -W 2 2001:db8:1::1 >/dev/null
   ip netns exec "$H4" ping -c 1 -W 2 198.51.100.1 >/dev/null
@@ -312,7 +325,8 @@ main() {
   python3 "$ROOT/bench/scripts/e2e-report.py" --raw "$RESULTS/e2e-$DATE-raw.csv" \
     $( [ "$DO_RFC8219" = 1 ] && echo --rfc8219 "$RESULTS/e2e-$DATE-rfc8219.csv" ) \
     --out "$RESULTS/e2e-$DATE.md" --svg "$RESULTS/e2e-$DATE-pps.svg" --rounds "$ROUNDS" --seconds "$SECONDS_PER_TEST" \
-    --command "bench/scripts/e2e-bench.sh $ORIGINAL_ARGS" --elapsed $(( $(date +%s) - started ))
+    --command "bench/scripts/e2e-bench.sh $ORIGINAL_ARGS" --elapsed $(( $(date +%s) - started )) \
+    --udp-gro "$UDP_GRO"
   [ "$DO_README" = 1 ] && { echo; cat "$RESULTS/e2e-$DATE.md"; } >>"$ROOT/bench/README.md"
   cat "$RESULTS/e2e-$DATE.md"
 }

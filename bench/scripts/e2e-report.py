@@ -15,6 +15,7 @@ ap.add_argument("--rounds", default="?")
 ap.add_argument("--seconds", default="?")
 ap.add_argument("--command", default="bench/scripts/e2e-bench.sh")
 ap.add_argument("--elapsed", default="?")
+ap.add_argument("--udp-gro", default="0")
 a = ap.parse_args()
 
 rows = list(csv.DictReader(open(a.raw)))
@@ -76,8 +77,13 @@ out.append(f"Command: `{a.command}` ({a.rounds} rounds, contenders alternated wi
            "so a bad checksum would not count); loss = 1 - received / sent by h6; Gbit/s counts IPv4 bytes at h4; "
            "translator CPU = utime+stime of its process (all threads) / wall time, 100% = one core; CPU us/pkt = that "
            "CPU time per received packet (includes the kernel work of its read/write calls). "
-           "TCP: iperf3 h6 -> h4, one stream. TUN offloads (virtio-net header, TSO): xlat64 unless -nooff, cfwd only "
-           "as cfwd-Nq-off; the C ceiling column uses the one with the same offloads when it ran. "
+           "TCP: iperf3 h6 -> h4, one stream. TUN offloads (virtio-net header, TSO and, from Linux 6.2, USO): xlat64 "
+           "unless -nooff, cfwd only as cfwd-Nq-off; the C ceiling column uses the one with the same offloads when it "
+           "ran. " + ("Kernel defaults on gw's veths (no GRO), so every UDP datagram reaches the TUN on its own. "
+           if a.udp_gro == "0" else f"**UDP GRO forwarding on** gw's ingress veth (`gro on rx-udp-gro-forwarding on`, "
+           f"gro_flush_timeout {a.udp_gro} ns; h6's eth0 `tso off` so veth takes its frames through NAPI), segmentation "
+           "in software on gw's egress to h4 (`tx-udp-segmentation off`), for every contender alike: a translator "
+           "with USO gets up to 64 datagrams per read, the others get them one by one. ") +
            "Ratios are of medians from this run only; the VM was shared with other builds, so compare rows, "
            "not runs.")
 out.append("")
