@@ -278,7 +278,17 @@ public final class TunAgent implements Agent, PacketSink
     {
         final int segment = csumStart + l4HeaderLength(buffer, Translator.HEADROOM + csumStart, gsoType) + gsoSize;
         final boolean ipv4 = (buffer.getByte(Translator.HEADROOM) & 0xF0) == 0x40;
-        return ipv4 ? segment + MAX_GROWTH <= mtu(config.ipv6Mtu) : segment <= mtu(config.ipv4Mtu) + MAX_GROWTH;
+        if (!ipv4)
+        {
+            return segment <= mtu(config.ipv4Mtu) + MAX_GROWTH;
+        }
+        // RFC 7915 s.4.1: DF=0 datagrams above the lowest IPv6 MTU are fragmented to it, so such UDP segments are cut
+        // and translated one by one, as they would be without USO.
+        final boolean udpWithoutDf = gsoType == VirtioNetHeader.GSO_UDP_L4 &&
+            (buffer.getShort(Translator.HEADROOM + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
+            Ipv4Header.FLAG_DF) == 0;
+        final int limit = udpWithoutDf ? Math.min(config.lowestIpv6Mtu, mtu(config.ipv6Mtu)) : mtu(config.ipv6Mtu);
+        return segment + MAX_GROWTH <= limit;
     }
 
     /**

@@ -164,4 +164,27 @@ class UdpSegmentationEndToEndTest
         assertEquals(0, got[1]);
         assertTrue(net.packets("translated_4to6") - fragmented >= 32, "each datagram translated on its own");
     }
+
+    @Test
+    void datagramsWithoutDfAboveTheLowestIpv6MtuAreFragmentedLikeWithoutUso()
+    {
+        // RFC 7915 s.4.1: 1300-byte datagrams with DF clear become 1328 bytes of IPv6, above --lowest-ipv6-mtu 1280
+        // though within the link's 1500: fragmented, as each would be had it arrived alone.
+        final long reassembled = reassemblies(net.h6);
+        final int[] got = sendThrough(net.h4, "4", H6_AS_IPV4, net.h6, H6, 7003, 4, 8, 1300, "dont");
+        assertEquals(32, got[0], "datagrams intact at h6 (bad: " + got[1] + ")");
+        assertTrue(reassemblies(net.h6) - reassembled >= 32, "h6 reassembled each datagram from fragments");
+    }
+
+    private static long reassemblies(final Netns host)
+    {
+        for (final String line : host.check("cat", "/proc/net/snmp6").stdout().split("\n"))
+        {
+            if (line.startsWith("Ip6ReasmOKs"))
+            {
+                return Long.parseLong(line.trim().split("\\s+")[1]);
+            }
+        }
+        throw new AssertionError("no Ip6ReasmOKs in /proc/net/snmp6");
+    }
 }
