@@ -73,6 +73,7 @@ cleanup() {
   sleep 0.5
   for pid in "${BG_PIDS[@]}" $TRANSLATOR_PID; do kill -9 "$pid" 2>/dev/null; done
   for ns in "$H6" "$GW" "$H4"; do ip netns del "$ns" 2>/dev/null; done
+  [ -z "${KEEP_LOGS:-}" ] || cp -r "$WORK" "$KEEP_LOGS"  # KEEP_LOGS=DIR keeps the contenders' logs
   rm -rf "$WORK"
 }
 trap cleanup EXIT
