@@ -7,6 +7,7 @@ import dev.xlat64.engine.Outcome;
 import dev.xlat64.metrics.Metrics;
 import dev.xlat64.metrics.MetricsServer;
 import dev.xlat64.service.ServiceControl;
+import dev.xlat64.tun.LibC;
 import dev.xlat64.tun.TunException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,9 @@ import java.util.concurrent.CountDownLatch;
 public final class RunCommand implements Callable<Integer>
 {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    private static final int SIGHUP = 1;
+    private static final long SIG_DFL = 0;
+    private static final long SIG_ERR = -1;
 
     @Mixin
     TranslatorOptions options;
@@ -174,9 +178,36 @@ public final class RunCommand implements Callable<Integer>
             printSummary(plane.counters(), spec.commandLine().getOut());
             stopped.countDown();
         }, "xlat64-shutdown"));
+        // Under nohup (or any parent that ignores it) SIGHUP arrives ignored, and the JVM then accepts a handler but
+        // never calls it: reload by signal would silently do nothing. The default disposition is restored first.
+        // Only then: otherwise the JVM's own handler is in place and must not be replaced, not even for a moment.
+        if (sighupIgnored() && LibC.INSTANCE.signal(SIGHUP, SIG_DFL) != SIG_ERR)
+        {
+            LOG.info("SIGHUP was ignored by the parent (nohup?); xlat64 takes it back: SIGHUP reloads the config");
+        }
         Signal.handle(new Signal("HUP"), signal -> reload(plane));
         stopped.await();
         return 0;
+    }
+
+    /** Whether SIGHUP is ignored in this process: bit 0 of SigIgn in /proc/self/status (signal 1). */
+    static boolean sighupIgnored()
+    {
+        try
+        {
+            for (final String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("SigIgn:"))
+                {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 1L << (SIGHUP - 1)) != 0;
+                }
+            }
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            LOG.debug("cannot read the ignored signals: {}", ex.toString());
+        }
+        return false;
     }
 
     private synchronized void reload(final DataPlane plane)

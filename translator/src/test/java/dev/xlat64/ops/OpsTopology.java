@@ -118,9 +118,19 @@ final class OpsTopology implements AutoCloseable
     /** Starts {@code xlat64 run --config --pidfile} in gw with NOTIFY_SOCKET set; returns once READY=1 arrived. */
     OpsTopology start()
     {
+        return start(false);
+    }
+
+    /** As {@link #start()}; with {@code nohup}, under nohup(1), which hands xlat64 SIGHUP ignored. */
+    OpsTopology start(final boolean nohup)
+    {
         notify = new NotifyReceiver(dir.resolve("notify").toString());
         final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", gw.name(), "env",
             "NOTIFY_SOCKET=" + notify.socket, "WATCHDOG_USEC=" + WATCHDOG_USEC));
+        if (nohup)
+        {
+            argv.add("nohup");
+        }
         argv.addAll(xlat64Command("run", "--config", config.toString(), "--pidfile", pidfile.toString()));
         translator = Shell.start(argv.toArray(new String[0]));
         try

@@ -53,4 +53,11 @@ public interface LibC
     String strerror(int errno);
 
     int socket(int domain, int type, int protocol);
+
+    /**
+     * signal(2), used only to give SIGHUP back its default disposition ({@code handler} 0, SIG_DFL) when the process
+     * inherited it ignored (nohup): the JVM silently keeps an ignored signal ignored, so a reload handler would never
+     * run. Returns the previous handler, -1 (SIG_ERR) on error.
+     */
+    @LongLong long signal(int signal, @LongLong long handler);
 }
