@@ -20,6 +20,7 @@ import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +196,7 @@ public final class RunCommand implements Callable<Integer>
     {
         try
         {
-            for (final String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status")))
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
             {
                 if (line.startsWith("SigIgn:"))
                 {

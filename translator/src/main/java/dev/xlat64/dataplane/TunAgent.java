@@ -10,6 +10,7 @@ import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import dev.xlat64.packet.VirtioNetHeader;
+import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.tun.TunDevice;
 import org.agrona.DirectBuffer;
@@ -42,8 +43,6 @@ public final class TunAgent implements Agent, PacketSink
     private static final int FINALISE_CHECKSUM_ABOVE = 1260;
     /** Largest growth of a translated header (IPv4 to IPv6), for the GSO segment-size check. */
     private static final int MAX_GROWTH = 20;
-    /** RFC 7915 s.5.1: translated IPv4 packets of at most this many bytes go out with DF clear. */
-    private static final int DF_THRESHOLD = 1260;
 
     private final TunDevice tun;
     private final int queue;
@@ -59,6 +58,7 @@ public final class TunAgent implements Agent, PacketSink
     private final UnsafeBuffer plainHeader = new UnsafeBuffer(ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH));
     /** Where a UDP super-packet too big to hand back whole is cut into its datagrams ({@link #translateUdpSegments}). */
     private final UnsafeBuffer segment = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_SIZE));
+    private final Ipv4Header segmentIpv4 = new Ipv4Header();
 
     private SiitConfig config;
     private SiitConfig gsoConfig;
@@ -171,7 +171,7 @@ public final class TunAgent implements Agent, PacketSink
         final int count = Math.max(1, (payload + step - 1) / step);
         for (int i = 0; i < count; i++)
         {
-            translateAndCount(segment, cutUdpSegment(buffer, length, csumStart, step, i, segment), config);
+            translateAndCount(segment, cutUdpSegment(buffer, length, csumStart, step, i, segment, segmentIpv4), config);
         }
     }
 
@@ -183,7 +183,7 @@ public final class TunAgent implements Agent, PacketSink
      * Returns its length.
      */
     static int cutUdpSegment(final DirectBuffer from, final int length, final int udpOffset, final int step,
-        final int index, final MutableDirectBuffer to)
+        final int index, final MutableDirectBuffer to, final Ipv4Header ip4)
     {
         final int in = Translator.HEADROOM;
         final int headers = udpOffset + Udp.HEADER_LENGTH;
@@ -199,15 +199,9 @@ public final class TunAgent implements Agent, PacketSink
         final long pseudoHeader;
         if ((from.getByte(in) & 0xF0) == 0x40)
         {
-            final int ihl = (to.getByte(in) & 0x0F) * 4;
-            final int identification = from.getShort(in + Ipv4Header.IDENTIFICATION, ByteOrder.BIG_ENDIAN) + index;
-            to.putShort(in + Ipv4Header.TOTAL_LENGTH, (short)segmentLength, ByteOrder.BIG_ENDIAN);
-            to.putShort(in + Ipv4Header.IDENTIFICATION, (short)identification, ByteOrder.BIG_ENDIAN);
-            to.putShort(in + Ipv4Header.HEADER_CHECKSUM, (short)0);
-            to.putShort(in + Ipv4Header.HEADER_CHECKSUM, (short)Checksum.finish(Checksum.add(to, in, ihl, 0)),
-                ByteOrder.BIG_ENDIAN);
-            pseudoHeader = Checksum.ipv4PseudoHeader(to.getInt(in + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN),
-                to.getInt(in + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN), udpLength, Ipv4Header.PROTOCOL_UDP);
+            ip4.wrap(to, in);
+            ip4.totalLength(segmentLength).identification(ip4.identification() + index).computeHeaderChecksum();
+            pseudoHeader = Checksum.ipv4PseudoHeader(ip4.source(), ip4.destination(), udpLength, Ipv4Header.PROTOCOL_UDP);
         }
         else
         {
@@ -311,7 +305,7 @@ public final class TunAgent implements Agent, PacketSink
     static void clearDontFragmentOfSmallSegments(final MutableDirectBuffer buffer, final int ipv4, final int segmentLength)
     {
         final int flags = buffer.getShort(ipv4 + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > DF_THRESHOLD)
+        if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > Ipv6ToIpv4.DF_THRESHOLD)
         {
             return;
         }
@@ -356,20 +350,17 @@ public final class TunAgent implements Agent, PacketSink
                 complementChecksumField();
                 partialChecksum = false;
                 flags = VirtioNetHeader.F_NEEDS_CSUM;
-                if (gsoType == VirtioNetHeader.GSO_UDP_L4)
-                {
-                    type = VirtioNetHeader.GSO_UDP_L4;
-                }
-                else if (gsoType != VirtioNetHeader.GSO_NONE)
+                if (gsoType != VirtioNetHeader.GSO_NONE)
                 {
                     final boolean ipv4 = (buffer.getByte(offset) & 0xF0) == 0x40;
-                    type = (ipv4 ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_TCPV6) | (gsoType & VirtioNetHeader.GSO_ECN);
-                }
-                if (type != VirtioNetHeader.GSO_NONE && (buffer.getByte(offset) & 0xF0) == 0x40)
-                {
-                    final int l4 = csumStart + shift;
-                    clearDontFragmentOfSmallSegments(buffer, offset,
-                        l4 + l4HeaderLength(buffer, offset + l4, gsoType) + gsoSize);
+                    type = gsoType == VirtioNetHeader.GSO_UDP_L4 ? VirtioNetHeader.GSO_UDP_L4 :
+                        (ipv4 ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_TCPV6) | (gsoType & VirtioNetHeader.GSO_ECN);
+                    if (ipv4)
+                    {
+                        final int l4 = csumStart + shift;
+                        clearDontFragmentOfSmallSegments(buffer, offset,
+                            l4 + l4HeaderLength(buffer, offset + l4, gsoType) + gsoSize);
+                    }
                 }
             }
             vnetOut.wrap(buffer, offset - VirtioNetHeader.LENGTH);

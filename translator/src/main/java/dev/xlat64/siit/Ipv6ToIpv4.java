@@ -23,7 +23,7 @@ import java.nio.ByteOrder;
 public final class Ipv6ToIpv4
 {
     /** RFC 7915 s.5.1: DF is set only when the translated packet is larger than this. */
-    static final int DF_THRESHOLD = 1260;
+    public static final int DF_THRESHOLD = 1260;
     /** RFC 1812 s.4.3.2.3: a translated ICMPv4 error is at most 576 bytes. */
     static final int IPV4_ERROR_LIMIT = 576;
     private static final int NOT_TRANSLATABLE = -1;

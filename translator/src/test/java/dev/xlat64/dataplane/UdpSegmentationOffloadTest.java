@@ -1,6 +1,7 @@
 package dev.xlat64.dataplane;
 
 import dev.xlat64.engine.Translator;
+import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.VirtioNetHeader;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -50,7 +51,7 @@ class UdpSegmentationOffloadTest
     private static byte[] cut(final UnsafeBuffer from, final int length, final int udpOffset, final int step, final int i)
     {
         final UnsafeBuffer to = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 70000));
-        final int n = TunAgent.cutUdpSegment(from, length, udpOffset, step, i, to);
+        final int n = TunAgent.cutUdpSegment(from, length, udpOffset, step, i, to, new Ipv4Header());
         final byte[] out = new byte[n];
         to.getBytes(Translator.HEADROOM, out);
         return out;
