@@ -134,9 +134,13 @@ start_contender() {
   local name="$1" queues idle
   case "$name" in
     xlat64-*)
-      # xlat64-<N>q-<spin|backoff>[-nooff]: -nooff runs without TUN offloads (--no-offload), for a side-by-side.
-      local base="${name%-nooff}" offload=()
-      [ "$base" != "$name" ] && offload=(--no-offload)
+      # xlat64-<N>q-<spin|backoff|sleep>[-nooff][-nouring]: -nooff runs without TUN offloads (--no-offload), -nouring
+      # with one read(2) and write(2) per packet instead of io_uring (--no-io-uring), for a side-by-side.
+      local base="${name%-nouring}" offload=()
+      [ "$base" != "$name" ] && offload=(--no-io-uring)
+      local plain="${base%-nooff}"
+      [ "$plain" != "$base" ] && offload+=(--no-offload)
+      base="$plain"
       queues="${base#xlat64-}"; queues="${queues%%q-*}"; idle="${base##*-}"; [ "$idle" = spin ] && idle=busy-spin
       ip netns exec "$GW" "$ROOT/xlat64" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
         --ipv4-addr 203.0.113.1 --ipv6-addr 2001:db8:ffff::1 --queues "$queues" --idle "$idle" "${offload[@]}" \

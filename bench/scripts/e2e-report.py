@@ -61,6 +61,11 @@ def ceiling_of(c):
     return "cfwd-1q"
 
 
+def uring_ceiling_of(c):
+    """The C ceiling with io_uring (bench/c/tunfwd-uring.c, no offloads) and the same queues: xlat64's I/O path."""
+    return "cfwd-" + c.split("-")[1] + "-uring" if c.startswith("xlat64-") else None
+
+
 def ratio(c, t, other, k):
     x, y = med(c, t, k), med(other, t, k)
     if x is None or not y or other not in contenders:
@@ -79,7 +84,9 @@ out.append(f"Command: `{a.command}` ({a.rounds} rounds, contenders alternated wi
            "CPU time per received packet (includes the kernel work of its read/write calls). "
            "TCP: iperf3 h6 -> h4, one stream. TUN offloads (virtio-net header, TSO and, from Linux 6.2, USO): xlat64 "
            "unless -nooff, cfwd only as cfwd-Nq-off; the C ceiling column uses the one with the same offloads when it "
-           "ran. " + ("Kernel defaults on gw's veths (no GRO), so every UDP datagram reaches the TUN on its own. "
+           "ran; the io_uring column compares with cfwd-Nq-uring (the C forwarder with its TUN reads and writes batched "
+           "through io_uring, as xlat64 does unless -nouring; it has no offloads, so it is shown for UDP only). "
+           + ("Kernel defaults on gw's veths (no GRO), so every UDP datagram reaches the TUN on its own. "
            if a.udp_gro == "0" else f"**UDP GRO forwarding on** gw's ingress veth (`gro on rx-udp-gro-forwarding on`, "
            f"gro_flush_timeout {a.udp_gro} ns; h6's eth0 `tso off` so veth takes its frames through NAPI), segmentation "
            "in software on gw's egress to h4 (`tx-udp-segmentation off`), for every contender alike: a translator "
@@ -87,8 +94,8 @@ out.append(f"Command: `{a.command}` ({a.rounds} rounds, contenders alternated wi
            "Ratios are of medians from this run only; the VM was shared with other builds, so compare rows, "
            "not runs.")
 out.append("")
-out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | CPU us/pkt | x TAYGA | x C ceiling (same queues, offloads) |")
-out.append("|---|---|---|---|---|---|---|---|---|")
+out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | CPU us/pkt | x TAYGA | x C ceiling (same queues, offloads) | x C io_uring ceiling |")
+out.append("|---|---|---|---|---|---|---|---|---|---|")
 for t in tests:
     for c in contenders:
         if not cells[(c, t)]:
@@ -103,6 +110,7 @@ for t in tests:
             spread(c, t, "us_per_pkt", lambda x: f"{x:.1f}") if t != "tcp" else "-",
             ratio(c, t, "tayga", k) if c != "tayga" else "1",
             ratio(c, t, ceiling_of(c), k) if not c.startswith("cfwd") else "1",
+            ratio(c, t, uring_ceiling_of(c), k) if uring_ceiling_of(c) and t != "tcp" else "-",
         ]) + " |")
 out.append("")
 

@@ -37,6 +37,10 @@ final class RestartOnly
         {
             changed.add("tun.offload");
         }
+        if (running.ioUring != next.ioUring)
+        {
+            changed.add("tun.io-uring");
+        }
         if (running.manageRoutes != next.manageRoutes)
         {
             changed.add("tun.manage-routes");

@@ -158,8 +158,8 @@ public final class RunCommand implements Callable<Integer>
             plane.close();
             return 1;
         }
-        LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, prefix {}, {} EAM entries, 6rd {})",
-            plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(),
+        LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, 6rd {})",
+            plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(), plane.ioUring(),
             config.siit.mapper.format(), config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
         control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
             config.siit.mapper.eamt().entries().size() + " EAM entries", plane::running, plane::counters, 10);

@@ -54,6 +54,14 @@ public final class TranslatorOptions
     @Option(names = "--no-offload", description = "Same as --offload false.")
     boolean noOffload;
 
+    @Option(names = "--io-uring", paramLabel = "true|false",
+        description = "Batch the TUN reads and writes through io_uring: one system call per batch instead of two per " +
+            "packet (default: true; off by itself where the kernel or a seccomp filter refuses io_uring).")
+    String ioUring;
+
+    @Option(names = "--no-io-uring", description = "Same as --io-uring false: one read(2) and one write(2) per packet.")
+    boolean noIoUring;
+
     @Option(names = "--ipv4-addr", paramLabel = "A.B.C.D",
         description = "xlat64's own IPv4 address: source of the ICMPv4 errors it originates.")
     String ipv4Addr;
@@ -127,7 +135,8 @@ public final class TranslatorOptions
         }
         s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.IVI_PREFIX, iviPrefix).flag(Key.EAM, eam).flag(Key.TUN_QUEUES, queues)
             .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu)
-            .flag(Key.TUN_OFFLOAD, noOffload ? "false" : offload).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
+            .flag(Key.TUN_OFFLOAD, noOffload ? "false" : offload)
+            .flag(Key.TUN_IO_URING, noIoUring ? "false" : ioUring).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
             .flag(Key.ICMP_POOL4, icmpPool4).flag(Key.ICMP_POOL6, icmpPool6).flag(Key.LOWEST_IPV6_MTU, lowestIpv6Mtu)
             .flag(Key.IPV4_MTU, ipv4Mtu).flag(Key.IPV6_MTU, ipv6Mtu).flag(Key.UDP_ZERO_CHECKSUM, udpZeroChecksum)
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)

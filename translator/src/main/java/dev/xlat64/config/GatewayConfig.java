@@ -40,6 +40,8 @@ public final class GatewayConfig
     public final int mtu;
     public final Idle idle;
     public final boolean offload;
+    /** Batch the TUN reads and writes through io_uring (falls back to read/write where the kernel refuses). */
+    public final boolean ioUring;
     public final SiitConfig siit;
     public final InetSocketAddress metrics;
     /** The file this came from, or null; companion services (DNS64) read their own tables from it. */
@@ -48,8 +50,8 @@ public final class GatewayConfig
     public final boolean manageRoutes;
 
     private GatewayConfig(
-        final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final SiitConfig siit,
-        final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
+        final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final boolean ioUring,
+        final SiitConfig siit, final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
     {
         this.manageRoutes = manageRoutes;
         this.tunName = tunName;
@@ -57,6 +59,7 @@ public final class GatewayConfig
         this.mtu = mtu;
         this.idle = idle;
         this.offload = offload;
+        this.ioUring = ioUring;
         this.siit = siit;
         this.metrics = metrics;
         this.file = file;
@@ -98,6 +101,7 @@ public final class GatewayConfig
         final int mtu = p.integer(Key.TUN_MTU, 1500, 1280, 65535);
         final Idle idle = p.choice(Key.TUN_IDLE, Idle.SLEEP, Idle.class);
         final boolean offload = p.bool(Key.TUN_OFFLOAD, true);
+        final boolean ioUring = p.bool(Key.TUN_IO_URING, true);
 
         final Rfc6052Prefix prefix = p.parse(Key.PREFIX, Rfc6052Prefix::parse);
         final List<Eamt.Entry> entries = new ArrayList<>();
@@ -169,7 +173,7 @@ public final class GatewayConfig
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
             .sixRdDomains(sixRdDomains)
             .build();
-        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, siit, metrics, s.file(), manageRoutes), List.of());
+        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, ioUring, siit, metrics, s.file(), manageRoutes), List.of());
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */

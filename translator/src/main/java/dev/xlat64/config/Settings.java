@@ -21,6 +21,7 @@ public final class Settings
         TUN_MTU("tun", "mtu", "--mtu", false),
         TUN_IDLE("tun", "idle", "--idle", false),
         TUN_OFFLOAD("tun", "offload", "--offload", false),
+        TUN_IO_URING("tun", "io-uring", "--io-uring", false),
         PREFIX("translator", "prefix", "--prefix", false),
         IVI_PREFIX("translator", "ivi-prefix", "--ivi-prefix", false),
         EAM("translator", "eam", "--eam", true),

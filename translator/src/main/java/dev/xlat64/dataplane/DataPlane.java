@@ -3,6 +3,7 @@ package dev.xlat64.dataplane;
 import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.engine.Counters;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.tun.IoUring;
 import dev.xlat64.tun.TunDevice;
 import dev.xlat64.tun.TunException;
 import dev.xlat64.tun.TunFlags;
@@ -29,6 +30,7 @@ public final class DataPlane implements AutoCloseable
     private final TunDevice tun;
     private final List<TunAgent> agents = new ArrayList<>();
     private String offloads = "off";
+    private String ioUring = "off";
     private final List<AgentRunner> runners = new ArrayList<>();
     private volatile SiitConfig current;
 
@@ -76,10 +78,12 @@ public final class DataPlane implements AutoCloseable
         }
         final DataPlane plane = new DataPlane(tun, config.siit.toBuilder().tunMtu(config.mtu).build());
         plane.offloads = offloads;
+        final boolean ioUring = config.ioUring && ioUringAvailable(tun);
+        plane.ioUring = ioUring ? "on" : config.ioUring ? "off (refused by the kernel)" : "off (--no-io-uring)";
         for (int q = 0; q < tun.queues(); q++)
         {
-            final TunAgent agent = new TunAgent(tun, q, plane::current, offload);
-            final AgentRunner runner = new AgentRunner(idleStrategy(config.idle, tun, q),
+            final TunAgent agent = new TunAgent(tun, q, plane::current, offload, ioUring);
+            final AgentRunner runner = new AgentRunner(idleStrategy(config.idle, agent),
                 new AgentErrorLog(String.valueOf(q), 10), null, agent);
             plane.agents.add(agent);
             plane.runners.add(runner);
@@ -88,7 +92,25 @@ public final class DataPlane implements AutoCloseable
         return plane;
     }
 
-    private static IdleStrategy idleStrategy(final GatewayConfig.Idle idle, final TunDevice tun, final int queue)
+    /**
+     * Whether this kernel gives us an io_uring (it may be compiled out, disabled by the sysctl kernel.io_uring_disabled
+     * or blocked by a seccomp filter, as in Docker's default profile): a throw-away ring is set up and closed here, so
+     * the start-up line can say which path runs. Each agent then sets up its own ring on its own thread.
+     */
+    private static boolean ioUringAvailable(final TunDevice tun)
+    {
+        try (IoUring probe = IoUring.open(tun.fd(0), 2 * TunAgent.SLOTS))
+        {
+            return probe.ringFd() >= 0;
+        }
+        catch (final TunException ex)
+        {
+            LOG.warn("io_uring refused, reading and writing the TUN packet by packet: {}", ex.getMessage());
+            return false;
+        }
+    }
+
+    private static IdleStrategy idleStrategy(final GatewayConfig.Idle idle, final TunAgent agent)
     {
         switch (idle)
         {
@@ -97,7 +119,7 @@ public final class DataPlane implements AutoCloseable
             case BACKOFF:
                 return new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
             default:
-                return new PollIdleStrategy(tun, queue);
+                return new PollIdleStrategy(agent);
         }
     }
 
@@ -123,6 +145,15 @@ public final class DataPlane implements AutoCloseable
             }
         }
         return !runners.isEmpty();
+    }
+
+    /**
+     * Whether the TUN is read and written through io_uring ("on"), and if not why: for the start-up log line. A queue
+     * whose own ring is refused later falls back by itself and logs it.
+     */
+    public String ioUring()
+    {
+        return ioUring;
     }
 
     /** Whether the TUN offloads are on, and if not why: for the start-up log line. */

@@ -1,24 +1,21 @@
 package dev.xlat64.dataplane;
 
-import dev.xlat64.tun.TunDevice;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * The {@code sleep} idle strategy: when a duty cycle found nothing, block in poll(2) on the queue's fd until a packet
- * arrives (or 100 ms pass, so the runner can notice it is being closed). No CPU when idle and no added latency,
- * unlike a fixed sleep.
+ * The {@code sleep} idle strategy: when a duty cycle found nothing, block until a packet arrives (or 100 ms pass, so
+ * the runner can notice it is being closed): in poll(2) on the queue's fd, or with io_uring in io_uring_enter waiting
+ * for a completion ({@link TunAgent#awaitInput}). No CPU when idle and no added latency, unlike a fixed sleep.
  */
 final class PollIdleStrategy implements IdleStrategy
 {
     private static final int TIMEOUT_MILLIS = 100;
 
-    private final TunDevice tun;
-    private final int queue;
+    private final TunAgent agent;
 
-    PollIdleStrategy(final TunDevice tun, final int queue)
+    PollIdleStrategy(final TunAgent agent)
     {
-        this.tun = tun;
-        this.queue = queue;
+        this.agent = agent;
     }
 
     @Override
@@ -33,7 +30,7 @@ final class PollIdleStrategy implements IdleStrategy
     @Override
     public void idle()
     {
-        tun.poll(queue, TIMEOUT_MILLIS);
+        agent.awaitInput(TIMEOUT_MILLIS);
     }
 
     @Override

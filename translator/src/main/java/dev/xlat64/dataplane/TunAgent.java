@@ -12,11 +12,15 @@ import dev.xlat64.packet.Udp;
 import dev.xlat64.packet.VirtioNetHeader;
 import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.tun.IoUring;
 import dev.xlat64.tun.TunDevice;
+import dev.xlat64.tun.TunException;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,6 +36,13 @@ import java.util.function.Supplier;
  * between TCPV4 and TCPV6 (UDP_L4 serves both IP versions); a partial checksum (NEEDS_CSUM, the uncomplemented pseudo-header sum) is complemented around the
  * translation, because the engine's RFC 1624 update applied to {@code ~P} yields {@code ~P'} — so the engine itself
  * knows nothing of offloads.
+ *
+ * <p>With io_uring (the default where the kernel allows it), the queue has {@link #SLOTS} buffers, each with one
+ * request in flight: a READ, or once its packet is translated in place, the WRITE of the result from the same buffer.
+ * One io_uring_enter per duty cycle submits every request queued and reaps every completion, instead of a read(2) and
+ * a write(2) per packet. What is not translated in place (ICMP errors, fragments, cut UDP segments: built in scratch
+ * buffers the next packet reuses) is written at once with write(2). A packet whose write is in flight is counted when
+ * the write completes, so a failed write is still counted as {@code tun_write_failed}.
  */
 public final class TunAgent implements Agent, PacketSink
 {
@@ -43,14 +54,19 @@ public final class TunAgent implements Agent, PacketSink
     private static final int FINALISE_CHECKSUM_ABOVE = 1260;
     /** Largest growth of a translated header (IPv4 to IPv6), for the GSO segment-size check. */
     private static final int MAX_GROWTH = 20;
+    /** io_uring mode: buffers per queue, each with one READ or WRITE in flight (~70 KiB each). */
+    static final int SLOTS = 32;
+    private static final long WRITE_TAG = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(TunAgent.class);
 
     private final TunDevice tun;
     private final int queue;
     private final Translator translator;
     private final Counters counters = new Counters();
     private final Supplier<SiitConfig> configSource;
-    private final UnsafeBuffer buffer;
-    private final long address;
+    /** The buffer of the packet being handled (io_uring mode: its slot's) and its native address. */
+    private UnsafeBuffer buffer;
+    private long address;
     private final String name;
     private final boolean vnet;
     private final VirtioNetHeader vnetIn = new VirtioNetHeader();
@@ -71,8 +87,32 @@ public final class TunAgent implements Agent, PacketSink
     private int csumStart;
     private int csumOffset;
 
+    private final boolean ioUringWanted;
+    /** null: read(2)/write(2) per packet. Created on the agent's thread (the ring is single-issuer). */
+    private IoUring ring;
+    private UnsafeBuffer[] slots;
+    private long[] slotAddresses;
+    private boolean[] slotWriting;
+    private int[] slotWriteLength;
+    private Outcome[] slotOutcome;
+    private int[] slotInputLength;
+    private int[] slotSixRdDomain;
+    private Outcome[] slotIcmpReason;
+    private boolean[] slotNeedsRead;
+    private int slotsNeedingRead;
+    /** The slot of the packet being handled, -1 outside io_uring mode; whether its result was queued as a WRITE. */
+    private int currentSlot = -1;
+    private boolean writeQueued;
+
     public TunAgent(final TunDevice tun, final int queue, final Supplier<SiitConfig> configSource, final boolean vnet)
     {
+        this(tun, queue, configSource, vnet, false);
+    }
+
+    public TunAgent(final TunDevice tun, final int queue, final Supplier<SiitConfig> configSource, final boolean vnet,
+        final boolean ioUring)
+    {
+        this.ioUringWanted = ioUring;
         this.tun = tun;
         this.queue = queue;
         this.configSource = configSource;
@@ -91,6 +131,76 @@ public final class TunAgent implements Agent, PacketSink
         return c.toBuilder().tunMtu(65535).ipv4Mtu(65535).ipv6Mtu(65535).lowestIpv6Mtu(65535).build();
     }
 
+    /** On the agent's thread: sets up its io_uring when asked for; falls back to read/write if the kernel refuses. */
+    @Override
+    public void onStart()
+    {
+        if (!ioUringWanted)
+        {
+            return;
+        }
+        try
+        {
+            ring = IoUring.open(tun.fd(queue), 2 * SLOTS);
+        }
+        catch (final TunException ex)
+        {
+            LOG.warn("queue {}: io_uring refused, reading and writing packet by packet: {}", queue, ex.getMessage());
+            return;
+        }
+        slots = new UnsafeBuffer[SLOTS];
+        slotAddresses = new long[SLOTS];
+        slotWriting = new boolean[SLOTS];
+        slotWriteLength = new int[SLOTS];
+        slotOutcome = new Outcome[SLOTS];
+        slotInputLength = new int[SLOTS];
+        slotSixRdDomain = new int[SLOTS];
+        slotIcmpReason = new Outcome[SLOTS];
+        slotNeedsRead = new boolean[SLOTS];
+        slots[0] = buffer;
+        slotAddresses[0] = address;
+        for (int i = 0; i < SLOTS; i++)
+        {
+            if (i > 0)
+            {
+                slots[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_SIZE));
+                slotAddresses[i] = slots[i].addressOffset();
+            }
+            queueRead(i);
+        }
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (ring != null)
+        {
+            ring.close();
+        }
+    }
+
+    /** Whether this queue reads and writes through io_uring (false until {@link #onStart} ran, or if refused). */
+    public boolean ioUring()
+    {
+        return ring != null;
+    }
+
+    /**
+     * The idle wait of the {@code sleep} strategy: blocks until a packet can be handled or {@code timeoutMillis}
+     * pass. With io_uring it waits for a completion of the requests in flight; otherwise it polls the TUN fd.
+     */
+    void awaitInput(final int timeoutMillis)
+    {
+        if (ring != null)
+        {
+            ring.submitAndWait(timeoutMillis); // what completed is handled by the next doWork
+        }
+        else
+        {
+            tun.poll(queue, timeoutMillis);
+        }
+    }
+
     @Override
     public int doWork()
     {
@@ -102,53 +212,202 @@ public final class TunAgent implements Agent, PacketSink
             gsoConfig = unlimited(latest); // allocates, but only on reload
         }
         translator.clock(System.nanoTime());
+        if (ring != null)
+        {
+            return doWorkWithRing();
+        }
         int work = 0;
         while (work < BATCH)
         {
-            final int start = vnet ? Translator.HEADROOM - VirtioNetHeader.LENGTH : Translator.HEADROOM;
-            final int read = tun.read(queue, address + start, MAX_PACKET + Translator.HEADROOM - start);
+            final int read = tun.read(queue, address + readStart(), readCapacity());
             if (read <= 0)
             {
                 break; // 0: nothing pending; <0: a read error, retried on the next duty cycle
             }
-            final int length = vnet ? read - VirtioNetHeader.LENGTH : read;
-            if (vnet && !prepareOffload(length))
-            {
-                counters.record(Outcome.EMPTY_PACKET, length);
-            }
-            else if (vnet && gsoType != VirtioNetHeader.GSO_NONE && segmentFits())
-            {
-                translateAndCount(buffer, length, gsoConfig);
-            }
-            else if (vnet && gsoType == VirtioNetHeader.GSO_UDP_L4)
-            {
-                translateUdpSegments(length);
-            }
-            else
-            {
-                translateAndCount(buffer, length, config);
-            }
+            handle(read);
             work++;
         }
         return work;
+    }
+
+    private int readStart()
+    {
+        return vnet ? Translator.HEADROOM - VirtioNetHeader.LENGTH : Translator.HEADROOM;
+    }
+
+    private int readCapacity()
+    {
+        return MAX_PACKET + Translator.HEADROOM - readStart();
+    }
+
+    /**
+     * io_uring mode: one io_uring_enter submits the reads and writes queued since the last cycle and reaps what
+     * completed; each read packet is translated in its slot, each finished write counted and its slot read into again.
+     */
+    private int doWorkWithRing()
+    {
+        if (slotsNeedingRead > 0)
+        {
+            retryReads();
+        }
+        final int ready = ring.submitAndReap();
+        if (ready <= 0)
+        {
+            return 0; // nothing completed; <0: the enter failed (-errno), retried on the next duty cycle
+        }
+        int work = 0;
+        for (int i = 0; i < ready; i++)
+        {
+            final long userData = ring.userData(i);
+            final int result = ring.result(i);
+            final int slot = (int)(userData >>> 1);
+            if (userData == IoUring.TIMEOUT_USER_DATA)
+            {
+                continue; // the end of an idle wait (awaitInput)
+            }
+            if ((userData & WRITE_TAG) != 0)
+            {
+                writeCompleted(slot, result);
+                queueRead(slot);
+            }
+            else if (result > 0)
+            {
+                currentSlot = slot;
+                buffer = slots[slot];
+                address = slotAddresses[slot];
+                handle(result);
+                currentSlot = -1;
+                if (!slotWriting[slot])
+                {
+                    queueRead(slot);
+                }
+                work++;
+            }
+            else
+            {
+                queueRead(slot); // a read error (-errno): read again, but it is no work, so the runner may idle
+            }
+        }
+        ring.consumed(ready);
+        return work;
+    }
+
+    private void queueRead(final int slot)
+    {
+        if (ring.read(slotAddresses[slot] + readStart(), readCapacity(), (long)slot << 1))
+        {
+            slotNeedsRead[slot] = false;
+        }
+        else if (!slotNeedsRead[slot])
+        {
+            // Cannot happen with 2 x SLOTS submission entries and one request per slot; kept safe all the same.
+            slotNeedsRead[slot] = true;
+            slotsNeedingRead++;
+        }
+    }
+
+    private void retryReads()
+    {
+        for (int i = 0; i < SLOTS; i++)
+        {
+            if (slotNeedsRead[i])
+            {
+                slotsNeedingRead--;
+                slotNeedsRead[i] = false;
+                queueRead(i);
+            }
+        }
+    }
+
+    /** A queued WRITE finished: the packet it carried is counted now, as a failed write if fewer bytes went out. */
+    private void writeCompleted(final int slot, final int result)
+    {
+        slotWriting[slot] = false;
+        Outcome outcome = slotOutcome[slot];
+        if (result != slotWriteLength[slot] && outcome.kind != Outcome.Kind.DROPPED)
+        {
+            outcome = Outcome.TUN_WRITE_FAILED;
+        }
+        count(outcome, slotInputLength[slot], slotSixRdDomain[slot], slotIcmpReason[slot]);
+        slotOutcome[slot] = null;
+        slotIcmpReason[slot] = null;
+    }
+
+    /**
+     * Writes {@code length} bytes at native {@code from} to the TUN: in io_uring mode, a result translated in place in
+     * the current slot is queued as that slot's WRITE (the slot stays untouched until it completes); anything else is
+     * written now. Returns the bytes written (queued counts as written), 0 when the queue is full, or -errno.
+     */
+    private int writeOut(final long from, final int length)
+    {
+        if (currentSlot >= 0 && !writeQueued && from >= slotAddresses[currentSlot] &&
+            from + length <= slotAddresses[currentSlot] + BUFFER_SIZE &&
+            ring.write(from, length, ((long)currentSlot << 1) | WRITE_TAG))
+        {
+            writeQueued = true;
+            slotWriting[currentSlot] = true;
+            slotWriteLength[currentSlot] = length;
+            return length;
+        }
+        return tun.write(queue, from, length);
+    }
+
+    /** Handles one packet of {@code read} bytes (with the virtio-net header when offloads are on) in {@link #buffer}. */
+    private void handle(final int read)
+    {
+        final int length = vnet ? read - VirtioNetHeader.LENGTH : read;
+        if (vnet && !prepareOffload(length))
+        {
+            counters.record(Outcome.EMPTY_PACKET, length);
+        }
+        else if (vnet && gsoType != VirtioNetHeader.GSO_NONE && segmentFits())
+        {
+            translateAndCount(buffer, length, gsoConfig);
+        }
+        else if (vnet && gsoType == VirtioNetHeader.GSO_UDP_L4)
+        {
+            translateUdpSegments(length);
+        }
+        else
+        {
+            translateAndCount(buffer, length, config);
+        }
     }
 
     /** Translates the packet at {@link Translator#HEADROOM} of {@code from} and counts its outcome. */
     private void translateAndCount(final UnsafeBuffer from, final int length, final SiitConfig snapshot)
     {
         writeFailed = false;
+        writeQueued = false;
         translator.config(snapshot);
         Outcome outcome = translator.translate(from, Translator.HEADROOM, length, this);
         if (writeFailed && outcome.kind != Outcome.Kind.DROPPED)
         {
             outcome = Outcome.TUN_WRITE_FAILED;
         }
-        counters.record(outcome, length);
-        if (outcome == Outcome.ICMPV4_ERROR_SENT || outcome == Outcome.ICMPV6_ERROR_SENT)
+        final Outcome icmpReason = outcome == Outcome.ICMPV4_ERROR_SENT || outcome == Outcome.ICMPV6_ERROR_SENT ?
+            translator.icmpErrorReason() : null;
+        if (writeQueued)
         {
-            counters.recordIcmpErrorReason(translator.icmpErrorReason());
+            // Counted when the write completes (writeCompleted), so that a failed write counts as one.
+            writeQueued = false;
+            slotOutcome[currentSlot] = outcome;
+            slotInputLength[currentSlot] = length;
+            slotSixRdDomain[currentSlot] = translator.sixRdDomainIndex();
+            slotIcmpReason[currentSlot] = icmpReason;
+            return;
         }
-        counters.recordSixRdDomain(translator.sixRdDomainIndex(), outcome);
+        count(outcome, length, translator.sixRdDomainIndex(), icmpReason);
+    }
+
+    private void count(final Outcome outcome, final int length, final int sixRdDomain, final Outcome icmpReason)
+    {
+        counters.record(outcome, length);
+        if (icmpReason != null)
+        {
+            counters.recordIcmpErrorReason(icmpReason);
+        }
+        counters.recordSixRdDomain(sixRdDomain, outcome);
     }
 
     /**
@@ -332,7 +591,7 @@ public final class TunAgent implements Agent, PacketSink
         final int written;
         if (!vnet)
         {
-            written = tun.write(queue, out.addressOffset() + offset, length);
+            written = writeOut(out.addressOffset() + offset, length);
             if (written != length)
             {
                 writeFailed = true;
@@ -373,7 +632,7 @@ public final class TunAgent implements Agent, PacketSink
                 vnetOut.set(flags, type, type == VirtioNetHeader.GSO_NONE ? 0 : Math.max(0, hdrLen + shift),
                     type == VirtioNetHeader.GSO_NONE ? 0 : gsoSize, csumStart + shift, csumOffset);
             }
-            written = tun.write(queue, address + offset - VirtioNetHeader.LENGTH, length + VirtioNetHeader.LENGTH) -
+            written = writeOut(address + offset - VirtioNetHeader.LENGTH, length + VirtioNetHeader.LENGTH) -
                 VirtioNetHeader.LENGTH;
         }
         else

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Stateless NAT64 end to end: the kernel's own IPv4 and IPv6 stacks and real clients (ping, curl, socat) across the
- * real {@code xlat64 run} on a TUN device, in namespaces this test creates and removes.
+ * real {@code xlat64 run} on a TUN device, in namespaces this test creates and removes. With io_uring (the default);
+ * {@link SiitWithoutIoUringEndToEndTest} runs the same tests with one read(2) and write(2) per packet.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SiitEndToEndTest
@@ -25,7 +26,31 @@ class SiitEndToEndTest
     void up()
     {
         assumeTrue(Netns.requireRoot(), Netns.ROOT_MESSAGE);
-        net = SiitTopology.create().startTranslator();
+        net = SiitTopology.create().startTranslator(translatorArgs());
+    }
+
+    /** Flags added to the standard ones of {@link SiitTopology#startTranslator}. */
+    String[] translatorArgs()
+    {
+        return new String[0];
+    }
+
+    /** What the start-up line says about the TUN I/O path. */
+    String expectedIoPath()
+    {
+        return "io_uring on,";
+    }
+
+    @Test
+    void startUpLineSaysWhichIoPathRuns()
+    {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!net.translatorLog().contains("translating on") && System.nanoTime() < deadline)
+        {
+            SiitTopology.sleep(100);
+        }
+        final String log = net.translatorLog();
+        assertTrue(log.contains(expectedIoPath()), log);
     }
 
     @AfterAll

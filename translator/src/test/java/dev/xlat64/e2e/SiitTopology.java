@@ -134,6 +134,12 @@ public final class SiitTopology implements AutoCloseable
         return this;
     }
 
+    /** What the running translator has logged so far (stdout and stderr). */
+    public String translatorLog()
+    {
+        return translator.output() + translator.errors();
+    }
+
     /** The translator's count for one outcome id (summed over queues), read from its Prometheus endpoint. */
     public long packets(final String outcomeId)
     {

@@ -11,6 +11,7 @@ public final class Errno
     public static final int EBUSY = 16;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int ENOSYS = 38;
 
     private Errno()
     {

@@ -52,6 +52,15 @@ public interface LibC
 
     String strerror(int errno);
 
+    /**
+     * syscall(2) with up to six integer arguments (unused ones 0): io_uring_setup and io_uring_enter, which libc has no
+     * wrappers for, and mmap/munmap of the rings (jnr-ffi passed a six-argument mmap(3) a wrong offset, and glibc
+     * refused it with EINVAL before any system call). -1 with errno on error.
+     */
+    @LongLong long syscall(@LongLong long number, @LongLong long a1, @LongLong long a2, @LongLong long a3,
+        @LongLong long a4, @LongLong long a5, @LongLong long a6);
+
+
     int socket(int domain, int type, int protocol);
 
     /**

@@ -88,6 +88,90 @@ class TunDeviceTest
         }
     }
 
+    /** The io_uring path of the data plane: a READ completes with the kernel's echo request, a WRITE sends the reply. */
+    @Test
+    void readsAPingAndAnswersItThroughIoUring() throws Exception
+    {
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true));
+             IoUring ring = IoUring.open(device.fd(0), 8))
+        {
+            run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
+            final Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2",
+                "198.51.100.2").redirectErrorStream(true).start();
+            final int length = readEchoRequestThroughRing(ring, 0xc6336402);
+            turnIntoEchoReply(length);
+            assertTrue(ring.write(buffer.address(), length, 7));
+            final int ready = ring.submitAndReap();
+            int writes = 0;
+            for (int i = 0; i < ready; i++)
+            {
+                if (ring.userData(i) != IoUring.TIMEOUT_USER_DATA) // the last wait's timeout may end now
+                {
+                    assertEquals(7, ring.userData(i));
+                    assertEquals(length, ring.result(i));
+                    writes++;
+                }
+            }
+            ring.consumed(ready);
+            assertEquals(1, writes, "the TUN write completes when it is submitted");
+            assertTrue(ping.waitFor(5, TimeUnit.SECONDS), "ping did not finish");
+            final String output = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, ping.exitValue(), output);
+            assertTrue(output.contains("1 received"), output);
+        }
+    }
+
+    @Test
+    void ioUringWaitTimesOutWhenNothingArrives() throws Exception
+    {
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns));
+             IoUring ring = IoUring.open(device.fd(0), 8))
+        {
+            assertTrue(ring.read(buffer.address(), 2048, 1));
+            final long start = System.nanoTime();
+            assertEquals(1, ring.submitAndWait(50), "only the timeout completes");
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(40), "returned before the timeout");
+            assertEquals(IoUring.TIMEOUT_USER_DATA, ring.userData(0));
+            assertEquals(-62, ring.result(0), "ETIME");
+            ring.consumed(1);
+            assertEquals(0, ring.submitAndReap());
+        }
+    }
+
+    /**
+     * The idle wait ends when a packet arrives, not when its timeout does (a wake-up check with a wide margin: the
+     * wait is 3 s, a ping arrives within ~1 s).
+     */
+    @Test
+    void ioUringWaitEndsWhenAPacketArrives() throws Exception
+    {
+        // No IPv6 on the device: its router solicitations would end the wait before the ping does.
+        run("ip", "netns", "exec", netns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+            "net.ipv6.conf.default.disable_ipv6=1");
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true));
+             IoUring ring = IoUring.open(device.fd(0), 8))
+        {
+            run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
+            assertTrue(ring.read(buffer.address(), 2048, 1));
+            assertEquals(0, ring.submitAndReap());
+            final Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "1",
+                "198.51.100.2").redirectErrorStream(true).start();
+            final long start = System.nanoTime();
+            final int ready = ring.submitAndWait(3000);
+            final long waited = System.nanoTime() - start;
+            assertTrue(ready >= 1, "woke with " + ready);
+            assertTrue(waited < TimeUnit.MILLISECONDS.toNanos(2000), "waited " + waited / 1_000_000 + " ms");
+            boolean read = false;
+            for (int i = 0; i < ready; i++)
+            {
+                read |= ring.userData(i) == 1 && ring.result(i) > 0;
+            }
+            ring.consumed(ready);
+            assertTrue(read, "the read completed");
+            ping.waitFor(3, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void readReturnsZeroWhenNothingIsPending() throws Exception
     {
@@ -191,6 +275,39 @@ class TunDeviceTest
         final TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns));
         device.close();
         device.close();
+    }
+
+    private int readEchoRequestThroughRing(final IoUring ring, final int destination)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        assertTrue(ring.read(buffer.address(), 2048, 3));
+        while (System.nanoTime() < deadline)
+        {
+            final int ready = ring.submitAndWait(100);
+            assertTrue(ready >= 0, "io_uring_enter failed: " + Errno.describe(-ready));
+            int length = -1;
+            for (int i = 0; i < ready; i++)
+            {
+                if (ring.userData(i) != IoUring.TIMEOUT_USER_DATA)
+                {
+                    assertEquals(3, ring.userData(i), "one read in flight");
+                    length = ring.result(i);
+                }
+            }
+            ring.consumed(ready);
+            if (length == -1)
+            {
+                continue; // only the idle timeout completed
+            }
+            assertTrue(length >= 0, "read failed: " + Errno.describe(-length));
+            if (length >= 28 && (buffer.getByte(0) & 0xf0) == 0x40 && buffer.getByte(9) == IPV4_PROTOCOL_ICMP &&
+                Integer.reverseBytes(buffer.getInt(16)) == destination)
+            {
+                return length;
+            }
+            assertTrue(ring.read(buffer.address(), 2048, 3)); // something else (IPv6 RS): read the next one
+        }
+        throw new AssertionError("no ICMP echo request to 198.51.100.2 arrived through the io_uring read");
     }
 
     private int readEchoRequestTo(final TunDevice device, final int destination)

@@ -1,0 +1,333 @@
+package dev.xlat64.tun;
+
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.CallContextCache;
+import com.kenai.jffi.CallingConvention;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.Type;
+import jnr.ffi.Platform;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A minimal io_uring (the setup flags used here need Linux 6.1) for one TUN queue: READ and WRITE requests on one fd,
+ * submitted and reaped in batches, so a busy queue costs one {@code io_uring_enter} per batch instead of a read(2) and
+ * a write(2) per packet. On a machine where a system call is expensive (a paravirtualised guest, PTI) that is most of
+ * the per-packet cost of a TUN translator outside the kernel's own forwarding work.
+ *
+ * <p>Only what the data plane needs, written against the kernel ABI ({@code include/uapi/linux/io_uring.h}): the SQ
+ * and CQ rings and the SQE array are mmap'ed from the ring fd; SQ tail and CQ head are published with release stores,
+ * SQ head and CQ tail read with acquire loads. Single-threaded: the ring is created with
+ * {@code IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN} (completions are posted when this thread enters the
+ * kernel, never behind its back), so it must be created and used on the same thread. Nothing allocates after
+ * {@link #open}.
+ */
+public final class IoUring implements AutoCloseable
+{
+    static final int SYS_IO_URING_SETUP = 425; // the same number on every architecture (asm-generic, 5.1)
+    static final int SYS_IO_URING_ENTER = 426;
+    /** mmap and munmap differ by architecture: x86-64 and arm64; elsewhere io_uring is not used. */
+    private static final boolean X86_64 = "amd64".equals(System.getProperty("os.arch")) ||
+        "x86_64".equals(System.getProperty("os.arch"));
+    private static final boolean ARM64 = "aarch64".equals(System.getProperty("os.arch"));
+    private static final int SYS_MMAP = X86_64 ? 9 : ARM64 ? 222 : -1;
+    private static final int SYS_MUNMAP = X86_64 ? 11 : ARM64 ? 215 : -1;
+    static final int IORING_OP_TIMEOUT = 11;
+    static final int IORING_OP_READ = 22;
+    static final int IORING_OP_WRITE = 23;
+    static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
+    static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
+    static final int IORING_FEAT_SINGLE_MMAP = 1;
+    static final int IORING_ENTER_GETEVENTS = 1;
+    static final long IORING_OFF_SQ_RING = 0L;
+    static final long IORING_OFF_CQ_RING = 0x8000000L;
+    static final long IORING_OFF_SQES = 0x10000000L;
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
+    private static final int PARAMS_SIZE = 120;
+    private static final int SQE_SIZE = 64;
+    private static final int CQE_SIZE = 16;
+    /** user_data of the ring's own idle timeout ({@link #submitAndWait}); callers skip its completion. */
+    public static final long TIMEOUT_USER_DATA = -1L;
+
+    private static final LibC LIBC = LibC.INSTANCE;
+    /**
+     * io_uring_enter is called through jffi directly, as syscall(2) with six integer arguments: jnr-ffi's generated
+     * six-parameter call passed a wrong sixth argument (seen with syscall and mmap, jnr-ffi 2.2.17), and its
+     * seven-parameter call allocates ~100 bytes per call. jffi's invokeL6 does neither. errno is saved, as by LibC.
+     */
+    private static final Invoker INVOKER = Invoker.getInstance();
+    private static final long SYSCALL_FUNCTION = Library.getCachedInstance(
+        Platform.getNativePlatform().getStandardCLibraryName(), Library.LAZY | Library.GLOBAL).getSymbolAddress("syscall");
+    private static final CallContext SIX_LONGS = CallContextCache.getInstance().getCallContext(Type.SINT64,
+        new Type[] {Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64},
+        CallingConvention.DEFAULT, true);
+
+    private final int ringFd;
+    private final int fd;
+    private final long sqRingAddress;
+    private final long sqRingSize;
+    private final long cqRingAddress;
+    private final long cqRingSize;
+    private final long sqesAddress;
+    private final long sqesSize;
+    private final UnsafeBuffer sqRing;
+    private final UnsafeBuffer cqRing;
+    private final UnsafeBuffer sqes;
+    private final int sqHead;
+    private final int sqTail;
+    private final int sqMask;
+    private final int sqEntries;
+    private final int sqArray;
+    private final int cqHead;
+    private final int cqTail;
+    private final int cqMask;
+    private final int cqes;
+    /** The __kernel_timespec of the idle timeout (it must stay put until the timeout completes). */
+    private final UnsafeBuffer timeout = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
+    private boolean timeoutArmed;
+
+    private int localSqTail;
+    private int toSubmit;
+    private int localCqHead;
+    private int cqTailSeen;
+    private boolean closed;
+
+    private IoUring(final int ringFd, final int fd, final UnsafeBuffer params, final long sqRingAddress,
+        final long sqRingSize, final long cqRingAddress, final long cqRingSize, final long sqesAddress, final long sqesSize)
+    {
+        this.ringFd = ringFd;
+        this.fd = fd;
+        this.sqRingAddress = sqRingAddress;
+        this.sqRingSize = sqRingSize;
+        this.cqRingAddress = cqRingAddress;
+        this.cqRingSize = cqRingSize;
+        this.sqesAddress = sqesAddress;
+        this.sqesSize = sqesSize;
+        this.sqRing = new UnsafeBuffer(sqRingAddress, (int)sqRingSize);
+        this.cqRing = new UnsafeBuffer(cqRingAddress, (int)cqRingSize);
+        this.sqes = new UnsafeBuffer(sqesAddress, (int)sqesSize);
+        // struct io_sqring_offsets at 40: head, tail, ring_mask, ring_entries, flags, dropped, array (u32 each).
+        this.sqHead = params.getInt(40);
+        this.sqTail = params.getInt(44);
+        this.sqMask = sqRing.getInt(params.getInt(48));
+        this.sqEntries = sqRing.getInt(params.getInt(52));
+        this.sqArray = params.getInt(64);
+        // struct io_cqring_offsets at 80: head, tail, ring_mask, ring_entries, overflow, cqes.
+        this.cqHead = params.getInt(80);
+        this.cqTail = params.getInt(84);
+        this.cqMask = cqRing.getInt(params.getInt(88));
+        this.cqes = params.getInt(100);
+        this.localSqTail = sqRing.getIntVolatile(sqTail);
+        this.localCqHead = cqRing.getIntVolatile(cqHead);
+        this.cqTailSeen = localCqHead;
+    }
+
+    /**
+     * Sets up a ring of {@code entries} submission slots (a power of two) for requests on {@code fd}. Throws when the
+     * kernel has no io_uring, refuses it (the sysctl kernel.io_uring_disabled, a seccomp filter, as in many
+     * containers) or lacks the features used: the caller then falls back to read(2)/write(2).
+     */
+    public static IoUring open(final int fd, final int entries) throws TunException
+    {
+        if (SYS_MMAP < 0)
+        {
+            throw new TunException("io_uring is used on x86-64 and arm64 only, not on " + System.getProperty("os.arch"),
+                Errno.ENOSYS);
+        }
+        final UnsafeBuffer params = new UnsafeBuffer(ByteBuffer.allocateDirect(PARAMS_SIZE));
+        params.putInt(8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
+        final long ringFd = LIBC.syscall(SYS_IO_URING_SETUP, entries, params.addressOffset(), 0, 0, 0, 0);
+        if (ringFd < 0)
+        {
+            throw new TunException("io_uring_setup refused", LibC.errno());
+        }
+        final int features = params.getInt(20);
+        if ((features & IORING_FEAT_SINGLE_MMAP) == 0)
+        {
+            LIBC.close((int)ringFd);
+            throw new TunException("io_uring lacks the single mmap of both rings (Linux 5.4)", Errno.EINVAL);
+        }
+        final int sqEntries = params.getInt(0);
+        final int cqEntries = params.getInt(4);
+        final long sqRingSize = params.getInt(64) + 4L * sqEntries;       // sq_off.array + the index array
+        final long cqRingSize = params.getInt(100) + (long)CQE_SIZE * cqEntries; // cq_off.cqes + the CQEs
+        final long ringSize = Math.max(sqRingSize, cqRingSize);             // one mapping serves both rings
+        final long ring = mmap(ringSize, ringFd, IORING_OFF_SQ_RING);
+        if (ring == -1)
+        {
+            final int errno = LibC.errno();
+            LIBC.close((int)ringFd);
+            throw new TunException("cannot map the io_uring rings", errno);
+        }
+        final long sqesSize = (long)SQE_SIZE * sqEntries;
+        final long sqesAddress = mmap(sqesSize, ringFd, IORING_OFF_SQES);
+        if (sqesAddress == -1)
+        {
+            final int errno = LibC.errno();
+            munmap(ring, ringSize);
+            LIBC.close((int)ringFd);
+            throw new TunException("cannot map the io_uring submission entries", errno);
+        }
+        return new IoUring((int)ringFd, fd, params, ring, ringSize, ring, ringSize, sqesAddress, sqesSize);
+    }
+
+    private static long mmap(final long length, final long fd, final long offset)
+    {
+        return LIBC.syscall(SYS_MMAP, 0, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
+    }
+
+    private static void munmap(final long address, final long length)
+    {
+        LIBC.syscall(SYS_MUNMAP, address, length, 0, 0, 0, 0);
+    }
+
+    /** Room for this many more requests before the next {@link #submitAndReap}. */
+    public int freeSlots()
+    {
+        return sqEntries - (localSqTail - sqRing.getIntVolatile(sqHead));
+    }
+
+    /** Queues a read of up to {@code capacity} bytes into native memory at {@code address}; false when the SQ is full. */
+    public boolean read(final long address, final int capacity, final long userData)
+    {
+        return queue(IORING_OP_READ, fd, address, capacity, 0, userData);
+    }
+
+    /** Queues a write of {@code length} bytes from native memory at {@code address}; false when the SQ is full. */
+    public boolean write(final long address, final int length, final long userData)
+    {
+        return queue(IORING_OP_WRITE, fd, address, length, 0, userData);
+    }
+
+    private boolean queue(final int opcode, final int fd, final long address, final int length, final long offset,
+        final long userData)
+    {
+        if (localSqTail - sqRing.getIntVolatile(sqHead) >= sqEntries)
+        {
+            return false;
+        }
+        final int index = localSqTail & sqMask;
+        final int sqe = index * SQE_SIZE;
+        sqes.setMemory(sqe, SQE_SIZE, (byte)0);
+        sqes.putByte(sqe, (byte)opcode);
+        sqes.putInt(sqe + 4, fd);
+        sqes.putLong(sqe + 8, offset);     // off: ignored for a TUN (a stream); a timeout's completion count
+        sqes.putLong(sqe + 16, address);   // addr
+        sqes.putInt(sqe + 24, length);     // len
+        sqes.putLong(sqe + 32, userData);  // user_data, echoed by the completion
+        sqRing.putInt(sqArray + 4 * index, index);
+        localSqTail++;
+        toSubmit++;
+        return true;
+    }
+
+    /**
+     * One io_uring_enter: submits everything queued and, with DEFER_TASKRUN, posts what has completed; never blocks.
+     * Returns the number of completions ready to read with {@link #userData}/{@link #result}, or -errno.
+     */
+    public int submitAndReap()
+    {
+        return enter(0);
+    }
+
+    private int enter(final int minComplete)
+    {
+        sqRing.putIntOrdered(sqTail, localSqTail);
+        final int submitting = toSubmit;
+        // io_uring_enter(fd, to_submit, min_complete, GETEVENTS, argp NULL, argsz): argsz is whatever the stack holds,
+        // which the kernel ignores without IORING_ENTER_EXT_ARG and with a NULL sigset.
+        final long result = INVOKER.invokeL6(SIX_LONGS, SYSCALL_FUNCTION, SYS_IO_URING_ENTER, ringFd, submitting,
+            minComplete, IORING_ENTER_GETEVENTS, 0);
+        if (result >= 0)
+        {
+            toSubmit -= Math.min(submitting, (int)result);
+        }
+        else
+        {
+            final int errno = LibC.errno();
+            // EINTR: a signal; EAGAIN/EBUSY: no room for completions yet, try again. Not errors of the ring.
+            if (errno != Errno.EINTR && errno != Errno.EAGAIN && errno != Errno.EBUSY)
+            {
+                return -errno;
+            }
+        }
+        cqTailSeen = cqRing.getIntVolatile(cqTail);
+        return cqTailSeen - localCqHead;
+    }
+
+    /**
+     * Like {@link #submitAndReap}, but when nothing has completed, blocks in io_uring_enter until something does or
+     * {@code timeoutMillis} pass: the idle path. The timeout is a request of its own (IORING_OP_TIMEOUT with a
+     * completion count of 1, so it also ends as soon as anything else completes), whose completion carries
+     * {@link #TIMEOUT_USER_DATA}: callers skip it. (poll(2) on the ring's fd does not do here: with DEFER_TASKRUN a
+     * finished read is only work queued for this thread, which does not make the fd readable; pings then waited for
+     * the poll timeout.) Returns the completions ready, or -errno.
+     */
+    public int submitAndWait(final int timeoutMillis)
+    {
+        final int ready = submitAndReap();
+        if (ready != 0)
+        {
+            return ready;
+        }
+        if (!timeoutArmed)
+        {
+            timeout.putLong(0, timeoutMillis / 1000);
+            timeout.putLong(8, (timeoutMillis % 1000) * 1_000_000L);
+            timeoutArmed = queue(IORING_OP_TIMEOUT, -1, timeout.addressOffset(), 1, 1, TIMEOUT_USER_DATA);
+        }
+        return enter(1);
+    }
+
+    /** user_data of the {@code i}-th ready completion (0-based, below what the last enter returned). */
+    public long userData(final int i)
+    {
+        return cqRing.getLong(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE);
+    }
+
+    /** res of the {@code i}-th ready completion: bytes read or written, or -errno. */
+    public int result(final int i)
+    {
+        return cqRing.getInt(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE + 8);
+    }
+
+    /** Hands the first {@code count} ready completions back to the kernel. */
+    public void consumed(final int count)
+    {
+        if (timeoutArmed)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (userData(i) == TIMEOUT_USER_DATA)
+                {
+                    timeoutArmed = false;
+                }
+            }
+        }
+        localCqHead += count;
+        cqRing.putIntOrdered(cqHead, localCqHead);
+    }
+
+    /** The ring's fd (for a diagnostic). */
+    public int ringFd()
+    {
+        return ringFd;
+    }
+
+    /** Unmaps and closes the ring; the kernel cancels what is still in flight. Idempotent. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        munmap(sqesAddress, sqesSize);
+        munmap(sqRingAddress, Math.max(sqRingSize, cqRingSize));
+        LIBC.close(ringFd);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.xlat64.tun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ring itself on plain character devices (no root needed): batched READs from /dev/zero and WRITEs to /dev/null,
+ * completions matched by user_data, a full submission queue refused, and no allocation per request. The TUN path is in
+ * {@link TunDeviceTest}.
+ */
+class IoUringTest
+{
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+
+    private final UnsafeBuffer buffers = new UnsafeBuffer(ByteBuffer.allocateDirect(4 * 256));
+
+    @Test
+    void readsInOneBatchAndMatchesCompletionsByUserData() throws Exception
+    {
+        final int fd = open("/dev/zero", O_RDONLY);
+        try (IoUring ring = IoUring.open(fd, 4))
+        {
+            buffers.setMemory(0, 4 * 256, (byte)0x5A);
+            for (int i = 0; i < 4; i++)
+            {
+                assertTrue(ring.read(buffers.addressOffset() + 256L * i, 64 + i, 100 + i));
+            }
+            assertFalse(ring.read(buffers.addressOffset(), 64, 99), "a fifth request does not fit 4 entries");
+            final int ready = ring.submitAndReap();
+            assertEquals(4, ready);
+            long seen = 0;
+            for (int i = 0; i < ready; i++)
+            {
+                final int request = (int)ring.userData(i) - 100;
+                assertEquals(64 + request, ring.result(i), "bytes read by request " + request);
+                seen |= 1L << request;
+            }
+            ring.consumed(ready);
+            assertEquals(0b1111, seen);
+            for (int i = 0; i < 4; i++)
+            {
+                assertEquals(0, buffers.getByte(256 * i + 63 + i), "last byte of read " + i);
+                assertEquals(0x5A, buffers.getByte(256 * i + 64 + i), "the byte after read " + i + " is untouched");
+            }
+            assertEquals(0, ring.submitAndReap(), "every completion was consumed");
+            assertEquals(4, ring.freeSlots());
+        }
+        finally
+        {
+            LibC.INSTANCE.close(fd);
+        }
+    }
+
+    @Test
+    void writesReportTheirLength() throws Exception
+    {
+        final int fd = open("/dev/null", O_WRONLY);
+        try (IoUring ring = IoUring.open(fd, 2))
+        {
+            assertTrue(ring.write(buffers.addressOffset(), 1280, 1));
+            assertEquals(1, ring.submitAndReap());
+            assertEquals(1, ring.userData(0));
+            assertEquals(1280, ring.result(0));
+            ring.consumed(1);
+        }
+        finally
+        {
+            LibC.INSTANCE.close(fd);
+        }
+    }
+
+    @Test
+    void aFailedRequestCompletesWithMinusErrno() throws Exception
+    {
+        final int fd = open("/dev/zero", O_RDONLY);
+        try (IoUring ring = IoUring.open(fd, 2))
+        {
+            assertTrue(ring.write(buffers.addressOffset(), 16, 5)); // the fd is read-only
+            assertEquals(1, ring.submitAndReap());
+            assertEquals(-9, ring.result(0), "EBADF");
+            ring.consumed(1);
+        }
+        finally
+        {
+            LibC.INSTANCE.close(fd);
+        }
+    }
+
+    @Test
+    void requestsAndCompletionsAllocateNothing() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final int fd = open("/dev/zero", O_RDONLY);
+        try (IoUring ring = IoUring.open(fd, 8))
+        {
+            long sum = cycles(ring, 5_000);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            sum += cycles(ring, 5_000);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(10_000L * 8 * 64, sum);
+            assertTrue(allocated < 4096, "the ring allocated " + allocated + " bytes over 5000 batches");
+        }
+        finally
+        {
+            LibC.INSTANCE.close(fd);
+        }
+    }
+
+    private long cycles(final IoUring ring, final int count)
+    {
+        long sum = 0;
+        for (int c = 0; c < count; c++)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                ring.read(buffers.addressOffset(), 64, i);
+            }
+            final int ready = ring.submitAndReap();
+            for (int i = 0; i < ready; i++)
+            {
+                sum += ring.result(i);
+            }
+            ring.consumed(ready);
+        }
+        return sum;
+    }
+
+    private static int open(final String path, final int flags)
+    {
+        final int fd = LibC.INSTANCE.open(path, flags);
+        assertTrue(fd >= 0, "cannot open " + path);
+        return fd;
+    }
+}
