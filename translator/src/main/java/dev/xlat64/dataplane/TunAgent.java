@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * request in flight: a READ, or once its packet is translated in place, the WRITE of the result from the same buffer.
  * One io_uring_enter per duty cycle submits every request queued and reaps every completion, instead of a read(2) and
  * a write(2) per packet. What is not translated in place (ICMP errors, fragments, cut UDP segments: built in scratch
- * buffers the next packet reuses) is written at once with write(2). A packet whose write is in flight is counted when
+ * buffers the next packet reuses) is written at once with write(2), after the queued writes are submitted, so it does
+ * not overtake them. A packet whose write is in flight is counted when
  * the write completes, so a failed write is still counted as {@code tun_write_failed}.
  */
 public final class TunAgent implements Agent, PacketSink
@@ -57,6 +58,7 @@ public final class TunAgent implements Agent, PacketSink
     /** io_uring mode: buffers per queue, each with one READ or WRITE in flight (~70 KiB each). */
     static final int SLOTS = 32;
     private static final long WRITE_TAG = 1;
+
     private static final Logger LOG = LoggerFactory.getLogger(TunAgent.class);
 
     private final TunDevice tun;
@@ -336,7 +338,7 @@ public final class TunAgent implements Agent, PacketSink
     /**
      * Writes {@code length} bytes at native {@code from} to the TUN: in io_uring mode, a result translated in place in
      * the current slot is queued as that slot's WRITE (the slot stays untouched until it completes); anything else is
-     * written now. Returns the bytes written (queued counts as written), 0 when the queue is full, or -errno.
+     * written now, after submitting what was queued before it. Returns the bytes written (queued counts as written), 0 when the queue is full, or -errno.
      */
     private int writeOut(final long from, final int length)
     {
@@ -348,6 +350,10 @@ public final class TunAgent implements Agent, PacketSink
             slotWriting[currentSlot] = true;
             slotWriteLength[currentSlot] = length;
             return length;
+        }
+        if (ring != null)
+        {
+            ring.submit(); // the writes queued before this packet go first: no reordering within a flow
         }
         return tun.write(queue, from, length);
     }
@@ -638,6 +644,10 @@ public final class TunAgent implements Agent, PacketSink
         else
         {
             // Built elsewhere (an ICMP error, a fragment): a complete packet with real checksums, no offload.
+            if (ring != null)
+            {
+                ring.submit(); // the writes queued before this packet go first
+            }
             written = tun.write(queue, plainHeader.addressOffset(), VirtioNetHeader.LENGTH, out.addressOffset() + offset,
                 length) - VirtioNetHeader.LENGTH;
         }

@@ -233,6 +233,25 @@ public final class IoUring implements AutoCloseable
         return enter(0);
     }
 
+    /**
+     * Submits what is queued, now, without reaping: so that a packet written with write(2) next does not overtake
+     * the ones queued before it. The completions stay for the next {@link #submitAndReap}; what {@link #userData}
+     * and {@link #result} return for the ones already counted is unchanged.
+     */
+    public void submit()
+    {
+        if (toSubmit == 0)
+        {
+            return;
+        }
+        sqRing.putIntOrdered(sqTail, localSqTail);
+        final long result = INVOKER.invokeL6(SIX_LONGS, SYSCALL_FUNCTION, SYS_IO_URING_ENTER, ringFd, toSubmit, 0, 0, 0);
+        if (result > 0)
+        {
+            toSubmit -= Math.min(toSubmit, (int)result);
+        }
+    }
+
     private int enter(final int minComplete)
     {
         sqRing.putIntOrdered(sqTail, localSqTail);

@@ -76,6 +76,31 @@ class IoUringTest
         }
     }
 
+    /** submit() hands the queued requests to the kernel now (before a write(2) that must not overtake them). */
+    @Test
+    void submitHandsQueuedRequestsOverWithoutReaping() throws Exception
+    {
+        final int fd = open("/dev/null", O_WRONLY);
+        try (IoUring ring = IoUring.open(fd, 4))
+        {
+            assertTrue(ring.write(buffers.addressOffset(), 64, 1));
+            assertTrue(ring.write(buffers.addressOffset(), 128, 2));
+            assertEquals(2, ring.freeSlots(), "queued, not yet taken by the kernel");
+            ring.submit();
+            assertEquals(4, ring.freeSlots(), "the kernel took both");
+            assertEquals(2, ring.submitAndReap(), "their completions are still there to reap");
+            assertEquals(1, ring.userData(0));
+            assertEquals(64, ring.result(0));
+            assertEquals(2, ring.userData(1));
+            assertEquals(128, ring.result(1));
+            ring.consumed(2);
+        }
+        finally
+        {
+            LibC.INSTANCE.close(fd);
+        }
+    }
+
     @Test
     void aFailedRequestCompletesWithMinusErrno() throws Exception
     {
