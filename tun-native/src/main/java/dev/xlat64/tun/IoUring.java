@@ -67,14 +67,12 @@ public final class IoUring implements AutoCloseable
 
     private final int ringFd;
     private final int fd;
-    private final long sqRingAddress;
-    private final long sqRingSize;
-    private final long cqRingAddress;
-    private final long cqRingSize;
+    /** One mapping holds both rings (IORING_FEAT_SINGLE_MMAP); their fields are at the offsets the kernel gave. */
+    private final long ringAddress;
+    private final long ringSize;
     private final long sqesAddress;
     private final long sqesSize;
-    private final UnsafeBuffer sqRing;
-    private final UnsafeBuffer cqRing;
+    private final UnsafeBuffer rings;
     private final UnsafeBuffer sqes;
     private final int sqHead;
     private final int sqTail;
@@ -95,33 +93,30 @@ public final class IoUring implements AutoCloseable
     private int cqTailSeen;
     private boolean closed;
 
-    private IoUring(final int ringFd, final int fd, final UnsafeBuffer params, final long sqRingAddress,
-        final long sqRingSize, final long cqRingAddress, final long cqRingSize, final long sqesAddress, final long sqesSize)
+    private IoUring(final int ringFd, final int fd, final UnsafeBuffer params, final long ringAddress,
+        final long ringSize, final long sqesAddress, final long sqesSize)
     {
         this.ringFd = ringFd;
         this.fd = fd;
-        this.sqRingAddress = sqRingAddress;
-        this.sqRingSize = sqRingSize;
-        this.cqRingAddress = cqRingAddress;
-        this.cqRingSize = cqRingSize;
+        this.ringAddress = ringAddress;
+        this.ringSize = ringSize;
         this.sqesAddress = sqesAddress;
         this.sqesSize = sqesSize;
-        this.sqRing = new UnsafeBuffer(sqRingAddress, (int)sqRingSize);
-        this.cqRing = new UnsafeBuffer(cqRingAddress, (int)cqRingSize);
+        this.rings = new UnsafeBuffer(ringAddress, (int)ringSize);
         this.sqes = new UnsafeBuffer(sqesAddress, (int)sqesSize);
         // struct io_sqring_offsets at 40: head, tail, ring_mask, ring_entries, flags, dropped, array (u32 each).
         this.sqHead = params.getInt(40);
         this.sqTail = params.getInt(44);
-        this.sqMask = sqRing.getInt(params.getInt(48));
-        this.sqEntries = sqRing.getInt(params.getInt(52));
+        this.sqMask = rings.getInt(params.getInt(48));
+        this.sqEntries = rings.getInt(params.getInt(52));
         this.sqArray = params.getInt(64);
         // struct io_cqring_offsets at 80: head, tail, ring_mask, ring_entries, overflow, cqes.
         this.cqHead = params.getInt(80);
         this.cqTail = params.getInt(84);
-        this.cqMask = cqRing.getInt(params.getInt(88));
+        this.cqMask = rings.getInt(params.getInt(88));
         this.cqes = params.getInt(100);
-        this.localSqTail = sqRing.getIntVolatile(sqTail);
-        this.localCqHead = cqRing.getIntVolatile(cqHead);
+        this.localSqTail = rings.getIntVolatile(sqTail);
+        this.localCqHead = rings.getIntVolatile(cqHead);
         this.cqTailSeen = localCqHead;
     }
 
@@ -171,7 +166,7 @@ public final class IoUring implements AutoCloseable
             LIBC.close((int)ringFd);
             throw new TunException("cannot map the io_uring submission entries", errno);
         }
-        return new IoUring((int)ringFd, fd, params, ring, ringSize, ring, ringSize, sqesAddress, sqesSize);
+        return new IoUring((int)ringFd, fd, params, ring, ringSize, sqesAddress, sqesSize);
     }
 
     private static long mmap(final long length, final long fd, final long offset)
@@ -187,7 +182,7 @@ public final class IoUring implements AutoCloseable
     /** Room for this many more requests before the next {@link #submitAndReap}. */
     public int freeSlots()
     {
-        return sqEntries - (localSqTail - sqRing.getIntVolatile(sqHead));
+        return sqEntries - (localSqTail - rings.getIntVolatile(sqHead));
     }
 
     /** Queues a read of up to {@code capacity} bytes into native memory at {@code address}; false when the SQ is full. */
@@ -205,7 +200,7 @@ public final class IoUring implements AutoCloseable
     private boolean queue(final int opcode, final int fd, final long address, final int length, final long offset,
         final long userData)
     {
-        if (localSqTail - sqRing.getIntVolatile(sqHead) >= sqEntries)
+        if (localSqTail - rings.getIntVolatile(sqHead) >= sqEntries)
         {
             return false;
         }
@@ -218,7 +213,7 @@ public final class IoUring implements AutoCloseable
         sqes.putLong(sqe + 16, address);   // addr
         sqes.putInt(sqe + 24, length);     // len
         sqes.putLong(sqe + 32, userData);  // user_data, echoed by the completion
-        sqRing.putInt(sqArray + 4 * index, index);
+        rings.putInt(sqArray + 4 * index, index);
         localSqTail++;
         toSubmit++;
         return true;
@@ -240,31 +235,15 @@ public final class IoUring implements AutoCloseable
      */
     public void submit()
     {
-        if (toSubmit == 0)
+        if (toSubmit > 0)
         {
-            return;
-        }
-        sqRing.putIntOrdered(sqTail, localSqTail);
-        final long result = INVOKER.invokeL6(SIX_LONGS, SYSCALL_FUNCTION, SYS_IO_URING_ENTER, ringFd, toSubmit, 0, 0, 0);
-        if (result > 0)
-        {
-            toSubmit -= Math.min(toSubmit, (int)result);
+            ioUringEnter(0, 0);
         }
     }
 
     private int enter(final int minComplete)
     {
-        sqRing.putIntOrdered(sqTail, localSqTail);
-        final int submitting = toSubmit;
-        // io_uring_enter(fd, to_submit, min_complete, GETEVENTS, argp NULL, argsz): argsz is whatever the stack holds,
-        // which the kernel ignores without IORING_ENTER_EXT_ARG and with a NULL sigset.
-        final long result = INVOKER.invokeL6(SIX_LONGS, SYSCALL_FUNCTION, SYS_IO_URING_ENTER, ringFd, submitting,
-            minComplete, IORING_ENTER_GETEVENTS, 0);
-        if (result >= 0)
-        {
-            toSubmit -= Math.min(submitting, (int)result);
-        }
-        else
+        if (ioUringEnter(minComplete, IORING_ENTER_GETEVENTS) < 0)
         {
             final int errno = LibC.errno();
             // EINTR: a signal; EAGAIN/EBUSY: no room for completions yet, try again. Not errors of the ring.
@@ -273,8 +252,24 @@ public final class IoUring implements AutoCloseable
                 return -errno;
             }
         }
-        cqTailSeen = cqRing.getIntVolatile(cqTail);
+        cqTailSeen = rings.getIntVolatile(cqTail);
         return cqTailSeen - localCqHead;
+    }
+
+    /** Publishes the SQ tail and makes the system call; returns its result (requests submitted, or -1 with errno). */
+    private long ioUringEnter(final int minComplete, final int flags)
+    {
+        rings.putIntOrdered(sqTail, localSqTail);
+        final int submitting = toSubmit;
+        // io_uring_enter(fd, to_submit, min_complete, flags, argp NULL, argsz): argsz is whatever the stack holds,
+        // which the kernel ignores without IORING_ENTER_EXT_ARG and with a NULL sigset.
+        final long result = INVOKER.invokeL6(SIX_LONGS, SYSCALL_FUNCTION, SYS_IO_URING_ENTER, ringFd, submitting,
+            minComplete, flags, 0);
+        if (result > 0)
+        {
+            toSubmit -= Math.min(submitting, (int)result);
+        }
+        return result;
     }
 
     /**
@@ -304,13 +299,13 @@ public final class IoUring implements AutoCloseable
     /** user_data of the {@code i}-th ready completion (0-based, below what the last enter returned). */
     public long userData(final int i)
     {
-        return cqRing.getLong(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE);
+        return rings.getLong(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE);
     }
 
     /** res of the {@code i}-th ready completion: bytes read or written, or -errno. */
     public int result(final int i)
     {
-        return cqRing.getInt(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE + 8);
+        return rings.getInt(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE + 8);
     }
 
     /** Hands the first {@code count} ready completions back to the kernel. */
@@ -327,7 +322,7 @@ public final class IoUring implements AutoCloseable
             }
         }
         localCqHead += count;
-        cqRing.putIntOrdered(cqHead, localCqHead);
+        rings.putIntOrdered(cqHead, localCqHead);
     }
 
     /** The ring's fd (for a diagnostic). */
@@ -346,7 +341,7 @@ public final class IoUring implements AutoCloseable
         }
         closed = true;
         munmap(sqesAddress, sqesSize);
-        munmap(sqRingAddress, Math.max(sqRingSize, cqRingSize));
+        munmap(ringAddress, ringSize);
         LIBC.close(ringFd);
     }
 }

@@ -24,8 +24,7 @@ class IoUringTest
     @Test
     void readsInOneBatchAndMatchesCompletionsByUserData() throws Exception
     {
-        final int fd = open("/dev/zero", O_RDONLY);
-        try (IoUring ring = IoUring.open(fd, 4))
+        withRing("/dev/zero", O_RDONLY, 4, ring ->
         {
             buffers.setMemory(0, 4 * 256, (byte)0x5A);
             for (int i = 0; i < 4; i++)
@@ -51,37 +50,27 @@ class IoUringTest
             }
             assertEquals(0, ring.submitAndReap(), "every completion was consumed");
             assertEquals(4, ring.freeSlots());
-        }
-        finally
-        {
-            LibC.INSTANCE.close(fd);
-        }
+        });
     }
 
     @Test
     void writesReportTheirLength() throws Exception
     {
-        final int fd = open("/dev/null", O_WRONLY);
-        try (IoUring ring = IoUring.open(fd, 2))
+        withRing("/dev/null", O_WRONLY, 2, ring ->
         {
             assertTrue(ring.write(buffers.addressOffset(), 1280, 1));
             assertEquals(1, ring.submitAndReap());
             assertEquals(1, ring.userData(0));
             assertEquals(1280, ring.result(0));
             ring.consumed(1);
-        }
-        finally
-        {
-            LibC.INSTANCE.close(fd);
-        }
+        });
     }
 
     /** submit() hands the queued requests to the kernel now (before a write(2) that must not overtake them). */
     @Test
     void submitHandsQueuedRequestsOverWithoutReaping() throws Exception
     {
-        final int fd = open("/dev/null", O_WRONLY);
-        try (IoUring ring = IoUring.open(fd, 4))
+        withRing("/dev/null", O_WRONLY, 4, ring ->
         {
             assertTrue(ring.write(buffers.addressOffset(), 64, 1));
             assertTrue(ring.write(buffers.addressOffset(), 128, 2));
@@ -94,28 +83,19 @@ class IoUringTest
             assertEquals(2, ring.userData(1));
             assertEquals(128, ring.result(1));
             ring.consumed(2);
-        }
-        finally
-        {
-            LibC.INSTANCE.close(fd);
-        }
+        });
     }
 
     @Test
     void aFailedRequestCompletesWithMinusErrno() throws Exception
     {
-        final int fd = open("/dev/zero", O_RDONLY);
-        try (IoUring ring = IoUring.open(fd, 2))
+        withRing("/dev/zero", O_RDONLY, 2, ring ->
         {
             assertTrue(ring.write(buffers.addressOffset(), 16, 5)); // the fd is read-only
             assertEquals(1, ring.submitAndReap());
             assertEquals(-9, ring.result(0), "EBADF");
             ring.consumed(1);
-        }
-        finally
-        {
-            LibC.INSTANCE.close(fd);
-        }
+        });
     }
 
     @Test
@@ -123,8 +103,7 @@ class IoUringTest
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
-        final int fd = open("/dev/zero", O_RDONLY);
-        try (IoUring ring = IoUring.open(fd, 8))
+        withRing("/dev/zero", O_RDONLY, 8, ring ->
         {
             long sum = cycles(ring, 5_000);
             final long before = threads.getCurrentThreadAllocatedBytes();
@@ -132,11 +111,7 @@ class IoUringTest
             final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertEquals(10_000L * 8 * 64, sum);
             assertTrue(allocated < 4096, "the ring allocated " + allocated + " bytes over 5000 batches");
-        }
-        finally
-        {
-            LibC.INSTANCE.close(fd);
-        }
+        });
     }
 
     private long cycles(final IoUring ring, final int count)
@@ -156,6 +131,27 @@ class IoUringTest
             ring.consumed(ready);
         }
         return sum;
+    }
+
+    /** A body run against a ring on a freshly opened device. */
+    private interface RingBody
+    {
+        void run(IoUring ring) throws Exception;
+    }
+
+    /** Opens {@code path}, runs {@code body} on a ring of {@code entries} for it, closes both. */
+    private static void withRing(final String path, final int flags, final int entries, final RingBody body)
+        throws Exception
+    {
+        final int fd = open(path, flags);
+        try (IoUring ring = IoUring.open(fd, entries))
+        {
+            body.run(ring);
+        }
+        finally
+        {
+            LibC.INSTANCE.close(fd);
+        }
     }
 
     private static int open(final String path, final int flags)

@@ -71,9 +71,7 @@ class TunDeviceTest
     {
         try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true)))
         {
-            run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
-            final Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2",
-                "198.51.100.2").redirectErrorStream(true).start();
+            final Process ping = addressAndPing198_51_100_2();
             final int length = readEchoRequestTo(device, 0xc6336402);
             assertEquals(0x45, buffer.getByte(0) & 0xff);
             assertEquals(IPV4_PROTOCOL_ICMP, buffer.getByte(9));
@@ -81,10 +79,7 @@ class TunDeviceTest
 
             turnIntoEchoReply(length);
             assertEquals(length, device.write(0, buffer.address(), length));
-            assertTrue(ping.waitFor(5, TimeUnit.SECONDS), "ping did not finish");
-            final String output = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, ping.exitValue(), output);
-            assertTrue(output.contains("1 received"), output);
+            assertPingAnswered(ping);
         }
     }
 
@@ -95,9 +90,7 @@ class TunDeviceTest
         try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true));
              IoUring ring = IoUring.open(device.fd(0), 8))
         {
-            run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
-            final Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2",
-                "198.51.100.2").redirectErrorStream(true).start();
+            final Process ping = addressAndPing198_51_100_2();
             final int length = readEchoRequestThroughRing(ring, 0xc6336402);
             turnIntoEchoReply(length);
             assertTrue(ring.write(buffer.address(), length, 7));
@@ -114,10 +107,7 @@ class TunDeviceTest
             }
             ring.consumed(ready);
             assertEquals(1, writes, "the TUN write completes when it is submitted");
-            assertTrue(ping.waitFor(5, TimeUnit.SECONDS), "ping did not finish");
-            final String output = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, ping.exitValue(), output);
-            assertTrue(output.contains("1 received"), output);
+            assertPingAnswered(ping);
         }
     }
 
@@ -277,7 +267,23 @@ class TunDeviceTest
         device.close();
     }
 
-    private int readEchoRequestThroughRing(final IoUring ring, final int destination)
+    /** Gives the device 198.51.100.1/24 and starts one ping to 198.51.100.2, which the test must answer. */
+    private Process addressAndPing198_51_100_2() throws Exception
+    {
+        run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
+        return new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2", "198.51.100.2")
+            .redirectErrorStream(true).start();
+    }
+
+    private static void assertPingAnswered(final Process ping) throws Exception
+    {
+        assertTrue(ping.waitFor(5, TimeUnit.SECONDS), "ping did not finish");
+        final String output = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ping.exitValue(), output);
+        assertTrue(output.contains("1 received"), output);
+    }
+
+        private int readEchoRequestThroughRing(final IoUring ring, final int destination)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         assertTrue(ring.read(buffer.address(), 2048, 3));
