@@ -99,7 +99,7 @@ public final class DataPlane implements AutoCloseable
      */
     private static boolean ioUringAvailable(final TunDevice tun)
     {
-        try (IoUring probe = IoUring.open(tun.fd(0), 2 * TunAgent.SLOTS))
+        try (IoUring probe = TunAgent.openRing(tun, 0))
         {
             return probe.ringFd() >= 0;
         }

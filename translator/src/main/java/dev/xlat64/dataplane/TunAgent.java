@@ -37,12 +37,16 @@ import java.util.function.Supplier;
  * translation, because the engine's RFC 1624 update applied to {@code ~P} yields {@code ~P'} — so the engine itself
  * knows nothing of offloads.
  *
- * <p>With io_uring (the default where the kernel allows it), the queue has {@link #SLOTS} buffers, each with one
- * request in flight: a READ, or once its packet is translated in place, the WRITE of the result from the same buffer.
- * One io_uring_enter per duty cycle submits every request queued and reaps every completion, instead of a read(2) and
- * a write(2) per packet. What is not translated in place (ICMP errors, fragments, cut UDP segments: built in scratch
- * buffers the next packet reuses) is written at once with write(2), after the queued writes are submitted, so it does
- * not overtake them. A packet whose write is in flight is counted when
+ * <p>With io_uring (the default where the kernel allows it), the queue has {@link #SLOTS} buffers, each either
+ * provided to the kernel for the queue's one multishot READ, or, once its packet is translated in place, carrying the
+ * WRITE of the result. One io_uring_enter per duty cycle submits every request queued and reaps every completion,
+ * instead of a read(2) and a write(2) per packet. One multishot read (one poll on the TUN's wait queue, a completion
+ * per packet naming its buffer) rather than a read per buffer: with a READ per buffer, each waiting on its own poll,
+ * every packet woke all of them, all but one went back to waiting, and io_uring moved reads that had waited too often
+ * to its worker thread, where they completed out of order (measured: ~8 poll arms per completion, and 2-3x the
+ * retransmits and out-of-order segments at the TCP receiver; bench/README.md). What is not translated in place (ICMP
+ * errors, fragments, cut UDP segments: built in scratch buffers the next packet reuses) is written at once with
+ * write(2), after the queued writes are submitted, so it does not overtake them. A packet whose write is in flight is counted when
  * the write completes, so a failed write is still counted as {@code tun_write_failed}.
  */
 public final class TunAgent implements Agent, PacketSink
@@ -55,9 +59,10 @@ public final class TunAgent implements Agent, PacketSink
     private static final int FINALISE_CHECKSUM_ABOVE = 1260;
     /** Largest growth of a translated header (IPv4 to IPv6), for the GSO segment-size check. */
     private static final int MAX_GROWTH = 20;
-    /** io_uring mode: buffers per queue, each with one READ or WRITE in flight (~70 KiB each). */
+    /** io_uring mode: buffers per queue, each provided for the multishot READ or carrying a WRITE (~70 KiB each). */
     static final int SLOTS = 32;
     private static final long WRITE_TAG = 1;
+    private static final long READ_USER_DATA = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(TunAgent.class);
 
@@ -100,8 +105,9 @@ public final class TunAgent implements Agent, PacketSink
     private int[] slotInputLength;
     private int[] slotSixRdDomain;
     private Outcome[] slotIcmpReason;
-    private boolean[] slotNeedsRead;
-    private int slotsNeedingRead;
+    /** Whether the multishot read is in flight, and how many buffers the kernel holds for it. */
+    private boolean readArmed;
+    private int buffersProvided;
     /** The slot of the packet being handled, -1 outside io_uring mode; whether its result was queued as a WRITE. */
     private int currentSlot = -1;
     private boolean writeQueued;
@@ -143,7 +149,7 @@ public final class TunAgent implements Agent, PacketSink
         }
         try
         {
-            ring = IoUring.open(tun.fd(queue), 2 * SLOTS);
+            ring = openRing(tun, queue);
         }
         catch (final TunException ex)
         {
@@ -158,7 +164,6 @@ public final class TunAgent implements Agent, PacketSink
         slotInputLength = new int[SLOTS];
         slotSixRdDomain = new int[SLOTS];
         slotIcmpReason = new Outcome[SLOTS];
-        slotNeedsRead = new boolean[SLOTS];
         slots[0] = buffer;
         slotAddresses[0] = address;
         for (int i = 0; i < SLOTS; i++)
@@ -168,7 +173,28 @@ public final class TunAgent implements Agent, PacketSink
                 slots[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_SIZE));
                 slotAddresses[i] = slots[i].addressOffset();
             }
-            queueRead(i);
+            provide(i);
+        }
+        armRead();
+    }
+
+    /**
+     * The ring of one queue, with {@link #SLOTS} provided buffers registered for its multishot read. Throws where the
+     * kernel refuses io_uring or lacks what is used (multishot reads: Linux 6.7); the queue then reads and writes
+     * packet by packet.
+     */
+    static IoUring openRing(final TunDevice tun, final int queue) throws TunException
+    {
+        final IoUring ring = IoUring.open(tun.fd(queue), 2 * SLOTS);
+        try
+        {
+            ring.registerBufferRing(SLOTS);
+            return ring;
+        }
+        catch (final TunException ex)
+        {
+            ring.close();
+            throw ex;
         }
     }
 
@@ -243,15 +269,12 @@ public final class TunAgent implements Agent, PacketSink
     }
 
     /**
-     * io_uring mode: one io_uring_enter submits the reads and writes queued since the last cycle and reaps what
-     * completed; each read packet is translated in its slot, each finished write counted and its slot read into again.
+     * io_uring mode: one io_uring_enter submits the writes queued since the last cycle (and the multishot read, when
+     * it has to be queued again) and reaps what completed; each packet read is translated in the buffer it was read
+     * into, each finished write counted and its buffer handed back to the kernel for reading.
      */
     private int doWorkWithRing()
     {
-        if (slotsNeedingRead > 0)
-        {
-            retryReads();
-        }
         final int ready = ring.submitAndReap();
         if (ready <= 0)
         {
@@ -262,63 +285,61 @@ public final class TunAgent implements Agent, PacketSink
         {
             final long userData = ring.userData(i);
             final int result = ring.result(i);
-            final int slot = (int)(userData >>> 1);
             if (userData == IoUring.TIMEOUT_USER_DATA)
             {
                 continue; // the end of an idle wait (awaitInput)
             }
             if ((userData & WRITE_TAG) != 0)
             {
+                final int slot = (int)(userData >>> 1);
                 writeCompleted(slot, result);
-                queueRead(slot);
+                provide(slot);
+                continue;
             }
-            else if (result > 0)
+            final int flags = ring.flags(i);
+            if ((flags & IoUring.IORING_CQE_F_MORE) == 0)
+            {
+                readArmed = false; // the multishot read ended (-ENOBUFS: every buffer taken); queued again below
+            }
+            final int slot = IoUring.bufferId(flags);
+            if (slot < 0)
+            {
+                continue; // an error (-errno) with no packet: no work, so the runner may idle
+            }
+            buffersProvided--;
+            if (result > 0)
             {
                 currentSlot = slot;
                 buffer = slots[slot];
                 address = slotAddresses[slot];
                 handle(result);
                 currentSlot = -1;
-                if (!slotWriting[slot])
-                {
-                    queueRead(slot);
-                }
                 work++;
             }
-            else
+            if (!slotWriting[slot])
             {
-                queueRead(slot); // a read error (-errno): read again, but it is no work, so the runner may idle
+                provide(slot); // dropped, answered with write(2), or nothing read: the buffer can be read into again
             }
         }
         ring.consumed(ready);
+        armRead();
         return work;
     }
 
-    private void queueRead(final int slot)
+    /** Queues the multishot read again if it ended and the kernel has a buffer to read into. */
+    private void armRead()
     {
-        if (ring.read(slotAddresses[slot] + readStart(), readCapacity(), (long)slot << 1))
+        if (!readArmed && buffersProvided > 0 && ring.readMultishot(READ_USER_DATA))
         {
-            slotNeedsRead[slot] = false;
-        }
-        else if (!slotNeedsRead[slot])
-        {
-            // Cannot happen with 2 x SLOTS submission entries and one request per slot; kept safe all the same.
-            slotNeedsRead[slot] = true;
-            slotsNeedingRead++;
+            readArmed = true;
         }
     }
 
-    private void retryReads()
+    /** Hands the buffer of {@code slot} to the kernel for the multishot read. */
+    private void provide(final int slot)
     {
-        for (int i = 0; i < SLOTS; i++)
-        {
-            if (slotNeedsRead[i])
-            {
-                slotsNeedingRead--;
-                slotNeedsRead[i] = false;
-                queueRead(i);
-            }
-        }
+        ring.provideBuffer(slotAddresses[slot] + readStart(), readCapacity(), slot);
+        buffersProvided++;
     }
 
     /** A queued WRITE finished: the packet it carried is counted now, as a failed write if fewer bytes went out. */

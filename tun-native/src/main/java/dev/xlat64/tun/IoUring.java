@@ -9,12 +9,13 @@ import com.kenai.jffi.Type;
 import jnr.ffi.Platform;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
- * A minimal io_uring (the setup flags used here need Linux 6.1) for one TUN queue: READ and WRITE requests on one fd,
- * submitted and reaped in batches, so a busy queue costs one {@code io_uring_enter} per batch instead of a read(2) and
- * a write(2) per packet. On a machine where a system call is expensive (a paravirtualised guest, PTI) that is most of
+ * A minimal io_uring (the setup flags used here need Linux 6.1, multishot reads 6.7) for one TUN queue: READ,
+ * multishot READ into provided buffers, and WRITE requests on one fd, submitted and reaped in batches, so a busy queue
+ * costs one {@code io_uring_enter} per batch instead of a read(2) and a write(2) per packet. On a machine where a system call is expensive (a paravirtualised guest, PTI) that is most of
  * the per-packet cost of a TUN translator outside the kernel's own forwarding work.
  *
  * <p>Only what the data plane needs, written against the kernel ABI ({@code include/uapi/linux/io_uring.h}): the SQ
@@ -28,6 +29,7 @@ public final class IoUring implements AutoCloseable
 {
     static final int SYS_IO_URING_SETUP = 425; // the same number on every architecture (asm-generic, 5.1)
     static final int SYS_IO_URING_ENTER = 426;
+    static final int SYS_IO_URING_REGISTER = 427;
     /** mmap and munmap differ by architecture: x86-64 and arm64; elsewhere io_uring is not used. */
     private static final boolean X86_64 = "amd64".equals(System.getProperty("os.arch")) ||
         "x86_64".equals(System.getProperty("os.arch"));
@@ -37,6 +39,18 @@ public final class IoUring implements AutoCloseable
     static final int IORING_OP_TIMEOUT = 11;
     static final int IORING_OP_READ = 22;
     static final int IORING_OP_WRITE = 23;
+    static final int IORING_OP_READ_MULTISHOT = 49; // Linux 6.7
+    static final int IOSQE_BUFFER_SELECT = 1 << 5;
+    static final int IORING_REGISTER_PROBE = 8;
+    static final int IORING_REGISTER_PBUF_RING = 22; // Linux 5.19
+    static final int IO_URING_OP_SUPPORTED = 1;
+    /** cqe.flags: the completion names a provided buffer (its id in the upper 16 bits). */
+    public static final int IORING_CQE_F_BUFFER = 1;
+    /** cqe.flags: a multishot request goes on; without it, this was its last completion. */
+    public static final int IORING_CQE_F_MORE = 2;
+    static final int IORING_CQE_BUFFER_SHIFT = 16;
+    private static final int BUFFER_GROUP = 0;
+    private static final int PAGE = 4096;
     static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
     static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
     static final int IORING_FEAT_SINGLE_MMAP = 1;
@@ -86,6 +100,10 @@ public final class IoUring implements AutoCloseable
     /** The __kernel_timespec of the idle timeout (it must stay put until the timeout completes). */
     private final UnsafeBuffer timeout = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
     private boolean timeoutArmed;
+    /** The provided-buffer ring (struct io_uring_buf entries; its tail is the u16 at 14), null until registered. */
+    private UnsafeBuffer bufferRing;
+    private int bufferMask;
+    private short bufferTail;
 
     private int localSqTail;
     private int toSubmit;
@@ -188,17 +206,85 @@ public final class IoUring implements AutoCloseable
     /** Queues a read of up to {@code capacity} bytes into native memory at {@code address}; false when the SQ is full. */
     public boolean read(final long address, final int capacity, final long userData)
     {
-        return queue(IORING_OP_READ, fd, address, capacity, 0, userData);
+        return queue(IORING_OP_READ, fd, address, capacity, 0, userData, 0);
+    }
+
+    /**
+     * Sets up the ring of {@code entries} provided buffers (a power of two, at most 32768) that {@link #readMultishot}
+     * reads into, and checks that the kernel has IORING_OP_READ_MULTISHOT (Linux 6.7). The buffers themselves are
+     * handed over with {@link #provideBuffer}. Throws where either is missing.
+     */
+    public void registerBufferRing(final int entries) throws TunException
+    {
+        final UnsafeBuffer probe = new UnsafeBuffer(ByteBuffer.allocateDirect(16 + 8 * 256));
+        // struct io_uring_probe: last_op (u8), ops_len, resv, resv2[3]; then ops[] of {op, resv, flags (u16), resv2}.
+        if (register(IORING_REGISTER_PROBE, probe.addressOffset(), 256) < 0)
+        {
+            throw new TunException("io_uring cannot list its operations", LibC.errno());
+        }
+        if ((probe.getByte(0) & 0xff) < IORING_OP_READ_MULTISHOT ||
+            (probe.getShort(16 + 8 * IORING_OP_READ_MULTISHOT + 2) & IO_URING_OP_SUPPORTED) == 0)
+        {
+            throw new TunException("io_uring lacks multishot reads (Linux 6.7)", Errno.EINVAL);
+        }
+        // The ring must be page-aligned: a direct buffer with a page to spare, sliced at a page boundary.
+        // (alignedSlice also rounds the end down to a page boundary, hence whole pages plus one.)
+        final int pages = (entries * 16 + PAGE - 1) / PAGE;
+        final ByteBuffer memory = ByteBuffer.allocateDirect((pages + 1) * PAGE).alignedSlice(PAGE);
+        final UnsafeBuffer ring = new UnsafeBuffer(memory);
+        // struct io_uring_buf_reg: ring_addr (u64), ring_entries (u32), bgid (u16), flags (u16), resv[3] (u64).
+        final UnsafeBuffer reg = new UnsafeBuffer(ByteBuffer.allocateDirect(40));
+        reg.putLong(0, ring.addressOffset());
+        reg.putInt(8, entries);
+        reg.putShort(12, (short)BUFFER_GROUP);
+        if (register(IORING_REGISTER_PBUF_RING, reg.addressOffset(), 1) < 0)
+        {
+            throw new TunException("io_uring refused a provided-buffer ring", LibC.errno());
+        }
+        bufferRing = ring;
+        bufferMask = entries - 1;
+        bufferTail = 0;
+    }
+
+    private long register(final int opcode, final long argument, final int count)
+    {
+        return LIBC.syscall(SYS_IO_URING_REGISTER, ringFd, opcode, argument, count, 0, 0);
+    }
+
+    /**
+     * Hands the buffer of {@code length} bytes at native {@code address} to the kernel under {@code id}: a multishot
+     * read may fill it from now on, and its completion names {@code id} ({@link #bufferId}). A buffer must be handed
+     * over again each time a completion has returned it; at most the registered number are with the kernel at once.
+     */
+    public void provideBuffer(final long address, final int length, final int id)
+    {
+        final int entry = (bufferTail & bufferMask) * 16;
+        bufferRing.putLong(entry, address); // struct io_uring_buf: addr, len, bid; its resv (the ring's tail
+        bufferRing.putInt(entry + 8, length); // in entry 0) is left alone
+        bufferRing.putShort(entry + 12, (short)id);
+        bufferTail++;
+        VarHandle.releaseFence(); // the entry is written before the kernel can see the new tail
+        bufferRing.putShort(14, bufferTail);
+    }
+
+    /**
+     * Queues one IORING_OP_READ_MULTISHOT into the provided buffers: one poll on the fd, then a completion per read,
+     * each naming the buffer it filled and carrying {@link #IORING_CQE_F_MORE} while the request goes on (it ends, for
+     * example, with -ENOBUFS when every buffer is taken; queue it again then). False when the SQ is full.
+     */
+    public boolean readMultishot(final long userData)
+    {
+        return queue(IORING_OP_READ_MULTISHOT, fd, 0, 0, 0, userData, IOSQE_BUFFER_SELECT);
     }
 
     /** Queues a write of {@code length} bytes from native memory at {@code address}; false when the SQ is full. */
     public boolean write(final long address, final int length, final long userData)
     {
-        return queue(IORING_OP_WRITE, fd, address, length, 0, userData);
+        return queue(IORING_OP_WRITE, fd, address, length, 0, userData, 0);
     }
 
     private boolean queue(final int opcode, final int fd, final long address, final int length, final long offset,
-        final long userData)
+        final long userData, final int sqeFlags)
     {
         if (localSqTail - rings.getIntVolatile(sqHead) >= sqEntries)
         {
@@ -208,11 +294,13 @@ public final class IoUring implements AutoCloseable
         final int sqe = index * SQE_SIZE;
         sqes.setMemory(sqe, SQE_SIZE, (byte)0);
         sqes.putByte(sqe, (byte)opcode);
+        sqes.putByte(sqe + 1, (byte)sqeFlags);
         sqes.putInt(sqe + 4, fd);
         sqes.putLong(sqe + 8, offset);     // off: ignored for a TUN (a stream); a timeout's completion count
         sqes.putLong(sqe + 16, address);   // addr
         sqes.putInt(sqe + 24, length);     // len
         sqes.putLong(sqe + 32, userData);  // user_data, echoed by the completion
+        sqes.putShort(sqe + 40, (short)BUFFER_GROUP); // buf_group: read only with IOSQE_BUFFER_SELECT
         rings.putInt(sqArray + 4 * index, index);
         localSqTail++;
         toSubmit++;
@@ -291,7 +379,7 @@ public final class IoUring implements AutoCloseable
         {
             timeout.putLong(0, timeoutMillis / 1000);
             timeout.putLong(8, (timeoutMillis % 1000) * 1_000_000L);
-            timeoutArmed = queue(IORING_OP_TIMEOUT, -1, timeout.addressOffset(), 1, 1, TIMEOUT_USER_DATA);
+            timeoutArmed = queue(IORING_OP_TIMEOUT, -1, timeout.addressOffset(), 1, 1, TIMEOUT_USER_DATA, 0);
         }
         return enter(1);
     }
@@ -306,6 +394,18 @@ public final class IoUring implements AutoCloseable
     public int result(final int i)
     {
         return rings.getInt(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE + 8);
+    }
+
+    /** flags of the {@code i}-th ready completion ({@link #IORING_CQE_F_BUFFER}, {@link #IORING_CQE_F_MORE}). */
+    public int flags(final int i)
+    {
+        return rings.getInt(cqes + ((localCqHead + i) & cqMask) * CQE_SIZE + 12);
+    }
+
+    /** The provided buffer named by completion {@code flags}, or -1 when they name none. */
+    public static int bufferId(final int flags)
+    {
+        return (flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> IORING_CQE_BUFFER_SHIFT : -1;
     }
 
     /** Hands the first {@code count} ready completions back to the kernel. */

@@ -98,6 +98,24 @@ class IoUringTest
         });
     }
 
+    /** A multishot read needs a file that can be polled (a TUN can); /dev/zero cannot, and says so. */
+    @Test
+    void multishotReadOfAFileThatCannotBePolledFails() throws Exception
+    {
+        withRing("/dev/zero", O_RDONLY, 4, ring ->
+        {
+            ring.registerBufferRing(2);
+            ring.provideBuffer(buffers.addressOffset(), 64, 0);
+            assertTrue(ring.readMultishot(3));
+            assertEquals(1, ring.submitAndReap());
+            assertEquals(3, ring.userData(0));
+            assertEquals(-77, ring.result(0), "EBADFD");
+            assertEquals(0, ring.flags(0) & IoUring.IORING_CQE_F_MORE, "ended");
+            assertEquals(-1, IoUring.bufferId(ring.flags(0)), "no buffer taken");
+            ring.consumed(1);
+        });
+    }
+
     @Test
     void requestsAndCompletionsAllocateNothing() throws Exception
     {
@@ -105,6 +123,7 @@ class IoUringTest
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         withRing("/dev/zero", O_RDONLY, 8, ring ->
         {
+            ring.registerBufferRing(8); // only to hand buffers over (nothing reads them: /dev/zero cannot be polled)
             long sum = cycles(ring, 5_000);
             final long before = threads.getCurrentThreadAllocatedBytes();
             sum += cycles(ring, 5_000);
@@ -127,6 +146,7 @@ class IoUringTest
             for (int i = 0; i < ready; i++)
             {
                 sum += ring.result(i);
+                ring.provideBuffer(buffers.addressOffset(), 64, IoUring.bufferId(ring.flags(i)) + 1);
             }
             ring.consumed(ready);
         }

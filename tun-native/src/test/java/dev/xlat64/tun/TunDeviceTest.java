@@ -111,6 +111,94 @@ class TunDeviceTest
         }
     }
 
+    /**
+     * The data plane's read: one multishot READ into provided buffers. Each packet completes with the buffer it was
+     * read into and IORING_CQE_F_MORE; when no buffer is left the request ends with -ENOBUFS (no F_MORE), and once a
+     * buffer is handed back, the request queued again reads the packet that waited in the TUN queue meanwhile.
+     */
+    @Test
+    void multishotReadFillsProvidedBuffersAndEndsWhenTheyRunOut() throws Exception
+    {
+        // No IPv6 on the device: its router solicitations would take buffers meant for the echo requests.
+        run("ip", "netns", "exec", netns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+            "net.ipv6.conf.default.disable_ipv6=1");
+        final Pointer buffers = Memory.allocateDirect(LibC.RUNTIME, 2 * 2048, true);
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true));
+             IoUring ring = IoUring.open(device.fd(0), 8))
+        {
+            ring.registerBufferRing(2);
+            ring.provideBuffer(buffers.address(), 2048, 0);
+            ring.provideBuffer(buffers.address() + 2048, 2048, 1);
+            assertTrue(ring.readMultishot(9));
+            run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
+            final Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "3", "-i", "0.2", "-W",
+                "1", "198.51.100.2").redirectErrorStream(true).start();
+            final int[] filled = new int[2];
+            int packets = 0;
+            boolean ended = false;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!ended && System.nanoTime() < deadline)
+            {
+                final int ready = ring.submitAndWait(100);
+                for (int i = 0; i < ready; i++)
+                {
+                    if (ring.userData(i) == IoUring.TIMEOUT_USER_DATA)
+                    {
+                        continue;
+                    }
+                    assertEquals(9, ring.userData(i));
+                    final int flags = ring.flags(i);
+                    if (ring.result(i) > 0)
+                    {
+                        assertTrue(packets < 2, "a third packet read with two buffers");
+                        assertTrue((flags & IoUring.IORING_CQE_F_MORE) != 0, "the read goes on after a packet");
+                        filled[packets++] = IoUring.bufferId(flags);
+                        assertEchoRequestTo198_51_100_2(buffers.address() + 2048L * IoUring.bufferId(flags));
+                    }
+                    else
+                    {
+                        assertEquals(-105, ring.result(i), "ENOBUFS");
+                        assertEquals(0, flags & IoUring.IORING_CQE_F_MORE, "the read ended");
+                        assertEquals(-1, IoUring.bufferId(flags), "no buffer taken");
+                        ended = true;
+                    }
+                }
+                ring.consumed(ready);
+            }
+            assertEquals(2, packets);
+            assertTrue(ended, "the read did not end when the buffers ran out");
+            assertEquals(1, filled[0] + filled[1], "both buffers were used, one packet each");
+
+            ring.provideBuffer(buffers.address() + 2048, 2048, 1);
+            assertTrue(ring.readMultishot(10));
+            int third = -1;
+            while (third == -1 && System.nanoTime() < deadline)
+            {
+                final int ready = ring.submitAndWait(100);
+                for (int i = 0; i < ready; i++)
+                {
+                    if (ring.userData(i) == 10 && ring.result(i) > 0)
+                    {
+                        third = IoUring.bufferId(ring.flags(i));
+                    }
+                }
+                ring.consumed(ready);
+            }
+            assertEquals(1, third, "the third echo request, read into the buffer handed back");
+            assertEchoRequestTo198_51_100_2(buffers.address() + 2048);
+            ping.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertEchoRequestTo198_51_100_2(final long address)
+    {
+        final Pointer packet = Pointer.wrap(LibC.RUNTIME, address);
+        assertEquals(0x45, packet.getByte(0) & 0xff);
+        assertEquals(IPV4_PROTOCOL_ICMP, packet.getByte(9));
+        assertEquals(0xc6336402, Integer.reverseBytes(packet.getInt(16)));
+        assertEquals(ICMP_ECHO_REQUEST, packet.getByte(20));
+    }
+
     @Test
     void ioUringWaitTimesOutWhenNothingArrives() throws Exception
     {
