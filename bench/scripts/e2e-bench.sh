@@ -15,7 +15,7 @@
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/README.md).
-# Needs root. Bounded: the defaults (3 rounds x 8 contenders x (3 UDP sizes + TCP) x 5 s, then the searches: 3 per
+# Needs root. Bounded: the defaults (3 rounds x 9 contenders x (3 UDP sizes + TCP) x 5 s, then the searches: 3 per
 # RFC 8219 contender, ~1 min each) take ~20 min.
 set -euo pipefail
 
@@ -23,7 +23,7 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 ROUNDS=3
 SECONDS_PER_TEST=5
 SIZES="64 512 1400"
-CONTENDERS="xlat64-1q-sleep xlat64-1q-backoff xlat64-1q-sleep-nouring xlat64-2q-sleep tayga cfwd-1q cfwd-1q-off cfwd-1q-uring"
+CONTENDERS="xlat64-1q-sleep xlat64-1q-backoff xlat64-1q-sleep-nouring xlat64-2q-sleep tayga cfwd-1q cfwd-1q-off cfwd-1q-uring cfwd-1q-uring-mshot"
 RFC8219_SIZE=64
 RFC8219_SECONDS=3
 RFC8219_CONTENDERS="xlat64-1q-sleep tayga"
