@@ -108,6 +108,8 @@ public final class TunAgent implements Agent, PacketSink
     /** Whether the multishot read is in flight, and how many buffers the kernel holds for it. */
     private boolean readArmed;
     private int buffersProvided;
+    /** Completions an idle wait ({@link #awaitInput}) made ready; the next duty cycle takes them without a syscall. */
+    private int awaited;
     /** The slot of the packet being handled, -1 outside io_uring mode; whether its result was queued as a WRITE. */
     private int currentSlot = -1;
     private boolean writeQueued;
@@ -221,7 +223,7 @@ public final class TunAgent implements Agent, PacketSink
     {
         if (ring != null)
         {
-            ring.submitAndWait(timeoutMillis); // what completed is handled by the next doWork
+            awaited = ring.submitAndWait(timeoutMillis); // handled by the next doWork, without entering again
         }
         else
         {
@@ -275,7 +277,8 @@ public final class TunAgent implements Agent, PacketSink
      */
     private int doWorkWithRing()
     {
-        final int ready = ring.submitAndReap();
+        final int ready = awaited > 0 ? awaited : ring.submitAndReap();
+        awaited = 0;
         if (ready <= 0)
         {
             return 0; // nothing completed; <0: the enter failed (-errno), retried on the next duty cycle
@@ -287,7 +290,7 @@ public final class TunAgent implements Agent, PacketSink
             final int result = ring.result(i);
             if (userData == IoUring.TIMEOUT_USER_DATA)
             {
-                continue; // the end of an idle wait (awaitInput)
+                continue; // the idle wait's timer fired (awaitInput)
             }
             if ((userData & WRITE_TAG) != 0)
             {

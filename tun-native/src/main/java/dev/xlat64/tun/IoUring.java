@@ -15,8 +15,9 @@ import java.nio.ByteBuffer;
 /**
  * A minimal io_uring (the setup flags used here need Linux 6.1, multishot reads 6.7) for one TUN queue: READ,
  * multishot READ into provided buffers, and WRITE requests on one fd, submitted and reaped in batches, so a busy queue
- * costs one {@code io_uring_enter} per batch instead of a read(2) and a write(2) per packet. On a machine where a system call is expensive (a paravirtualised guest, PTI) that is most of
- * the per-packet cost of a TUN translator outside the kernel's own forwarding work.
+ * costs one {@code io_uring_enter} per batch instead of a read(2) and a write(2) per packet. On a machine where a
+ * system call is expensive (a paravirtualised guest, PTI) that is most of the per-packet cost of a TUN translator
+ * outside the kernel's own forwarding work.
  *
  * <p>Only what the data plane needs, written against the kernel ABI ({@code include/uapi/linux/io_uring.h}): the SQ
  * and CQ rings and the SQE array are mmap'ed from the ring fd; SQ tail and CQ head are published with release stores,
@@ -361,25 +362,23 @@ public final class IoUring implements AutoCloseable
     }
 
     /**
-     * Like {@link #submitAndReap}, but when nothing has completed, blocks in io_uring_enter until something does or
-     * {@code timeoutMillis} pass: the idle path. The timeout is a request of its own (IORING_OP_TIMEOUT with a
-     * completion count of 1, so it also ends as soon as anything else completes), whose completion carries
-     * {@link #TIMEOUT_USER_DATA}: callers skip it. (poll(2) on the ring's fd does not do here: with DEFER_TASKRUN a
-     * finished read is only work queued for this thread, which does not make the fd readable; pings then waited for
-     * the poll timeout.) Returns the completions ready, or -errno.
+     * Like {@link #submitAndReap}, but blocks in io_uring_enter until at least one completion is ready: the idle
+     * path, one system call that submits what is queued and waits. So that it returns at the latest after about
+     * {@code timeoutMillis}, a timer runs as a request of its own (IORING_OP_TIMEOUT with a completion count of 0: a
+     * pure timer, which other completions do not end), armed here when none is; its completion carries
+     * {@link #TIMEOUT_USER_DATA} and -ETIME: callers skip it. One timer serves every wait until it fires, so a wait
+     * that a packet ends costs no request of its own. (Not IORING_ENTER_EXT_ARG's timeout: its argument size is the
+     * seventh argument of syscall(2), and the direct call used here passes six. Not poll(2) on the ring's fd: with
+     * DEFER_TASKRUN a finished read is only work queued for this thread, which does not make the fd readable.)
+     * Returns the completions ready, or -errno.
      */
     public int submitAndWait(final int timeoutMillis)
     {
-        final int ready = submitAndReap();
-        if (ready != 0)
-        {
-            return ready;
-        }
         if (!timeoutArmed)
         {
             timeout.putLong(0, timeoutMillis / 1000);
             timeout.putLong(8, (timeoutMillis % 1000) * 1_000_000L);
-            timeoutArmed = queue(IORING_OP_TIMEOUT, -1, timeout.addressOffset(), 1, 1, TIMEOUT_USER_DATA, 0);
+            timeoutArmed = queue(IORING_OP_TIMEOUT, -1, timeout.addressOffset(), 1, 0, TIMEOUT_USER_DATA, 0);
         }
         return enter(1);
     }

@@ -217,6 +217,29 @@ class TunDeviceTest
     }
 
     /**
+     * The idle wait's timer is a pure timer, armed once for many waits: a completion ends the wait without ending the
+     * timer (with a completion count of 1 the timer would complete alongside it), which fires later on its own.
+     */
+    @Test
+    void ioUringWaitTimerOutlivesTheCompletionThatEndsAWait() throws Exception
+    {
+        try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns));
+             IoUring ring = IoUring.open(device.fd(0), 8))
+        {
+            // No IP packet, to a device that is down: the write fails, but it completes.
+            assertTrue(ring.write(buffer.address(), 20, 7));
+            assertEquals(1, ring.submitAndWait(200), "the write alone ends the wait");
+            assertEquals(7, ring.userData(0));
+            assertTrue(ring.result(0) < 0, "refused: " + ring.result(0));
+            ring.consumed(1);
+            assertEquals(1, ring.submitAndWait(200), "the same timer ends the next wait");
+            assertEquals(IoUring.TIMEOUT_USER_DATA, ring.userData(0));
+            assertEquals(-62, ring.result(0), "ETIME");
+            ring.consumed(1);
+        }
+    }
+
+    /**
      * The idle wait ends when a packet arrives, not when its timeout does (a wake-up check with a wide margin: the
      * wait is 3 s, a ping arrives within ~1 s).
      */
