@@ -46,8 +46,8 @@ import java.util.function.Supplier;
  * to its worker thread, where they completed out of order (measured: ~8 poll arms per completion, and 2-3x the
  * retransmits and out-of-order segments at the TCP receiver; bench/README.md). What is not translated in place (ICMP
  * errors, fragments, cut UDP segments: built in scratch buffers the next packet reuses) is written at once with
- * write(2), after the queued writes are submitted, so it does not overtake them. A packet whose write is in flight is counted when
- * the write completes, so a failed write is still counted as {@code tun_write_failed}.
+ * write(2), after the queued writes are submitted, so it does not overtake them. A packet whose write is in flight is
+ * counted when the write completes, so a failed write is still counted as {@code tun_write_failed}.
  */
 public final class TunAgent implements Agent, PacketSink
 {

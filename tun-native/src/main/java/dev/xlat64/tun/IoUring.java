@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
- * A minimal io_uring (the setup flags used here need Linux 6.1, multishot reads 6.7) for one TUN queue: READ,
+ * A minimal io_uring (Linux 6.7: multishot reads; {@link #open} checks) for one TUN queue: READ,
  * multishot READ into provided buffers, and WRITE requests on one fd, submitted and reaped in batches, so a busy queue
  * costs one {@code io_uring_enter} per batch instead of a read(2) and a write(2) per packet. On a machine where a
  * system call is expensive (a paravirtualised guest, PTI) that is most of the per-packet cost of a TUN translator
@@ -42,6 +42,7 @@ public final class IoUring implements AutoCloseable
     static final int IORING_OP_WRITE = 23;
     static final int IORING_OP_READ_MULTISHOT = 49; // Linux 6.7
     static final int IOSQE_BUFFER_SELECT = 1 << 5;
+    static final int IORING_TIMEOUT_MULTISHOT = 1 << 6; // Linux 6.4
     static final int IORING_REGISTER_PROBE = 8;
     static final int IORING_REGISTER_PBUF_RING = 22; // Linux 5.19
     static final int IO_URING_OP_SUPPORTED = 1;
@@ -98,9 +99,9 @@ public final class IoUring implements AutoCloseable
     private final int cqTail;
     private final int cqMask;
     private final int cqes;
-    /** The __kernel_timespec of the idle timeout (it must stay put until the timeout completes). */
+    /** The __kernel_timespec of the idle timer's period (the kernel reads it when the timer is submitted). */
     private final UnsafeBuffer timeout = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
-    private boolean timeoutArmed;
+    private boolean timerRunning;
     /** The provided-buffer ring (struct io_uring_buf entries; its tail is the u16 at 14), null until registered. */
     private UnsafeBuffer bufferRing;
     private int bufferMask;
@@ -164,6 +165,15 @@ public final class IoUring implements AutoCloseable
             LIBC.close((int)ringFd);
             throw new TunException("io_uring lacks the single mmap of both rings (Linux 5.4)", Errno.EINVAL);
         }
+        try
+        {
+            requireMultishotReads(ringFd);
+        }
+        catch (final TunException ex)
+        {
+            LIBC.close((int)ringFd);
+            throw ex;
+        }
         final int sqEntries = params.getInt(0);
         final int cqEntries = params.getInt(4);
         final long sqRingSize = params.getInt(64) + 4L * sqEntries;       // sq_off.array + the index array
@@ -207,19 +217,18 @@ public final class IoUring implements AutoCloseable
     /** Queues a read of up to {@code capacity} bytes into native memory at {@code address}; false when the SQ is full. */
     public boolean read(final long address, final int capacity, final long userData)
     {
-        return queue(IORING_OP_READ, fd, address, capacity, 0, userData, 0);
+        return queue(IORING_OP_READ, fd, address, capacity, 0, userData, 0, 0);
     }
 
     /**
-     * Sets up the ring of {@code entries} provided buffers (a power of two, at most 32768) that {@link #readMultishot}
-     * reads into, and checks that the kernel has IORING_OP_READ_MULTISHOT (Linux 6.7). The buffers themselves are
-     * handed over with {@link #provideBuffer}. Throws where either is missing.
+     * Throws unless the kernel has IORING_OP_READ_MULTISHOT (Linux 6.7), the newest thing used here; with it comes
+     * everything else (the multishot timer of {@link #submitAndWait}: 6.4; provided-buffer rings: 5.19).
      */
-    public void registerBufferRing(final int entries) throws TunException
+    private static void requireMultishotReads(final long ringFd) throws TunException
     {
         final UnsafeBuffer probe = new UnsafeBuffer(ByteBuffer.allocateDirect(16 + 8 * 256));
         // struct io_uring_probe: last_op (u8), ops_len, resv, resv2[3]; then ops[] of {op, resv, flags (u16), resv2}.
-        if (register(IORING_REGISTER_PROBE, probe.addressOffset(), 256) < 0)
+        if (register(ringFd, IORING_REGISTER_PROBE, probe.addressOffset(), 256) < 0)
         {
             throw new TunException("io_uring cannot list its operations", LibC.errno());
         }
@@ -228,6 +237,14 @@ public final class IoUring implements AutoCloseable
         {
             throw new TunException("io_uring lacks multishot reads (Linux 6.7)", Errno.EINVAL);
         }
+    }
+
+    /**
+     * Sets up the ring of {@code entries} provided buffers (a power of two, at most 32768) that {@link #readMultishot}
+     * reads into. The buffers themselves are handed over with {@link #provideBuffer}. Throws if the kernel refuses.
+     */
+    public void registerBufferRing(final int entries) throws TunException
+    {
         // The ring must be page-aligned: a direct buffer with a page to spare, sliced at a page boundary.
         // (alignedSlice also rounds the end down to a page boundary, hence whole pages plus one.)
         final int pages = (entries * 16 + PAGE - 1) / PAGE;
@@ -238,7 +255,7 @@ public final class IoUring implements AutoCloseable
         reg.putLong(0, ring.addressOffset());
         reg.putInt(8, entries);
         reg.putShort(12, (short)BUFFER_GROUP);
-        if (register(IORING_REGISTER_PBUF_RING, reg.addressOffset(), 1) < 0)
+        if (register(ringFd, IORING_REGISTER_PBUF_RING, reg.addressOffset(), 1) < 0)
         {
             throw new TunException("io_uring refused a provided-buffer ring", LibC.errno());
         }
@@ -247,7 +264,7 @@ public final class IoUring implements AutoCloseable
         bufferTail = 0;
     }
 
-    private long register(final int opcode, final long argument, final int count)
+    private static long register(final long ringFd, final int opcode, final long argument, final int count)
     {
         return LIBC.syscall(SYS_IO_URING_REGISTER, ringFd, opcode, argument, count, 0, 0);
     }
@@ -275,17 +292,17 @@ public final class IoUring implements AutoCloseable
      */
     public boolean readMultishot(final long userData)
     {
-        return queue(IORING_OP_READ_MULTISHOT, fd, 0, 0, 0, userData, IOSQE_BUFFER_SELECT);
+        return queue(IORING_OP_READ_MULTISHOT, fd, 0, 0, 0, userData, IOSQE_BUFFER_SELECT, 0);
     }
 
     /** Queues a write of {@code length} bytes from native memory at {@code address}; false when the SQ is full. */
     public boolean write(final long address, final int length, final long userData)
     {
-        return queue(IORING_OP_WRITE, fd, address, length, 0, userData, 0);
+        return queue(IORING_OP_WRITE, fd, address, length, 0, userData, 0, 0);
     }
 
     private boolean queue(final int opcode, final int fd, final long address, final int length, final long offset,
-        final long userData, final int sqeFlags)
+        final long userData, final int sqeFlags, final int opFlags)
     {
         if (localSqTail - rings.getIntVolatile(sqHead) >= sqEntries)
         {
@@ -297,9 +314,10 @@ public final class IoUring implements AutoCloseable
         sqes.putByte(sqe, (byte)opcode);
         sqes.putByte(sqe + 1, (byte)sqeFlags);
         sqes.putInt(sqe + 4, fd);
-        sqes.putLong(sqe + 8, offset);     // off: ignored for a TUN (a stream); a timeout's completion count
+        sqes.putLong(sqe + 8, offset);     // off: ignored for a TUN (a stream); a timeout's count
         sqes.putLong(sqe + 16, address);   // addr
         sqes.putInt(sqe + 24, length);     // len
+        sqes.putInt(sqe + 28, opFlags);    // the op's flags (rw_flags, timeout_flags)
         sqes.putLong(sqe + 32, userData);  // user_data, echoed by the completion
         sqes.putShort(sqe + 40, (short)BUFFER_GROUP); // buf_group: read only with IOSQE_BUFFER_SELECT
         rings.putInt(sqArray + 4 * index, index);
@@ -364,21 +382,23 @@ public final class IoUring implements AutoCloseable
     /**
      * Like {@link #submitAndReap}, but blocks in io_uring_enter until at least one completion is ready: the idle
      * path, one system call that submits what is queued and waits. So that it returns at the latest after about
-     * {@code timeoutMillis}, a timer runs as a request of its own (IORING_OP_TIMEOUT with a completion count of 0: a
-     * pure timer, which other completions do not end), armed here when none is; its completion carries
-     * {@link #TIMEOUT_USER_DATA} and -ETIME: callers skip it. One timer serves every wait until it fires, so a wait
-     * that a packet ends costs no request of its own. (Not IORING_ENTER_EXT_ARG's timeout: its argument size is the
+     * {@code timeoutMillis}, a timer runs as a request of its own, queued by the first wait and never again: a
+     * multishot IORING_OP_TIMEOUT (count 0: a pure timer, which other completions do not end; shots 0: it repeats
+     * until the ring closes), so its period is the first wait's {@code timeoutMillis}. Each time it fires it
+     * completes with {@link #TIMEOUT_USER_DATA} and -ETIME (and IORING_CQE_F_MORE): callers skip it. A wait that a
+     * packet ends costs no request of its own. (Not IORING_ENTER_EXT_ARG's timeout: its argument size is the
      * seventh argument of syscall(2), and the direct call used here passes six. Not poll(2) on the ring's fd: with
      * DEFER_TASKRUN a finished read is only work queued for this thread, which does not make the fd readable.)
      * Returns the completions ready, or -errno.
      */
     public int submitAndWait(final int timeoutMillis)
     {
-        if (!timeoutArmed)
+        if (!timerRunning)
         {
             timeout.putLong(0, timeoutMillis / 1000);
             timeout.putLong(8, (timeoutMillis % 1000) * 1_000_000L);
-            timeoutArmed = queue(IORING_OP_TIMEOUT, -1, timeout.addressOffset(), 1, 0, TIMEOUT_USER_DATA, 0);
+            timerRunning = queue(IORING_OP_TIMEOUT, -1, timeout.addressOffset(), 1, 0, TIMEOUT_USER_DATA, 0,
+                IORING_TIMEOUT_MULTISHOT);
         }
         return enter(1);
     }
@@ -410,16 +430,6 @@ public final class IoUring implements AutoCloseable
     /** Hands the first {@code count} ready completions back to the kernel. */
     public void consumed(final int count)
     {
-        if (timeoutArmed)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                if (userData(i) == TIMEOUT_USER_DATA)
-                {
-                    timeoutArmed = false;
-                }
-            }
-        }
         localCqHead += count;
         rings.putIntOrdered(cqHead, localCqHead);
     }

@@ -71,7 +71,7 @@ class TunDeviceTest
     {
         try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true)))
         {
-            final Process ping = addressAndPing198_51_100_2();
+            final Process ping = addressAndPing198_51_100_2(1);
             final int length = readEchoRequestTo(device, 0xc6336402);
             assertEquals(0x45, buffer.getByte(0) & 0xff);
             assertEquals(IPV4_PROTOCOL_ICMP, buffer.getByte(9));
@@ -90,7 +90,7 @@ class TunDeviceTest
         try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true));
              IoUring ring = IoUring.open(device.fd(0), 8))
         {
-            final Process ping = addressAndPing198_51_100_2();
+            final Process ping = addressAndPing198_51_100_2(1);
             final int length = readEchoRequestThroughRing(ring, 0xc6336402);
             turnIntoEchoReply(length);
             assertTrue(ring.write(buffer.address(), length, 7));
@@ -119,9 +119,7 @@ class TunDeviceTest
     @Test
     void multishotReadFillsProvidedBuffersAndEndsWhenTheyRunOut() throws Exception
     {
-        // No IPv6 on the device: its router solicitations would take buffers meant for the echo requests.
-        run("ip", "netns", "exec", netns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
-            "net.ipv6.conf.default.disable_ipv6=1");
+        disableIpv6(); // its router solicitations would take buffers meant for the echo requests
         final Pointer buffers = Memory.allocateDirect(LibC.RUNTIME, 2 * 2048, true);
         try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true));
              IoUring ring = IoUring.open(device.fd(0), 8))
@@ -130,9 +128,7 @@ class TunDeviceTest
             ring.provideBuffer(buffers.address(), 2048, 0);
             ring.provideBuffer(buffers.address() + 2048, 2048, 1);
             assertTrue(ring.readMultishot(9));
-            run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
-            final Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "3", "-i", "0.2", "-W",
-                "1", "198.51.100.2").redirectErrorStream(true).start();
+            final Process ping = addressAndPing198_51_100_2(3);
             final int[] filled = new int[2];
             int packets = 0;
             boolean ended = false;
@@ -194,8 +190,7 @@ class TunDeviceTest
     {
         final Pointer packet = Pointer.wrap(LibC.RUNTIME, address);
         assertEquals(0x45, packet.getByte(0) & 0xff);
-        assertEquals(IPV4_PROTOCOL_ICMP, packet.getByte(9));
-        assertEquals(0xc6336402, Integer.reverseBytes(packet.getInt(16)));
+        assertTrue(isIcmpv4To(packet, 28, 0xc6336402), "ICMP to 198.51.100.2");
         assertEquals(ICMP_ECHO_REQUEST, packet.getByte(20));
     }
 
@@ -246,9 +241,7 @@ class TunDeviceTest
     @Test
     void ioUringWaitEndsWhenAPacketArrives() throws Exception
     {
-        // No IPv6 on the device: its router solicitations would end the wait before the ping does.
-        run("ip", "netns", "exec", netns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
-            "net.ipv6.conf.default.disable_ipv6=1");
+        disableIpv6(); // its router solicitations would end the wait before the ping does
         try (TunDevice device = TunDevice.open(TunOptions.named(deviceName).netns(netns).mtu(1400).up(true));
              IoUring ring = IoUring.open(device.fd(0), 8))
         {
@@ -378,12 +371,26 @@ class TunDeviceTest
         device.close();
     }
 
-    /** Gives the device 198.51.100.1/24 and starts one ping to 198.51.100.2, which the test must answer. */
-    private Process addressAndPing198_51_100_2() throws Exception
+    /** Gives the device 198.51.100.1/24 and starts {@code count} pings (0.2 s apart) to 198.51.100.2. */
+    private Process addressAndPing198_51_100_2(final int count) throws Exception
     {
         run("ip", "-n", netns, "addr", "add", "198.51.100.1/24", "dev", deviceName);
-        return new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2", "198.51.100.2")
-            .redirectErrorStream(true).start();
+        return new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-c", String.valueOf(count), "-i", "0.2", "-W",
+            "2", "198.51.100.2").redirectErrorStream(true).start();
+    }
+
+    /** No IPv6 in the test's namespace, so the device sends no router solicitations of its own. */
+    private void disableIpv6() throws Exception
+    {
+        run("ip", "netns", "exec", netns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+            "net.ipv6.conf.default.disable_ipv6=1");
+    }
+
+    /** Whether the {@code length} bytes at {@code packet} are an IPv4 ICMP packet to {@code destination}. */
+    private static boolean isIcmpv4To(final Pointer packet, final int length, final int destination)
+    {
+        return length >= 28 && (packet.getByte(0) & 0xf0) == 0x40 && packet.getByte(9) == IPV4_PROTOCOL_ICMP &&
+            Integer.reverseBytes(packet.getInt(16)) == destination;
     }
 
     private static void assertPingAnswered(final Process ping) throws Exception
@@ -417,8 +424,7 @@ class TunDeviceTest
                 continue; // only the idle timeout completed
             }
             assertTrue(length >= 0, "read failed: " + Errno.describe(-length));
-            if (length >= 28 && (buffer.getByte(0) & 0xf0) == 0x40 && buffer.getByte(9) == IPV4_PROTOCOL_ICMP &&
-                Integer.reverseBytes(buffer.getInt(16)) == destination)
+            if (isIcmpv4To(buffer, length, destination))
             {
                 return length;
             }
@@ -439,8 +445,7 @@ class TunDeviceTest
             final int length = device.read(0, buffer.address(), 2048);
             assertTrue(length >= 0, "read failed: " + Errno.describe(-length));
             // Skip IPv6 router solicitations and the like; wait for the IPv4 echo request.
-            if (length >= 28 && (buffer.getByte(0) & 0xf0) == 0x40 && buffer.getByte(9) == IPV4_PROTOCOL_ICMP &&
-                Integer.reverseBytes(buffer.getInt(16)) == destination)
+            if (isIcmpv4To(buffer, length, destination))
             {
                 return length;
             }
