@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Probes of one xlat64 contender in the e2e-bench topology (h6 -- gw -- h4, same addresses and generators), for the
+# figures in bench/README.md that are properties rather than a side-by-side. Needs root.
+#
+# usage: bench/scripts/probe.sh alloc [SECONDS]              (default 10)
+#          xlat64-1q-sleep under JFR, trafgen flat out with 64-byte UDP for SECONDS, then 20 pings: packets/s received
+#          at h4, what the agent thread xlat64-queue-0 allocated over its whole life (jdk.ThreadAllocationStatistics,
+#          set-up included) and how many allocation samples JFR took on it (jdk.ObjectAllocationSample).
+#        bench/scripts/probe.sh tcp-reorder [CONTENDER [RUNS]]  (default xlat64-1q-sleep 3)
+#          iperf3 TCP h6 -> h4, 4 s per run: Gbit/s, retransmits, and the receiver's out-of-order queueing
+#          (nstat TcpExtTCPOFOQueue in h4).
+#        bench/scripts/probe.sh idle-cost [CONTENDER [PPS]]     (default xlat64-1q-sleep 50000)
+#          iperf3 UDP 64 B at a fixed rate for 5 s: translator CPU and io_uring_enter calls per packet (perf stat).
+# Set ROOT_UNDER_TEST=DIR to probe another checkout's build (e.g. a git worktree of an older commit), side by side.
+set -euo pipefail
+MODE="${1:-}"; shift || true
+ROOT="${ROOT_UNDER_TEST:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)}"
+case "$MODE" in
+  alloc) NAME=xlat64-1q-sleep; PROBE_SECONDS="${1:-10}" ;;
+  tcp-reorder) NAME="${1:-xlat64-1q-sleep}"; RUNS="${2:-3}" ;;
+  idle-cost) NAME="${1:-xlat64-1q-sleep}"; PPS="${2:-50000}" ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+esac
+export E2E_BENCH_SOURCE_ONLY=1
+# shellcheck source=e2e-bench.sh
+source "$ROOT/bench/scripts/e2e-bench.sh" --contenders "$NAME" --no-readme
+prepare
+topology
+ip netns exec "$H4" iperf3 -s -B "$H4_ADDR" >/dev/null 2>&1 &
+BG_PIDS+=($!)
+
+case "$MODE" in
+  alloc)
+    JFR_FILE="$WORK/agent.jfr"
+    export JAVA_OPTS="-XX:StartFlightRecording=filename=$JFR_FILE,settings=profile"
+    start_contender "$NAME"
+    SECONDS_PER_TEST="$PROBE_SECONDS"
+    read -r pps loss _ cpu < <(measure_udp 64)
+    ip netns exec "$H6" ping -6 -c 20 -i 0.05 -q "$H4_AS_IPV6" >/dev/null
+    stop_contender  # the JVM writes the recording as it exits
+    allocated="$(jfr print --events jdk.ThreadAllocationStatistics "$JFR_FILE" | grep -B2 '"xlat64-queue-0"' \
+      | awk '/allocated/ {v = $3 " " $4} END {print v}')"
+    samples="$(jfr print --events jdk.ObjectAllocationSample "$JFR_FILE" | grep -c '"xlat64-queue-0"' || true)"
+    echo "64-byte UDP for $PROBE_SECONDS s: $pps packets/s received at h4 (loss $loss%, translator CPU $cpu%)"
+    echo "xlat64-queue-0 allocated $allocated over its life, set-up included; allocation samples on it: $samples"
+    ;;
+  tcp-reorder)
+    start_contender "$NAME"
+    sleep 1
+    for i in $(seq "$RUNS"); do
+      ip netns exec "$H4" nstat -n >/dev/null
+      out="$(ip netns exec "$H6" iperf3 -6 -c "$H4_AS_IPV6" -t 4 -J 2>/dev/null || true)"
+      ofo="$(ip netns exec "$H4" nstat -az TcpExtTCPOFOQueue | awk '/TCPOFOQueue/ {print $2}')"
+      python3 - "$NAME" "$i" "$ofo" "$out" <<'PY'
+import json, sys
+name, run, ofo, out = sys.argv[1:]
+end = json.loads(out)["end"]
+print(f"{name} run {run}: {end['sum_received']['bits_per_second'] / 1e9:.2f} Gbit/s, "
+      f"{end['sum_sent']['retransmits']} retransmits, TcpExtTCPOFOQueue {ofo}")
+PY
+    done
+    stop_contender
+    ;;
+  idle-cost)
+    command -v perf >/dev/null || { log "installing linux-perf"; apt-get install -y -q linux-perf >/dev/null; }
+    ip netns exec "$H4" iperf3 -s -B "$H4_ADDR" -p 5202 >/dev/null 2>&1 &
+    BG_PIDS+=($!)
+    start_contender "$NAME"
+    sleep 2
+    ip netns exec "$H6" iperf3 -6 -c "$H4_AS_IPV6" -p 5202 -u -l 64 -b $((PPS * 64 * 8)) -t 8 >/dev/null 2>&1 &
+    gen=$!
+    sleep 2
+    c0=$(cpu_ticks); t0=$(now)
+    perf stat -e syscalls:sys_enter_io_uring_enter -p "$TRANSLATOR_PID" -o "$WORK/perf-stat.txt" -- sleep 5
+    c1=$(cpu_ticks); t1=$(now)
+    wait "$gen" || true
+    enters="$(awk '/io_uring_enter/ {gsub(",", "", $1); print $1}' "$WORK/perf-stat.txt")"
+    python3 - "$NAME" "$PPS" "$c0" "$c1" "$t0" "$t1" "$CLK_TCK" "${enters:-0}" <<'PY'
+import sys
+name = sys.argv[1]
+pps, c0, c1, t0, t1, hz, enters = map(float, sys.argv[2:])
+dt = t1 - t0; cpu = (c1 - c0) / hz / dt
+print(f"{name} at {pps:.0f} pkt/s: translator CPU {cpu * 100:.1f}%, {cpu / pps * 1e6:.2f} us per packet, "
+      f"io_uring_enter {enters / dt / pps:.2f} per packet")
+PY
+    stop_contender
+    ;;
+esac
