@@ -4,8 +4,9 @@
  * small-packet cost is the syscall pair, and how much is the kernel's own work (tun_do_read, and netif_rx plus the IP
  * stack that run inside the write) that no batching removes.
  *
- * Design (per queue, one thread, one ring; no virtio-net header, the packets are small):
- *   - DEPTH buffers of 64 KiB (+ 20 bytes of headroom: IPv4 -> IPv6 grows the header in front of the packet);
+ * Design (per queue, one thread, one ring):
+ *   - DEPTH buffers of 64 KiB (+ 20 bytes of headroom: IPv4 -> IPv6 grows the header in front of the packet, + the
+ *     10-byte virtio-net header with "offload");
  *     every buffer always has exactly one operation in flight, a read or the write of what it read, so the
  *     rings cannot overflow (SQ = 2 x DEPTH, CQ = 4 x DEPTH).
  *   - READ mode "rw": DEPTH single-shot IORING_OP_READs outstanding on the TUN fd. io_uring first tries each one
@@ -23,9 +24,12 @@
  *     poll-triggered retries run only when this thread enters the kernel to wait, i.e. batched), "sqpoll"
  *     (IORING_SETUP_SQPOLL: a kernel thread iou-sqp-PID submits, so the writes' kernel work runs there; it is a thread
  *     of this process, so its CPU counts in /proc/PID/stat; it spins for sq_thread_idle before sleeping).
+ * OFFLOAD "offload" (9th argument): the TUN carries a virtio-net header and the kernel may hand over TCP/UDP
+ *   super-packets (IFF_VNET_HDR + TUNSETOFFLOAD, exactly as tunfwd's "offload" and xlat64's default), so this is the
+ *   io_uring ceiling "with the same offloads" as xlat64; without it the header is absent (cheaper at 64 bytes).
  * The TUN fd is opened O_NONBLOCK unless NONBLOCK=0 is in the environment (to compare io-wq punting: see the report).
  * On SIGTERM/SIGINT it prints per-queue counters: enters (waits), CQEs, packets written, EAGAINs, errors.
- * Usage: tunfwd-uring TUN PREFIX6/96 EAM4 EAM6 [QUEUES [SETUP [DEPTH [rw|mshot]]]]   (defaults 1 defer 64 rw)
+ * Usage: tunfwd-uring TUN PREFIX6/96 EAM4 EAM6 [QUEUES [SETUP [DEPTH [rw|mshot [offload]]]]]   (defaults 1 defer 64 rw)
  */
 #define TUNFWD_NO_MAIN
 #pragma GCC diagnostic ignored "-Wunused-function" /* tunfwd.c's offload helpers */
@@ -41,7 +45,7 @@
 #endif
 
 enum { OP_READ, OP_WRITE, OP_MREAD };
-#define SLOT (HEADROOM + 65536 + 236) /* 65792: keeps every buffer 256-byte aligned */
+#define SLOT (HEADROOM + 65536 + 236) /* 65792: keeps every buffer 256-byte aligned; room for VNET + 65536 too */
 #define UD(i, op) ((uint64_t)(i) << 2 | (op))
 #define MAXQ 16
 
@@ -67,7 +71,7 @@ static struct io_uring_sqe *sqe_get(struct io_uring *ring)
 static void queue_read(struct queue *q, unsigned i)
 {
     struct io_uring_sqe *sqe = sqe_get(&q->ring);
-    io_uring_prep_read(sqe, q->fd, q->bufs + (size_t)i * SLOT + HEADROOM, 65536, 0);
+    io_uring_prep_read(sqe, q->fd, q->bufs + (size_t)i * SLOT + HEADROOM, 65536 + (offload ? VNET : 0), 0);
     io_uring_sqe_set_data64(sqe, UD(i, OP_READ));
 }
 
@@ -81,13 +85,27 @@ static void arm_mshot(struct queue *q)
     q->s->rearms++;
 }
 
-/* Translates the packet of n bytes at p in place; on success queues its write from the same buffer and returns 1. */
+/* Translates the packet of n bytes at p in place (with "offload", its virtio-net header is the VNET bytes before p);
+ * on success queues its write from the same buffer and returns 1. */
 static int forward(struct queue *q, unsigned i, uint8_t *p, int n)
 {
+    int vnet = offload ? VNET : 0;
+    struct virtio_net_hdr h, o;
+    uint8_t *c = NULL;
+    if (vnet) {
+        n -= vnet;
+        memcpy(&h, p - vnet, VNET); /* the output header goes elsewhere, the IPv6 header may cover this one */
+        if (n <= 0 || vnet_in(&h, p, n, &c)) { q->s->dropped++; return 0; }
+    }
     int v6 = (p[0] >> 4) == 6, out = v6 ? xlat6to4(p, n) : xlat4to6(p, n);
     if (out <= 0) { q->s->dropped++; return 0; }
+    uint8_t *w = v6 ? p + 20 : p - 20;
+    if (vnet) {
+        vnet_out(&h, c, v6 ? -20 : 20, v6, &o);
+        memcpy(w - vnet, &o, VNET);
+    }
     struct io_uring_sqe *sqe = sqe_get(&q->ring);
-    io_uring_prep_write(sqe, q->fd, v6 ? p + 20 : p - 20, out, 0);
+    io_uring_prep_write(sqe, q->fd, w - vnet, out + vnet, 0);
     io_uring_sqe_set_data64(sqe, UD(i, OP_WRITE));
     return 1;
 }
@@ -109,7 +127,7 @@ static void *uloop(void *arg)
             fprintf(stderr, "io_uring_register_buf_ring: %s\n", strerror(-r)); exit(1);
         }
         for (unsigned i = 0; i < depth; i++)
-            io_uring_buf_ring_add(q->br, q->bufs + (size_t)i * SLOT + HEADROOM, 65536, i, mask, i);
+            io_uring_buf_ring_add(q->br, q->bufs + (size_t)i * SLOT + HEADROOM, 65536 + (offload ? VNET : 0), i, mask, i);
         io_uring_buf_ring_advance(q->br, depth);
         arm_mshot(q); armed = 1;
     } else {
@@ -128,20 +146,20 @@ static void *uloop(void *arg)
             int res = cqe->res;
             if (res < 0) { if (res == -EAGAIN) q->s->eagain++; else if (res == -ENOBUFS) q->s->enobufs++; else q->s->errs++; }
             if (op == OP_READ) {
-                if (res <= 0 || !forward(q, i, q->bufs + (size_t)i * SLOT + HEADROOM, res)) queue_read(q, i);
+                if (res <= 0 || !forward(q, i, q->bufs + (size_t)i * SLOT + HEADROOM + (offload ? VNET : 0), res)) queue_read(q, i);
             } else if (op == OP_MREAD) {
                 if (!(cqe->flags & IORING_CQE_F_MORE)) armed = 0;
                 if (!(cqe->flags & IORING_CQE_F_BUFFER)) continue;
                 i = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
                 free_bufs--;
-                if (res <= 0 || !forward(q, i, q->bufs + (size_t)i * SLOT + HEADROOM, res)) {
-                    io_uring_buf_ring_add(q->br, q->bufs + (size_t)i * SLOT + HEADROOM, 65536, i, mask, returned++);
+                if (res <= 0 || !forward(q, i, q->bufs + (size_t)i * SLOT + HEADROOM + (offload ? VNET : 0), res)) {
+                    io_uring_buf_ring_add(q->br, q->bufs + (size_t)i * SLOT + HEADROOM, 65536 + (offload ? VNET : 0), i, mask, returned++);
                     free_bufs++;
                 }
             } else { /* OP_WRITE */
                 if (res > 0) q->s->pkts++;
                 if (!mshot) { queue_read(q, i); continue; }
-                io_uring_buf_ring_add(q->br, q->bufs + (size_t)i * SLOT + HEADROOM, 65536, i, mask, returned++);
+                io_uring_buf_ring_add(q->br, q->bufs + (size_t)i * SLOT + HEADROOM, 65536 + (offload ? VNET : 0), i, mask, returned++);
                 free_bufs++;
             }
         }
@@ -158,13 +176,14 @@ static void *uloop(void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        fprintf(stderr, "usage: %s TUN PREFIX6/96 EAM4 EAM6 [QUEUES [plain|coop|defer|sqpoll [DEPTH [rw|mshot]]]]\n", argv[0]);
+        fprintf(stderr, "usage: %s TUN PREFIX6/96 EAM4 EAM6 [QUEUES [plain|coop|defer|sqpoll [DEPTH [rw|mshot [offload]]]]]\n", argv[0]);
         return 2;
     }
     int queues = argc > 5 ? atoi(argv[5]) : 1;
     const char *setup = argc > 6 ? argv[6] : "defer";
     if (argc > 7) depth = atoi(argv[7]);
     mshot = argc > 8 && !strcmp(argv[8], "mshot");
+    offload = argc > 9 && !strcmp(argv[9], "offload");
     if (queues < 1 || queues > MAXQ || depth < 1 || depth > 4096 || (depth & (depth - 1))) {
         fprintf(stderr, "QUEUES 1..16, DEPTH a power of two up to 4096\n"); return 2;
     }
@@ -183,14 +202,19 @@ int main(int argc, char **argv)
     for (int i = 0; i < queues; i++) {
         int fd = open("/dev/net/tun", O_RDWR | (nonblock ? O_NONBLOCK : 0));
         struct ifreq ifr = {0};
-        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0);
+        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0) | (offload ? IFF_VNET_HDR : 0);
         snprintf(ifr.ifr_name, IFNAMSIZ, "%s", argv[1]);
         if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) { perror("tun"); return 1; }
+        int sz = VNET; /* as tunfwd's "offload" */
+        if (offload && !i && ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) { perror("TUNSETVNETHDRSZ"); return 1; }
+        int tso = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+        if (offload && !i && ioctl(fd, TUNSETOFFLOAD, tso | TUN_F_USO4 | TUN_F_USO6) < 0 && ioctl(fd, TUNSETOFFLOAD, tso) < 0)
+            perror("tunfwd-uring: TUNSETOFFLOAD refused, virtio-net header without offloads");
         qs[i].fd = fd; qs[i].s = &st[i];
         pthread_create(&t[i], NULL, uloop, &qs[i]);
     }
-    fprintf(stderr, "tunfwd-uring: %s, %d queue(s), setup %s, depth %u, %s reads, fd %sblocking\n", argv[1], queues,
-            setup, depth, mshot ? "multishot" : "single-shot", nonblock ? "non" : "");
+    fprintf(stderr, "tunfwd-uring: %s, %d queue(s), setup %s, depth %u, %s reads, fd %sblocking%s\n", argv[1], queues,
+            setup, depth, mshot ? "multishot" : "single-shot", nonblock ? "non" : "", offload ? ", offloads" : "");
     int sig; sigwait(&sigs, &sig);
     for (int i = 0; i < queues; i++)
         fprintf(stderr, "queue %d: enters %lu cqes %lu (%.1f per enter) packets %lu dropped %lu eagain %lu enobufs %lu"

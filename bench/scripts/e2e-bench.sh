@@ -15,15 +15,19 @@
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/README.md).
-# Needs root. Bounded: the defaults (3 rounds x 9 contenders x (3 UDP sizes + TCP) x 5 s, then the searches: 3 per
-# RFC 8219 contender, ~1 min each) take ~20 min.
+# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring], tayga, cfwd-<N>q[-off] (bench/c/tunfwd.c, read/write),
+# cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see start_contender for every option.
+# Five rounds by default: on this VM a contender's rate moves by a third from round to round, and three medians
+# could not tell 0.9x from 1.0x.
+# Needs root. Bounded: the defaults (5 rounds x 10 contenders x (3 UDP sizes + TCP) x 5 s, then the searches: 3 per
+# RFC 8219 contender, ~1 min each) take ~30 min.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-ROUNDS=3
+ROUNDS=5
 SECONDS_PER_TEST=5
 SIZES="64 512 1400"
-CONTENDERS="xlat64-1q-sleep xlat64-1q-backoff xlat64-1q-sleep-nouring xlat64-2q-sleep tayga cfwd-1q cfwd-1q-off cfwd-1q-uring cfwd-1q-uring-mshot"
+CONTENDERS="xlat64-1q-sleep xlat64-1q-backoff xlat64-1q-sleep-nouring xlat64-2q-sleep tayga cfwd-1q cfwd-1q-off cfwd-1q-uring cfwd-1q-uring-mshot-off cfwd-2q-uring-mshot-off"
 RFC8219_SIZE=64
 RFC8219_SECONDS=3
 RFC8219_CONTENDERS="xlat64-1q-sleep tayga"
@@ -45,7 +49,7 @@ while [ $# -gt 0 ]; do
     --no-rfc8219) DO_RFC8219=0; shift ;;
     --no-readme) DO_README=0; shift ;;
     --udp-gro) UDP_GRO="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "e2e-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -134,15 +138,19 @@ start_contender() {
   local name="$1" queues idle
   case "$name" in
     xlat64-*)
-      # xlat64-<N>q-<spin|backoff|sleep>[-nooff][-nouring]: -nooff runs without TUN offloads (--no-offload), -nouring
-      # with one read(2) and write(2) per packet instead of io_uring (--no-io-uring), for a side-by-side.
-      local base="${name%-nouring}" offload=()
+      # xlat64-<N>q-<spin|backoff|sleep>[-b<BUFFERS>][-nooff][-nouring]: -b<N> gives each queue N io_uring buffers
+      # instead of 64 (system property xlat64.ioUringBuffers), -nooff runs without TUN offloads (--no-offload),
+      # -nouring with one read(2) and write(2) per packet instead of io_uring (--no-io-uring), for a side-by-side.
+      local base="${name%-nouring}" offload=() jopts="${JAVA_OPTS:-}"
       [ "$base" != "$name" ] && offload=(--no-io-uring)
       local plain="${base%-nooff}"
       [ "$plain" != "$base" ] && offload+=(--no-offload)
       base="$plain"
+      if [[ "$base" =~ -b([0-9]+)$ ]]; then
+        jopts="$jopts -Dxlat64.ioUringBuffers=${BASH_REMATCH[1]}"; base="${base%-b*}"
+      fi
       queues="${base#xlat64-}"; queues="${queues%%q-*}"; idle="${base##*-}"; [ "$idle" = spin ] && idle=busy-spin
-      ip netns exec "$GW" "$ROOT/xlat64" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
+      ip netns exec "$GW" env JAVA_OPTS="$jopts" "$ROOT/xlat64" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
         --ipv4-addr 203.0.113.1 --ipv6-addr 2001:db8:ffff::1 --queues "$queues" --idle "$idle" "${offload[@]}" \
         >"$WORK/$name.log" 2>&1 &
       ;;
@@ -158,20 +166,22 @@ CONF
       ip netns exec "$GW" tayga -c "$WORK/tayga.conf" --nodetach >"$WORK/$name.log" 2>&1 &
       ;;
     cfwd-*-uring*)
-      # cfwd-<N>q-uring[-plain|-coop|-defer|-sqpoll][-d<DEPTH>][-mshot]: the C ceiling with the TUN reads and writes
-      # batched through io_uring (bench/c/tunfwd-uring.c; defaults: defer, depth 64, single-shot reads).
-      local opts setup=defer depth=64 reads=rw o
+      # cfwd-<N>q-uring[-plain|-coop|-defer|-sqpoll][-d<DEPTH>][-mshot][-off]: the C ceiling with the TUN reads and
+      # writes batched through io_uring (bench/c/tunfwd-uring.c; defaults: defer, depth 64, single-shot reads, no
+      # virtio-net header); -off: with the TUN offloads xlat64 uses by default, as cfwd-<N>q-off.
+      local opts setup=defer depth=64 reads=rw off=() o
       queues="${name#cfwd-}"; queues="${queues%%q-*}"; opts="${name#*-uring}"
       for o in ${opts//-/ }; do
         case "$o" in
           plain|coop|defer|sqpoll) setup="$o" ;;
           d[0-9]*) depth="${o#d}" ;;
           mshot) reads=mshot ;;
+          off) off=(offload) ;;
           *) echo "unknown option $o in $name" >&2; exit 2 ;;
         esac
       done
       ip netns exec "$GW" "$WORK/tunfwd-uring" "$TUN" "$PREFIX" "$H6_AS_IPV4" "$H6_ADDR" "$queues" "$setup" "$depth" \
-        "$reads" >"$WORK/$name.log" 2>&1 &
+        "$reads" "${off[@]}" >"$WORK/$name.log" 2>&1 &
       ;;
     cfwd-*)
       # cfwd-<N>q[-off]: -off runs the C ceiling with the TUN offloads xlat64 uses by default (IFF_VNET_HDR, TSO).

@@ -61,16 +61,31 @@ def ceiling_of(c):
     return "cfwd-1q"
 
 
-def uring_ceiling_of(c):
-    """The C ceiling with io_uring (bench/c/tunfwd-uring.c, no offloads) and the same queues: xlat64's I/O path."""
-    return "cfwd-" + c.split("-")[1] + "-uring" if c.startswith("xlat64-") else None
+def uring_ceiling_of(c, t, k):
+    """The C ceiling with io_uring (bench/c/tunfwd-uring.c; xlat64's I/O path) and the same queues and offloads: of
+    the variants that ran (single-shot or multishot reads, depths), the one with the highest median in this test.
+    Without a variant with the same offloads (cfwd-Nq-uring*-off), the one without offloads."""
+    if not c.startswith("xlat64-") or "-nouring" in c:
+        return None
+    same = [o for o in contenders if o.startswith("cfwd-" + c.split("-")[1] + "-uring")
+            and o.endswith("-off") != c.endswith("-nooff") and med(o, t, k)]
+    plain = [o for o in contenders if o.startswith("cfwd-" + c.split("-")[1] + "-uring")
+             and not o.endswith("-off") and med(o, t, k)]
+    pool = same or (plain if t != "tcp" else [])
+    return max(pool, key=lambda o: med(o, t, k)) if pool else None
 
 
 def ratio(c, t, other, k):
-    x, y = med(c, t, k), med(other, t, k)
+    x, y = med(c, t, k), med(other, t, k) if other else None
     if x is None or not y or other not in contenders:
         return "-"
     return f"{x / y:.2f}"
+
+
+def uring_ratio(c, t, k):
+    other = uring_ceiling_of(c, t, k)
+    r = ratio(c, t, other, k)
+    return r if r == "-" else f"{r} ({other.split('-', 2)[2]})"
 
 
 out = []
@@ -84,8 +99,10 @@ out.append(f"Command: `{a.command}` ({a.rounds} rounds, contenders alternated wi
            "CPU time per received packet (includes the kernel work of its read/write calls). "
            "TCP: iperf3 h6 -> h4, one stream. TUN offloads (virtio-net header, TSO and, from Linux 6.2, USO): xlat64 "
            "unless -nooff, cfwd only as cfwd-Nq-off; the C ceiling column uses the one with the same offloads when it "
-           "ran; the io_uring column compares with cfwd-Nq-uring (the C forwarder with its TUN reads and writes batched "
-           "through io_uring, as xlat64 does unless -nouring; it has no offloads, so it is shown for UDP only). "
+           "ran; the io_uring column compares with the C forwarder with its TUN reads and writes batched through "
+           "io_uring (cfwd-Nq-uring*, as xlat64 does unless -nouring), with the same queues and, where such a variant "
+           "ran (cfwd-Nq-uring*-off), the same offloads; of the variants that ran, the fastest in that test (named in "
+           "brackets). "
            + ("Kernel defaults on gw's veths (no GRO), so every UDP datagram reaches the TUN on its own. "
            if a.udp_gro == "0" else f"**UDP GRO forwarding on** gw's ingress veth (`gro on rx-udp-gro-forwarding on`, "
            f"gro_flush_timeout {a.udp_gro} ns; h6's eth0 `tso off` so veth takes its frames through NAPI), segmentation "
@@ -94,7 +111,7 @@ out.append(f"Command: `{a.command}` ({a.rounds} rounds, contenders alternated wi
            "Ratios are of medians from this run only; the VM was shared with other builds, so compare rows, "
            "not runs.")
 out.append("")
-out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | CPU us/pkt | x TAYGA | x C ceiling (same queues, offloads) | x C io_uring ceiling |")
+out.append("| contender | test | received pkt/s | loss % | Gbit/s | translator CPU % | CPU us/pkt | x TAYGA | x C ceiling (same queues, offloads) | x C io_uring ceiling (same queues, offloads) |")
 out.append("|---|---|---|---|---|---|---|---|---|---|")
 for t in tests:
     for c in contenders:
@@ -110,7 +127,7 @@ for t in tests:
             spread(c, t, "us_per_pkt", lambda x: f"{x:.1f}") if t != "tcp" else "-",
             ratio(c, t, "tayga", k) if c != "tayga" else "1",
             ratio(c, t, ceiling_of(c), k) if not c.startswith("cfwd") else "1",
-            ratio(c, t, uring_ceiling_of(c), k) if uring_ceiling_of(c) and t != "tcp" else "-",
+            uring_ratio(c, t, k),
         ]) + " |")
 out.append("")
 
