@@ -11,6 +11,9 @@
 #          (nstat TcpExtTCPOFOQueue in h4).
 #        bench/scripts/probe.sh idle-cost [CONTENDER [PPS]]     (default xlat64-1q-sleep 50000)
 #          iperf3 UDP 64 B at a fixed rate for 5 s: translator CPU and io_uring_enter calls per packet (perf stat).
+#        bench/scripts/probe.sh batch [CONTENDER [SECONDS]]     (default xlat64-1q-sleep 5)
+#          trafgen flat out with 64-byte UDP (as e2e-bench.sh): packets/s received at h4 and io_uring_enter calls per
+#          packet (perf stat over the measurement), i.e. how many packets one enter moves when saturated.
 # Set ROOT_UNDER_TEST=DIR to probe another checkout's build (e.g. a git worktree of an older commit), side by side.
 set -euo pipefail
 MODE="${1:-}"; shift || true
@@ -19,7 +22,8 @@ case "$MODE" in
   alloc) NAME=xlat64-1q-sleep; PROBE_SECONDS="${1:-10}" ;;
   tcp-reorder) NAME="${1:-xlat64-1q-sleep}"; RUNS="${2:-3}" ;;
   idle-cost) NAME="${1:-xlat64-1q-sleep}"; PPS="${2:-50000}" ;;
-  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  batch) NAME="${1:-xlat64-1q-sleep}"; PROBE_SECONDS="${2:-5}" ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac
 export E2E_BENCH_SOURCE_ONLY=1
 # shellcheck source=e2e-bench.sh
@@ -82,6 +86,30 @@ pps, c0, c1, t0, t1, hz, enters = map(float, sys.argv[2:])
 dt = t1 - t0; cpu = (c1 - c0) / hz / dt
 print(f"{name} at {pps:.0f} pkt/s: translator CPU {cpu * 100:.1f}%, {cpu / pps * 1e6:.2f} us per packet, "
       f"io_uring_enter {enters / dt / pps:.2f} per packet")
+PY
+    stop_contender
+    ;;
+  batch)
+    command -v perf >/dev/null || { log "installing linux-perf"; apt-get install -y -q linux-perf >/dev/null; }
+    start_contender "$NAME"
+    sleep 1
+    SECONDS_PER_TEST="$PROBE_SECONDS"
+    # perf stat covers the whole trafgen run (1 s warm-up + SECONDS); the enters are divided by what h4 received in it.
+    rx0=$(udp_received); t0=$(now)
+    perf stat -e syscalls:sys_enter_io_uring_enter -p "$TRANSLATOR_PID" -o "$WORK/perf-stat.txt" -- \
+      sleep $((PROBE_SECONDS + 1)) &
+    stat=$!
+    read -r pps loss _ cpu < <(measure_udp 64)
+    wait "$stat" || true
+    rx1=$(udp_received); t1=$(now)
+    enters="$(awk '/io_uring_enter/ {gsub(",", "", $1); print $1}' "$WORK/perf-stat.txt")"
+    python3 - "$NAME" "$pps" "$loss" "$cpu" "$rx0" "$rx1" "${enters:-0}" <<'PY'
+import sys
+name, pps, loss, cpu = sys.argv[1:5]
+rx0, rx1, enters = map(float, sys.argv[5:])
+rx = rx1 - rx0
+print(f"{name}: {float(pps) / 1000:.0f}k packets/s received at h4 (loss {loss}%, translator CPU {cpu}%), "
+      f"io_uring_enter {enters / rx:.3f} per packet ({rx / enters if enters else 0:.1f} packets per enter)")
 PY
     stop_contender
     ;;

@@ -79,7 +79,8 @@ public final class DataPlane implements AutoCloseable
         final DataPlane plane = new DataPlane(tun, config.siit.toBuilder().tunMtu(config.mtu).build());
         plane.offloads = offloads;
         final boolean ioUring = config.ioUring && ioUringAvailable(tun);
-        plane.ioUring = ioUring ? "on" : config.ioUring ? "off (refused by the kernel)" : "off (--no-io-uring)";
+        plane.ioUring = ioUring ? "on (" + TunAgent.SLOTS + " buffers per queue)" :
+            config.ioUring ? "off (refused by the kernel)" : "off (--no-io-uring)";
         for (int q = 0; q < tun.queues(); q++)
         {
             final TunAgent agent = new TunAgent(tun, q, plane::current, offload, ioUring);

@@ -59,8 +59,11 @@ public final class TunAgent implements Agent, PacketSink
     private static final int FINALISE_CHECKSUM_ABOVE = 1260;
     /** Largest growth of a translated header (IPv4 to IPv6), for the GSO segment-size check. */
     private static final int MAX_GROWTH = 20;
-    /** io_uring mode: buffers per queue, each provided for the multishot READ or carrying a WRITE (~70 KiB each). */
-    static final int SLOTS = 32;
+    /**
+     * io_uring mode: buffers per queue, each provided for the multishot READ or carrying a WRITE (~70 KiB each); a
+     * power of two from 2 to 4096. The system property {@code xlat64.ioUringBuffers} overrides it, for benchmarks.
+     */
+    static final int SLOTS = slots(Integer.getInteger("xlat64.ioUringBuffers", 64));
     private static final long WRITE_TAG = 1;
     private static final long READ_USER_DATA = 0;
 
@@ -136,6 +139,16 @@ public final class TunAgent implements Agent, PacketSink
     }
 
     /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
+    static int slots(final int requested)
+    {
+        if (requested < 2 || requested > 4096 || Integer.bitCount(requested) != 1)
+        {
+            throw new IllegalArgumentException("xlat64.ioUringBuffers: " + requested +
+                " is not a power of two from 2 to 4096");
+        }
+        return requested;
+    }
+
     private static SiitConfig unlimited(final SiitConfig c)
     {
         return c.toBuilder().tunMtu(65535).ipv4Mtu(65535).ipv6Mtu(65535).lowestIpv6Mtu(65535).build();

@@ -38,7 +38,7 @@ class SiitEndToEndTest
     /** What the start-up line says about the TUN I/O path. */
     String expectedIoPath()
     {
-        return "io_uring on,";
+        return "io_uring on (64 buffers per queue),";
     }
 
     @Test
