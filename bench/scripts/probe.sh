@@ -14,6 +14,9 @@
 #        bench/scripts/probe.sh batch [CONTENDER [SECONDS]]     (default xlat64-1q-sleep 5)
 #          trafgen flat out with 64-byte UDP (as e2e-bench.sh): packets/s received at h4 and io_uring_enter calls per
 #          packet (perf stat over the measurement), i.e. how many packets one enter moves when saturated.
+#        bench/scripts/probe.sh placement [CONTENDER [RUNS]]     (default xlat64-1q-sleep 6)
+#          RUNS fresh starts, each trafgen flat out with 64-byte UDP: packets/s, and which CPU the translator's two
+#          busiest threads and trafgen ran on 3 s in (ps psr), to tell a slow round from a scheduling accident.
 # Set ROOT_UNDER_TEST=DIR to probe another checkout's build (e.g. a git worktree of an older commit), side by side.
 set -euo pipefail
 MODE="${1:-}"; shift || true
@@ -23,7 +26,8 @@ case "$MODE" in
   tcp-reorder) NAME="${1:-xlat64-1q-sleep}"; RUNS="${2:-3}" ;;
   idle-cost) NAME="${1:-xlat64-1q-sleep}"; PPS="${2:-50000}" ;;
   batch) NAME="${1:-xlat64-1q-sleep}"; PROBE_SECONDS="${2:-5}" ;;
-  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+  placement) NAME="${1:-xlat64-1q-sleep}"; RUNS="${2:-6}" ;;
+  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac
 export E2E_BENCH_SOURCE_ONLY=1
 # shellcheck source=e2e-bench.sh
@@ -112,5 +116,22 @@ print(f"{name}: {float(pps) / 1000:.0f}k packets/s received at h4 (loss {loss}%,
       f"io_uring_enter {enters / rx:.3f} per packet ({rx / enters if enters else 0:.1f} packets per enter)")
 PY
     stop_contender
+    ;;
+  placement)
+    for r in $(seq "$RUNS"); do
+      start_contender "$NAME"
+      sleep 1
+      ( sleep 3
+        # ps's pcpu is over the thread's life: enough to rank the busy threads, not a measurement.
+        t="$(ps -L -o psr=,pcpu=,comm= -p "$TRANSLATOR_PID" | sort -k2 -nr | head -2 \
+          | awk '{printf "%s on CPU %s; ", $3, $1}')"
+        g="$(ps -L -o psr=,pcpu= -C trafgen | sort -k2 -nr | awk 'NR == 1 {print $1}')"
+        echo "  run $r placement: ${t}trafgen on CPU $g" ) &
+      local_sampler=$!
+      read -r pps loss _ cpu < <(measure_udp 64)
+      wait "$local_sampler" || true
+      echo "$NAME run $r: $((pps / 1000))k packets/s received at h4 (loss $loss%, translator CPU $cpu%)"
+      stop_contender
+    done
     ;;
 esac
