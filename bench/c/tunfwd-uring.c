@@ -32,10 +32,7 @@
  * Usage: tunfwd-uring TUN PREFIX6/96 EAM4 EAM6 [QUEUES [SETUP [DEPTH [rw|mshot [offload]]]]]   (defaults 1 defer 64 rw)
  */
 #define TUNFWD_NO_MAIN
-#pragma GCC diagnostic ignored "-Wunused-function" /* tunfwd.c's offload helpers */
-#pragma GCC diagnostic ignored "-Wunused-variable"
 #include "tunfwd.c"
-#pragma GCC diagnostic pop
 #include <errno.h>
 #include <liburing.h>
 #include <signal.h>
@@ -200,16 +197,8 @@ int main(int argc, char **argv)
     static struct queue qs[MAXQ];
     pthread_t t[MAXQ];
     for (int i = 0; i < queues; i++) {
-        int fd = open("/dev/net/tun", O_RDWR | (nonblock ? O_NONBLOCK : 0));
-        struct ifreq ifr = {0};
-        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0) | (offload ? IFF_VNET_HDR : 0);
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", argv[1]);
-        if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) { perror("tun"); return 1; }
-        int sz = VNET; /* as tunfwd's "offload" */
-        if (offload && !i && ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) { perror("TUNSETVNETHDRSZ"); return 1; }
-        int tso = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
-        if (offload && !i && ioctl(fd, TUNSETOFFLOAD, tso | TUN_F_USO4 | TUN_F_USO6) < 0 && ioctl(fd, TUNSETOFFLOAD, tso) < 0)
-            perror("tunfwd-uring: TUNSETOFFLOAD refused, virtio-net header without offloads");
+        int fd = tun_open(argv[1], queues, i, nonblock ? O_NONBLOCK : 0);
+        if (fd < 0) return 1;
         qs[i].fd = fd; qs[i].s = &st[i];
         pthread_create(&t[i], NULL, uloop, &qs[i]);
     }

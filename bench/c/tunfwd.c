@@ -175,6 +175,24 @@ static int parse_addresses(char **argv)
     return 0;
 }
 
+/* Opens queue i of TUN name (IFF_MULTI_QUEUE when queues > 1) with the open(2) flags given; with "offload", a
+ * virtio-net header and, set once on the first queue (they are device-wide), the offloads xlat64 asks for. -1 on
+ * failure (shared with tunfwd-uring.c). */
+static int tun_open(const char *name, int queues, int i, int open_flags)
+{
+    int fd = open("/dev/net/tun", O_RDWR | open_flags);
+    struct ifreq ifr = {0};
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0) | (offload ? IFF_VNET_HDR : 0);
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) { perror("tun"); return -1; }
+    int sz = VNET; /* device-wide, like the offloads; 10 is the default, set it anyway */
+    if (offload && !i && ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) { perror("TUNSETVNETHDRSZ"); return -1; }
+    int tso = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN; /* as xlat64: USO too where the kernel has it */
+    if (offload && !i && ioctl(fd, TUNSETOFFLOAD, tso | TUN_F_USO4 | TUN_F_USO6) < 0 && ioctl(fd, TUNSETOFFLOAD, tso) < 0)
+        perror("TUNSETOFFLOAD refused, virtio-net header without offloads");
+    return fd;
+}
+
 #ifndef TUNFWD_NO_MAIN /* tunfwd-uring.c includes the translation above and brings its own loop and main */
 static void *loop(void *arg)
 {
@@ -209,16 +227,8 @@ int main(int argc, char **argv)
     if (parse_addresses(argv)) return 2;
     pthread_t t[16];
     for (int i = 0; i < queues && i < 16; i++) {
-        int fd = open("/dev/net/tun", O_RDWR);
-        struct ifreq ifr = {0};
-        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0) | (offload ? IFF_VNET_HDR : 0);
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", argv[1]);
-        if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) { perror("tun"); return 1; }
-        int sz = VNET; /* device-wide, like the offloads; 10 is the default, set it anyway */
-        if (offload && !i && ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0) { perror("TUNSETVNETHDRSZ"); return 1; }
-        int tso = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN; /* as xlat64: USO too where the kernel has it */
-        if (offload && !i && ioctl(fd, TUNSETOFFLOAD, tso | TUN_F_USO4 | TUN_F_USO6) < 0 && ioctl(fd, TUNSETOFFLOAD, tso) < 0)
-            perror("tunfwd: TUNSETOFFLOAD refused, virtio-net header without offloads");
+        int fd = tun_open(argv[1], queues, i, 0);
+        if (fd < 0) return 1;
         pthread_create(&t[i], NULL, loop, (void *)(intptr_t)fd);
     }
     fprintf(stderr, "tunfwd: %s, %d queue(s)%s\n", argv[1], queues, offload ? ", offloads" : "");

@@ -37,6 +37,16 @@ topology
 ip netns exec "$H4" iperf3 -s -B "$H4_ADDR" >/dev/null 2>&1 &
 BG_PIDS+=($!)
 
+need_perf() {
+  command -v perf >/dev/null || { log "installing linux-perf"; apt-get install -y -q linux-perf >/dev/null; }
+}
+
+# The translator's io_uring_enter calls over the next SECONDS (perf stat on its process).
+count_enters() {
+  perf stat -e syscalls:sys_enter_io_uring_enter -p "$TRANSLATOR_PID" -o "$WORK/perf-stat.txt" -- sleep "$1"
+  awk '/io_uring_enter/ {gsub(",", "", $1); print $1}' "$WORK/perf-stat.txt"
+}
+
 case "$MODE" in
   alloc)
     JFR_FILE="$WORK/agent.jfr"
@@ -70,7 +80,7 @@ PY
     stop_contender
     ;;
   idle-cost)
-    command -v perf >/dev/null || { log "installing linux-perf"; apt-get install -y -q linux-perf >/dev/null; }
+    need_perf
     ip netns exec "$H4" iperf3 -s -B "$H4_ADDR" -p 5202 >/dev/null 2>&1 &
     BG_PIDS+=($!)
     start_contender "$NAME"
@@ -79,10 +89,9 @@ PY
     gen=$!
     sleep 2
     c0=$(cpu_ticks); t0=$(now)
-    perf stat -e syscalls:sys_enter_io_uring_enter -p "$TRANSLATOR_PID" -o "$WORK/perf-stat.txt" -- sleep 5
+    enters="$(count_enters 5)"
     c1=$(cpu_ticks); t1=$(now)
     wait "$gen" || true
-    enters="$(awk '/io_uring_enter/ {gsub(",", "", $1); print $1}' "$WORK/perf-stat.txt")"
     python3 - "$NAME" "$PPS" "$c0" "$c1" "$t0" "$t1" "$CLK_TCK" "${enters:-0}" <<'PY'
 import sys
 name = sys.argv[1]
@@ -94,19 +103,18 @@ PY
     stop_contender
     ;;
   batch)
-    command -v perf >/dev/null || { log "installing linux-perf"; apt-get install -y -q linux-perf >/dev/null; }
+    need_perf
     start_contender "$NAME"
     sleep 1
     SECONDS_PER_TEST="$PROBE_SECONDS"
     # perf stat covers the whole trafgen run (1 s warm-up + SECONDS); the enters are divided by what h4 received in it.
-    rx0=$(udp_received); t0=$(now)
-    perf stat -e syscalls:sys_enter_io_uring_enter -p "$TRANSLATOR_PID" -o "$WORK/perf-stat.txt" -- \
-      sleep $((PROBE_SECONDS + 1)) &
+    rx0=$(udp_received)
+    count_enters $((PROBE_SECONDS + 1)) >"$WORK/enters" &
     stat=$!
     read -r pps loss _ cpu < <(measure_udp 64)
     wait "$stat" || true
-    rx1=$(udp_received); t1=$(now)
-    enters="$(awk '/io_uring_enter/ {gsub(",", "", $1); print $1}' "$WORK/perf-stat.txt")"
+    rx1=$(udp_received)
+    enters="$(cat "$WORK/enters")"
     python3 - "$NAME" "$pps" "$loss" "$cpu" "$rx0" "$rx1" "${enters:-0}" <<'PY'
 import sys
 name, pps, loss, cpu = sys.argv[1:5]
@@ -127,9 +135,9 @@ PY
           | awk '{printf "%s on CPU %s; ", $3, $1}')"
         g="$(ps -L -o psr=,pcpu= -C trafgen | sort -k2 -nr | awk 'NR == 1 {print $1}')"
         echo "  run $r placement: ${t}trafgen on CPU $g" ) &
-      local_sampler=$!
+      sampler=$!
       read -r pps loss _ cpu < <(measure_udp 64)
-      wait "$local_sampler" || true
+      wait "$sampler" || true
       echo "$NAME run $r: $((pps / 1000))k packets/s received at h4 (loss $loss%, translator CPU $cpu%)"
       stop_contender
     done

@@ -138,7 +138,7 @@ public final class TunAgent implements Agent, PacketSink
         this.name = "xlat64-queue-" + queue;
     }
 
-    /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
+    /** {@link #SLOTS} as requested, if the provided-buffer ring can take it (a power of two from 2 to 4096). */
     static int slots(final int requested)
     {
         if (requested < 2 || requested > 4096 || Integer.bitCount(requested) != 1)
@@ -149,6 +149,7 @@ public final class TunAgent implements Agent, PacketSink
         return requested;
     }
 
+    /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
     private static SiitConfig unlimited(final SiitConfig c)
     {
         return c.toBuilder().tunMtu(65535).ipv4Mtu(65535).ipv6Mtu(65535).lowestIpv6Mtu(65535).build();
