@@ -29,6 +29,8 @@ class MarkdownLinksTest
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
     private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}\\s+(.+?)\\s*#*\\s*$");
     private static final Pattern FENCE = Pattern.compile("(?ms)^\\s*```.*?^\\s*```");
+    /** An explicit anchor, {@code <a id="counters"></a>} or {@code name=}. */
+    private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s+(?:id|name)=\"([^\"]+)\"");
 
     @Test
     void relativeLinksResolve() throws IOException
@@ -81,14 +83,20 @@ class MarkdownLinksTest
         }
     }
 
-    /** GitHub's heading anchors: lower case, punctuation removed, spaces to hyphens, repeats numbered. */
+    /** GitHub's anchors: explicit {@code <a id>} ones, and headings in lower case, punctuation removed, spaces to hyphens, repeats numbered. */
     static Set<String> anchors(final Path md)
     {
         final Set<String> out = new HashSet<>();
         final Map<String, Integer> seen = new HashMap<>();
         try
         {
-            final Matcher m = HEADING.matcher(FENCE.matcher(Files.readString(md)).replaceAll(""));
+            final String text = FENCE.matcher(Files.readString(md)).replaceAll("");
+            final Matcher a = HTML_ANCHOR.matcher(text);
+            while (a.find())
+            {
+                out.add(a.group(1));
+            }
+            final Matcher m = HEADING.matcher(text);
             while (m.find())
             {
                 final String slug = slug(m.group(1));
