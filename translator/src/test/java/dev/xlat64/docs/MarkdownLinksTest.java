@@ -83,7 +83,10 @@ class MarkdownLinksTest
         }
     }
 
-    /** GitHub's anchors: explicit {@code <a id>} ones, and headings in lower case, punctuation removed, spaces to hyphens, repeats numbered. */
+    /**
+     * GitHub's anchors: explicit {@code <a id>} ones, and headings in lower case, punctuation removed, spaces to
+     * hyphens, repeats numbered.
+     */
     static Set<String> anchors(final Path md)
     {
         final Set<String> out = new HashSet<>();
