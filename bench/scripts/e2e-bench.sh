@@ -7,14 +7,14 @@
 # For each round, each contender is started in turn (alternating, so drift and the other developers' load hit all of
 # them alike) and measured with: small-packet UDP from trafgen at several sizes (received packets/s, loss, Gbit/s,
 # translator CPU) and iperf3 TCP h6 -> h4. Medians with min-max over the rounds go to bench/results/e2e-DATE.md (and
-# are appended to bench/README.md), the packets/s-by-size plot to bench/results/e2e-DATE-pps.svg. Then an RFC 8219
+# are appended to bench/results/HISTORY.md), the packets/s-by-size plot to bench/results/e2e-DATE-pps.svg. Then an RFC 8219
 # zero-loss throughput binary search (iperf3 -b) for one size, xlat64 and TAYGA, repeated (median over the repeats).
 #
 # usage: bench/scripts/e2e-bench.sh [--rounds N] [--seconds S] [--sizes "64 512 1400"] [--contenders "..."]
 #                                   [--rfc8219-size N] [--rfc8219-seconds S] [--rfc8219-repeats N] [--no-rfc8219]
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
-#   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/README.md).
+#   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/results/HISTORY.md, "2026-12-01: UDP super-packets").
 # Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring], tayga, cfwd-<N>q[-off] (bench/c/tunfwd.c, read/write),
 # cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see start_contender for every option.
 # Five rounds by default: on this VM a contender's rate moves by a third from round to round, and three medians
@@ -342,7 +342,7 @@ main() {
     --out "$RESULTS/e2e-$DATE.md" --svg "$RESULTS/e2e-$DATE-pps.svg" --rounds "$ROUNDS" --seconds "$SECONDS_PER_TEST" \
     --command "bench/scripts/e2e-bench.sh $ORIGINAL_ARGS" --elapsed $(( $(date +%s) - started )) \
     --udp-gro "$UDP_GRO"
-  [ "$DO_README" = 1 ] && { echo; cat "$RESULTS/e2e-$DATE.md"; } >>"$ROOT/bench/README.md"
+  [ "$DO_README" = 1 ] && { echo; cat "$RESULTS/e2e-$DATE.md"; } >>"$ROOT/bench/results/HISTORY.md"
   cat "$RESULTS/e2e-$DATE.md"
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Probes of one xlat64 contender in the e2e-bench topology (h6 -- gw -- h4, same addresses and generators), for the
-# figures in bench/README.md that are properties rather than a side-by-side. Needs root.
+# figures in bench/results/HISTORY.md that are properties rather than a side-by-side. Needs root.
 #
 # usage: bench/scripts/probe.sh alloc [SECONDS]              (default 10)
 #          xlat64-1q-sleep under JFR, trafgen flat out with 64-byte UDP for SECONDS, then 20 pings: packets/s received

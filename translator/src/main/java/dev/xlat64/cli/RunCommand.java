@@ -45,7 +45,7 @@ import java.util.concurrent.CountDownLatch;
             + "around a reload, STOPPING=1, and pings the watchdog when WatchdogSec= is set.",
         "",
         "A 6rd border relay (--6rd-prefix, --6rd-ipv4-prefix, --6rd-br, or [[sixrd.domain]]) needs the BR address "
-            + "and the 6rd prefix routed into the device (README, section 6rd border relay):",
+            + "and the 6rd prefix routed into the device (docs/6rd.md, Running a BR):",
         "  ip route add 203.0.113.1/32 dev xlat64 ; ip -6 route add 2001:db8::/32 dev xlat64",
         ""},
     footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (TUN device, metrics port), 2 config error."})

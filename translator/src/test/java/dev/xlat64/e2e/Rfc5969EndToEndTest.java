@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *                                                 2001:db8:100::/40
  * </pre>
  * Domain: 6rd prefix 2001:db8:100::/40, IPv4 prefix 192.0.2.0/24 (IPv4MaskLen 24, delegated /48s), BR 203.0.113.1,
- * tunnel MTU 1480. The CEs' WAN addresses belong to xlat64: the kernel routes them into the TUN device (README, section 6rd border relay).
+ * tunnel MTU 1480. The CEs' WAN addresses belong to xlat64: the kernel routes them into the TUN device (docs/6rd.md).
  * Negative cases are crafted with scapy, independently of our code, and read back from the BR's metrics.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

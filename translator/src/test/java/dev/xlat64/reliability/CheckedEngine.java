@@ -15,8 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs inputs through the engine under its whole contract (design.md invariants 2 and 3) and fails loudly, with the
- * input in hex, when any part breaks:
+ * Runs inputs through the engine under its whole contract (docs/architecture.md, invariants 2 and 3) and fails
+ * loudly, with the input in hex, when any part breaks:
  * <ul>
  * <li>nothing escapes {@code translate} (exception or error), and it returns exactly one outcome, which is counted;</li>
  * <li>the engine touches no byte outside [0, packet end + {@link #TAIL}): the buffer it gets is exactly that big, so
@@ -291,7 +291,7 @@ final class CheckedEngine
     private static String translatedContentViolation(final byte[] in, final byte[] out)
     {
         // Only an ICMP message of the input's own family is translated as one (RFC 7915 s.4.1 / s.5.1); ICMP of the
-        // other family is dropped (README deviation 13).
+        // other family is dropped (deviation 13, docs/conformance.md).
         final boolean icmpInput = (in[0] & 0xF0) == 0x40 ? (in[9] & 0xFF) == PacketOracle.ICMP : lastHeaderIsIcmpv6(in);
         if (icmpInput && translatedIcmpError(out))
         {

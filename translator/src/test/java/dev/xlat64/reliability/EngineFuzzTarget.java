@@ -9,7 +9,7 @@ import dev.xlat64.siit.SiitConfig;
 /**
  * The engine fuzz target, shared by the JUnit {@link EngineFuzzTest} and Jazzer's standalone driver for long runs
  * ({@code com.code_intelligence.jazzer.Jazzer --target_class=dev.xlat64.reliability.EngineFuzzTarget}, see
- * README-reliability.md).
+ * docs/reliability.md).
  * <p>
  * Input layout: byte 0 picks the target (engine + config; 0x80 and above: 6rd), byte 1 is the shaping mode ({@link FuzzShaping}), the rest
  * is the packet; inputs shorter than two bytes go to the first target as they are.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
  * {@code src/test/resources/dev/xlat64/reliability/EngineFuzzTestInputs/engineKeepsItsContract}. {@code mvn verify}
  * (no {@code -Dtest}) runs it with {@code JAZZER_FUZZ=1} instead, fuzzing for {@code maxDuration} (the translator
  * pom's {@code engine-fuzz} profile). A finding is written to that directory as {@code crash-*} and so becomes a
- * regression test. The long run is in README-reliability.md. DNS64 is fuzzed with its own module, not here.
+ * regression test. The long run is in docs/reliability.md. DNS64 is fuzzed with its own module, not here.
  */
 class EngineFuzzTest
 {

@@ -122,7 +122,7 @@ class EngineRegressionTest
      * next header 1 (ICMPv4) to an EAM IPv4 address (192.0.2.2) was copied through as IPv4 protocol 1, hairpinned
      * (RFC 7757 s.4), and then met the IPv4 half as an ICMPv4 error with a bad checksum: an IPv4 outcome for an IPv6
      * packet, and ICMPv4 no translation rule had produced. ICMP of the other family is now dropped before any of that
-     * (README deviation 13).
+     * (deviation 13, docs/conformance.md).
      */
     @Test
     void icmpv4InsideIpv6IsDroppedEvenWhenItWouldHairpin()
