@@ -1,9 +1,11 @@
 package dev.xlat64.engine;
 
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.siit.IcmpErrorOriginator;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
-import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.sixrd.SixRdRelay;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,10 +29,10 @@ public final class Translator
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6(scratch, icmpErrors);
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
     private final SixRdRelay sixRd = new SixRdRelay();
-    private SiitConfig config;
+    private TranslatorConfig config;
     private long nanoTime;
 
-    public Translator(final SiitConfig config)
+    public Translator(final TranslatorConfig config)
     {
         this.config = config;
     }
@@ -56,12 +58,12 @@ public final class Translator
     }
 
     /** Swaps in a new config snapshot; called by the owning agent between packets. */
-    public void config(final SiitConfig config)
+    public void config(final TranslatorConfig config)
     {
         this.config = config;
     }
 
-    public SiitConfig config()
+    public TranslatorConfig config()
     {
         return config;
     }

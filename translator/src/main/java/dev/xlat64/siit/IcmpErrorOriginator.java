@@ -1,7 +1,8 @@
 package dev.xlat64.siit;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
@@ -97,7 +98,7 @@ public final class IcmpErrorOriginator
      * from {@code ipv4Address}. Returns {@code fallback} when no error may be sent.
      */
     Outcome sendIcmpv4(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int packet, final int packetLength,
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int packet, final int packetLength,
         final int type, final int code, final int rest, final PacketSink sink, final Outcome fallback)
     {
         if (config.ipv4Address == 0 || config.icmpErrorsPerSecond <= 0 || !mayAnswerIpv4(buffer, packet, packetLength))
@@ -132,7 +133,7 @@ public final class IcmpErrorOriginator
      * ({@code upperLayerOffset} negative for a non-first fragment). Returns {@code fallback} when no error may be sent.
      */
     Outcome sendIcmpv6(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int packet, final int packetLength,
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int packet, final int packetLength,
         final int upperLayer, final int upperLayerOffset, final int type, final int code, final int rest,
         final PacketSink sink, final Outcome fallback)
     {

@@ -2,8 +2,9 @@ package dev.xlat64.siit;
 
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Rfc6791Pool;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.FragmentHeader;
 import dev.xlat64.packet.Icmp;
@@ -48,7 +49,7 @@ public final class Ipv4ToIpv6
 
     /** Translates the IPv4 packet at {@code offset}; needs {@link dev.xlat64.engine.Translator#HEADROOM} bytes before it. */
     public Outcome translate(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
     {
         return translate(config, buffer, offset, length, sink, false);
     }
@@ -58,13 +59,13 @@ public final class Ipv4ToIpv6
      * (RFC 7757 s.4): the source is translated with the RFC 6052 prefix (or IVI format), never the EAMT.
      */
     Outcome translateHairpinned(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
     {
         return translate(config, buffer, offset, length, sink, true);
     }
 
     private Outcome translate(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink,
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink,
         final boolean hairpinned)
     {
         final Ipv4Header in = ip4.wrap(buffer, offset);
@@ -243,7 +244,7 @@ public final class Ipv4ToIpv6
 
     /** The L4 fields this translation rewrites must be inside the packet (style: never trust a length unchecked). */
     private Outcome checkTransportHeader(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int totalLength, final int l4,
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int totalLength, final int l4,
         final int payloadLength, final int protocol, final boolean fragment, final PacketSink sink)
     {
         switch (protocol)
@@ -258,7 +259,7 @@ public final class Ipv4ToIpv6
                 // RFC 7915 s.4.5: a zero UDP checksum is computed, unless the datagram is fragmented (the whole datagram
                 // is not here) or policy says drop; a dropped one MAY be answered with ICMPv4 3/13.
                 if (buffer.getShort(l4 + Udp.CHECKSUM) == 0 &&
-                    (fragment || config.udpZeroChecksum == SiitConfig.UdpZeroChecksum.DROP))
+                    (fragment || config.udpZeroChecksum == TranslatorConfig.UdpZeroChecksum.DROP))
                 {
                     return icmpErrors.sendIcmpv4(config, buffer, offset, totalLength, Icmp.V4_DESTINATION_UNREACHABLE,
                         Icmp.V4_COMMUNICATION_PROHIBITED, 0, sink, Outcome.IPV4_UDP_ZERO_CHECKSUM);
@@ -306,7 +307,7 @@ public final class Ipv4ToIpv6
 
     /** RFC 7915 s.4.1: version 6, TC from TOS (or zero), flow label 0, payload length, next header, hop limit. */
     private static void writeIpv6Header(
-        final Ipv6Header out, final SiitConfig config, final int tos, final int payloadLength, final int nextHeader,
+        final Ipv6Header out, final TranslatorConfig config, final int tos, final int payloadLength, final int nextHeader,
         final int hopLimit)
     {
         out.writeFirstWord(config.copyTos ? tos : 0, 0, payloadLength, nextHeader, hopLimit);
@@ -435,12 +436,12 @@ public final class Ipv4ToIpv6
         }
     }
 
-    static int ipv6NextHopMtu(final SiitConfig config)
+    static int ipv6NextHopMtu(final TranslatorConfig config)
     {
         return config.ipv6Mtu != 0 ? config.ipv6Mtu : config.tunMtu;
     }
 
-    static int ipv4NextHopMtu(final SiitConfig config)
+    static int ipv4NextHopMtu(final TranslatorConfig config)
     {
         return config.ipv4Mtu != 0 ? config.ipv4Mtu : config.tunMtu;
     }
@@ -450,7 +451,7 @@ public final class Ipv4ToIpv6
      * checksums, inner TTL not decremented), built in the scratch buffer and truncated to the IPv6 minimum MTU.
      */
     private Outcome translateIcmpError(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int headerLength,
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int headerLength,
         final int totalLength, final PacketSink sink, final boolean hairpinned)
     {
         final int l4 = offset + headerLength;
@@ -604,7 +605,7 @@ public final class Ipv4ToIpv6
      * (RFC 7757 s.4) takes its outer source and its inner destination, the hairpinned host, from the prefix.
      */
     private Outcome translateIcmpErrorAddresses(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int innerSource,
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int innerSource,
         final int innerDestination, final int innerProtocol, final int inner6, final boolean hairpinned)
     {
         final AddressMapper mapper = config.mapper;
@@ -739,7 +740,7 @@ public final class Ipv4ToIpv6
      * IPv6 packet carried a fragment header; never below the IPv6 minimum MTU (RFC 8200 s.5).
      */
     static int packetTooBigMtu(
-        final SiitConfig config, final int advertised, final int quotedTotalLength, final boolean quotedFragment)
+        final TranslatorConfig config, final int advertised, final int quotedTotalLength, final boolean quotedFragment)
     {
         final int growth = Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH + (quotedFragment ? FragmentHeader.LENGTH : 0);
         final int mtu4 = advertised != 0 ? advertised : plateau(quotedTotalLength);

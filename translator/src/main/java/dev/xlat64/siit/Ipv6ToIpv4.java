@@ -2,8 +2,9 @@ package dev.xlat64.siit;
 
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Rfc6791Pool;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.FragmentHeader;
 import dev.xlat64.packet.Icmp;
@@ -51,7 +52,7 @@ public final class Ipv6ToIpv4
 
     /** Translates the IPv6 packet at {@code offset}. */
     public Outcome translate(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
     {
         if (length < Ipv6Header.LENGTH)
         {
@@ -298,7 +299,7 @@ public final class Ipv6ToIpv4
      * TTL = hop limit - 1, protocol (58 becomes 1), header checksum.
      */
     private static void writeIpv4Header(
-        final Ipv4Header out, final SiitConfig config, final int trafficClass, final int totalLength,
+        final Ipv4Header out, final TranslatorConfig config, final int trafficClass, final int totalLength,
         final int identification, final int flags, final int nextHeader, final int ttl, final int source,
         final int destination)
     {
@@ -367,7 +368,7 @@ public final class Ipv6ToIpv4
      * checksums, inner hop limit not decremented), built in the scratch buffer and truncated to 576 bytes.
      */
     private Outcome translateIcmpError(
-        final SiitConfig config, final MutableDirectBuffer buffer, final int offset, final int l4, final int end,
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int offset, final int l4, final int end,
         final PacketSink sink)
     {
         final int icmpLength = end - l4;
@@ -650,7 +651,7 @@ public final class Ipv6ToIpv4
      * RFC 7915 s.5.2: the Fragmentation Needed MTU is min(advertised - 20, IPv4 next-hop MTU, IPv6 next-hop MTU - 20),
      * 8 less when the quoted IPv6 packet carried a fragment header (its IPv4 form was that much smaller).
      */
-    static int fragmentationNeededMtu(final SiitConfig config, final int advertised, final boolean quotedFragment)
+    static int fragmentationNeededMtu(final TranslatorConfig config, final int advertised, final boolean quotedFragment)
     {
         final int shrink = Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH + (quotedFragment ? FragmentHeader.LENGTH : 0);
         final long advertised4 = (advertised & 0xFFFF_FFFFL) - shrink;

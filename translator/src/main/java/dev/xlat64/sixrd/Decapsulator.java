@@ -1,11 +1,12 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -38,7 +39,7 @@ public final class Decapsulator
      * whose destination is a local address of {@code domain}.
      */
     public Outcome decapsulate(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
+        final TranslatorConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
         final PacketSink sink)
     {
         final Ipv4Header outer = ip4.wrap(buffer, offset);
@@ -162,7 +163,7 @@ public final class Decapsulator
 
     /** RFC 5969 s.8: CE-to-CE traffic through the BR is re-encapsulated here, never sent back through the kernel. */
     private Outcome relayCeToCe(
-        final SiitConfig config, final SixRdDomain target, final MutableDirectBuffer buffer, final int inner,
+        final TranslatorConfig config, final SixRdDomain target, final MutableDirectBuffer buffer, final int inner,
         final int innerLength, final PacketSink sink)
     {
         final Outcome outcome = encapsulator.encapsulate(config, target, buffer, inner, innerLength, sink, false);

@@ -1,12 +1,13 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -45,7 +46,7 @@ public final class Encapsulator
      * @param decrementHopLimit true when this node forwards the packet as a router (BR mode, from the TUN device)
      */
     public Outcome encapsulate(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
+        final TranslatorConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
         final int length, final PacketSink sink, final boolean decrementHopLimit)
     {
         final Ipv6Header in = ip6.wrap(buffer, offset);
@@ -142,7 +143,7 @@ public final class Encapsulator
      * there), sourced from the domain's BR IPv6 address, and routes it. Returns {@code sent} when it left.
      */
     Outcome sendIcmpv6Error(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int quoted,
+        final TranslatorConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int quoted,
         final int quotedLength, final int type, final int code, final int rest, final PacketSink sink,
         final Outcome sent)
     {
@@ -229,7 +230,7 @@ public final class Encapsulator
      * Returns null when the packet left, or why it did not.
      */
     Outcome route(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
+        final TranslatorConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
         final int length, final PacketSink sink)
     {
         if (!domain.ceMode())

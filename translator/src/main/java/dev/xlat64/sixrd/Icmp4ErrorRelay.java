@@ -1,12 +1,13 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -32,7 +33,7 @@ public final class Icmp4ErrorRelay
 
     /** Relays the ICMPv4 packet at {@code offset} (outer header validated, addressed to {@code domain}'s local address). */
     public Outcome relay(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
+        final TranslatorConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
         final int headerLength, final int totalLength, final PacketSink sink)
     {
         final int icmp = offset + headerLength;
@@ -77,7 +78,7 @@ public final class Icmp4ErrorRelay
         return Outcome.SIXRD_ICMP4_NOT_RELAYABLE;
     }
 
-    private static SixRdDomain domainOfQuotedCe(final SiitConfig config, final SixRdDomain domain, final int ce)
+    private static SixRdDomain domainOfQuotedCe(final TranslatorConfig config, final SixRdDomain domain, final int ce)
     {
         if (domain.ceMode() || domain.isCeIpv4(ce))
         {

@@ -1,11 +1,12 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -30,7 +31,7 @@ public final class SixRdRelay
      * {@link #domainIndex()} tells which domain it belonged to.
      */
     public Outcome relay(
-        final SiitConfig config, final long nanoTime, final int version, final MutableDirectBuffer buffer,
+        final TranslatorConfig config, final long nanoTime, final int version, final MutableDirectBuffer buffer,
         final int offset, final int length, final PacketSink sink)
     {
         domainIndex = -1;
@@ -51,7 +52,7 @@ public final class SixRdRelay
 
     /** An IPv4 packet from the TUN device: 6in4 to decapsulate, an ICMPv4 error to relay, or not 6rd's (null). */
     public Outcome fromIpv4(
-        final SiitConfig config, final long nanoTime, final MutableDirectBuffer buffer, final int offset,
+        final TranslatorConfig config, final long nanoTime, final MutableDirectBuffer buffer, final int offset,
         final int length, final PacketSink sink)
     {
         final List<SixRdDomain> domains = config.sixRdDomains;
@@ -105,7 +106,7 @@ public final class SixRdRelay
 
     /** An IPv6 packet from the TUN device: encapsulated when its destination is in a 6rd prefix (a CE: always). */
     public Outcome fromIpv6(
-        final SiitConfig config, final long nanoTime, final MutableDirectBuffer buffer, final int offset,
+        final TranslatorConfig config, final long nanoTime, final MutableDirectBuffer buffer, final int offset,
         final int length, final PacketSink sink)
     {
         final List<SixRdDomain> domains = config.sixRdDomains;

@@ -1,10 +1,10 @@
 package dev.xlat64.reliability;
 
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
-import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.testing.TestPackets;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,14 +36,14 @@ final class CheckedEngine
     /** The largest input: an IPv6 header plus the largest payload length. */
     static final int MAX_INPUT = 40 + 65535;
 
-    private final SiitConfig config;
+    private final TranslatorConfig config;
     private final Run first;
     private final Run second;
     private final Counters counters = new Counters();
     private long clock = 1_000_000_000L;
     private long inputs;
 
-    CheckedEngine(final SiitConfig config)
+    CheckedEngine(final TranslatorConfig config)
     {
         this.config = config;
         first = new Run(config, (byte)0x00);
@@ -413,7 +413,7 @@ final class CheckedEngine
         private final byte fill;
         private final List<byte[]> emitted = new ArrayList<>();
 
-        Run(final SiitConfig config, final byte fill)
+        Run(final TranslatorConfig config, final byte fill)
         {
             this.translator = new Translator(config).seedIdentification(1); // reproducible fuzzing runs
             this.fill = fill;

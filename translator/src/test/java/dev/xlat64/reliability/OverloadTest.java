@@ -1,11 +1,11 @@
 package dev.xlat64.reliability;
 
 import com.sun.management.ThreadMXBean;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.testing.TestPackets;
 import org.agrona.MutableDirectBuffer;

@@ -1,8 +1,4 @@
-package dev.xlat64.sixrd;
-
-import dev.xlat64.addr.Addresses;
-import dev.xlat64.addr.Ipv4Prefix;
-import dev.xlat64.addr.Ipv6Prefix;
+package dev.xlat64.addr;
 
 import java.nio.ByteBuffer;
 

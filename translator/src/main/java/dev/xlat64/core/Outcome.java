@@ -1,4 +1,4 @@
-package dev.xlat64.engine;
+package dev.xlat64.core;
 
 /**
  * Every packet ends in exactly one of these outcomes (design.md invariant 2). Each has a stable id (its metric label

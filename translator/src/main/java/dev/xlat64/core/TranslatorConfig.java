@@ -1,9 +1,9 @@
-package dev.xlat64.siit;
+package dev.xlat64.core;
 
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
-import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.addr.SixRdDomain;
 
 import java.util.List;
 
@@ -11,7 +11,7 @@ import java.util.List;
  * The translation policy in force: immutable, swapped as a whole on reload (design.md section 2, "config snapshots").
  * Built by {@link Builder}; the config file and the flags both end here.
  */
-public final class SiitConfig
+public final class TranslatorConfig
 {
     /** What to do with an IPv4 UDP datagram whose checksum is zero (RFC 7915 section 4.5). */
     public enum UdpZeroChecksum
@@ -46,7 +46,7 @@ public final class SiitConfig
     /** RFC 5969 6rd domains served on the same TUN device (checked before SIIT); empty when 6rd is off. */
     public final List<SixRdDomain> sixRdDomains;
 
-    private SiitConfig(final Builder b)
+    private TranslatorConfig(final Builder b)
     {
         this.mapper = b.mapper;
         this.udpZeroChecksum = b.udpZeroChecksum;
@@ -185,9 +185,9 @@ public final class SiitConfig
             return this;
         }
 
-        public SiitConfig build()
+        public TranslatorConfig build()
         {
-            return new SiitConfig(this);
+            return new TranslatorConfig(this);
         }
     }
 }
