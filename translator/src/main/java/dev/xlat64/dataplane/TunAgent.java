@@ -11,7 +11,7 @@ import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import dev.xlat64.packet.VirtioNetHeader;
-import dev.xlat64.siit.Ipv6ToIpv4;
+import dev.xlat64.siit.PathMtu;
 import dev.xlat64.tun.IoUring;
 import dev.xlat64.tun.TunDevice;
 import dev.xlat64.tun.TunException;
@@ -608,7 +608,7 @@ public final class TunAgent implements Agent, PacketSink
     static void clearDontFragmentOfSmallSegments(final MutableDirectBuffer buffer, final int ipv4, final int segmentLength)
     {
         final int flags = buffer.getShort(ipv4 + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > Ipv6ToIpv4.DF_THRESHOLD)
+        if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > PathMtu.DF_THRESHOLD)
         {
             return;
         }

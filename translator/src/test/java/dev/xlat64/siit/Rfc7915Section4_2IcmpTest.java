@@ -136,11 +136,11 @@ class Rfc7915Section4_2IcmpTest
         assertEquals(hex(expected), hex(big.single()));
 
         // Quoted total length 9000: plateau 8166, + 20 = 8186.
-        assertEquals(8166, Ipv4ToIpv6.plateau(9000));
-        assertEquals(8186, Ipv4ToIpv6.packetTooBigMtu(big.translator().config(), 0, 9000, false));
+        assertEquals(8166, PathMtu.plateau(9000));
+        assertEquals(8186, PathMtu.packetTooBigMtu(big.translator().config(), 0, 9000, false));
         // A fragment header in the IPv6 packet adds 8 more.
-        assertEquals(8194, Ipv4ToIpv6.packetTooBigMtu(big.translator().config(), 0, 9000, true));
-        assertEquals(68, Ipv4ToIpv6.plateau(60));
+        assertEquals(8194, PathMtu.packetTooBigMtu(big.translator().config(), 0, 9000, true));
+        assertEquals(68, PathMtu.plateau(60));
     }
 
     @Test

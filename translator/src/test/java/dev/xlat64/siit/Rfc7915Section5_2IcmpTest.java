@@ -100,8 +100,8 @@ class Rfc7915Section5_2IcmpTest
         assertTranslates(ipv6(R6, H6, ICMPV6, 64, 0, 0, icmp6(R6, H6, 2, 0, 9000, quoted6(data))), R4, 3, 4, 1480,
             quoted4(data));
         final TranslatorConfig c = SiitTestConfigs.builder().ipv4Mtu(1400).ipv6Mtu(9000).build();
-        assertEquals(1400, Ipv6ToIpv4.fragmentationNeededMtu(c, 9000, false));
-        assertEquals(1352, Ipv6ToIpv4.fragmentationNeededMtu(c, 1380, true));
+        assertEquals(1400, PathMtu.fragmentationNeededMtu(c, 9000, false));
+        assertEquals(1352, PathMtu.fragmentationNeededMtu(c, 1380, true));
     }
 
     @Test
