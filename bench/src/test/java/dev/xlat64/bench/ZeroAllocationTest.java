@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * design.md invariant 1, as a property rather than a time: after warm-up, translating 100k packets of each common kind
- * allocates (next to) nothing on the translating thread, measured with the JVM's per-thread allocation counter.
+ * docs/architecture.md, Invariants (zero allocation), as a property rather than a time: after warm-up, translating 100k
+ * packets of each common kind allocates (next to) nothing on the translating thread, measured with the JVM's per-thread
+ * allocation counter.
  */
 class ZeroAllocationTest
 {

@@ -8,7 +8,7 @@ import dev.xlat64.addr.SixRdDomain;
 import java.util.List;
 
 /**
- * The translation policy in force: immutable, swapped as a whole on reload (design.md section 2, "config snapshots").
+ * The translation policy in force: immutable, swapped as a whole on reload (docs/architecture.md, Config snapshots).
  * Built by {@link Builder}; the config file and the flags both end here.
  */
 public final class TranslatorConfig
@@ -39,7 +39,7 @@ public final class TranslatorConfig
     public final int ipv6Mtu;
     /** MTU of the TUN device itself, filled in by the data plane. */
     public final int tunMtu;
-    /** ICMP errors xlat64 may originate per second, per agent (design.md invariant 4); 0 disables them. */
+    /** ICMP errors xlat64 may originate per second, per agent (docs/architecture.md, Invariants); 0 disables them. */
     public final int icmpErrorsPerSecond;
     /** RFC 7757 section 4: translate EAM-to-EAM traffic back inside xlat64 (hairpinning). */
     public final boolean eamHairpinning;

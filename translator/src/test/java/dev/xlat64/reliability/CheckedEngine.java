@@ -15,8 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs inputs through the engine under its whole contract (design.md invariants 2 and 3) and fails loudly, with the
- * input in hex, when any part breaks:
+ * Runs inputs through the engine under its whole contract (docs/architecture.md, Invariants: one outcome per packet,
+ * nothing crashes) and fails loudly, with the input in hex, when any part breaks:
  * <ul>
  * <li>nothing escapes {@code translate} (exception or error), and it returns exactly one outcome, which is counted;</li>
  * <li>the engine touches no byte outside [0, packet end + {@link #TAIL}): the buffer it gets is exactly that big, so

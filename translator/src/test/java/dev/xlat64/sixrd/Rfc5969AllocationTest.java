@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** design.md invariant 1 on the 6rd paths: after warm-up, encapsulation, decapsulation and CE-to-CE allocate nothing. */
+/**
+ * docs/architecture.md, Invariants (zero allocation), on the 6rd paths: after warm-up, encapsulation, decapsulation and
+ * CE-to-CE allocate nothing.
+ */
 class Rfc5969AllocationTest
 {
     private static final int ROUNDS = 50_000;
