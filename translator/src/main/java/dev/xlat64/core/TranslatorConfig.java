@@ -4,6 +4,7 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.packet.Ipv6Header;
 
 import java.util.List;
 
@@ -88,7 +89,7 @@ public final class TranslatorConfig
         private Ipv6Prefix ipv6Address;
         private Ipv4Prefix icmpPool4;
         private Ipv6Prefix icmpPool6;
-        private int lowestIpv6Mtu = 1280;
+        private int lowestIpv6Mtu = Ipv6Header.MINIMUM_MTU;
         private int ipv4Mtu;
         private int ipv6Mtu;
         private int tunMtu = 1500;
