@@ -26,7 +26,7 @@ python3 - "$OUT" "$LA" "$LB" "$ROUNDS" <<'PY'
 import csv, statistics, sys
 out, a, b, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 def load(label, r):
-    return {row['Benchmark'].split('.')[-1]: float(row['Score']) for row in csv.DictReader(open(f"{out}/{label}-{r}.csv"))}
+    return {'.'.join(row['Benchmark'].split('.')[-2:]): float(row['Score']) for row in csv.DictReader(open(f"{out}/{label}-{r}.csv"))}
 A = [load(a, r) for r in range(1, rounds + 1)]; B = [load(b, r) for r in range(1, rounds + 1)]
 print(f"| path | {a}, median ns | {b}, median ns | {b} / {a}, median of the round pairs [range] |\n|---|---|---|---|")
 for p in A[0]:

@@ -3,7 +3,7 @@ package dev.xlat64.bench;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.core.TranslatorConfig;
 
 import java.util.List;
 
@@ -42,9 +42,9 @@ public final class BenchPackets
     {
     }
 
-    public static SiitConfig config()
+    public static TranslatorConfig config()
     {
-        return SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse(PREFIX),
+        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse(PREFIX),
             new Eamt(List.of(Eamt.Entry.parse(H6_AS_IPV4 + "=" + H6))), true)).build();
     }
 

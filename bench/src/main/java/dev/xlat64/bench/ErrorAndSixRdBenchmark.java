@@ -3,10 +3,10 @@ package dev.xlat64.bench;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
-import dev.xlat64.siit.SiitConfig;
-import dev.xlat64.sixrd.SixRdDomain;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -67,7 +67,7 @@ public class ErrorAndSixRdBenchmark
     public void setUp()
     {
         siit = new Translator(BenchPackets.config());
-        sixRd = new Translator(SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse(BenchPackets.PREFIX),
+        sixRd = new Translator(TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse(BenchPackets.PREFIX),
             new Eamt(List.of(Eamt.Entry.parse(BenchPackets.H6_AS_IPV4 + "=" + BenchPackets.H6))), true))
             .sixRdDomains(List.of(SixRdDomain.builder("2001:db8:d00::/40", "203.0.113.0/24", "192.0.2.1").build()))
             .build());

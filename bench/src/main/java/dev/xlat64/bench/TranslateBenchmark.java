@@ -1,7 +1,7 @@
 package dev.xlat64.bench;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
 import dev.xlat64.engine.Translator;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

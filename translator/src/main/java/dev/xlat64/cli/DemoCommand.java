@@ -1,11 +1,11 @@
 package dev.xlat64.cli;
 
 import dev.xlat64.config.GatewayConfig;
-import dev.xlat64.config.Settings;
 import dev.xlat64.config.Settings.Key;
+import dev.xlat64.config.Settings;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
 import dev.xlat64.dataplane.DataPlane;
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

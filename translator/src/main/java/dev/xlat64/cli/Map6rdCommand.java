@@ -1,7 +1,7 @@
 package dev.xlat64.cli;
 
 import dev.xlat64.addr.Addresses;
-import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.addr.SixRdDomain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

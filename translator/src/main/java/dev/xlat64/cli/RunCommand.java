@@ -1,9 +1,9 @@
 package dev.xlat64.cli;
 
 import dev.xlat64.config.GatewayConfig;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
 import dev.xlat64.dataplane.DataPlane;
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
 import dev.xlat64.metrics.Metrics;
 import dev.xlat64.metrics.MetricsServer;
 import dev.xlat64.service.ServiceControl;

@@ -1,7 +1,7 @@
 package dev.xlat64.cli;
 
 import dev.xlat64.config.GatewayConfig;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -4,13 +4,12 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv4Prefix;
-import dev.xlat64.addr.IviFormat;
 import dev.xlat64.addr.Ipv6Prefix;
+import dev.xlat64.addr.IviFormat;
 import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.addr.SixRdDomain;
 import dev.xlat64.config.Settings.Key;
-import dev.xlat64.siit.SiitConfig;
-import dev.xlat64.sixrd.SixRdConfig;
-import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.core.TranslatorConfig;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ public final class GatewayConfig
     public final boolean offload;
     /** Batch the TUN reads and writes through io_uring (falls back to read/write where the kernel refuses). */
     public final boolean ioUring;
-    public final SiitConfig siit;
+    public final TranslatorConfig siit;
     public final InetSocketAddress metrics;
     /** The file this came from, or null; companion services (DNS64) read their own tables from it. */
     public final ConfigFile file;
@@ -51,7 +50,7 @@ public final class GatewayConfig
 
     private GatewayConfig(
         final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final boolean ioUring,
-        final SiitConfig siit, final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
+        final TranslatorConfig siit, final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
     {
         this.manageRoutes = manageRoutes;
         this.tunName = tunName;
@@ -152,8 +151,8 @@ public final class GatewayConfig
         {
             errors.add(s.origin(Key.IPV6_MTU) + ": an IPv6 MTU is at least 1280 (RFC 8200), not " + ipv6Mtu);
         }
-        final SiitConfig.UdpZeroChecksum udp = p.choice(Key.UDP_ZERO_CHECKSUM, SiitConfig.UdpZeroChecksum.COMPUTE,
-            SiitConfig.UdpZeroChecksum.class);
+        final TranslatorConfig.UdpZeroChecksum udp = p.choice(Key.UDP_ZERO_CHECKSUM, TranslatorConfig.UdpZeroChecksum.COMPUTE,
+            TranslatorConfig.UdpZeroChecksum.class);
         final boolean copyTos = p.bool(Key.COPY_TOS, true);
         final int icmpRate = p.integer(Key.ICMP_ERRORS_PER_SECOND, 1000, 0, 1_000_000);
         final boolean hairpin = p.bool(Key.EAM_HAIRPINNING, true);
@@ -164,7 +163,7 @@ public final class GatewayConfig
         {
             return new Result(null, List.copyOf(errors));
         }
-        final SiitConfig siit = SiitConfig.builder(new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict))
+        final TranslatorConfig siit = TranslatorConfig.builder(new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict))
             .udpZeroChecksum(udp).copyTos(copyTos)
             .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
             // RFC 6791 s.4: without a pool, xlat64's own address is the one-address pool, so an ICMP error from an

@@ -1,19 +1,19 @@
 package dev.xlat64.dataplane;
 
 import dev.xlat64.config.GatewayConfig;
-import dev.xlat64.engine.Counters;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.tun.IoUring;
 import dev.xlat64.tun.TunDevice;
 import dev.xlat64.tun.TunException;
 import dev.xlat64.tun.TunFlags;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.xlat64.tun.TunOptions;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +32,9 @@ public final class DataPlane implements AutoCloseable
     private String offloads = "off";
     private String ioUring = "off";
     private final List<AgentRunner> runners = new ArrayList<>();
-    private volatile SiitConfig current;
+    private volatile TranslatorConfig current;
 
-    private DataPlane(final TunDevice tun, final SiitConfig initial)
+    private DataPlane(final TunDevice tun, final TranslatorConfig initial)
     {
         this.tun = tun;
         this.current = initial;
@@ -124,13 +124,13 @@ public final class DataPlane implements AutoCloseable
         }
     }
 
-    public SiitConfig current()
+    public TranslatorConfig current()
     {
         return current;
     }
 
     /** Publishes a new, fully validated translation config; agents switch to it before their next packet. */
-    public void reload(final SiitConfig config)
+    public void reload(final TranslatorConfig config)
     {
         current = config.toBuilder().tunMtu(current.tunMtu).build();
     }

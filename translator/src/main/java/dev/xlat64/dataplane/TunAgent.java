@@ -1,8 +1,9 @@
 package dev.xlat64.dataplane;
 
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Ipv4Header;
@@ -10,8 +11,7 @@ import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import dev.xlat64.packet.VirtioNetHeader;
-import dev.xlat64.siit.Ipv6ToIpv4;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.siit.PathMtu;
 import dev.xlat64.tun.IoUring;
 import dev.xlat64.tun.TunDevice;
 import dev.xlat64.tun.TunException;
@@ -73,7 +73,7 @@ public final class TunAgent implements Agent, PacketSink
     private final int queue;
     private final Translator translator;
     private final Counters counters = new Counters();
-    private final Supplier<SiitConfig> configSource;
+    private final Supplier<TranslatorConfig> configSource;
     /** The buffer of the packet being handled (io_uring mode: its slot's) and its native address. */
     private UnsafeBuffer buffer;
     private long address;
@@ -86,8 +86,8 @@ public final class TunAgent implements Agent, PacketSink
     private final UnsafeBuffer segment = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_SIZE));
     private final Ipv4Header segmentIpv4 = new Ipv4Header();
 
-    private SiitConfig config;
-    private SiitConfig gsoConfig;
+    private TranslatorConfig config;
+    private TranslatorConfig gsoConfig;
     private boolean writeFailed;
     private boolean partialChecksum;
     private int checksumPosition;
@@ -117,12 +117,12 @@ public final class TunAgent implements Agent, PacketSink
     private int currentSlot = -1;
     private boolean writeQueued;
 
-    public TunAgent(final TunDevice tun, final int queue, final Supplier<SiitConfig> configSource, final boolean vnet)
+    public TunAgent(final TunDevice tun, final int queue, final Supplier<TranslatorConfig> configSource, final boolean vnet)
     {
         this(tun, queue, configSource, vnet, false);
     }
 
-    public TunAgent(final TunDevice tun, final int queue, final Supplier<SiitConfig> configSource, final boolean vnet,
+    public TunAgent(final TunDevice tun, final int queue, final Supplier<TranslatorConfig> configSource, final boolean vnet,
         final boolean ioUring)
     {
         this.ioUringWanted = ioUring;
@@ -150,7 +150,7 @@ public final class TunAgent implements Agent, PacketSink
     }
 
     /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
-    private static SiitConfig unlimited(final SiitConfig c)
+    private static TranslatorConfig unlimited(final TranslatorConfig c)
     {
         return c.toBuilder().tunMtu(65535).ipv4Mtu(65535).ipv6Mtu(65535).lowestIpv6Mtu(65535).build();
     }
@@ -249,7 +249,7 @@ public final class TunAgent implements Agent, PacketSink
     public int doWork()
     {
         // Config snapshots are swapped between packets: one volatile read per batch (design.md section 2).
-        final SiitConfig latest = configSource.get();
+        final TranslatorConfig latest = configSource.get();
         if (latest != config)
         {
             config = latest;
@@ -419,7 +419,7 @@ public final class TunAgent implements Agent, PacketSink
     }
 
     /** Translates the packet at {@link Translator#HEADROOM} of {@code from} and counts its outcome. */
-    private void translateAndCount(final UnsafeBuffer from, final int length, final SiitConfig snapshot)
+    private void translateAndCount(final UnsafeBuffer from, final int length, final TranslatorConfig snapshot)
     {
         writeFailed = false;
         writeQueued = false;
@@ -608,7 +608,7 @@ public final class TunAgent implements Agent, PacketSink
     static void clearDontFragmentOfSmallSegments(final MutableDirectBuffer buffer, final int ipv4, final int segmentLength)
     {
         final int flags = buffer.getShort(ipv4 + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > Ipv6ToIpv4.DF_THRESHOLD)
+        if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > PathMtu.DF_THRESHOLD)
         {
             return;
         }

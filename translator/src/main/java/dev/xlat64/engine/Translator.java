@@ -1,9 +1,13 @@
 package dev.xlat64.engine;
 
-import dev.xlat64.siit.IcmpErrorOriginator;
+import dev.xlat64.core.IcmpErrorOriginator;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketContext;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
+import dev.xlat64.core.Verdict;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
-import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.sixrd.SixRdRelay;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -12,7 +16,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The pure translation engine: {@code translate(buffer, offset, length, sink) -> outcome}. No I/O, no clock, no
- * allocation, no locks; one instance per agent. Dispatches on the IP version nibble.
+ * allocation, no locks; one instance per agent. Picks the mechanism for a packet: 6rd (RFC 5969) claims its packets
+ * first, SIIT (RFC 7915) translates the rest by IP version. Both share one ICMP-error originator and rate limiter.
  */
 public final class Translator
 {
@@ -26,13 +31,12 @@ public final class Translator
     private final IcmpErrorOriginator icmpErrors = new IcmpErrorOriginator(scratch);
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6(scratch, icmpErrors);
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
-    private final SixRdRelay sixRd = new SixRdRelay();
-    private SiitConfig config;
-    private long nanoTime;
+    private final SixRdRelay sixRd = new SixRdRelay(icmpErrors);
+    private final PacketContext context = new PacketContext();
 
-    public Translator(final SiitConfig config)
+    public Translator(final TranslatorConfig config)
     {
-        this.config = config;
+        context.config = config;
     }
 
     /**
@@ -51,19 +55,18 @@ public final class Translator
      */
     public void clock(final long nanoTime)
     {
-        this.nanoTime = nanoTime;
         icmpErrors.clock(nanoTime);
     }
 
     /** Swaps in a new config snapshot; called by the owning agent between packets. */
-    public void config(final SiitConfig config)
+    public void config(final TranslatorConfig config)
     {
-        this.config = config;
+        context.config = config;
     }
 
-    public SiitConfig config()
+    public TranslatorConfig config()
     {
-        return config;
+        return context.config;
     }
 
     /** For an outcome of kind ICMP_ERROR: the reason the error answered (e.g. IPV4_TTL_EXPIRED). */
@@ -91,19 +94,19 @@ public final class Translator
             return Outcome.EMPTY_PACKET;
         }
         final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
-        // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT; null means not 6rd's.
-        final Outcome sixRdOutcome = sixRd.relay(config, nanoTime, version, buffer, offset, length, sink);
-        if (sixRdOutcome != null)
+        final PacketContext ctx = context.packet(buffer, offset, length, sink);
+        // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT.
+        if (sixRd.relay(ctx, version) == Verdict.DONE)
         {
-            return sixRdOutcome;
+            return ctx.outcome;
         }
         if (version == 4)
         {
-            return ipv4ToIpv6.translate(config, buffer, offset, length, sink);
+            return ipv4ToIpv6.translate(ctx);
         }
         if (version == 6)
         {
-            return ipv6ToIpv4.translate(config, buffer, offset, length, sink);
+            return ipv6ToIpv4.translate(ctx);
         }
         return Outcome.UNKNOWN_IP_VERSION;
     }

@@ -1,8 +1,8 @@
 package dev.xlat64.metrics;
 
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

@@ -17,6 +17,11 @@ public final class Icmp
     public static final int CHECKSUM = 2;
     public static final int REST = 4;
 
+    /** RFC 1812 s.4.3.2.3: an ICMPv4 error quotes as much of the offending packet as fits in 576 bytes. */
+    public static final int V4_ERROR_MAX_LENGTH = 576;
+    /** RFC 4443 s.2.4(c): an ICMPv6 error quotes as much as fits without exceeding the minimum IPv6 MTU. */
+    public static final int V6_ERROR_MAX_LENGTH = Ipv6Header.MINIMUM_MTU;
+
     // ICMPv4 types (RFC 792, RFC 1191, RFC 1812)
     public static final int V4_ECHO_REPLY = 0;
     public static final int V4_DESTINATION_UNREACHABLE = 3;
@@ -88,5 +93,32 @@ public final class Icmp
 
     private Icmp()
     {
+    }
+
+    /** RFC 792 / RFC 1812 s.4.3.2.7: the ICMPv4 types that are not queries or replies are errors (unknown types too). */
+    public static boolean isV4Error(final int type)
+    {
+        switch (type)
+        {
+            case V4_ECHO_REPLY:
+            case V4_ECHO_REQUEST:
+            case V4_ROUTER_ADVERTISEMENT:
+            case V4_ROUTER_SOLICITATION:
+            case V4_TIMESTAMP:
+            case V4_TIMESTAMP_REPLY:
+            case V4_INFORMATION_REQUEST:
+            case V4_INFORMATION_REPLY:
+            case V4_ADDRESS_MASK_REQUEST:
+            case V4_ADDRESS_MASK_REPLY:
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    /** RFC 4443 s.2.1: ICMPv6 error messages have types 0-127, informational messages 128-255. */
+    public static boolean isV6Error(final int type)
+    {
+        return type < V6_ECHO_REQUEST;
     }
 }

@@ -23,6 +23,8 @@ import java.nio.ByteOrder;
 public final class Ipv4Header
 {
     public static final int MIN_LENGTH = 20;
+    /** RFC 791 s.3.1: every IPv4 module forwards datagrams of 68 octets without further fragmentation. */
+    public static final int MINIMUM_MTU = 68;
     public static final int VERSION_IHL = 0;
     public static final int TOS = 1;
     public static final int TOTAL_LENGTH = 2;

@@ -19,6 +19,8 @@ import java.nio.ByteOrder;
 public final class Ipv6Header
 {
     public static final int LENGTH = 40;
+    /** RFC 8200 s.5: every IPv6 link carries packets of this size; no IPv6 MTU is smaller. */
+    public static final int MINIMUM_MTU = 1280;
     public static final int VERSION_CLASS_FLOW = 0;
     public static final int PAYLOAD_LENGTH = 4;
     public static final int NEXT_HEADER = 6;

@@ -2,8 +2,8 @@ package dev.xlat64.service;
 
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
-import dev.xlat64.siit.SiitConfig;
-import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.TranslatorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ public final class RouteManager implements AutoCloseable
     }
 
     /** The routes {@code config} needs into the TUN device, as {@code ip route} destinations. */
-    public List<String> routesFor(final SiitConfig config)
+    public List<String> routesFor(final TranslatorConfig config)
     {
         final Set<String> routes = new LinkedHashSet<>();
         if (config.mapper.prefix() != null)
@@ -100,7 +100,7 @@ public final class RouteManager implements AutoCloseable
     }
 
     /** Makes the installed routes exactly {@code config}'s: adds the missing ones, removes those no longer needed. */
-    public synchronized void apply(final SiitConfig config) throws IOException
+    public synchronized void apply(final TranslatorConfig config) throws IOException
     {
         final List<String> wanted = routesFor(config);
         for (final String route : new ArrayList<>(installed))

@@ -1,8 +1,8 @@
 package dev.xlat64.service;
 
 import dev.xlat64.config.GatewayConfig;
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;

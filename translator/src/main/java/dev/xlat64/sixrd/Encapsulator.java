@@ -1,53 +1,45 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
-import dev.xlat64.packet.Checksum;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.IcmpErrorOriginator;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketContext;
+import dev.xlat64.encap.Ipv6InIpv4;
 import dev.xlat64.packet.Icmp;
-import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
 /**
- * IPv6 into IPv4 (RFC 5969 sections 7 and 8, RFC 4213 section 3): the outer header is written into the headroom in
- * front of the IPv6 packet, which never moves. Also originates the ICMPv6 errors of the 6rd relay (Packet Too Big,
- * Time Exceeded, relayed ICMPv4 errors), rate-limited, and routes them: into the tunnel when their destination is a
- * CE, to the TUN device otherwise. One method per step; each returns null to continue or the outcome.
- * Not thread safe: one instance per agent.
+ * IPv6 into the 6rd tunnel (RFC 5969 sections 7 and 8): the 6rd rules (link scope stays off the tunnel, hop limit,
+ * tunnel MTU, the CE address the destination embeds) around the 6in4 transform. Also sends the ICMPv6 errors of the
+ * 6rd relay through the engine's one {@link IcmpErrorOriginator}, built in place in front of the offending packet, and
+ * routes them: into the tunnel when their destination is a CE, to the TUN device otherwise.
+ * Not thread safe: one instance per engine.
  */
 public final class Encapsulator
 {
-    /** An ICMPv6 error message never exceeds the minimum IPv6 MTU (RFC 4443 section 2.4(c)). */
-    static final int ICMPV6_ERROR_MAX = 1280;
-    static final int ICMPV6_ERROR_HEADERS = Ipv6Header.LENGTH + Icmp.HEADER_LENGTH;
-    static final int ICMPV6_ERROR_HOP_LIMIT = 64;
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
-
-    private final Ipv4Header ip4 = new Ipv4Header();
+    private final Ipv6InIpv4 sixInFour = new Ipv6InIpv4();
     private final Ipv6Header ip6 = new Ipv6Header();
-    private long nanoTime;
-    private long windowStart = Long.MIN_VALUE;
-    private int errorsInWindow;
+    private final IcmpErrorOriginator icmpErrors;
 
-    /** The batch's clock, for the ICMP error rate limit. */
-    void clock(final long nanoTime)
+    public Encapsulator(final IcmpErrorOriginator icmpErrors)
     {
-        this.nanoTime = nanoTime;
+        this.icmpErrors = icmpErrors;
     }
 
     /**
-     * Encapsulates the IPv6 packet at {@code offset} (exactly {@code length} bytes, header already validated) for
-     * {@code domain}; needs 68 bytes of headroom (a Packet Too Big plus its own outer header).
+     * Encapsulates the IPv6 packet at {@code offset} of {@code ctx.buffer} (exactly {@code length} bytes, header
+     * already validated) for {@code domain}; needs 68 bytes of headroom (a Packet Too Big plus its own outer header).
      *
      * @param decrementHopLimit true when this node forwards the packet as a router (BR mode, from the TUN device)
      */
     public Outcome encapsulate(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
-        final int length, final PacketSink sink, final boolean decrementHopLimit)
+        final PacketContext ctx, final SixRdDomain domain, final int offset, final int length,
+        final boolean decrementHopLimit)
     {
+        final MutableDirectBuffer buffer = ctx.buffer;
         final Ipv6Header in = ip6.wrap(buffer, offset);
         if (isLinkScope(buffer, offset))
         {
@@ -56,14 +48,14 @@ public final class Encapsulator
         if (decrementHopLimit && in.hopLimit() <= 1)
         {
             // RFC 8200 s.3 / RFC 4443 s.3.3: a router does not forward a packet whose hop limit would reach zero.
-            return sendIcmpv6Error(config, domain, buffer, offset, length, Icmp.V6_TIME_EXCEEDED,
-                Icmp.V6_HOP_LIMIT_EXCEEDED, 0, sink, Outcome.SIXRD_HOP_LIMIT_EXPIRED);
+            icmpErrors.error(Icmp.V6_TIME_EXCEEDED, Icmp.V6_HOP_LIMIT_EXCEEDED, 0);
+            return sendIcmpv6Error(ctx, domain, offset, length, Outcome.SIXRD_HOP_LIMIT_EXPIRED);
         }
         if (length > domain.mtu())
         {
             // RFC 4213 s.3.2 / RFC 4443 s.3.2: too big for the tunnel: tell the sender the largest packet that fits.
-            return sendIcmpv6Error(config, domain, buffer, offset, length, Icmp.V6_PACKET_TOO_BIG, 0, domain.mtu(),
-                sink, Outcome.SIXRD_TOO_BIG);
+            icmpErrors.error(Icmp.V6_PACKET_TOO_BIG, 0, domain.mtu());
+            return sendIcmpv6Error(ctx, domain, offset, length, Outcome.SIXRD_TOO_BIG);
         }
         final int destination = tunnelDestination(domain, buffer, offset);
         if (destination == 0)
@@ -74,9 +66,9 @@ public final class Encapsulator
         {
             in.hopLimit(in.hopLimit() - 1);
         }
-        final int out = offset - Ipv4Header.MIN_LENGTH;
-        writeOuterHeader(ip4.wrap(buffer, out), domain, in.trafficClass(), length, destination);
-        sink.emit(buffer, out, Ipv4Header.MIN_LENGTH + length);
+        // RFC 5969 s.8 / RFC 4213 s.3.5: the outer source is this node's address in the domain, the TTL configured.
+        final int out = sixInFour.encapsulate(buffer, offset, length, domain.ttl(), domain.localIpv4(), destination);
+        ctx.sink.emit(buffer, out, Ipv6InIpv4.OUTER_HEADER_LENGTH + length);
         return Outcome.SIXRD_ENCAPSULATED;
     }
 
@@ -117,133 +109,49 @@ public final class Encapsulator
     }
 
     /**
-     * RFC 5969 s.8 / RFC 4213 s.3.5: version 4, no options, DS field and ECN copied from the traffic class (RFC 6040
-     * s.4.1 normal mode, uniform DSCP), DF set (RFC 4213 s.3.2: the tunnel MTU is fixed, so the path must carry it
-     * whole; the identification of an atomic datagram may be zero, RFC 6864 s.4.1), TTL configured, protocol 41.
-     */
-    private static void writeOuterHeader(
-        final Ipv4Header out, final SixRdDomain domain, final int trafficClass, final int innerLength,
-        final int destination)
-    {
-        out.versionAndHeaderLength(Ipv4Header.MIN_LENGTH)
-            .tos(trafficClass)
-            .totalLength(Ipv4Header.MIN_LENGTH + innerLength)
-            .identification(0)
-            .flagsAndFragmentOffset(Ipv4Header.FLAG_DF)
-            .ttl(domain.ttl())
-            .protocol(Ipv4Header.PROTOCOL_IPV6)
-            .source(domain.localIpv4())
-            .destination(destination)
-            .computeHeaderChecksum();
-    }
-
-    /**
-     * Originates an ICMPv6 error about the IPv6 packet at {@code quoted} (of which {@code quotedLength} bytes are
-     * there), sourced from the domain's BR IPv6 address, and routes it. Returns {@code sent} when it left.
+     * Originates the ICMPv6 error set on the originator ({@link IcmpErrorOriginator#error}) about the IPv6 packet at
+     * {@code quoted} (of which {@code quotedLength} bytes are there), sourced from the domain's BR IPv6 address and
+     * built in place in front of it, and routes it. Returns {@code sent} when it left; RFC 4443 s.2.4(e) and (f) may
+     * suppress it.
      */
     Outcome sendIcmpv6Error(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int quoted,
-        final int quotedLength, final int type, final int code, final int rest, final PacketSink sink,
-        final Outcome sent)
+        final PacketContext ctx, final SixRdDomain domain, final int quoted, final int quotedLength, final Outcome sent)
     {
-        if (!mayAnswer(buffer, quoted, quotedLength))
+        final IcmpErrorOriginator.Permit permit = icmpErrors.permitIcmpv6(ctx.config, ctx.buffer, quoted, quotedLength);
+        if (permit == IcmpErrorOriginator.Permit.FORBIDDEN)
         {
             return Outcome.SIXRD_ICMP_ERROR_SUPPRESSED;
         }
-        if (!withinRateLimit(config.icmpErrorsPerSecond))
+        if (permit != IcmpErrorOriginator.Permit.SEND)
         {
             return Outcome.SIXRD_ICMP_RATE_LIMITED;
         }
-        final int length = ICMPV6_ERROR_HEADERS + Math.min(quotedLength, ICMPV6_ERROR_MAX - ICMPV6_ERROR_HEADERS);
-        final int out = quoted - ICMPV6_ERROR_HEADERS;
-        writeIcmpv6Error(domain, buffer, out, length, type, code, rest);
-        final Outcome dropped = route(config, domain, buffer, out, length, sink);
-        return dropped == null ? sent : dropped;
-    }
-
-    /** RFC 4443 s.2.4(e): no error about an ICMPv6 error, nor to a multicast or unspecified source. */
-    private static boolean mayAnswer(final MutableDirectBuffer buffer, final int quoted, final int quotedLength)
-    {
-        final long sourceHigh = buffer.getLong(quoted + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        final long sourceLow = buffer.getLong(quoted + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
-        if ((sourceHigh >>> 56) == 0xFF || (sourceHigh == 0 && sourceLow == 0))
-        {
-            return false;
-        }
-        if (quotedLength > Ipv6Header.LENGTH &&
-            (buffer.getByte(quoted + Ipv6Header.NEXT_HEADER) & 0xFF) == Ipv6Header.NEXT_HEADER_ICMPV6)
-        {
-            return (buffer.getByte(quoted + Ipv6Header.LENGTH + Icmp.TYPE) & 0xFF) >= Icmp.V6_ECHO_REQUEST;
-        }
-        return true;
-    }
-
-    /** design.md invariant 4: at most {@code perSecond} errors per agent in each one-second window; 0 disables. */
-    private boolean withinRateLimit(final int perSecond)
-    {
-        if (nanoTime - windowStart >= NANOS_PER_SECOND || windowStart == Long.MIN_VALUE)
-        {
-            windowStart = nanoTime;
-            errorsInWindow = 0;
-        }
-        if (errorsInWindow >= perSecond)
-        {
-            return false;
-        }
-        errorsInWindow++;
-        return true;
-    }
-
-    /**
-     * RFC 4443 s.2.2 / s.2.4: IPv6 header (source the BR, destination the offending packet's source), the ICMPv6
-     * header, and as much of the offending packet as fits in 1280 bytes (already in place after it); checksum over
-     * the pseudo-header (RFC 8200 s.8.1).
-     */
-    private void writeIcmpv6Error(
-        final SixRdDomain domain, final MutableDirectBuffer buffer, final int out, final int length, final int type,
-        final int code, final int rest)
-    {
-        final int quoted = out + ICMPV6_ERROR_HEADERS;
-        final long destinationHigh = buffer.getLong(quoted + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        final long destinationLow = buffer.getLong(quoted + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
-        final int messageLength = length - Ipv6Header.LENGTH;
-        ip6.wrap(buffer, out).versionClassFlow(0, 0).payloadLength(messageLength)
-            .nextHeader(Ipv6Header.NEXT_HEADER_ICMPV6).hopLimit(ICMPV6_ERROR_HOP_LIMIT);
-        buffer.putLong(out + Ipv6Header.SOURCE, domain.brIpv6High(), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(out + Ipv6Header.SOURCE + 8, domain.brIpv6Low(), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(out + Ipv6Header.DESTINATION, destinationHigh, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(out + Ipv6Header.DESTINATION + 8, destinationLow, ByteOrder.BIG_ENDIAN);
-        final int icmp = out + Ipv6Header.LENGTH;
-        buffer.putByte(icmp + Icmp.TYPE, (byte)type);
-        buffer.putByte(icmp + Icmp.CODE, (byte)code);
-        buffer.putShort(icmp + Icmp.CHECKSUM, (short)0);
-        buffer.putInt(icmp + Icmp.REST, rest, ByteOrder.BIG_ENDIAN);
-        long sum = Checksum.ipv6PseudoHeader(buffer, out + Ipv6Header.SOURCE, messageLength, Ipv6Header.NEXT_HEADER_ICMPV6);
-        sum = Checksum.add(buffer, icmp, messageLength, sum);
-        buffer.putShort(icmp + Icmp.CHECKSUM, (short)Checksum.finish(sum), ByteOrder.BIG_ENDIAN);
+        final int out = quoted - IcmpErrorOriginator.ICMPV6_ERROR_HEADERS;
+        final int length = icmpErrors.writeIcmpv6(domain.brIpv6High(), domain.brIpv6Low(), ctx.buffer, quoted,
+            quotedLength, ctx.buffer, out);
+        return route(ctx, domain, out, length, sent);
     }
 
     /**
      * Sends an IPv6 packet this relay made: a BR encapsulates it when the destination is a CE of one of its domains
      * (no hop limit decrement: it originates here), otherwise writes it to the TUN device for the kernel to route.
-     * Returns null when the packet left, or why it did not.
+     * Returns {@code sent} when the packet left, or why it did not.
      */
-    Outcome route(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
-        final int length, final PacketSink sink)
+    private Outcome route(
+        final PacketContext ctx, final SixRdDomain domain, final int offset, final int length, final Outcome sent)
     {
         if (!domain.ceMode())
         {
-            final SixRdDomain target = SixRdRelay.domainOf(config.sixRdDomains,
-                buffer.getLong(offset + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN),
-                buffer.getLong(offset + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN));
+            final SixRdDomain target = SixRdRelay.domainOf(ctx.config.sixRdDomains,
+                ctx.buffer.getLong(offset + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN),
+                ctx.buffer.getLong(offset + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN));
             if (target != null)
             {
-                final Outcome encapsulated = encapsulate(config, target, buffer, offset, length, sink, false);
-                return encapsulated == Outcome.SIXRD_ENCAPSULATED ? null : encapsulated;
+                final Outcome encapsulated = encapsulate(ctx, target, offset, length, false);
+                return encapsulated == Outcome.SIXRD_ENCAPSULATED ? sent : encapsulated;
             }
         }
-        sink.emit(buffer, offset, length);
-        return null;
+        ctx.sink.emit(ctx.buffer, offset, length);
+        return sent;
     }
 }

@@ -1,12 +1,14 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.IcmpErrorOriginator;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketContext;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -24,17 +26,19 @@ public final class Icmp4ErrorRelay
 
     private final Ipv4Header quotedIp4 = new Ipv4Header();
     private final Encapsulator encapsulator;
+    private final IcmpErrorOriginator icmpErrors;
 
-    public Icmp4ErrorRelay(final Encapsulator encapsulator)
+    public Icmp4ErrorRelay(final Encapsulator encapsulator, final IcmpErrorOriginator icmpErrors)
     {
         this.encapsulator = encapsulator;
+        this.icmpErrors = icmpErrors;
     }
 
     /** Relays the ICMPv4 packet at {@code offset} (outer header validated, addressed to {@code domain}'s local address). */
-    public Outcome relay(
-        final SiitConfig config, final SixRdDomain domain, final MutableDirectBuffer buffer, final int offset,
-        final int headerLength, final int totalLength, final PacketSink sink)
+    public Outcome relay(final PacketContext ctx, final SixRdDomain domain, final int headerLength, final int totalLength)
     {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int offset = ctx.offset;
         final int icmp = offset + headerLength;
         final int icmpLength = totalLength - headerLength;
         final int end = offset + totalLength;
@@ -53,7 +57,7 @@ public final class Icmp4ErrorRelay
         }
         final int quotedInnerLength = end - quotedInner;
         // Several domains may share an anycast BR address: the quoted CE picks the one whose BR IPv6 address answers.
-        final SixRdDomain answering = domainOfQuotedCe(config, domain, buffer.getInt(quoted + Ipv4Header.DESTINATION,
+        final SixRdDomain answering = domainOfQuotedCe(ctx.config, domain, buffer.getInt(quoted + Ipv4Header.DESTINATION,
             ByteOrder.BIG_ENDIAN));
         if (type == Icmp.V4_DESTINATION_UNREACHABLE && code == Icmp.V4_FRAGMENTATION_NEEDED)
         {
@@ -63,21 +67,21 @@ public final class Icmp4ErrorRelay
                 return Outcome.SIXRD_ICMP4_NOT_RELAYABLE; // RFC 1191 s.4 "unknown" (0): nothing true to report
             }
             // RFC 8200 s.5: IPv6 hosts need not go below 1280; a smaller IPv4 path is the operator's MTU to fix.
-            final int mtu = Math.max(SixRdDomain.MIN_MTU, nextHopMtu - Ipv4Header.MIN_LENGTH);
-            return encapsulator.sendIcmpv6Error(config, answering, buffer, quotedInner, quotedInnerLength,
-                Icmp.V6_PACKET_TOO_BIG, 0, mtu, sink, Outcome.SIXRD_ICMP4_ERROR_RELAYED);
+            icmpErrors.error(Icmp.V6_PACKET_TOO_BIG, 0, Math.max(SixRdDomain.MIN_MTU, nextHopMtu - Ipv4Header.MIN_LENGTH));
+            return encapsulator.sendIcmpv6Error(ctx, answering, quotedInner, quotedInnerLength,
+                Outcome.SIXRD_ICMP4_ERROR_RELAYED);
         }
         if (type == Icmp.V4_DESTINATION_UNREACHABLE || type == Icmp.V4_TIME_EXCEEDED ||
             type == Icmp.V4_PARAMETER_PROBLEM)
         {
-            return encapsulator.sendIcmpv6Error(config, answering, buffer, quotedInner, quotedInnerLength,
-                Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADDRESS_UNREACHABLE, 0, sink,
+            icmpErrors.error(Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADDRESS_UNREACHABLE, 0);
+            return encapsulator.sendIcmpv6Error(ctx, answering, quotedInner, quotedInnerLength,
                 Outcome.SIXRD_ICMP4_ERROR_RELAYED);
         }
         return Outcome.SIXRD_ICMP4_NOT_RELAYABLE;
     }
 
-    private static SixRdDomain domainOfQuotedCe(final SiitConfig config, final SixRdDomain domain, final int ce)
+    private static SixRdDomain domainOfQuotedCe(final TranslatorConfig config, final SixRdDomain domain, final int ce)
     {
         if (domain.ceMode() || domain.isCeIpv4(ce))
         {

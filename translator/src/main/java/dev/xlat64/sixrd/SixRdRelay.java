@@ -1,46 +1,53 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
-import dev.xlat64.packet.Checksum;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.IcmpErrorOriginator;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketContext;
+import dev.xlat64.core.RouterChecks;
+import dev.xlat64.core.Verdict;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * The 6rd side of the engine (RFC 5969): decides which packets are 6rd's, before SIIT sees them, and hands them to
- * the {@link Decapsulator}, the {@link Encapsulator} or the {@link Icmp4ErrorRelay}. A BR claims IPv4 protocol 41
- * and whatever is addressed to a BR address, and IPv6 packets whose destination lies in a 6rd prefix; a CE claims
- * everything on its TUN device. Each entry point returns null when the packet is not 6rd's.
- * Not thread safe: one instance per agent.
+ * The 6rd mechanism (RFC 5969) = the 6rd domain mapping ({@link SixRdDomain}) + the 6in4 transform + this relay
+ * policy: it decides which packets are 6rd's, before SIIT sees them, and hands them to the {@link Decapsulator}, the
+ * {@link Encapsulator} or the {@link Icmp4ErrorRelay}. A BR claims IPv4 protocol 41 and whatever is addressed to a BR
+ * address, and IPv6 packets whose destination lies in a 6rd prefix; a CE claims everything on its TUN device. A packet
+ * that is not 6rd's gets {@link Verdict#CONTINUE}. Not thread safe: one instance per engine.
  */
 public final class SixRdRelay
 {
-    private final Encapsulator encapsulator = new Encapsulator();
-    private final Decapsulator decapsulator = new Decapsulator(encapsulator);
-    private final Icmp4ErrorRelay icmp4ErrorRelay = new Icmp4ErrorRelay(encapsulator);
+    private final Encapsulator encapsulator;
+    private final Decapsulator decapsulator;
+    private final Icmp4ErrorRelay icmp4ErrorRelay;
+    private final Ipv4Header outer = new Ipv4Header();
     private int domainIndex = -1;
 
+    public SixRdRelay(final IcmpErrorOriginator icmpErrors)
+    {
+        encapsulator = new Encapsulator(icmpErrors);
+        decapsulator = new Decapsulator(encapsulator, icmpErrors);
+        icmp4ErrorRelay = new Icmp4ErrorRelay(encapsulator, icmpErrors);
+    }
+
     /**
-     * The engine's entry point: an IP packet of {@code version} from the TUN device, 6rd's or not (null). Afterwards
-     * {@link #domainIndex()} tells which domain it belonged to.
+     * The engine's entry point: an IP packet of {@code version} from the TUN device. DONE (the outcome in the context)
+     * when it was 6rd's, CONTINUE when not. Afterwards {@link #domainIndex()} tells which domain it belonged to.
      */
-    public Outcome relay(
-        final SiitConfig config, final long nanoTime, final int version, final MutableDirectBuffer buffer,
-        final int offset, final int length, final PacketSink sink)
+    public Verdict relay(final PacketContext ctx, final int version)
     {
         domainIndex = -1;
         // Checked here, not only in fromIpv4/fromIpv6, so that without 6rd this stays small enough to be inlined.
-        if (config.sixRdDomains.isEmpty())
+        if (ctx.config.sixRdDomains.isEmpty())
         {
-            return null;
+            return Verdict.CONTINUE;
         }
-        return version == 4 ? fromIpv4(config, nanoTime, buffer, offset, length, sink) :
-            version == 6 ? fromIpv6(config, nanoTime, buffer, offset, length, sink) : null;
+        return version == 4 ? fromIpv4(ctx) : version == 6 ? fromIpv6(ctx) : Verdict.CONTINUE;
     }
 
     /** The position in the config's domain list of the last packet's 6rd domain; -1 when it had none. */
@@ -49,15 +56,15 @@ public final class SixRdRelay
         return domainIndex;
     }
 
-    /** An IPv4 packet from the TUN device: 6in4 to decapsulate, an ICMPv4 error to relay, or not 6rd's (null). */
-    public Outcome fromIpv4(
-        final SiitConfig config, final long nanoTime, final MutableDirectBuffer buffer, final int offset,
-        final int length, final PacketSink sink)
+    /** An IPv4 packet from the TUN device: 6in4 to decapsulate, an ICMPv4 error to relay, or not 6rd's. */
+    private Verdict fromIpv4(final PacketContext ctx)
     {
-        final List<SixRdDomain> domains = config.sixRdDomains;
-        if (domains.isEmpty() || length < Ipv4Header.MIN_LENGTH)
+        final List<SixRdDomain> domains = ctx.config.sixRdDomains;
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int offset = ctx.offset;
+        if (ctx.length < Ipv4Header.MIN_LENGTH)
         {
-            return null;
+            return Verdict.CONTINUE;
         }
         final int protocol = buffer.getByte(offset + Ipv4Header.PROTOCOL) & 0xFF;
         final int destination = buffer.getInt(offset + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
@@ -65,53 +72,57 @@ public final class SixRdRelay
         final SixRdDomain domain = domainOfLocal(domains, destination, source);
         if (domain == null && protocol != Ipv4Header.PROTOCOL_IPV6 && !domains.get(0).ceMode())
         {
-            return null;
+            return Verdict.CONTINUE;
         }
-        encapsulator.clock(nanoTime);
         domainIndex = indexOf(domains, domain);
-        final Outcome invalid = validateOuter(buffer, offset, length);
-        if (invalid != null)
+        if (RouterChecks.validateIpv4(outer.wrap(buffer, offset), ctx.length, ctx) == Verdict.DONE)
         {
-            return invalid;
+            return Verdict.DONE;
         }
         if (domain == null)
         {
-            return protocol == Ipv4Header.PROTOCOL_IPV6 ? Outcome.SIXRD_NOT_BR_ADDRESS : Outcome.SIXRD_NOT_6IN4;
+            return ctx.done(protocol == Ipv4Header.PROTOCOL_IPV6 ? Outcome.SIXRD_NOT_BR_ADDRESS : Outcome.SIXRD_NOT_6IN4);
         }
-        final int headerLength = (buffer.getByte(offset) & 0x0F) << 2;
-        final int totalLength = buffer.getShort(offset + Ipv4Header.TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         if (protocol == Ipv4Header.PROTOCOL_IPV6)
         {
-            // RFC 5969 s.9 / RFC 4213 s.3.6: no reassembly here; the BR sends DF packets and CEs are asked to.
-            final int fragment = buffer.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
-                (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK);
-            if (fragment != 0)
-            {
-                return Outcome.SIXRD_OUTER_FRAGMENT;
-            }
-            // RFC 5969 s.8: a BR serves the CEs of its domains only; a CE hears its BR and its domain's CEs.
-            if (!domain.isCeIpv4(source) && !(domain.ceMode() && source == domain.brIpv4()))
-            {
-                return Outcome.SIXRD_SOURCE_NOT_IN_DOMAIN;
-            }
-            return decapsulator.decapsulate(config, domain, buffer, offset, sink);
+            return ctx.done(fromCe(ctx, domain, source));
         }
         if (protocol == Ipv4Header.PROTOCOL_ICMP)
         {
-            return icmp4ErrorRelay.relay(config, domain, buffer, offset, headerLength, totalLength, sink);
+            final int headerLength = (buffer.getByte(offset) & 0x0F) << 2;
+            final int totalLength = buffer.getShort(offset + Ipv4Header.TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            return ctx.done(icmp4ErrorRelay.relay(ctx, domain, headerLength, totalLength));
         }
-        return Outcome.SIXRD_NOT_6IN4;
+        return ctx.done(Outcome.SIXRD_NOT_6IN4);
+    }
+
+    /** RFC 5969 s.8: a 6in4 packet to a local address: whole (not a fragment) and from a CE of the domain (or its BR). */
+    private Outcome fromCe(final PacketContext ctx, final SixRdDomain domain, final int source)
+    {
+        // RFC 5969 s.9 / RFC 4213 s.3.6: no reassembly here; the BR sends DF packets and CEs are asked to.
+        final int fragment = ctx.buffer.getShort(ctx.offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
+            (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK);
+        if (fragment != 0)
+        {
+            return Outcome.SIXRD_OUTER_FRAGMENT;
+        }
+        // RFC 5969 s.8: a BR serves the CEs of its domains only; a CE hears its BR and its domain's CEs.
+        if (!domain.isCeIpv4(source) && !(domain.ceMode() && source == domain.brIpv4()))
+        {
+            return Outcome.SIXRD_SOURCE_NOT_IN_DOMAIN;
+        }
+        return decapsulator.decapsulate(ctx, domain);
     }
 
     /** An IPv6 packet from the TUN device: encapsulated when its destination is in a 6rd prefix (a CE: always). */
-    public Outcome fromIpv6(
-        final SiitConfig config, final long nanoTime, final MutableDirectBuffer buffer, final int offset,
-        final int length, final PacketSink sink)
+    private Verdict fromIpv6(final PacketContext ctx)
     {
-        final List<SixRdDomain> domains = config.sixRdDomains;
-        if (domains.isEmpty() || length < Ipv6Header.LENGTH)
+        final List<SixRdDomain> domains = ctx.config.sixRdDomains;
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int offset = ctx.offset;
+        if (ctx.length < Ipv6Header.LENGTH)
         {
-            return null;
+            return Verdict.CONTINUE;
         }
         SixRdDomain domain = domains.get(0);
         if (!domain.ceMode())
@@ -120,42 +131,17 @@ public final class SixRdRelay
                 buffer.getLong(offset + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN));
             if (domain == null)
             {
-                return null;
+                return Verdict.CONTINUE;
             }
         }
-        encapsulator.clock(nanoTime);
         domainIndex = indexOf(domains, domain);
         final int payloadLength = buffer.getShort(offset + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if (payloadLength == 0 || Ipv6Header.LENGTH + payloadLength > length)
+        if (payloadLength == 0 || Ipv6Header.LENGTH + payloadLength > ctx.length)
         {
-            return Outcome.IPV6_BAD_PAYLOAD_LENGTH;
+            return ctx.done(Outcome.IPV6_BAD_PAYLOAD_LENGTH);
         }
-        return encapsulator.encapsulate(config, domain, buffer, offset, Ipv6Header.LENGTH + payloadLength, sink,
-            !domain.ceMode());
-    }
-
-    /** RFC 1812 s.5.2.2: the checks made on an IPv4 packet before it is accepted. */
-    static Outcome validateOuter(final MutableDirectBuffer buffer, final int offset, final int length)
-    {
-        final int headerLength = (buffer.getByte(offset) & 0x0F) << 2;
-        if (headerLength < Ipv4Header.MIN_LENGTH)
-        {
-            return Outcome.IPV4_BAD_IHL;
-        }
-        if (headerLength > length)
-        {
-            return Outcome.IPV4_TRUNCATED;
-        }
-        final int totalLength = buffer.getShort(offset + Ipv4Header.TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if (totalLength < headerLength || totalLength > length)
-        {
-            return Outcome.IPV4_BAD_TOTAL_LENGTH;
-        }
-        if (Checksum.fold(Checksum.add(buffer, offset, headerLength, 0)) != 0xFFFF)
-        {
-            return Outcome.IPV4_BAD_HEADER_CHECKSUM;
-        }
-        return null;
+        return ctx.done(encapsulator.encapsulate(ctx, domain, offset, Ipv6Header.LENGTH + payloadLength,
+            !domain.ceMode()));
     }
 
     /** The domain whose 6rd prefix holds the IPv6 address, or null (prefixes never overlap: validated). */

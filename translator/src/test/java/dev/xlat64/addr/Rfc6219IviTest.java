@@ -1,7 +1,7 @@
 package dev.xlat64.addr;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class Rfc6219IviTest
     @Test
     void mapperTranslatesThroughTheIviFormatAfterTheEamt()
     {
-        final SiitConfig config = SiitConfig.builder(new AddressMapper(cernet, Eamt.EMPTY, true)).build();
+        final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(cernet, Eamt.EMPTY, true)).build();
         final EngineHarness engine = new EngineHarness(config);
         final String a4 = "202.38.108.2";
         final String b4 = "10.1.2.3";   // not global, but RFC 6052 s.3.1 is about the Well-Known Prefix only

@@ -3,14 +3,14 @@ package dev.xlat64.dataplane;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import dev.xlat64.packet.VirtioNetHeader;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -130,9 +130,9 @@ class PartialChecksumTest
         return Checksum.fold(Checksum.add(buffer, out4, outL4Length, pseudo));
     }
 
-    private static SiitConfig config()
+    private static TranslatorConfig config()
     {
-        return SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
+        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
             new Eamt(List.of(Eamt.Entry.parse("198.51.100.7=" + H6))), true)).build();
     }
 }

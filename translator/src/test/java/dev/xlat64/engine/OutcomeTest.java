@@ -1,5 +1,6 @@
 package dev.xlat64.engine;
 
+import dev.xlat64.core.Outcome;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

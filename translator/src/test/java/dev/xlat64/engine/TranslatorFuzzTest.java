@@ -6,7 +6,9 @@ import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.TestPackets;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -46,9 +48,9 @@ class TranslatorFuzzTest
     private static final String A6 = "2001:db8:64::c000:221";
     private static final String B6 = "2001:db8:6::7";
 
-    private static SiitConfig config()
+    private static TranslatorConfig config()
     {
-        return SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
+        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
                 new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"))), true))
             .ipv4Address(Addresses.parse4("192.0.2.1")).ipv6Address(Ipv6Prefix.parse("2001:db8:64::1/128"))
             .icmpPool4(Ipv4Prefix.parse("203.0.113.0/28")).icmpPool6(Ipv6Prefix.parse("2001:db8:ffff::/112"))

@@ -6,7 +6,8 @@ import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class ZeroAllocationTest
     @Test
     void translationAllocatesNothingAfterWarmUp()
     {
-        final SiitConfig config = SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
+        final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
                 new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"))), true))
             .ipv4Address(Addresses.parse4("192.0.2.1")).ipv6Address(Ipv6Prefix.parse("2001:db8:64::1/128"))
             .icmpPool4(Ipv4Prefix.parse("203.0.113.0/28")).icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv4Mtu(1000).build();

@@ -1,10 +1,10 @@
 package dev.xlat64.reliability;
 
+import dev.xlat64.core.TranslatorConfig;
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
-import dev.xlat64.siit.SiitConfig;
 
 /**
  * The engine fuzz target, shared by the JUnit {@link EngineFuzzTest} and Jazzer's standalone driver for long runs
@@ -37,7 +37,7 @@ public final class EngineFuzzTarget
         final String name;
         final CheckedEngine engine;
 
-        Target(final String name, final Supplier<SiitConfig> config)
+        Target(final String name, final Supplier<TranslatorConfig> config)
         {
             this.name = name;
             this.engine = new CheckedEngine(config.get());

@@ -1,7 +1,7 @@
 package dev.xlat64.reliability;
 
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
 import org.junit.jupiter.api.Test;
 
 import static dev.xlat64.testing.TestPackets.ICMPV6;

@@ -1,6 +1,6 @@
 package dev.xlat64.reliability;
 
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
 import dev.xlat64.testing.TestPackets;
 
 import java.nio.ByteBuffer;

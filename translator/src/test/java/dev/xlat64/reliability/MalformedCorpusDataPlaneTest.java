@@ -2,9 +2,9 @@ package dev.xlat64.reliability;
 
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.core.Outcome;
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
-import dev.xlat64.engine.Outcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

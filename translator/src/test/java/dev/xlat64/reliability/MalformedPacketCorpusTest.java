@@ -1,7 +1,7 @@
 package dev.xlat64.reliability;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -64,7 +64,7 @@ class MalformedPacketCorpusTest
     void everyConfigKeepsTheEngineContractOnTheWholeCorpus()
     {
         final List<MalformedCorpus.Case> corpus = MalformedCorpus.build(ReliabilityConfigs.V4, ReliabilityConfigs.V6);
-        for (final SiitConfig config : ReliabilityConfigs.all())
+        for (final TranslatorConfig config : ReliabilityConfigs.all())
         {
             final CheckedEngine engine = new CheckedEngine(config);
             assertTimeoutPreemptively(BUDGET, () ->

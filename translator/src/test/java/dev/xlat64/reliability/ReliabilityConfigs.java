@@ -6,8 +6,8 @@ import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.siit.SiitConfig;
-import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.TranslatorConfig;
 
 import java.util.List;
 
@@ -36,9 +36,9 @@ final class ReliabilityConfigs
     {
     }
 
-    static SiitConfig.Builder builder(final Rfc6052Prefix prefix, final Eamt eamt)
+    static TranslatorConfig.Builder builder(final Rfc6052Prefix prefix, final Eamt eamt)
     {
-        return SiitConfig.builder(new AddressMapper(prefix, eamt, true))
+        return TranslatorConfig.builder(new AddressMapper(prefix, eamt, true))
             .ipv4Address(Addresses.parse4("203.0.113.1"))
             .ipv6Address(Ipv6Prefix.parse("2001:db8:ffff::1/128"))
             .icmpPool4(Ipv4Prefix.parse("203.0.113.0/28"))
@@ -46,26 +46,26 @@ final class ReliabilityConfigs
     }
 
     /** Network-specific prefix plus one EAM /24. */
-    static SiitConfig standard()
+    static TranslatorConfig standard()
     {
         return builder(Rfc6052Prefix.parse(PREFIX), eamt()).build();
     }
 
     /** Standard, but IPv4 UDP without checksum is dropped and TOS is not copied. */
-    static SiitConfig strict()
+    static TranslatorConfig strict()
     {
         return builder(Rfc6052Prefix.parse(PREFIX), eamt())
-            .udpZeroChecksum(SiitConfig.UdpZeroChecksum.DROP).copyTos(false).build();
+            .udpZeroChecksum(TranslatorConfig.UdpZeroChecksum.DROP).copyTos(false).build();
     }
 
     /** The Well-Known Prefix 64:ff9b::/96 (RFC 6052 s.3.1 restrictions on), no EAM. */
-    static SiitConfig wellKnown()
+    static TranslatorConfig wellKnown()
     {
         return builder(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY).build();
     }
 
     /** EAM only, no prefix. */
-    static SiitConfig eamOnly()
+    static TranslatorConfig eamOnly()
     {
         return builder(null, eamt()).build();
     }
@@ -74,14 +74,14 @@ final class ReliabilityConfigs
      * Standard SIIT plus a 6rd domain (RFC 5969): 6rd prefix 2001:db8:d00::/40, IPv4MaskLen 24 over 203.0.113.0/24
      * (CE 203.0.113.5 delegates 2001:db8:d05::/48), BR 192.0.2.1, so 6rd is tried before SIIT on every packet.
      */
-    static SiitConfig sixRd()
+    static TranslatorConfig sixRd()
     {
         return builder(Rfc6052Prefix.parse(PREFIX), eamt())
             .sixRdDomains(List.of(SixRdDomain.builder("2001:db8:d00::/40", "203.0.113.0/24", "192.0.2.1").build()))
             .build();
     }
 
-    static List<SiitConfig> all()
+    static List<TranslatorConfig> all()
     {
         return List.of(standard(), strict(), wellKnown(), eamOnly(), sixRd());
     }

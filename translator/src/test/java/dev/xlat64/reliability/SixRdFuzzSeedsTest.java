@@ -1,6 +1,6 @@
 package dev.xlat64.reliability;
 
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

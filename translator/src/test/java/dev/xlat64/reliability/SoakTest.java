@@ -1,5 +1,6 @@
 package dev.xlat64.reliability;
 
+import dev.xlat64.core.Counters;
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.xlat64.service;
 
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

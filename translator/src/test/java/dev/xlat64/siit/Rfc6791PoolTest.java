@@ -4,7 +4,8 @@ import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6791Pool;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class Rfc6791PoolTest
     @Test
     void twoInstancesPickTheSameSourceForTheSameError()
     {
-        final SiitConfig config = SiitTestConfigs.builder().icmpPool4(Ipv4Prefix.parse("203.0.113.16/28")).build();
+        final TranslatorConfig config = SiitTestConfigs.builder().icmpPool4(Ipv4Prefix.parse("203.0.113.16/28")).build();
         final String router = "2001:db8:ffff::1";
         final String h6 = "2001:db8:64::c000:221";
         final String s6 = "2001:db8:6::7";

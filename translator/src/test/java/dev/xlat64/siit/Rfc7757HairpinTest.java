@@ -4,7 +4,8 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +98,7 @@ class Rfc7757HairpinTest
             hex(engine.single()));
 
         final EngineHarness strict = new EngineHarness(
-            SiitTestConfigs.builder().udpZeroChecksum(SiitConfig.UdpZeroChecksum.DROP)
+            SiitTestConfigs.builder().udpZeroChecksum(TranslatorConfig.UdpZeroChecksum.DROP)
                 .ipv4Address(Addresses.parse4("203.0.113.1")).build());
         assertEquals(Outcome.ICMPV4_ERROR_SENT, strict.translate(in));
         assertEquals(Outcome.IPV4_UDP_ZERO_CHECKSUM, strict.translator().icmpErrorReason());
@@ -126,7 +127,7 @@ class Rfc7757HairpinTest
     void destinationReachedThroughItsEamIpv6AddressIsNotHairpinned()
     {
         // An IPv4-side host with an EAM entry (203.0.113.0/24 = 2001:db8:7::/120) is reached at its EAM IPv6 address.
-        final EngineHarness h = new EngineHarness(SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
+        final EngineHarness h = new EngineHarness(TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
             new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"),
                 Eamt.Entry.parse("203.0.113.0/24=2001:db8:7::/120"))), true)).build());
         final byte[] data = bytes(8, 1);
@@ -141,7 +142,7 @@ class Rfc7757HairpinTest
     @Test
     void eamOnlyOperationTranslatesBothWays()
     {
-        final EngineHarness eamOnly = new EngineHarness(SiitConfig.builder(new AddressMapper(null,
+        final EngineHarness eamOnly = new EngineHarness(TranslatorConfig.builder(new AddressMapper(null,
             new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"),
                 Eamt.Entry.parse("203.0.113.0/24=2001:db8:7::/120"))), true)).build());
         final byte[] data = bytes(12, 5);

@@ -1,6 +1,6 @@
 package dev.xlat64.siit;
 
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,8 @@ package dev.xlat64.siit;
 
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Ipv6Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +105,7 @@ class Rfc7915OptionsAndExtensionHeadersTest
     void zeroUdpChecksumDroppedByPolicyIsAnsweredWithCommunicationProhibited()
     {
         final EngineHarness strict = new EngineHarness(SiitTestConfigs.builder()
-            .udpZeroChecksum(SiitConfig.UdpZeroChecksum.DROP).ipv4Address(Addresses.parse4(SELF4)).build());
+            .udpZeroChecksum(TranslatorConfig.UdpZeroChecksum.DROP).ipv4Address(Addresses.parse4(SELF4)).build());
         final byte[] in = ipv4(A4, B4, UDP, 64, 0, 1, 0, udpNoChecksum(7, 9, bytes(4, 4)));
         assertEquals(Outcome.ICMPV4_ERROR_SENT, strict.translate(in));
         final byte[] out = strict.single();
@@ -115,7 +116,7 @@ class Rfc7915OptionsAndExtensionHeadersTest
     void untranslatableAddressesAreAnsweredWithAdministrativelyProhibited()
     {
         // RFC 7915 s.4.4 / s.5.4: discarded packets SHOULD be answered (3/13 in IPv4, 1/1 in IPv6), quoted intact.
-        final EngineHarness wkp = new EngineHarness(SiitConfig.builder(new dev.xlat64.addr.AddressMapper(
+        final EngineHarness wkp = new EngineHarness(TranslatorConfig.builder(new dev.xlat64.addr.AddressMapper(
                 dev.xlat64.addr.Rfc6052Prefix.parse("64:ff9b::/96"), dev.xlat64.addr.Eamt.EMPTY, true))
             .ipv4Address(Addresses.parse4(SELF4)).ipv6Address(Ipv6Prefix.parse(SELF6 + "/128")).build());
         final byte[] in4 = ipv4("8.8.8.8", "10.0.0.1", UDP, 64, 0, 1, 0, udp("8.8.8.8", "10.0.0.1", 1, 2, bytes(8, 0)));

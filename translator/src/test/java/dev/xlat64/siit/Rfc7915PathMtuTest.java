@@ -2,7 +2,8 @@ package dev.xlat64.siit;
 
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Ipv6Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class Rfc7915PathMtuTest
         return ((ipv4[4] & 0xff) << 8) | (ipv4[5] & 0xff);
     }
 
-    private static SiitConfig.Builder withOwnAddresses()
+    private static TranslatorConfig.Builder withOwnAddresses()
     {
         return SiitTestConfigs.builder().ipv4Address(Addresses.parse4(SELF4)).ipv6Address(Ipv6Prefix.parse(SELF6 + "/128"));
     }

@@ -1,6 +1,7 @@
 package dev.xlat64.siit;
 
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -96,7 +97,7 @@ class Rfc7915Section4BasicTest
     @Test
     void zeroUdpChecksumIsDroppedWhenConfigured()
     {
-        final EngineHarness strict = new EngineHarness(SiitTestConfigs.with(SiitConfig.UdpZeroChecksum.DROP, true));
+        final EngineHarness strict = new EngineHarness(SiitTestConfigs.with(TranslatorConfig.UdpZeroChecksum.DROP, true));
         final byte[] in = ipv4(SRC4, DST4, UDP, 64, 0, 1, 0, udpNoChecksum(7, 9, bytes(4, 4)));
 
         assertEquals(Outcome.IPV4_UDP_ZERO_CHECKSUM, strict.translate(in));
@@ -128,7 +129,7 @@ class Rfc7915Section4BasicTest
     @Test
     void tosIsZeroedWhenConfigured()
     {
-        final EngineHarness noTos = new EngineHarness(SiitTestConfigs.with(SiitConfig.UdpZeroChecksum.COMPUTE, false));
+        final EngineHarness noTos = new EngineHarness(SiitTestConfigs.with(TranslatorConfig.UdpZeroChecksum.COMPUTE, false));
         final byte[] data = bytes(4, 0);
         final byte[] in = ipv4(SRC4, DST4, UDP, 64, 0xb8, 1, 0, udp(SRC4, DST4, 1, 2, data));
 

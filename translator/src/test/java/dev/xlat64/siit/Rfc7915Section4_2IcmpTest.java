@@ -4,7 +4,8 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -135,11 +136,11 @@ class Rfc7915Section4_2IcmpTest
         assertEquals(hex(expected), hex(big.single()));
 
         // Quoted total length 9000: plateau 8166, + 20 = 8186.
-        assertEquals(8166, Ipv4ToIpv6.plateau(9000));
-        assertEquals(8186, Ipv4ToIpv6.packetTooBigMtu(big.translator().config(), 0, 9000, false));
+        assertEquals(8166, PathMtu.plateau(9000));
+        assertEquals(8186, PathMtu.packetTooBigMtu(big.translator().config(), 0, 9000, false));
         // A fragment header in the IPv6 packet adds 8 more.
-        assertEquals(8194, Ipv4ToIpv6.packetTooBigMtu(big.translator().config(), 0, 9000, true));
-        assertEquals(68, Ipv4ToIpv6.plateau(60));
+        assertEquals(8194, PathMtu.packetTooBigMtu(big.translator().config(), 0, 9000, true));
+        assertEquals(68, PathMtu.plateau(60));
     }
 
     @Test
@@ -216,7 +217,7 @@ class Rfc7915Section4_2IcmpTest
         assertEquals(Outcome.ICMPV4_INNER_UNTRANSLATABLE,
             engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(3, 1, 0, pad(innerError, 56)))));
         // Quoted addresses that do not map (EAM-only config, 192.0.2.33 outside every entry).
-        final EngineHarness eamOnly = new EngineHarness(SiitConfig.builder(new AddressMapper(null,
+        final EngineHarness eamOnly = new EngineHarness(TranslatorConfig.builder(new AddressMapper(null,
             new Eamt(java.util.List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"),
                 Eamt.Entry.parse("203.0.113.0/24=2001:db8:7::/120"))), true)).build());
         assertEquals(Outcome.ICMPV4_INNER_UNTRANSLATABLE,
@@ -311,7 +312,7 @@ class Rfc7915Section4_2IcmpTest
     void errorFromAnUnmappableRouterTakesAnRfc6791PoolAddress()
     {
         // Well-Known Prefix: the router 10.1.1.1 is not global and cannot be embedded (RFC 6052 s.3.1).
-        final SiitConfig.Builder b = SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true));
+        final TranslatorConfig.Builder b = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true));
         final String h4 = "8.8.4.4";
         final String h6 = "64:ff9b::808:404";
         final String s4 = "9.9.9.9";

@@ -1,7 +1,8 @@
 package dev.xlat64.siit;
 
 import dev.xlat64.addr.Ipv4Prefix;
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -98,9 +99,9 @@ class Rfc7915Section5_2IcmpTest
         final byte[] data = bytes(8, 3);
         assertTranslates(ipv6(R6, H6, ICMPV6, 64, 0, 0, icmp6(R6, H6, 2, 0, 9000, quoted6(data))), R4, 3, 4, 1480,
             quoted4(data));
-        final SiitConfig c = SiitTestConfigs.builder().ipv4Mtu(1400).ipv6Mtu(9000).build();
-        assertEquals(1400, Ipv6ToIpv4.fragmentationNeededMtu(c, 9000, false));
-        assertEquals(1352, Ipv6ToIpv4.fragmentationNeededMtu(c, 1380, true));
+        final TranslatorConfig c = SiitTestConfigs.builder().ipv4Mtu(1400).ipv6Mtu(9000).build();
+        assertEquals(1400, PathMtu.fragmentationNeededMtu(c, 9000, false));
+        assertEquals(1352, PathMtu.fragmentationNeededMtu(c, 1380, true));
     }
 
     @Test

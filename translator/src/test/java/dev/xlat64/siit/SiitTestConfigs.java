@@ -3,6 +3,7 @@ package dev.xlat64.siit;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.core.TranslatorConfig;
 
 import java.util.List;
 
@@ -15,24 +16,24 @@ final class SiitTestConfigs
     {
     }
 
-    static SiitConfig standard()
+    static TranslatorConfig standard()
     {
         return builder().build();
     }
 
-    static SiitConfig.Builder builder()
+    static TranslatorConfig.Builder builder()
     {
-        return SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse(PREFIX),
+        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse(PREFIX),
             new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"))), true));
     }
 
-    static SiitConfig with(final SiitConfig.UdpZeroChecksum udp, final boolean copyTos)
+    static TranslatorConfig with(final TranslatorConfig.UdpZeroChecksum udp, final boolean copyTos)
     {
         return builder().udpZeroChecksum(udp).copyTos(copyTos).build();
     }
 
-    static SiitConfig wellKnown()
+    static TranslatorConfig wellKnown()
     {
-        return SiitConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true)).build();
+        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true)).build();
     }
 }

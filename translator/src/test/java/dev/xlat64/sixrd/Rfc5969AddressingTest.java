@@ -1,6 +1,7 @@
 package dev.xlat64.sixrd;
 
 import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.SixRdDomain;
 import org.junit.jupiter.api.Test;
 
 import static dev.xlat64.testing.TestPackets.hex;

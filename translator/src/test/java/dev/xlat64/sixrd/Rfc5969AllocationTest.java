@@ -1,7 +1,7 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
 import dev.xlat64.engine.Translator;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** design.md invariant 1 on the 6rd paths: after warm-up, encapsulation, decapsulation and CE-to-CE allocate nothing. */
+/**
+ * docs/architecture.md, Invariants (zero allocation), on the 6rd paths: after warm-up, encapsulation, decapsulation and
+ * CE-to-CE allocate nothing.
+ */
 class Rfc5969AllocationTest
 {
     private static final int ROUNDS = 50_000;

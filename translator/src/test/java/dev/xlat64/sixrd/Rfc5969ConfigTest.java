@@ -1,9 +1,10 @@
 package dev.xlat64.sixrd;
 
+import dev.xlat64.addr.SixRdDomain;
 import dev.xlat64.config.ConfigFile;
 import dev.xlat64.config.GatewayConfig;
-import dev.xlat64.config.Settings;
 import dev.xlat64.config.Settings.Key;
+import dev.xlat64.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,7 @@
 package dev.xlat64.sixrd;
 
-import dev.xlat64.engine.Outcome;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.Outcome;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 

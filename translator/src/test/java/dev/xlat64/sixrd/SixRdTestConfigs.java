@@ -2,7 +2,8 @@ package dev.xlat64.sixrd;
 
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Eamt;
-import dev.xlat64.siit.SiitConfig;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.core.TranslatorConfig;
 
 import java.util.List;
 
@@ -13,9 +14,9 @@ final class SixRdTestConfigs
     {
     }
 
-    static SiitConfig of(final SixRdDomain... domains)
+    static TranslatorConfig of(final SixRdDomain... domains)
     {
-        return SiitConfig.builder(new AddressMapper(null, Eamt.EMPTY, true)).sixRdDomains(List.of(domains)).build();
+        return TranslatorConfig.builder(new AddressMapper(null, Eamt.EMPTY, true)).sixRdDomains(List.of(domains)).build();
     }
 
     /** The VPP test's domain: 2002::/16, IPv4MaskLen 0, BR 172.16.1.1, MTU 1480. */

@@ -1,9 +1,9 @@
 package dev.xlat64.testing;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
-import dev.xlat64.siit.SiitConfig;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -19,7 +19,7 @@ public final class EngineHarness implements PacketSink
     private final List<byte[]> emitted = new ArrayList<>();
     private Outcome lastOutcome;
 
-    public EngineHarness(final SiitConfig config)
+    public EngineHarness(final TranslatorConfig config)
     {
         this.translator = new Translator(config);
     }

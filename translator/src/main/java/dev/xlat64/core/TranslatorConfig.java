@@ -1,17 +1,18 @@
-package dev.xlat64.siit;
+package dev.xlat64.core;
 
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
-import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.packet.Ipv6Header;
 
 import java.util.List;
 
 /**
- * The translation policy in force: immutable, swapped as a whole on reload (design.md section 2, "config snapshots").
+ * The translation policy in force: immutable, swapped as a whole on reload (docs/architecture.md, Config snapshots).
  * Built by {@link Builder}; the config file and the flags both end here.
  */
-public final class SiitConfig
+public final class TranslatorConfig
 {
     /** What to do with an IPv4 UDP datagram whose checksum is zero (RFC 7915 section 4.5). */
     public enum UdpZeroChecksum
@@ -39,14 +40,14 @@ public final class SiitConfig
     public final int ipv6Mtu;
     /** MTU of the TUN device itself, filled in by the data plane. */
     public final int tunMtu;
-    /** ICMP errors xlat64 may originate per second, per agent (design.md invariant 4); 0 disables them. */
+    /** ICMP errors xlat64 may originate per second, per agent (docs/architecture.md, Invariants); 0 disables them. */
     public final int icmpErrorsPerSecond;
     /** RFC 7757 section 4: translate EAM-to-EAM traffic back inside xlat64 (hairpinning). */
     public final boolean eamHairpinning;
     /** RFC 5969 6rd domains served on the same TUN device (checked before SIIT); empty when 6rd is off. */
     public final List<SixRdDomain> sixRdDomains;
 
-    private SiitConfig(final Builder b)
+    private TranslatorConfig(final Builder b)
     {
         this.mapper = b.mapper;
         this.udpZeroChecksum = b.udpZeroChecksum;
@@ -88,7 +89,7 @@ public final class SiitConfig
         private Ipv6Prefix ipv6Address;
         private Ipv4Prefix icmpPool4;
         private Ipv6Prefix icmpPool6;
-        private int lowestIpv6Mtu = 1280;
+        private int lowestIpv6Mtu = Ipv6Header.MINIMUM_MTU;
         private int ipv4Mtu;
         private int ipv6Mtu;
         private int tunMtu = 1500;
@@ -185,9 +186,9 @@ public final class SiitConfig
             return this;
         }
 
-        public SiitConfig build()
+        public TranslatorConfig build()
         {
-            return new SiitConfig(this);
+            return new TranslatorConfig(this);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.xlat64.engine;
+package dev.xlat64.core;
 
 import org.agrona.MutableDirectBuffer;
 

@@ -1,8 +1,6 @@
-package dev.xlat64.sixrd;
+package dev.xlat64.addr;
 
-import dev.xlat64.addr.Addresses;
-import dev.xlat64.addr.Ipv4Prefix;
-import dev.xlat64.addr.Ipv6Prefix;
+import dev.xlat64.packet.Ipv6Header;
 
 import java.nio.ByteBuffer;
 
@@ -21,7 +19,7 @@ public final class SixRdDomain
     public static final int DEFAULT_MTU = 1480;
     public static final int DEFAULT_TTL = 64;
     /** RFC 8200 section 5: the smallest IPv6 link MTU. */
-    public static final int MIN_MTU = 1280;
+    public static final int MIN_MTU = Ipv6Header.MINIMUM_MTU;
     /** The outer packet (MTU + 20) must fit the IPv4 total length field. */
     public static final int MAX_MTU = 65535 - 20;
 

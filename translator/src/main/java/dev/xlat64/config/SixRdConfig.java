@@ -1,11 +1,10 @@
-package dev.xlat64.sixrd;
+package dev.xlat64.config;
 
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.config.ConfigFile;
-import dev.xlat64.config.Settings;
+import dev.xlat64.addr.SixRdDomain;
 import dev.xlat64.config.Settings.Key;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;

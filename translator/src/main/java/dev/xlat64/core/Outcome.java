@@ -1,8 +1,8 @@
-package dev.xlat64.engine;
+package dev.xlat64.core;
 
 /**
- * Every packet ends in exactly one of these outcomes (design.md invariant 2). Each has a stable id (its metric label
- * value, never renamed), the direction it applies to, a sentence for operators, and the rule behind it.
+ * Every packet ends in exactly one of these outcomes (docs/architecture.md, Invariants). Each has a stable id (its
+ * metric label value, never renamed), the direction it applies to, a sentence for operators, and the rule behind it.
  * Counters are a per-agent array indexed by {@link #ordinal()}; a new outcome is appended, never inserted.
  */
 public enum Outcome
@@ -72,7 +72,7 @@ public enum Outcome
 
     ICMP_ERROR_RATE_LIMITED(Kind.DROPPED, Direction.ANY, "icmp_error_rate_limited",
         "an ICMP error xlat64 would originate was suppressed by the per-agent token bucket (icmpErrorsPerSecond)",
-        "design.md invariant 4, RFC 1812 s.4.3.2.8, RFC 4443 s.2.4(f)"),
+        "docs/architecture.md Invariants, RFC 1812 s.4.3.2.8, RFC 4443 s.2.4(f)"),
     ICMPV4_BAD_CHECKSUM(Kind.DROPPED, Direction.V4_TO_V6, "icmp4_bad_checksum",
         "ICMPv4 error whose checksum does not verify (recomputing it would launder the corruption)",
         "RFC 792, RFC 7915 s.4.3"),
