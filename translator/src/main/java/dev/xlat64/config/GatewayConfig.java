@@ -8,6 +8,8 @@ import dev.xlat64.addr.IviFormat;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.config.Settings.Key;
+import dev.xlat64.dataplane.Idle;
+import dev.xlat64.dataplane.TunSettings;
 import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.sixrd.SixRdConfig;
 import dev.xlat64.sixrd.SixRdDomain;
@@ -24,17 +26,6 @@ import java.util.function.Function;
  */
 public final class GatewayConfig
 {
-    /** How an agent waits when its queue is empty. */
-    public enum Idle
-    {
-        /** Spin on the CPU: lowest latency, one core per queue always busy. */
-        BUSY_SPIN,
-        /** Spin, yield, then park up to 1 ms: low latency under load, little CPU when idle. */
-        BACKOFF,
-        /** Block in poll(2) on the TUN fd: no CPU when idle, one wake-up per burst. */
-        SLEEP
-    }
-
     public final String tunName;
     public final int queues;
     public final int mtu;
@@ -332,5 +323,11 @@ public final class GatewayConfig
                 return fallback;
             }
         }
+    }
+
+    /** The TUN device's settings, as the data plane takes them. */
+    public TunSettings tunSettings()
+    {
+        return new TunSettings(tunName, queues, mtu, idle, offload, ioUring);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xlat64.config;
 
+import dev.xlat64.dataplane.Idle;
 import dev.xlat64.config.Settings.Key;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class GatewayConfigTest
         assertTrue(r.ok(), r.errors.toString());
         assertEquals("nat64", r.config.tunName);
         assertEquals(2, r.config.queues);
-        assertEquals(GatewayConfig.Idle.BUSY_SPIN, r.config.idle);
+        assertEquals(Idle.BUSY_SPIN, r.config.idle);
         assertEquals("64:ff9b::/96", r.config.siit.mapper.prefix().toString());
         assertEquals(1, r.config.siit.mapper.eamt().entries().size());
         assertEquals(1400, r.config.siit.lowestIpv6Mtu);
