@@ -39,15 +39,19 @@ public final class GatewayConfig
     public final ConfigFile file;
     /** xlat64 adds (and on stop removes) the routes into its TUN device that the mapping needs. */
     public final boolean manageRoutes;
+    /** Whether {@code tun.mtu} (--mtu) was given. */
+    private final boolean mtuGiven;
 
     private GatewayConfig(
-        final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final boolean ioUring,
-        final SiitConfig siit, final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
+        final String tunName, final int queues, final int mtu, final boolean mtuGiven, final Idle idle, final boolean offload,
+        final boolean ioUring, final SiitConfig siit, final InetSocketAddress metrics, final ConfigFile file,
+        final boolean manageRoutes)
     {
         this.manageRoutes = manageRoutes;
         this.tunName = tunName;
         this.queues = queues;
         this.mtu = mtu;
+        this.mtuGiven = mtuGiven;
         this.idle = idle;
         this.offload = offload;
         this.ioUring = ioUring;
@@ -164,7 +168,8 @@ public final class GatewayConfig
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
             .sixRdDomains(sixRdDomains)
             .build();
-        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, ioUring, siit, metrics, s.file(), manageRoutes), List.of());
+        return new Result(new GatewayConfig(tun, queues, mtu, s.has(Key.TUN_MTU), idle, offload, ioUring, siit, metrics,
+            s.file(), manageRoutes), List.of());
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */
@@ -325,9 +330,12 @@ public final class GatewayConfig
         }
     }
 
-    /** The TUN device's settings, as the data plane takes them. */
+    /**
+     * The TUN device's settings, as the data plane takes them. Without {@code tun.mtu} the MTU is 0: a device that
+     * exists keeps its own (a new one has the kernel's 1500, which {@link #mtu} also says).
+     */
     public TunSettings tunSettings()
     {
-        return new TunSettings(tunName, queues, mtu, idle, offload, ioUring);
+        return new TunSettings(tunName, queues, mtuGiven ? mtu : 0, idle, offload, ioUring);
     }
 }

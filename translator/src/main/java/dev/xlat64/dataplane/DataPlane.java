@@ -79,7 +79,7 @@ public final class DataPlane implements AutoCloseable
                 }
             }
         }
-        final DataPlane plane = new DataPlane(tun, siit.toBuilder().tunMtu(settings.mtu()).build());
+        final DataPlane plane = new DataPlane(tun, siit.toBuilder().tunMtu(mtu(tun, settings)).build());
         plane.offloads = offloads;
         final boolean ioUring = settings.ioUring() && ioUringAvailable(tun);
         plane.ioUring = ioUring ? "on (" + IoUringQueue.SLOTS + " buffers per queue)" :
@@ -94,6 +94,12 @@ public final class DataPlane implements AutoCloseable
             AgentRunner.startOnThread(runner);
         }
         return plane;
+    }
+
+    /** The MTU asked for, or (0) the device's own: an existing device keeps its MTU, a new one has the kernel's. */
+    private static int mtu(final TunDevice tun, final TunSettings settings) throws TunException
+    {
+        return settings.mtu() > 0 ? settings.mtu() : tun.mtu();
     }
 
     /**

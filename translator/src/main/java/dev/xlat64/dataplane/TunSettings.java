@@ -5,7 +5,7 @@ package dev.xlat64.dataplane;
  *
  * @param name    interface name (created, or attached to if it exists)
  * @param queues  queues, one agent thread each
- * @param mtu     MTU to set on the device
+ * @param mtu     MTU to set on the device; 0 keeps the MTU of a device that exists (a new one has 1500)
  * @param idle    how an agent waits when its queue is empty
  * @param offload ask for the virtio-net offloads (checksum, TSO, USO)
  * @param ioUring read and write through io_uring where the kernel allows it

@@ -46,6 +46,19 @@ class GatewayConfigTest
     }
 
     @Test
+    void theTunMtuReachesTheDataPlaneOnlyWhenGivenSoAnExistingDeviceKeepsItsOwn()
+    {
+        final GatewayConfig.Result unset = load("[translator]\nprefix = \"64:ff9b::/96\"\n", new Settings());
+        assertTrue(unset.ok(), unset.errors.toString());
+        assertEquals(0, unset.config.tunSettings().mtu(), "0: the device's own MTU (1500 for a new one)");
+
+        final GatewayConfig.Result set = load("[tun]\nmtu = 1400\n[translator]\nprefix = \"64:ff9b::/96\"\n",
+            new Settings());
+        assertTrue(set.ok(), set.errors.toString());
+        assertEquals(1400, set.config.tunSettings().mtu());
+    }
+
+    @Test
     void flagsOverrideTheFile()
     {
         final Settings flags = new Settings();
