@@ -193,17 +193,18 @@ final class IoUringQueue implements QueueIo
             slot.writeLength = length;
             return length;
         }
-        ring.submit(); // the writes queued before this packet go first: no reordering within a flow
+        flush(); // the writes queued before this packet go first: no reordering within a flow
         return tun.write(queue, from, length);
     }
 
     @Override
     public int write(final long header, final int headerLength, final long from, final int length)
     {
-        ring.submit(); // the writes queued before this packet go first
+        flush(); // the writes queued before this packet go first
         return tun.write(queue, header, headerLength, from, length);
     }
 
+    /** Submits the queued writes now, without reaping (their completions come with the next enter). */
     @Override
     public void flush()
     {
