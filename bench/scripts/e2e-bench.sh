@@ -7,7 +7,7 @@
 # For each round, each contender is started in turn (alternating, so drift and the other developers' load hit all of
 # them alike) and measured with: small-packet UDP from trafgen at several sizes (received packets/s, loss, Gbit/s,
 # translator CPU) and iperf3 TCP h6 -> h4. Medians with min-max over the rounds go to bench/results/e2e-DATE.md (and
-# are appended to bench/results/HISTORY.md), the packets/s-by-size plot to bench/results/e2e-DATE-pps.svg. Then an RFC 8219
+# are appended to bench/README.md), the packets/s-by-size plot to bench/results/e2e-DATE-pps.svg. Then an RFC 8219
 # zero-loss throughput binary search (iperf3 -b) for one size, xlat64 and TAYGA, repeated (median over the repeats).
 #
 # usage: bench/scripts/e2e-bench.sh [--rounds N] [--seconds S] [--sizes "64 512 1400"] [--contenders "..."]
@@ -15,8 +15,11 @@
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/results/HISTORY.md, "2026-12-01: UDP super-packets").
-# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring], tayga, cfwd-<N>q[-off] (bench/c/tunfwd.c, read/write),
-# cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see start_contender for every option.
+# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-at-<TAG>], tayga, cfwd-<N>q[-off] (bench/c/tunfwd.c,
+# read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see start_contender for every
+# option. -at-<TAG> runs the build of another checkout, the directory in $XLAT64_ROOT_<TAG> (built with
+# `mvn -q -o -DskipTests package`), for an A/B of two builds in one run, e.g. XLAT64_ROOT_old=/tmp/old
+# XLAT64_ROOT_new=. ... --contenders "xlat64-1q-sleep-at-old xlat64-1q-sleep-at-new".
 # Five rounds by default: on this VM a contender's rate moves by a third from round to round, and three medians
 # could not tell 0.9x from 1.0x.
 # Needs root. Bounded: the defaults (5 rounds x 10 contenders x (3 UDP sizes + TCP) x 5 s, then the searches: 3 per
@@ -49,7 +52,7 @@ while [ $# -gt 0 ]; do
     --no-rfc8219) DO_RFC8219=0; shift ;;
     --no-readme) DO_README=0; shift ;;
     --udp-gro) UDP_GRO="$2"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "e2e-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -141,8 +144,15 @@ start_contender() {
       # xlat64-<N>q-<spin|backoff|sleep>[-b<BUFFERS>][-nooff][-nouring]: -b<N> gives each queue N io_uring buffers
       # instead of 64 (system property xlat64.ioUringBuffers), -nooff runs without TUN offloads (--no-offload),
       # -nouring with one read(2) and write(2) per packet instead of io_uring (--no-io-uring), for a side-by-side.
-      local base="${name%-nouring}" offload=() jopts="${JAVA_OPTS:-}"
-      [ "$base" != "$name" ] && offload=(--no-io-uring)
+      local launcher="$ROOT/xlat64" build="$name"
+      if [[ "$build" =~ -at-([A-Za-z0-9_]+)$ ]]; then
+        local root_var="XLAT64_ROOT_${BASH_REMATCH[1]}"
+        [ -n "${!root_var:-}" ] && [ -x "${!root_var}/xlat64" ] || \
+          { echo "e2e-bench: $name needs $root_var, a checkout with a build (mvn -q -o -DskipTests package)" >&2; exit 2; }
+        launcher="${!root_var}/xlat64"; build="${build%-at-*}"
+      fi
+      local base="${build%-nouring}" offload=() jopts="${JAVA_OPTS:-}"
+      [ "$base" != "$build" ] && offload=(--no-io-uring)
       local plain="${base%-nooff}"
       [ "$plain" != "$base" ] && offload+=(--no-offload)
       base="$plain"
@@ -150,7 +160,7 @@ start_contender() {
         jopts="$jopts -Dxlat64.ioUringBuffers=${BASH_REMATCH[1]}"; base="${base%-b*}"
       fi
       queues="${base#xlat64-}"; queues="${queues%%q-*}"; idle="${base##*-}"; [ "$idle" = spin ] && idle=busy-spin
-      ip netns exec "$GW" env JAVA_OPTS="$jopts" "$ROOT/xlat64" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
+      ip netns exec "$GW" env JAVA_OPTS="$jopts" "$launcher" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
         --ipv4-addr 203.0.113.1 --ipv6-addr 2001:db8:ffff::1 --queues "$queues" --idle "$idle" "${offload[@]}" \
         >"$WORK/$name.log" 2>&1 &
       ;;
@@ -342,7 +352,7 @@ main() {
     --out "$RESULTS/e2e-$DATE.md" --svg "$RESULTS/e2e-$DATE-pps.svg" --rounds "$ROUNDS" --seconds "$SECONDS_PER_TEST" \
     --command "bench/scripts/e2e-bench.sh $ORIGINAL_ARGS" --elapsed $(( $(date +%s) - started )) \
     --udp-gro "$UDP_GRO"
-  [ "$DO_README" = 1 ] && { echo; cat "$RESULTS/e2e-$DATE.md"; } >>"$ROOT/bench/results/HISTORY.md"
+  [ "$DO_README" = 1 ] && { echo; cat "$RESULTS/e2e-$DATE.md"; } >>"$ROOT/bench/README.md"
   cat "$RESULTS/e2e-$DATE.md"
 }
 

@@ -40,14 +40,6 @@ class ArchitectureTest
         Set.of("config"),                           // the TOML model and flags, validated
         Set.of("cli"));                             // picocli commands
 
-    /**
-     * Upward imports known until the dataplane branch (issue 19, data-plane split) merges: it removes them. Delete
-     * this list then; the test fails on an entry that no longer occurs, so it cannot go stale.
-     */
-    private static final Set<String> KNOWN_UNTIL_DATAPLANE_MERGE = Set.of(
-        "dataplane -> config",
-        "service -> config");
-
     private static JavaClasses classes;
 
     @BeforeAll
@@ -92,12 +84,7 @@ class ArchitectureTest
                 }
             }
         }
-        final Map<String, String> unexpected = new TreeMap<>(violations);
-        unexpected.keySet().removeAll(KNOWN_UNTIL_DATAPLANE_MERGE);
-        assertEquals(Map.of(), unexpected, "imports that go up or sideways in the layer order");
-        final Set<String> stale = new TreeSet<>(KNOWN_UNTIL_DATAPLANE_MERGE);
-        stale.removeAll(violations.keySet());
-        assertEquals(Set.of(), stale, "known violations that no longer occur: delete them from the list");
+        assertEquals(Map.of(), violations, "imports that go up or sideways in the layer order");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.xlat64.bench;
 
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
 import dev.xlat64.engine.Translator;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Invariant 1 of docs/architecture.md, as a property rather than a time: after warm-up, translating 100k packets of
- * each common kind allocates (next to) nothing on the translating thread, measured with the JVM's per-thread
+ * docs/architecture.md, Invariants (zero allocation), as a property rather than a time: after warm-up, translating 100k
+ * packets of each common kind allocates (next to) nothing on the translating thread, measured with the JVM's per-thread
  * allocation counter.
  */
 class ZeroAllocationTest

@@ -66,7 +66,7 @@ public final class DemoCommand implements Callable<Integer>
                 .flag(Key.EAM, List.of(H6_AS_IPV4 + "=" + H6)).flag(Key.IPV4_ADDR, "203.0.113.1")
                 .flag(Key.IPV6_ADDR, "2001:db8:ffff::1");
             final GatewayConfig config = GatewayConfig.from(settings).config;
-            try (DataPlane plane = DataPlane.start(config, gw.name()))
+            try (DataPlane plane = DataPlane.start(config.tunSettings(), config.siit, gw.name()))
             {
                 gw.must("ip", "-6", "route", "add", PREFIX, "dev", "xlat64");
                 gw.must("ip", "route", "add", "192.0.2.0/24", "dev", "xlat64");

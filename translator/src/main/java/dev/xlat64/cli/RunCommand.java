@@ -105,7 +105,7 @@ public final class RunCommand implements Callable<Integer>
         final DataPlane plane;
         try
         {
-            plane = DataPlane.start(config, null);
+            plane = DataPlane.start(config.tunSettings(), config.siit, null);
         }
         catch (final TunException ex)
         {
@@ -114,10 +114,10 @@ public final class RunCommand implements Callable<Integer>
         }
         metrics.bindDataPlane(plane.counters());
         metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
-        control = new ServiceControl(pidfile, config, metrics.registry());
+        control = new ServiceControl(pidfile, config.manageRoutes ? config.tunName : null, metrics.registry());
         try
         {
-            control.start(config);
+            control.start(config.siit);
         }
         catch (final IOException ex)
         {
@@ -235,7 +235,7 @@ public final class RunCommand implements Callable<Integer>
             {
                 LOG.warn("reload: {} changed; it takes effect at the next restart", change);
             }
-            control.reloaded(r.config);
+            control.reloaded(r.config.siit);
         }
         catch (final Exception ex)
         {

@@ -32,7 +32,8 @@ public final class SixRdCeCommand implements Callable<Integer>
     @Option(names = "--tun", paramLabel = "NAME", defaultValue = "6rd", description = "TUN device (default: 6rd).")
     String tun;
 
-    @Option(names = "--mtu", paramLabel = "N", description = "TUN device MTU (default: 1500).")
+    @Option(names = "--mtu", paramLabel = "N",
+        description = "TUN device MTU (default: an existing device keeps its own, a new one gets 1500).")
     String mtu;
 
     @Option(names = "--queues", paramLabel = "N", description = "TUN queues, one thread each (default: 1).")

@@ -43,7 +43,8 @@ public final class TranslatorOptions
             "(block in poll(2); default).")
     String idle;
 
-    @Option(names = "--mtu", paramLabel = "N", description = "TUN device MTU (default: 1500).")
+    @Option(names = "--mtu", paramLabel = "N",
+        description = "TUN device MTU (default: an existing device keeps its own, a new one gets 1500).")
     String mtu;
 
     @Option(names = "--offload", paramLabel = "true|false",

@@ -10,6 +10,8 @@ import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.addr.SixRdDomain;
 import dev.xlat64.config.Settings.Key;
 import dev.xlat64.core.TranslatorConfig;
+import dev.xlat64.dataplane.Idle;
+import dev.xlat64.dataplane.TunSettings;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -23,17 +25,6 @@ import java.util.function.Function;
  */
 public final class GatewayConfig
 {
-    /** How an agent waits when its queue is empty. */
-    public enum Idle
-    {
-        /** Spin on the CPU: lowest latency, one core per queue always busy. */
-        BUSY_SPIN,
-        /** Spin, yield, then park up to 1 ms: low latency under load, little CPU when idle. */
-        BACKOFF,
-        /** Block in poll(2) on the TUN fd: no CPU when idle, one wake-up per burst. */
-        SLEEP
-    }
-
     public final String tunName;
     public final int queues;
     public final int mtu;
@@ -47,15 +38,19 @@ public final class GatewayConfig
     public final ConfigFile file;
     /** xlat64 adds (and on stop removes) the routes into its TUN device that the mapping needs. */
     public final boolean manageRoutes;
+    /** Whether {@code tun.mtu} (--mtu) was given. */
+    private final boolean mtuGiven;
 
     private GatewayConfig(
-        final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final boolean ioUring,
-        final TranslatorConfig siit, final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
+        final String tunName, final int queues, final int mtu, final boolean mtuGiven, final Idle idle, final boolean offload,
+        final boolean ioUring, final TranslatorConfig siit, final InetSocketAddress metrics, final ConfigFile file,
+        final boolean manageRoutes)
     {
         this.manageRoutes = manageRoutes;
         this.tunName = tunName;
         this.queues = queues;
         this.mtu = mtu;
+        this.mtuGiven = mtuGiven;
         this.idle = idle;
         this.offload = offload;
         this.ioUring = ioUring;
@@ -172,7 +167,8 @@ public final class GatewayConfig
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
             .sixRdDomains(sixRdDomains)
             .build();
-        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, ioUring, siit, metrics, s.file(), manageRoutes), List.of());
+        return new Result(new GatewayConfig(tun, queues, mtu, s.has(Key.TUN_MTU), idle, offload, ioUring, siit, metrics,
+            s.file(), manageRoutes), List.of());
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */
@@ -331,5 +327,14 @@ public final class GatewayConfig
                 return fallback;
             }
         }
+    }
+
+    /**
+     * The TUN device's settings, as the data plane takes them. Without {@code tun.mtu} the MTU is 0: a device that
+     * exists keeps its own (a new one has the kernel's 1500, which {@link #mtu} also says).
+     */
+    public TunSettings tunSettings()
+    {
+        return new TunSettings(tunName, queues, mtuGiven ? mtu : 0, idle, offload, ioUring);
     }
 }

@@ -1,19 +1,18 @@
 package dev.xlat64.dataplane;
 
-import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.tun.IoUring;
 import dev.xlat64.tun.TunDevice;
 import dev.xlat64.tun.TunException;
 import dev.xlat64.tun.TunFlags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.xlat64.tun.TunOptions;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +39,23 @@ public final class DataPlane implements AutoCloseable
         this.current = initial;
     }
 
-    /** Creates (or attaches to) the TUN device and starts one agent thread per queue. */
-    public static DataPlane start(final GatewayConfig config, final String netns) throws TunException
+    /**
+     * Creates (or attaches to) the TUN device {@code settings} describe, in namespace {@code netns} (null: the current
+     * one), and starts one agent thread per queue translating with {@code siit}.
+     */
+    public static DataPlane start(final TunSettings settings, final TranslatorConfig siit, final String netns)
+        throws TunException
     {
         // A TCP super-packet tunnelled in 6in4 has no virtio-net GSO type, so 6rd runs without offloads.
-        final boolean offload = config.offload && config.siit.sixRdDomains.isEmpty();
-        String offloads = config.offload ? "on (csum, tso4, tso6, tso_ecn, uso4, uso6)" : "off (--no-offload)";
-        if (config.offload && !offload)
+        final boolean offload = settings.offload() && siit.sixRdDomains.isEmpty();
+        String offloads = settings.offload() ? "on (csum, tso4, tso6, tso_ecn, uso4, uso6)" : "off (--no-offload)";
+        if (settings.offload() && !offload)
         {
             LOG.info("TUN offloads off: 6rd domains are configured (a 6in4 super-packet cannot be handed to the kernel)");
             offloads = "off (6rd domains configured)";
         }
-        final TunDevice tun = TunDevice.open(TunOptions.named(config.tunName).queues(config.queues).netns(netns)
-            .mtu(config.mtu).up(true).vnetHeader(offload));
+        final TunDevice tun = TunDevice.open(TunOptions.named(settings.name()).queues(settings.queues()).netns(netns)
+            .mtu(settings.mtu()).up(true).vnetHeader(offload));
         if (offload)
         {
             // TCP and UDP super-packets (GSO) and partial checksums both ways: one translation per up to 64 KiB. UDP
@@ -76,21 +79,27 @@ public final class DataPlane implements AutoCloseable
                 }
             }
         }
-        final DataPlane plane = new DataPlane(tun, config.siit.toBuilder().tunMtu(config.mtu).build());
+        final DataPlane plane = new DataPlane(tun, siit.toBuilder().tunMtu(mtu(tun, settings)).build());
         plane.offloads = offloads;
-        final boolean ioUring = config.ioUring && ioUringAvailable(tun);
-        plane.ioUring = ioUring ? "on (" + TunAgent.SLOTS + " buffers per queue)" :
-            config.ioUring ? "off (refused by the kernel)" : "off (--no-io-uring)";
+        final boolean ioUring = settings.ioUring() && ioUringAvailable(tun);
+        plane.ioUring = ioUring ? "on (" + IoUringQueue.SLOTS + " buffers per queue)" :
+            settings.ioUring() ? "off (refused by the kernel)" : "off (--no-io-uring)";
         for (int q = 0; q < tun.queues(); q++)
         {
             final TunAgent agent = new TunAgent(tun, q, plane::current, offload, ioUring);
-            final AgentRunner runner = new AgentRunner(idleStrategy(config.idle, agent),
+            final AgentRunner runner = new AgentRunner(idleStrategy(settings.idle(), agent),
                 new AgentErrorLog(String.valueOf(q), 10), null, agent);
             plane.agents.add(agent);
             plane.runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
         return plane;
+    }
+
+    /** The MTU asked for, or (0) the device's own: an existing device keeps its MTU, a new one has the kernel's. */
+    private static int mtu(final TunDevice tun, final TunSettings settings) throws TunException
+    {
+        return settings.mtu() > 0 ? settings.mtu() : tun.mtu();
     }
 
     /**
@@ -100,7 +109,7 @@ public final class DataPlane implements AutoCloseable
      */
     private static boolean ioUringAvailable(final TunDevice tun)
     {
-        try (IoUring probe = TunAgent.openRing(tun, 0))
+        try (IoUring probe = IoUringQueue.openRing(tun, 0))
         {
             return probe.ringFd() >= 0;
         }
@@ -111,7 +120,7 @@ public final class DataPlane implements AutoCloseable
         }
     }
 
-    private static IdleStrategy idleStrategy(final GatewayConfig.Idle idle, final TunAgent agent)
+    private static IdleStrategy idleStrategy(final Idle idle, final TunAgent agent)
     {
         switch (idle)
         {

@@ -1,8 +1,8 @@
 package dev.xlat64.service;
 
-import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
+import dev.xlat64.core.TranslatorConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -43,13 +43,13 @@ public final class ServiceControl implements AutoCloseable
     private boolean pidfileWritten;
 
     /**
-     * @param pidfile where to write our PID, or null
-     * @param config  the running config (its TUN name and whether routes are managed)
+     * @param pidfile      where to write our PID, or null
+     * @param routedDevice the TUN device whose routes xlat64 manages ({@code tun.manage-routes}), or null
      */
-    public ServiceControl(final Path pidfile, final GatewayConfig config, final MeterRegistry registry)
+    public ServiceControl(final Path pidfile, final String routedDevice, final MeterRegistry registry)
     {
         this.pidfile = pidfile;
-        this.routes = config.manageRoutes ? new RouteManager(config.tunName) : null;
+        this.routes = routedDevice != null ? new RouteManager(routedDevice) : null;
         this.reloadsOk = reloads(registry, "ok");
         this.reloadsRejected = reloads(registry, "rejected");
     }
@@ -61,8 +61,8 @@ public final class ServiceControl implements AutoCloseable
             .register(registry);
     }
 
-    /** Writes the pidfile and adds the routes; throws (after undoing what it did) when either fails. */
-    public void start(final GatewayConfig config) throws IOException
+    /** Writes the pidfile and adds the routes {@code config} needs; throws (after undoing what it did) when either fails. */
+    public void start(final TranslatorConfig config) throws IOException
     {
         try
         {
@@ -77,7 +77,7 @@ public final class ServiceControl implements AutoCloseable
             }
             if (routes != null)
             {
-                routes.apply(config.siit);
+                routes.apply(config);
             }
         }
         catch (final IOException ex)
@@ -116,13 +116,13 @@ public final class ServiceControl implements AutoCloseable
     }
 
     /** A reload was validated and published: move the routes, count it, tell systemd. */
-    public void reloaded(final GatewayConfig config)
+    public void reloaded(final TranslatorConfig config)
     {
         if (routes != null)
         {
             try
             {
-                routes.apply(config.siit);
+                routes.apply(config);
             }
             catch (final IOException ex)
             {

@@ -1,5 +1,6 @@
 package dev.xlat64.config;
 
+import dev.xlat64.dataplane.Idle;
 import dev.xlat64.config.Settings.Key;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +38,24 @@ class GatewayConfigTest
         assertTrue(r.ok(), r.errors.toString());
         assertEquals("nat64", r.config.tunName);
         assertEquals(2, r.config.queues);
-        assertEquals(GatewayConfig.Idle.BUSY_SPIN, r.config.idle);
+        assertEquals(Idle.BUSY_SPIN, r.config.idle);
         assertEquals("64:ff9b::/96", r.config.siit.mapper.prefix().toString());
         assertEquals(1, r.config.siit.mapper.eamt().entries().size());
         assertEquals(1400, r.config.siit.lowestIpv6Mtu);
         assertEquals(9100, r.config.metrics.getPort());
+    }
+
+    @Test
+    void theTunMtuReachesTheDataPlaneOnlyWhenGivenSoAnExistingDeviceKeepsItsOwn()
+    {
+        final GatewayConfig.Result unset = load("[translator]\nprefix = \"64:ff9b::/96\"\n", new Settings());
+        assertTrue(unset.ok(), unset.errors.toString());
+        assertEquals(0, unset.config.tunSettings().mtu(), "0: the device's own MTU (1500 for a new one)");
+
+        final GatewayConfig.Result set = load("[tun]\nmtu = 1400\n[translator]\nprefix = \"64:ff9b::/96\"\n",
+            new Settings());
+        assertTrue(set.ok(), set.errors.toString());
+        assertEquals(1400, set.config.tunSettings().mtu());
     }
 
     @Test

@@ -11,15 +11,15 @@ class IoUringBuffersTest
     @Test
     void theDefaultIs64()
     {
-        assertEquals(64, TunAgent.SLOTS, "no xlat64.ioUringBuffers in the test JVM");
+        assertEquals(64, IoUringQueue.SLOTS, "no xlat64.ioUringBuffers in the test JVM");
     }
 
     @Test
     void powersOfTwoFrom2To4096AreTaken()
     {
-        assertEquals(2, TunAgent.slots(2));
-        assertEquals(64, TunAgent.slots(64));
-        assertEquals(4096, TunAgent.slots(4096));
+        assertEquals(2, IoUringQueue.slots(2));
+        assertEquals(64, IoUringQueue.slots(64));
+        assertEquals(4096, IoUringQueue.slots(4096));
     }
 
     @Test
@@ -27,7 +27,7 @@ class IoUringBuffersTest
     {
         for (final int bad : new int[] {0, 1, 3, 48, 8192, -64})
         {
-            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> TunAgent.slots(bad));
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> IoUringQueue.slots(bad));
             assertEquals("xlat64.ioUringBuffers: " + bad + " is not a power of two from 2 to 4096", ex.getMessage());
         }
     }

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TUN offloads: a packet from a local socket arrives with NEEDS_CSUM, its checksum field holding only the folded
  * pseudo-header sum, and the kernel completes the checksum after xlat64 writes it back. This plays the kernel's part
- * around the real engine and {@link TunAgent#finaliseChecksumFirst}: complementing around the translation is right for
+ * around the real engine and {@link VirtioNetOffload#finaliseChecksumFirst}: complementing around the translation is right for
  * TCP and UDP, and wrong for an ICMPv6 echo (its type byte changes inside the range the kernel sums, and its
  * pseudo-header goes away, RFC 7915 s.5.2), which is therefore completed in software first.
  */
@@ -46,11 +46,11 @@ class PartialChecksumTest
     @Test
     void tcpAndUdpKeepTheirPartialChecksumAndIcmpIsCompletedFirst()
     {
-        assertFalse(TunAgent.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 100, Tcp.CHECKSUM));
-        assertFalse(TunAgent.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 100, Udp.CHECKSUM));
-        assertTrue(TunAgent.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 100, Icmp.CHECKSUM));
-        assertTrue(TunAgent.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 1261, Udp.CHECKSUM));
-        assertFalse(TunAgent.finaliseChecksumFirst(VirtioNetHeader.GSO_TCPV6, 60000, Tcp.CHECKSUM));
+        assertFalse(VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 100, Tcp.CHECKSUM));
+        assertFalse(VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 100, Udp.CHECKSUM));
+        assertTrue(VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 100, Icmp.CHECKSUM));
+        assertTrue(VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, 1261, Udp.CHECKSUM));
+        assertFalse(VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_TCPV6, 60000, Tcp.CHECKSUM));
     }
 
     @Test
@@ -72,7 +72,7 @@ class PartialChecksumTest
     void icmpv6EchoWithPartialChecksumVerifiesOnlyWhenCompletedFirst()
     {
         final byte[] packet = ipv6(H6, H4_AS_IPV6, ICMPV6, 64, 0, 0, icmp6(H6, H4_AS_IPV6, 128, 0, 0x01020003, bytes(56, 3)));
-        assertTrue(TunAgent.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, packet.length, Icmp.CHECKSUM));
+        assertTrue(VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, packet.length, Icmp.CHECKSUM));
         assertEquals(0xFFFF, offloadedThenCompleted(packet, Icmp.CHECKSUM, false));
         assertNotEquals(0xFFFF, offloadedThenCompleted(packet, Icmp.CHECKSUM, true),
             "complementing around the translation double-counts the type change");
@@ -80,7 +80,7 @@ class PartialChecksumTest
 
     /**
      * Replaces the packet's transport checksum by its folded pseudo-header sum (what the kernel hands over with
-     * NEEDS_CSUM), does what TunAgent does (or forces the complement trick), translates 6->4, lets the "kernel"
+     * NEEDS_CSUM), does what VirtioNetOffload does (or forces the complement trick), translates 6->4, lets the "kernel"
      * complete the checksum over the output's transport part, and returns the one's complement sum that a receiver
      * checks: 0xFFFF when it verifies.
      */
@@ -96,7 +96,7 @@ class PartialChecksumTest
         buffer.putShort(field, (short)partial, ByteOrder.BIG_ENDIAN);
 
         final boolean complement = forceComplement ||
-            !TunAgent.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, packet.length, csumOffset);
+            !VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, packet.length, csumOffset);
         if (complement)
         {
             buffer.putShort(field, (short)~buffer.getShort(field));

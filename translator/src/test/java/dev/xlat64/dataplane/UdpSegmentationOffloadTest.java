@@ -24,7 +24,7 @@ import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * UDP super-packets (TUN_F_USO4/6, virtio-net GSO_UDP_L4): the per-segment rules TunAgent applies around the engine,
+ * UDP super-packets (TUN_F_USO4/6, virtio-net GSO_UDP_L4): the per-segment rules UdpSegmenter and VirtioNetOffload apply around the engine,
  * byte-exact against datagrams built one by one.
  */
 class UdpSegmentationOffloadTest
@@ -51,7 +51,7 @@ class UdpSegmentationOffloadTest
     private static byte[] cut(final UnsafeBuffer from, final int length, final int udpOffset, final int step, final int i)
     {
         final UnsafeBuffer to = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 70000));
-        final int n = TunAgent.cutUdpSegment(from, length, udpOffset, step, i, to, new Ipv4Header());
+        final int n = UdpSegmenter.cutUdpSegment(from, length, udpOffset, step, i, to, new Ipv4Header());
         final byte[] out = new byte[n];
         to.getBytes(Translator.HEADROOM, out);
         return out;
@@ -92,13 +92,13 @@ class UdpSegmentationOffloadTest
         final byte[] withDf = ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, 0x1234, DF, 64 * 100);
         final byte[] withoutDf = ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, 0x1234, 0, 64 * 100);
         final UnsafeBuffer buffer = superPacket(withDf);
-        TunAgent.clearDontFragmentOfSmallSegments(buffer, Translator.HEADROOM, 1260);
+        VirtioNetOffload.clearDontFragmentOfSmallSegments(buffer, Translator.HEADROOM, 1260);
         final byte[] out = new byte[20];
         buffer.getBytes(Translator.HEADROOM, out);
         assertEquals(hex(withoutDf), hex(out), "1260-byte segments: DF clear, header checksum updated");
 
         final UnsafeBuffer big = superPacket(withDf);
-        TunAgent.clearDontFragmentOfSmallSegments(big, Translator.HEADROOM, 1261);
+        VirtioNetOffload.clearDontFragmentOfSmallSegments(big, Translator.HEADROOM, 1261);
         big.getBytes(Translator.HEADROOM, out);
         assertEquals(hex(withDf), hex(out), "1261-byte segments keep DF");
     }
@@ -109,7 +109,7 @@ class UdpSegmentationOffloadTest
         final byte[] tcp = ipv6(H6, H4_AS_IPV6, TCP, 64, 0, 0, concat(
             tcp(H6, H4_AS_IPV6, 1000, 80, 1, 2, 0x18, bytes(10, 1))));
         final UnsafeBuffer buffer = superPacket(tcp);
-        assertEquals(Tcp.MIN_HEADER_LENGTH, TunAgent.l4HeaderLength(buffer, Translator.HEADROOM + 40, VirtioNetHeader.GSO_TCPV6));
-        assertEquals(8, TunAgent.l4HeaderLength(buffer, Translator.HEADROOM + 40, VirtioNetHeader.GSO_UDP_L4));
+        assertEquals(Tcp.MIN_HEADER_LENGTH, VirtioNetOffload.l4HeaderLength(buffer, Translator.HEADROOM + 40, VirtioNetHeader.GSO_TCPV6));
+        assertEquals(8, VirtioNetOffload.l4HeaderLength(buffer, Translator.HEADROOM + 40, VirtioNetHeader.GSO_UDP_L4));
     }
 }

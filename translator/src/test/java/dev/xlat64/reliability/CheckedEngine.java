@@ -1,10 +1,10 @@
 package dev.xlat64.reliability;
 
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
-import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.testing.TestPackets;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,8 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs inputs through the engine under its whole contract (docs/architecture.md, invariants 2 and 3) and fails
- * loudly, with the input in hex, when any part breaks:
+ * Runs inputs through the engine under its whole contract (docs/architecture.md, Invariants: one outcome per packet,
+ * nothing crashes) and fails loudly, with the input in hex, when any part breaks:
  * <ul>
  * <li>nothing escapes {@code translate} (exception or error), and it returns exactly one outcome, which is counted;</li>
  * <li>the engine touches no byte outside [0, packet end + {@link #TAIL}): the buffer it gets is exactly that big, so
@@ -36,14 +36,14 @@ final class CheckedEngine
     /** The largest input: an IPv6 header plus the largest payload length. */
     static final int MAX_INPUT = 40 + 65535;
 
-    private final SiitConfig config;
+    private final TranslatorConfig config;
     private final Run first;
     private final Run second;
     private final Counters counters = new Counters();
     private long clock = 1_000_000_000L;
     private long inputs;
 
-    CheckedEngine(final SiitConfig config)
+    CheckedEngine(final TranslatorConfig config)
     {
         this.config = config;
         first = new Run(config, (byte)0x00);
@@ -291,7 +291,7 @@ final class CheckedEngine
     private static String translatedContentViolation(final byte[] in, final byte[] out)
     {
         // Only an ICMP message of the input's own family is translated as one (RFC 7915 s.4.1 / s.5.1); ICMP of the
-        // other family is dropped (deviation 13, docs/conformance.md).
+        // other family is dropped (README deviation 13).
         final boolean icmpInput = (in[0] & 0xF0) == 0x40 ? (in[9] & 0xFF) == PacketOracle.ICMP : lastHeaderIsIcmpv6(in);
         if (icmpInput && translatedIcmpError(out))
         {
@@ -413,7 +413,7 @@ final class CheckedEngine
         private final byte fill;
         private final List<byte[]> emitted = new ArrayList<>();
 
-        Run(final SiitConfig config, final byte fill)
+        Run(final TranslatorConfig config, final byte fill)
         {
             this.translator = new Translator(config).seedIdentification(1); // reproducible fuzzing runs
             this.fill = fill;

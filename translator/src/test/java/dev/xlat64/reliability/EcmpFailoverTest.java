@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Stateless failover (docs/architecture.md section 1, "scale-out is routing"): two xlat64 instances with the same
- * config behind kernel ECMP routes (L4 hash) in both directions. A multi-stream TCP transfer and a fast ping run across them; the
+ * Stateless failover (docs/architecture.md, Scale-out): two xlat64 instances with the same config behind
+ * kernel ECMP routes (L4 hash) in both directions. A multi-stream TCP transfer and a fast ping run across them; the
  * busier instance is SIGKILLed; the route to it is withdrawn as a routing daemon would; every TCP stream goes on
  * without a reset and the ping loses only what was sent into the dead path. Then the instance comes back, its
  * nexthop is re-added, and it translates again.

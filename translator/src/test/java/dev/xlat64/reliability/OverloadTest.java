@@ -1,11 +1,11 @@
 package dev.xlat64.reliability;
 
 import com.sun.management.ThreadMXBean;
+import dev.xlat64.core.Counters;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
-import dev.xlat64.engine.Counters;
-import dev.xlat64.engine.Outcome;
-import dev.xlat64.engine.PacketSink;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.testing.TestPackets;
 import org.agrona.MutableDirectBuffer;
@@ -42,13 +42,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Overload: a flood of untranslatable packets costs bounded CPU and no memory, and the drop counters account for every
- * packet: once through the engine on one thread with an allocation probe (docs/architecture.md, invariant 1), once
- * through the real data plane (packets written into the TUN as fast as an AF_PACKET socket goes).
+ * packet: once through the engine on one thread with an allocation probe (docs/architecture.md, Invariants: zero
+ * allocation), once through the real data plane (packets written into the TUN as fast as an AF_PACKET socket goes).
  * <p>
  * Half of the flood's kinds are ones RFC 7915 s.4.4 / s.5.4 answers with an ICMP error (unmapped addresses, TTL and
- * hop limit expiring): the errors originated stay within the token bucket (docs/architecture.md, invariant 4),
- * icmpErrorsPerSecond per second of the data plane's clock plus one second's burst, and the rest are counted as
- * rate-limited.
+ * hop limit expiring): the errors originated stay within the token bucket (docs/architecture.md, Invariants: ICMP
+ * rate limit), icmpErrorsPerSecond per second of the data plane's clock plus one second's burst, and the rest are
+ * counted as rate-limited.
  */
 class OverloadTest
 {

@@ -1,4 +1,4 @@
-package dev.xlat64.engine;
+package dev.xlat64.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
