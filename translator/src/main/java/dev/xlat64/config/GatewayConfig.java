@@ -8,6 +8,7 @@ import dev.xlat64.addr.IviFormat;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.config.Settings.Key;
+import dev.xlat64.map.MapDomain;
 import dev.xlat64.siit.SiitConfig;
 import dev.xlat64.sixrd.SixRdConfig;
 import dev.xlat64.sixrd.SixRdDomain;
@@ -48,12 +49,16 @@ public final class GatewayConfig
     public final ConfigFile file;
     /** xlat64 adds (and on stop removes) the routes into its TUN device that the mapping needs. */
     public final boolean manageRoutes;
+    /** MAP-T, MAP-E and lw4o6 domains (validated only: {@code run} refuses them, {@link MapConfig#refusal}). */
+    public final List<MapDomain> mapDomains;
 
     private GatewayConfig(
         final String tunName, final int queues, final int mtu, final Idle idle, final boolean offload, final boolean ioUring,
-        final SiitConfig siit, final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes)
+        final SiitConfig siit, final InetSocketAddress metrics, final ConfigFile file, final boolean manageRoutes,
+        final List<MapDomain> mapDomains)
     {
         this.manageRoutes = manageRoutes;
+        this.mapDomains = mapDomains;
         this.tunName = tunName;
         this.queues = queues;
         this.mtu = mtu;
@@ -126,7 +131,11 @@ public final class GatewayConfig
             errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
         }
         final List<SixRdDomain> sixRdDomains = SixRdConfig.domains(s, mtu, prefix, eamt, errors);
-        if (prefix == null && entries.isEmpty() && sixRdDomains.isEmpty() && !s.has(Key.IVI_PREFIX) && errors.isEmpty())
+        final List<Ipv6Prefix> sixRdPrefixes = new ArrayList<>();
+        sixRdDomains.forEach(d -> sixRdPrefixes.add(d.prefix()));
+        final List<MapDomain> mapDomains = MapConfig.domains(s.file(), prefix, eamt, sixRdPrefixes, errors);
+        if (prefix == null && entries.isEmpty() && sixRdDomains.isEmpty() && mapDomains.isEmpty() &&
+            !s.has(Key.IVI_PREFIX) && errors.isEmpty())
         {
             errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix), EAM entries " +
                 "(--eam / translator.eam) or a 6rd domain (--6rd-prefix / [[sixrd.domain]])");
@@ -173,7 +182,8 @@ public final class GatewayConfig
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
             .sixRdDomains(sixRdDomains)
             .build();
-        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, ioUring, siit, metrics, s.file(), manageRoutes), List.of());
+        return new Result(new GatewayConfig(tun, queues, mtu, idle, offload, ioUring, siit, metrics, s.file(), manageRoutes,
+            mapDomains), List.of());
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */

@@ -1,0 +1,381 @@
+package dev.xlat64.map;
+
+import dev.xlat64.addr.Addresses;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The lwAFTR binding table (RFC 7596 s.6.1): (IPv4 address, port set) -> B4 IPv6 address, for up to millions of
+ * subscribers. Flat arrays sorted by (IPv4, PSID): a lookup by (IPv4, port) is two binary searches and allocates
+ * nothing (s.6.2: the destination of an inbound packet, and with the B4 address the check of an outbound one).
+ * Loaded from a text file, one binding per line: {@code IPV4 PORTS B4-IPV6}, where PORTS is {@code all} (a full
+ * address), {@code PSID/K} (PSID decimal or 0x-hex, k bits, the table's offset a) or {@code FIRST-LAST} (a contiguous
+ * port set: 2^m ports from a multiple of 2^m, i.e. a = 0); {@code #} starts a comment.
+ */
+public final class Lw4o6BindingTable
+{
+    /** At most this many errors are listed per file; a summary line counts the rest. */
+    static final int MAX_ERRORS = 50;
+
+    // key = IPv4 (unsigned) << 16 | PSID, ascending
+    private final long[] keys;
+    private final byte[] offsets;
+    private final byte[] psidLengths;
+    private final long[] b4High;
+    private final long[] b4Low;
+
+    private Lw4o6BindingTable(
+        final long[] keys, final byte[] offsets, final byte[] psidLengths, final long[] b4High, final long[] b4Low)
+    {
+        this.keys = keys;
+        this.offsets = offsets;
+        this.psidLengths = psidLengths;
+        this.b4High = b4High;
+        this.b4Low = b4Low;
+    }
+
+    /** Reads a binding file; errors go to {@code errors} as {@code file:line: message}. */
+    public static Lw4o6BindingTable load(final Path file, final int defaultOffset, final List<String> errors)
+        throws IOException
+    {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        {
+            return parse(file.toString(), reader, defaultOffset, errors);
+        }
+    }
+
+    /** Parses bindings from text named {@code name} in errors. */
+    public static Lw4o6BindingTable parse(
+        final String name, final Reader text, final int defaultOffset, final List<String> errors) throws IOException
+    {
+        PortSet.check(defaultOffset, 0);
+        final Builder b = new Builder(name, errors);
+        final BufferedReader reader = new BufferedReader(text, 1 << 16);
+        String line;
+        int number = 0;
+        while ((line = reader.readLine()) != null)
+        {
+            number++;
+            b.line(line, number, defaultOffset);
+        }
+        return b.build();
+    }
+
+    /** The number of bindings. */
+    public int size()
+    {
+        return keys.length;
+    }
+
+    /**
+     * RFC 7596 s.6.2: the binding whose IPv4 address and port set hold (ipv4, port), or -1. The port of an ICMP echo
+     * is its identifier (s.8.1).
+     */
+    public int find(final int ipv4, final int port)
+    {
+        final long base = (ipv4 & 0xffffffffL) << 16;
+        int first = lowerBound(base);
+        if (first >= keys.length || keys[first] >>> 16 != base >>> 16)
+        {
+            return -1;
+        }
+        final int k = psidLengths[first];
+        if (k == 0)
+        {
+            return first;
+        }
+        final int a = offsets[first];
+        if (PortSet.isExcluded(port, a, k))
+        {
+            return -1;
+        }
+        final long key = base | PortSet.psidOf(port, a, k);
+        first = lowerBound(key);
+        return first < keys.length && keys[first] == key ? first : -1;
+    }
+
+    /** RFC 7596 s.6.2: an outbound packet's IPv6 source must be the B4 address of the binding its IPv4 source hits. */
+    public boolean isB4(final int index, final long high, final long low)
+    {
+        return b4High[index] == high && b4Low[index] == low;
+    }
+
+    private int lowerBound(final long key)
+    {
+        int lo = 0;
+        int hi = keys.length;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (keys[mid] < key)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    public int ipv4(final int index)
+    {
+        return (int)(keys[index] >>> 16);
+    }
+
+    public int psid(final int index)
+    {
+        return (int)(keys[index] & 0xffff);
+    }
+
+    public int psidLength(final int index)
+    {
+        return psidLengths[index];
+    }
+
+    public int offset(final int index)
+    {
+        return offsets[index];
+    }
+
+    public long b4High(final int index)
+    {
+        return b4High[index];
+    }
+
+    public long b4Low(final int index)
+    {
+        return b4Low[index];
+    }
+
+    /** The binding's port set. */
+    public PortSet portSet(final int index)
+    {
+        return new PortSet(offsets[index], psidLengths[index], psid(index));
+    }
+
+    /** Collects parsed lines in growable arrays, then sorts (radix, stable) and checks for overlaps by one scan. */
+    private static final class Builder
+    {
+        private final String name;
+        private final List<String> errors;
+        private int errorCount;
+        private int size;
+        private long[] keys = new long[1024];
+        private byte[] offsets = new byte[1024];
+        private byte[] psidLengths = new byte[1024];
+        private long[] high = new long[1024];
+        private long[] low = new long[1024];
+        private int[] lines = new int[1024];
+
+        Builder(final String name, final List<String> errors)
+        {
+            this.name = name;
+            this.errors = errors;
+        }
+
+        void error(final int line, final String message)
+        {
+            if (errorCount++ < MAX_ERRORS)
+            {
+                errors.add(name + ":" + line + ": " + message);
+            }
+        }
+
+        void line(final String raw, final int number, final int defaultOffset)
+        {
+            final int hash = raw.indexOf('#');
+            final String text = (hash >= 0 ? raw.substring(0, hash) : raw).trim();
+            if (text.isEmpty())
+            {
+                return;
+            }
+            final String[] f = text.split("\\s+");
+            if (f.length != 3)
+            {
+                error(number, "expected IPV4 PORTS B4-IPV6 (PORTS: all, PSID/K or FIRST-LAST), found " + f.length +
+                    " fields");
+                return;
+            }
+            try
+            {
+                final int ipv4 = Addresses.parse4(f[0]);
+                final int[] ports = ports(f[1], defaultOffset);
+                final byte[] b4 = Addresses.parse6(f[2]);
+                add(ipv4, ports[0], ports[1], ports[2], Addresses.high(b4), Addresses.low(b4), number);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                error(number, ex.getMessage());
+            }
+        }
+
+        /** {offset, k, psid} of a PORTS field. */
+        private static int[] ports(final String text, final int defaultOffset)
+        {
+            if (text.equals("all"))
+            {
+                return new int[] {0, 0, 0};
+            }
+            final int slash = text.indexOf('/');
+            if (slash > 0)
+            {
+                final int psid = number(text.substring(0, slash), text);
+                final int k = number(text.substring(slash + 1), text);
+                if (k < 1)
+                {
+                    throw new IllegalArgumentException("'" + text + "': a PSID length is 1..16 (write all for a full address)");
+                }
+                new PortSet(defaultOffset, k, psid);
+                return new int[] {defaultOffset, k, psid};
+            }
+            final int dash = text.indexOf('-');
+            if (dash > 0)
+            {
+                final int first = number(text.substring(0, dash), text);
+                final int last = number(text.substring(dash + 1), text);
+                final int count = last - first + 1;
+                if (first < 0 || last > 65535 || count < 1 || Integer.bitCount(count) != 1 || first % count != 0)
+                {
+                    throw new IllegalArgumentException("'" + text + "' is not a port set: with offset 0 a port set " +
+                        "is 2^m ports starting at a multiple of 2^m (RFC 7597 s.5.1), e.g. 4096-8191");
+                }
+                final int m = Integer.numberOfTrailingZeros(count);
+                return m == 16 ? new int[] {0, 0, 0} : new int[] {0, 16 - m, first >>> m};
+            }
+            throw new IllegalArgumentException("'" + text + "': PORTS is all, PSID/K or FIRST-LAST");
+        }
+
+        private static int number(final String text, final String whole)
+        {
+            try
+            {
+                return text.startsWith("0x") ? Integer.parseInt(text.substring(2), 16) : Integer.parseInt(text);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("'" + whole + "': '" + text + "' is not a number");
+            }
+        }
+
+        private void add(final int ipv4, final int offset, final int k, final int psid, final long h, final long l,
+            final int line)
+        {
+            if (size == keys.length)
+            {
+                final int n = size * 2;
+                keys = Arrays.copyOf(keys, n);
+                offsets = Arrays.copyOf(offsets, n);
+                psidLengths = Arrays.copyOf(psidLengths, n);
+                high = Arrays.copyOf(high, n);
+                low = Arrays.copyOf(low, n);
+                lines = Arrays.copyOf(lines, n);
+            }
+            keys[size] = (ipv4 & 0xffffffffL) << 16 | psid;
+            offsets[size] = (byte)offset;
+            psidLengths[size] = (byte)k;
+            high[size] = h;
+            low[size] = l;
+            lines[size] = line;
+            size++;
+        }
+
+        Lw4o6BindingTable build()
+        {
+            final int[] order = sortedOrder();
+            final long[] k = new long[size];
+            final byte[] o = new byte[size];
+            final byte[] p = new byte[size];
+            final long[] h = new long[size];
+            final long[] l = new long[size];
+            final int[] ln = new int[size];
+            for (int i = 0; i < size; i++)
+            {
+                final int from = order[i];
+                k[i] = keys[from];
+                o[i] = offsets[from];
+                p[i] = psidLengths[from];
+                h[i] = high[from];
+                l[i] = low[from];
+                ln[i] = lines[from];
+            }
+            checkOverlaps(k, o, p, ln);
+            if (errorCount > MAX_ERRORS)
+            {
+                errors.add(name + ": " + (errorCount - MAX_ERRORS) + " more errors not shown");
+            }
+            return new Lw4o6BindingTable(k, o, p, h, l);
+        }
+
+        /** LSD radix sort of the 48-bit keys, 16 bits a pass; stable, so a duplicate keeps its file order. */
+        private int[] sortedOrder()
+        {
+            int[] order = new int[size];
+            int[] next = new int[size];
+            for (int i = 0; i < size; i++)
+            {
+                order[i] = i;
+            }
+            final int[] count = new int[65537];
+            for (int shift = 0; shift < 48; shift += 16)
+            {
+                Arrays.fill(count, 0);
+                for (int i = 0; i < size; i++)
+                {
+                    count[(int)(keys[order[i]] >>> shift & 0xffff) + 1]++;
+                }
+                for (int d = 0; d < 65536; d++)
+                {
+                    count[d + 1] += count[d];
+                }
+                for (int i = 0; i < size; i++)
+                {
+                    next[count[(int)(keys[order[i]] >>> shift & 0xffff)]++] = order[i];
+                }
+                final int[] t = order;
+                order = next;
+                next = t;
+            }
+            return order;
+        }
+
+        /** RFC 7597 s.5.1: CEs sharing an address use the same a and k, and distinct PSIDs; a full address is alone. */
+        private void checkOverlaps(final long[] k, final byte[] o, final byte[] p, final int[] ln)
+        {
+            int group = 0;
+            for (int i = 1; i < k.length; i++)
+            {
+                if (k[i] >>> 16 != k[group] >>> 16)
+                {
+                    group = i;
+                    continue;
+                }
+                final String ipv4 = Addresses.format4((int)(k[i] >>> 16));
+                if (p[i] == 0 || p[group] == 0)
+                {
+                    error(ln[i], ipv4 + " is bound at line " + ln[group] + " already; a full address (all ports) " +
+                        "cannot share it");
+                }
+                else if (p[i] != p[group] || o[i] != o[group])
+                {
+                    error(ln[i], ipv4 + ": PSID length " + p[i] + " offset " + o[i] + " differs from line " +
+                        ln[group] + " (length " + p[group] + " offset " + o[group] + "): every port set of one " +
+                        "address needs the same a and k or they overlap (RFC 7597 s.5.1)");
+                }
+                else if (k[i] == k[i - 1])
+                {
+                    error(ln[i], ipv4 + " PSID " + (k[i] & 0xffff) + "/" + p[i] + " is bound at line " + ln[i - 1] +
+                        " already");
+                }
+            }
+        }
+    }
+}
