@@ -63,7 +63,7 @@ public final class MapConfig
             return found;
         }
         final int before = file.errors().size();
-        for (final Mechanism m : Mechanism.values())
+        for (final Mechanism m : new Mechanism[] {Mechanism.MAP_T, Mechanism.MAP_E, Mechanism.LW4O6})
         {
             final String table = table(m);
             if (!file.toml().contains(table))
@@ -105,9 +105,18 @@ public final class MapConfig
         {
             return null;
         }
-        if (v instanceof TomlArray && ((TomlArray)v).containsTables())
+        if (v instanceof TomlArray)
         {
-            return (TomlArray)v;
+            final TomlArray array = (TomlArray)v;
+            boolean tables = true;
+            for (int i = 0; i < array.size(); i++)
+            {
+                tables &= array.get(i) instanceof TomlTable;
+            }
+            if (tables)
+            {
+                return array;
+            }
         }
         file.error(t, key, display, "expected [[" + display + "]] tables");
         return null;
@@ -127,10 +136,18 @@ public final class MapConfig
         if (m == Mechanism.MAP_T)
         {
             dmr = parse(file, t, "dmr", path, MapConfig::dmr);
+            if (!t.contains("dmr"))
+            {
+                file.errors().add(where + ": needs dmr, the BR's RFC 6052 prefix (RFC 7599 s.5.1)");
+            }
         }
         else
         {
             br = parse(file, t, "br", path, Addresses::parse6);
+            if (!t.contains("br"))
+            {
+                file.errors().add(where + ": needs br, the BR's IPv6 address (RFC 7597 s.5.4)");
+            }
         }
         final TomlArray ruleTables = tables(file, t, "rule", path + ".rule");
         final List<MapRule> rules = new ArrayList<>();
@@ -244,10 +261,6 @@ public final class MapConfig
         final String text = file.string(t, key, path + "." + key, null);
         if (text == null)
         {
-            if (!t.contains(key))
-            {
-                file.error(t, key, path + "." + key, "missing");
-            }
             return null;
         }
         try

@@ -175,6 +175,8 @@ public final class Lw4o6BindingTable
         private long[] high = new long[1024];
         private long[] low = new long[1024];
         private int[] lines = new int[1024];
+        private final int[] starts = new int[4];
+        private final int[] ends = new int[4];
 
         Builder(final String name, final List<String> errors)
         {
@@ -193,21 +195,23 @@ public final class Lw4o6BindingTable
         void line(final String raw, final int number, final int defaultOffset)
         {
             final int hash = raw.indexOf('#');
-            final String text = (hash >= 0 ? raw.substring(0, hash) : raw).trim();
-            if (text.isEmpty())
+            final int end = hash >= 0 ? hash : raw.length();
+            final int count = fields(raw, end);
+            if (count == 0)
             {
                 return;
             }
-            final String[] f = text.split("\\s+");
-            if (f.length != 3)
+            if (count != 3)
             {
-                error(number, "expected IPV4 PORTS B4-IPV6 (PORTS: all, PSID/K or FIRST-LAST), found " + f.length +
+                error(number, "expected IPV4 PORTS B4-IPV6 (PORTS: all, PSID/K or FIRST-LAST), found " + count +
                     " fields");
                 return;
             }
+            final String[] f = {raw.substring(starts[0], ends[0]), raw.substring(starts[1], ends[1]),
+                raw.substring(starts[2], ends[2])};
             try
             {
-                final int ipv4 = Addresses.parse4(f[0]);
+                final int ipv4 = ipv4(f[0]);
                 final int[] ports = ports(f[1], defaultOffset);
                 final byte[] b4 = Addresses.parse6(f[2]);
                 add(ipv4, ports[0], ports[1], ports[2], Addresses.high(b4), Addresses.low(b4), number);
@@ -216,6 +220,69 @@ public final class Lw4o6BindingTable
             {
                 error(number, ex.getMessage());
             }
+        }
+
+        /** Splits {@code line[0, end)} at blanks into {@link #starts}/{@link #ends} (at most 4 kept); the count. */
+        private int fields(final String line, final int end)
+        {
+            int count = 0;
+            int i = 0;
+            while (true)
+            {
+                while (i < end && Character.isWhitespace(line.charAt(i)))
+                {
+                    i++;
+                }
+                if (i == end)
+                {
+                    return count;
+                }
+                final int start = i;
+                while (i < end && !Character.isWhitespace(line.charAt(i)))
+                {
+                    i++;
+                }
+                if (count < starts.length)
+                {
+                    starts[count] = start;
+                    ends[count] = i;
+                }
+                count++;
+            }
+        }
+
+        /** A dotted quad, parsed without a regex (a million lines); anything unusual goes to the strict parser. */
+        private static int ipv4(final String text)
+        {
+            int value = 0;
+            int octet = 0;
+            int digits = 0;
+            int dots = 0;
+            for (int i = 0; i < text.length(); i++)
+            {
+                final char c = text.charAt(i);
+                if (c >= '0' && c <= '9' && digits < 3)
+                {
+                    octet = octet * 10 + (c - '0');
+                    digits++;
+                }
+                else if (c == '.' && digits > 0 && octet <= 255 && dots < 3)
+                {
+                    value = value << 8 | octet;
+                    octet = 0;
+                    digits = 0;
+                    dots++;
+                }
+                else
+                {
+                    return Addresses.parse4(text);
+                }
+            }
+            if (dots != 3 || digits == 0 || octet > 255)
+            {
+                return Addresses.parse4(text);
+            }
+            return value << 8 | octet;
         }
 
         /** {offset, k, psid} of a PORTS field. */
@@ -358,24 +425,28 @@ public final class Lw4o6BindingTable
                     group = i;
                     continue;
                 }
-                final String ipv4 = Addresses.format4((int)(k[i] >>> 16));
                 if (p[i] == 0 || p[group] == 0)
                 {
-                    error(ln[i], ipv4 + " is bound at line " + ln[group] + " already; a full address (all ports) " +
+                    error(ln[i], Addresses.format4(ipv4(k, i)) + " is bound at line " + ln[group] + " already; a full address (all ports) " +
                         "cannot share it");
                 }
                 else if (p[i] != p[group] || o[i] != o[group])
                 {
-                    error(ln[i], ipv4 + ": PSID length " + p[i] + " offset " + o[i] + " differs from line " +
+                    error(ln[i], Addresses.format4(ipv4(k, i)) + ": PSID length " + p[i] + " offset " + o[i] + " differs from line " +
                         ln[group] + " (length " + p[group] + " offset " + o[group] + "): every port set of one " +
                         "address needs the same a and k or they overlap (RFC 7597 s.5.1)");
                 }
                 else if (k[i] == k[i - 1])
                 {
-                    error(ln[i], ipv4 + " PSID " + (k[i] & 0xffff) + "/" + p[i] + " is bound at line " + ln[i - 1] +
+                    error(ln[i], Addresses.format4(ipv4(k, i)) + " PSID " + (k[i] & 0xffff) + "/" + p[i] + " is bound at line " + ln[i - 1] +
                         " already");
                 }
             }
+        }
+
+        private static int ipv4(final long[] keys, final int i)
+        {
+            return (int)(keys[i] >>> 16);
         }
     }
 }

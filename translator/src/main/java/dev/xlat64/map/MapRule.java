@@ -277,9 +277,17 @@ public final class MapRule
     /** The low half of the MAP IPv6 address; s.6: an End-user prefix longer than 64 overwrites the ID's top bits. */
     public long addressLow(final int ipv4, final int psid, final boolean fullIpv4)
     {
-        final int length = endUserPrefixLength();
-        final long prefixMask = length <= 64 ? 0 : -1L << (128 - length);
-        return endUserLow(ipv4, psid) & prefixMask | interfaceId(ipv4, psid, fullIpv4) & ~prefixMask;
+        return addressLow(endUserLow(ipv4, psid), endUserPrefixLength(), interfaceId(ipv4, psid, fullIpv4));
+    }
+
+    /**
+     * RFC 7597 s.6 (and RFC 7596 s.5.1 figure 3): the low half of a prefix (zero after its length: subnet ID 0)
+     * followed by the interface ID, whose top bits a prefix longer than 64 overwrites.
+     */
+    public static long addressLow(final long prefixLow, final int prefixLength, final long interfaceId)
+    {
+        final long prefixMask = prefixLength <= 64 ? 0 : -1L << (128 - prefixLength);
+        return prefixLow & prefixMask | interfaceId & ~prefixMask;
     }
 
     @Override
