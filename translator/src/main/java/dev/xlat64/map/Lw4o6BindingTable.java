@@ -24,8 +24,13 @@ public final class Lw4o6BindingTable
     /** At most this many errors are listed per file; a summary line counts the rest. */
     static final int MAX_ERRORS = 50;
 
+    /** Keys per block of the search index: a block is 512 bytes, the index 1/64 of the keys (128 KiB for 1M). */
+    private static final int BLOCK_SHIFT = 6;
+
     // key = IPv4 (unsigned) << 16 | PSID, ascending
     private final long[] keys;
+    // the first key of every block: searched first, it stays in cache, so a look-up touches one block of keys
+    private final long[] index;
     private final byte[] offsets;
     private final byte[] psidLengths;
     private final long[] b4High;
@@ -35,6 +40,11 @@ public final class Lw4o6BindingTable
         final long[] keys, final byte[] offsets, final byte[] psidLengths, final long[] b4High, final long[] b4Low)
     {
         this.keys = keys;
+        this.index = new long[(keys.length + (1 << BLOCK_SHIFT) - 1) >>> BLOCK_SHIFT];
+        for (int b = 0; b < index.length; b++)
+        {
+            index[b] = keys[b << BLOCK_SHIFT];
+        }
         this.offsets = offsets;
         this.psidLengths = psidLengths;
         this.b4High = b4High;
@@ -81,7 +91,7 @@ public final class Lw4o6BindingTable
     public int find(final int ipv4, final int port)
     {
         final long base = (ipv4 & 0xffffffffL) << 16;
-        int first = lowerBound(base);
+        final int first = lowerBound(base);
         if (first >= keys.length || keys[first] >>> 16 != base >>> 16)
         {
             return -1;
@@ -97,8 +107,9 @@ public final class Lw4o6BindingTable
             return -1;
         }
         final long key = base | PortSet.psidOf(port, a, k);
-        first = lowerBound(key);
-        return first < keys.length && keys[first] == key ? first : -1;
+        // the address's bindings follow `first`, at most 2^k of them, sorted by PSID
+        final int at = lowerBound(key, first, (int)Math.min(keys.length, first + (1L << k)));
+        return at < keys.length && keys[at] == key ? at : -1;
     }
 
     /** RFC 7596 s.6.2: an outbound packet's IPv6 source must be the B4 address of the binding its IPv4 source hits. */
@@ -107,10 +118,32 @@ public final class Lw4o6BindingTable
         return b4High[index] == high && b4Low[index] == low;
     }
 
+    /** The first index whose key is >= key: the index picks the block, then a search within it. */
     private int lowerBound(final long key)
     {
         int lo = 0;
-        int hi = keys.length;
+        int hi = index.length;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (index[mid] < key)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        // blocks before `lo` start below the key: the answer is in block lo - 1, or it is block lo's first key
+        return lowerBound(key, lo == 0 ? 0 : (lo - 1) << BLOCK_SHIFT, Math.min(lo << BLOCK_SHIFT, keys.length));
+    }
+
+    /** The first index in [from, to) whose key is >= key, or {@code to}. */
+    private int lowerBound(final long key, final int from, final int to)
+    {
+        int lo = from;
+        int hi = to;
         while (lo < hi)
         {
             final int mid = (lo + hi) >>> 1;

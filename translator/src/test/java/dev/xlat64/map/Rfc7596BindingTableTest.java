@@ -88,6 +88,49 @@ class Rfc7596BindingTableTest
     }
 
     @Test
+    void findAgreesWithALinearScan() throws IOException
+    {
+        // addresses with k from 0 to 8, some PSIDs missing, so groups straddle the 64-key index blocks
+        final Random random = new Random(6);
+        final StringBuilder text = new StringBuilder();
+        final int base = Addresses.parse4("203.0.113.0");
+        for (int a = 0; a < 200; a++)
+        {
+            final int k = random.nextInt(9);
+            if (k == 0)
+            {
+                text.append(Addresses.format4(base + a * 3)).append(" all 2001:db8::").append(Integer.toHexString(a)).append('\n');
+                continue;
+            }
+            for (int psid = 0; psid < 1 << k; psid++)
+            {
+                if (random.nextInt(4) != 0)
+                {
+                    text.append(Addresses.format4(base + a * 3)).append(' ').append(psid).append('/').append(k)
+                        .append(" 2001:db8::").append(Integer.toHexString(a)).append(':').append(psid).append('\n');
+                }
+            }
+        }
+        final List<String> errors = new ArrayList<>();
+        final Lw4o6BindingTable t = Lw4o6BindingTable.parse("b.txt", new StringReader(text.toString()), 2, errors);
+        assertEquals(List.of(), errors);
+        for (int n = 0; n < 20000; n++)
+        {
+            final int ipv4 = base + random.nextInt(620);
+            final int port = random.nextInt(65536);
+            int expected = -1;
+            for (int i = 0; i < t.size(); i++)
+            {
+                if (t.ipv4(i) == ipv4 && t.portSet(i).contains(port))
+                {
+                    expected = i;
+                }
+            }
+            assertEquals(expected, t.find(ipv4, port), Addresses.format4(ipv4) + ":" + port);
+        }
+    }
+
+    @Test
     void aMillionBindingsLoadAndAreFound() throws IOException
     {
         // 2^20 subscribers: 16384 addresses of 198.18.0.0/15 x 64 PSIDs (k = 6, a = 0), each with its own B4
