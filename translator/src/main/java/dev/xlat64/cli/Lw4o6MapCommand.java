@@ -45,7 +45,8 @@ public final class Lw4o6MapCommand implements Callable<Integer>
     String ports;
 
     @Option(names = "--psid-offset", paramLabel = "A", defaultValue = "0",
-        description = "PSID offset a for PSID/K (RFC 7596 s.5.1: SHOULD be 0, one contiguous range; default: ${DEFAULT-VALUE}).")
+        description = "PSID offset a for PSID/K (RFC 7596 s.5.1: SHOULD be 0, one contiguous range; "
+            + "default: ${DEFAULT-VALUE}).")
     int offset;
 
     @Option(names = "--binding-prefix", paramLabel = "PREFIX",
@@ -129,7 +130,8 @@ public final class Lw4o6MapCommand implements Callable<Integer>
             prefix = Ipv6Prefix.parse(bindingPrefix);
             // RFC 7596 s.5.1 figure 3: the prefix (right-padded to 64 bits), 16 zero bits, the IPv4 address, the PSID.
             final long iid = (address & 0xffffffffL) << 16 | set.psid();
-            out.println("  B4 address: " + MapRule.format(prefix.high(), MapRule.addressLow(prefix.low(), prefix.length(), iid)));
+            out.println("  B4 address: " +
+                MapRule.format(prefix.high(), MapRule.addressLow(prefix.low(), prefix.length(), iid)));
         }
         if (dhcpv6)
         {
@@ -144,7 +146,8 @@ public final class Lw4o6MapCommand implements Callable<Integer>
         {
             // RFC 7618 s.9: the offset is unused by an lw4o6 client and should be 0.
             out.println("DHCPv4 OPTION_V4_PORTPARAMS (RFC 7618): " +
-                DhcpOptions.hex(DhcpOptions.v4PortParams(set.psidLength() == 0 ? 0 : set.offset(), set.psidLength(), set.psid())));
+                DhcpOptions.hex(DhcpOptions.v4PortParams(set.psidLength() == 0 ? 0 : set.offset(), set.psidLength(),
+                    set.psid())));
         }
     }
 

@@ -67,7 +67,8 @@ public final class MapRuleOptions
         final int slash = text.indexOf('/');
         if (slash > 0)
         {
-            return new PortSet(offset, number(text.substring(slash + 1), "--ports"), number(text.substring(0, slash), "--ports"));
+            return new PortSet(offset, number(text.substring(slash + 1), "--ports"),
+                number(text.substring(0, slash), "--ports"));
         }
         final int dash = text.indexOf('-');
         if (dash > 0)

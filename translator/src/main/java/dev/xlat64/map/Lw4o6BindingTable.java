@@ -332,7 +332,7 @@ public final class Lw4o6BindingTable
                 final int k = number(text.substring(slash + 1), text);
                 if (k < 1)
                 {
-                    throw new IllegalArgumentException("'" + text + "': a PSID length is 1..16 (write all for a full address)");
+                    throw new IllegalArgumentException("'" + text + "': a PSID length is 1..16 (all: a full address)");
                 }
                 new PortSet(defaultOffset, k, psid);
                 return new int[] {defaultOffset, k, psid};
@@ -460,26 +460,26 @@ public final class Lw4o6BindingTable
                 }
                 if (p[i] == 0 || p[group] == 0)
                 {
-                    error(ln[i], Addresses.format4(ipv4(k, i)) + " is bound at line " + ln[group] + " already; a full address (all ports) " +
+                    error(ln[i], address(k, i) + " is bound at line " + ln[group] + " already; a full address (all ports) " +
                         "cannot share it");
                 }
                 else if (p[i] != p[group] || o[i] != o[group])
                 {
-                    error(ln[i], Addresses.format4(ipv4(k, i)) + ": PSID length " + p[i] + " offset " + o[i] + " differs from line " +
+                    error(ln[i], address(k, i) + ": PSID length " + p[i] + " offset " + o[i] + " differs from line " +
                         ln[group] + " (length " + p[group] + " offset " + o[group] + "): every port set of one " +
                         "address needs the same a and k or they overlap (RFC 7597 s.5.1)");
                 }
                 else if (k[i] == k[i - 1])
                 {
-                    error(ln[i], Addresses.format4(ipv4(k, i)) + " PSID " + (k[i] & 0xffff) + "/" + p[i] + " is bound at line " + ln[i - 1] +
-                        " already");
+                    error(ln[i], address(k, i) + " PSID " + (k[i] & 0xffff) + "/" + p[i] + " is bound at line " +
+                        ln[i - 1] + " already");
                 }
             }
         }
 
-        private static int ipv4(final long[] keys, final int i)
+        private static String address(final long[] keys, final int i)
         {
-            return (int)(keys[i] >>> 16);
+            return Addresses.format4((int)(keys[i] >>> 16));
         }
     }
 }
