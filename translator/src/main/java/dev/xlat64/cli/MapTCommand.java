@@ -36,9 +36,9 @@ public final class MapTCommand implements Callable<Integer>
     @Mixin
     MapRuleOptions ruleOptions;
 
-    @Option(names = "--dmr", paramLabel = "PREFIX", defaultValue = "64:ff9b::/96",
+    @Option(names = "--dmr", paramLabel = "PREFIX",
         description = "Default Mapping Rule: the BR's RFC 6052 prefix for outside IPv4 addresses (RFC 7599 s.5.1: "
-            + "/64 recommended, at most /96; default: ${DEFAULT-VALUE}).")
+            + "/64 recommended, at most /96), e.g. 2001:db8:ffff::/64; needed for --outside-ipv4 and --dhcpv6-option.")
     String dmr;
 
     @Option(names = "--end-user-prefix", paramLabel = "PREFIX", description = "A CE's End-user IPv6 prefix. Repeatable.")
@@ -66,7 +66,11 @@ public final class MapTCommand implements Callable<Integer>
     public Integer call()
     {
         final MapRule rule = ruleOptions.rule();
-        final Rfc6052Prefix dmrPrefix = Rfc6052Prefix.parse(dmr);
+        if (dmr == null && (!outside.isEmpty() || dhcpv6))
+        {
+            throw new IllegalArgumentException("--outside-ipv4 and --dhcpv6-option need --dmr (RFC 7599 s.5.1)");
+        }
+        final Rfc6052Prefix dmrPrefix = dmr == null ? null : Rfc6052Prefix.parse(dmr);
         if (endUserPrefixes.isEmpty() && ipv4Ports.isEmpty() && outside.isEmpty() && !dhcpv6)
         {
             throw new IllegalArgumentException("give --end-user-prefix, --ipv4-port, --outside-ipv4 or --dhcpv6-option");

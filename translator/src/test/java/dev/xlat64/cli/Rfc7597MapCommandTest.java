@@ -105,6 +105,8 @@ class Rfc7597MapCommandTest
             "--ea-bits", "16", "--psid-length", "7", "--end-user-prefix", "2001:db8:12:3400::/56"));
         assertTrue(err.toString().contains("k = o - (32 - r) = 16 - 8 = 8"), err.toString());
         assertEquals(2, run("map", "map-e", "--rule-ipv6-prefix", "2001:db8::/40"));
+        assertEquals(2, run(with(RULE, "map-t", "--outside-ipv4", "10.2.3.4")));
+        assertTrue(err.toString().contains("need --dmr"), err.toString());
     }
 
     @Test
