@@ -3,6 +3,7 @@ package dev.xlat64.cli;
 import dev.xlat64.config.ConfigFile;
 import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.config.Settings;
+import dev.xlat64.map.MapDomain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -70,6 +71,11 @@ public final class CheckConfigCommand implements Callable<Integer>
         spec.commandLine().getOut().printf("%s: OK (tun %s, %d queue(s), prefix %s, %d EAM entries, %d 6rd domains)%n",
             file, c.tunName, c.queues, c.siit.mapper.format(), c.siit.mapper.eamt().entries().size(),
             c.siit.sixRdDomains.size());
+        for (final MapDomain d : c.mapDomains)
+        {
+            spec.commandLine().getOut().printf("%s: %s (validated; the data path is not built yet: run refuses it)%n",
+                d.origin, d.summary());
+        }
         return 0;
     }
 }

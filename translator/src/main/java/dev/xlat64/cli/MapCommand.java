@@ -23,8 +23,9 @@ import java.util.concurrent.Callable;
         "Show how addresses translate: an IPv4 address gives its IPv6 form, an IPv6 address its IPv4 form, using the "
             + "same code as the data plane (EAM first, then the RFC 6052 prefix).",
         "Example: xlat64 map --prefix 64:ff9b::/96 192.0.2.33   ->  64:ff9b::c000:221",
-        "For 6rd (RFC 5969) delegated prefixes and DHCPv4 option 212, see: xlat64 map 6rd --help"},
-    subcommands = {Map6rdCommand.class},
+        "For 6rd (RFC 5969) delegated prefixes and DHCPv4 option 212, see: xlat64 map 6rd --help",
+        "For MAP-T, MAP-E and lw4o6 (A+P port sets, DHCPv6 S46 options): xlat64 map map-t|map-e|lw4o6 --help"},
+    subcommands = {Map6rdCommand.class, MapTCommand.class, MapECommand.class, Lw4o6MapCommand.class},
     footer = {"", "Exit codes: 0 all addresses mapped, 1 some did not map, 2 usage error."})
 public final class MapCommand implements Callable<Integer>
 {

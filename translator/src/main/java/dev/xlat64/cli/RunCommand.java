@@ -1,6 +1,7 @@
 package dev.xlat64.cli;
 
 import dev.xlat64.config.GatewayConfig;
+import dev.xlat64.config.MapConfig;
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.dataplane.DataPlane;
@@ -100,6 +101,11 @@ public final class RunCommand implements Callable<Integer>
             return 2;
         }
         final GatewayConfig config = result.config;
+        if (!config.mapDomains.isEmpty())
+        {
+            err.println("xlat64: " + MapConfig.refusal(config.mapDomains));
+            return 2;
+        }
         final List<AutoCloseable> companions = new ArrayList<>();
         final Metrics metrics = new Metrics();
         final DataPlane plane;
@@ -218,6 +224,10 @@ public final class RunCommand implements Callable<Integer>
         {
             final GatewayConfig.Result r = loader.load();
             final List<String> errors = new ArrayList<>(r.errors);
+            if (r.ok() && !r.config.mapDomains.isEmpty())
+            {
+                errors.add(MapConfig.refusal(r.config.mapDomains));
+            }
             if (r.ok() && r.config.file != null)
             {
                 errors.addAll(CheckConfigCommand.companionErrors(r.config.file));

@@ -12,6 +12,7 @@ import dev.xlat64.config.Settings.Key;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.dataplane.Idle;
 import dev.xlat64.dataplane.TunSettings;
+import dev.xlat64.map.MapDomain;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -40,13 +41,16 @@ public final class GatewayConfig
     public final boolean manageRoutes;
     /** Whether {@code tun.mtu} (--mtu) was given. */
     private final boolean mtuGiven;
+    /** MAP-T, MAP-E and lw4o6 domains (validated only: {@code run} refuses them, {@link MapConfig#refusal}). */
+    public final List<MapDomain> mapDomains;
 
     private GatewayConfig(
         final String tunName, final int queues, final int mtu, final boolean mtuGiven, final Idle idle, final boolean offload,
         final boolean ioUring, final TranslatorConfig siit, final InetSocketAddress metrics, final ConfigFile file,
-        final boolean manageRoutes)
+        final boolean manageRoutes, final List<MapDomain> mapDomains)
     {
         this.manageRoutes = manageRoutes;
+        this.mapDomains = mapDomains;
         this.tunName = tunName;
         this.queues = queues;
         this.mtu = mtu;
@@ -120,7 +124,11 @@ public final class GatewayConfig
             errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
         }
         final List<SixRdDomain> sixRdDomains = SixRdConfig.domains(s, mtu, prefix, eamt, errors);
-        if (prefix == null && entries.isEmpty() && sixRdDomains.isEmpty() && !s.has(Key.IVI_PREFIX) && errors.isEmpty())
+        final List<Ipv6Prefix> sixRdPrefixes = new ArrayList<>();
+        sixRdDomains.forEach(d -> sixRdPrefixes.add(d.prefix()));
+        final List<MapDomain> mapDomains = MapConfig.domains(s.file(), prefix, eamt, sixRdPrefixes, errors);
+        if (prefix == null && entries.isEmpty() && sixRdDomains.isEmpty() && mapDomains.isEmpty() &&
+            !s.has(Key.IVI_PREFIX) && errors.isEmpty())
         {
             errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix), EAM entries " +
                 "(--eam / translator.eam) or a 6rd domain (--6rd-prefix / [[sixrd.domain]])");
@@ -168,7 +176,7 @@ public final class GatewayConfig
             .sixRdDomains(sixRdDomains)
             .build();
         return new Result(new GatewayConfig(tun, queues, mtu, s.has(Key.TUN_MTU), idle, offload, ioUring, siit, metrics,
-            s.file(), manageRoutes), List.of());
+            s.file(), manageRoutes, mapDomains), List.of());
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback); bare host gets port 9464. */

@@ -1,0 +1,51 @@
+package dev.xlat64.map;
+
+import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.Rfc6052Prefix;
+
+/**
+ * One validated A+P domain: MAP-E (rules + BR address), MAP-T (rules + DMR) or lw4o6 (binding table + lwAFTR
+ * address). Immutable; what a BR needs to map addresses, not yet the data path that uses it (docs/map.md).
+ */
+public final class MapDomain
+{
+    public final Mechanism mechanism;
+    /** Where it was configured ({@code file:line: mapt.domain[1]}). */
+    public final String origin;
+    /** MAP-E and MAP-T: the BMR/FMRs; null for lw4o6. */
+    public final MapRuleTable rules;
+    /** MAP-T: the Default Mapping Rule (RFC 7599 s.5.1); null otherwise. */
+    public final Rfc6052Prefix dmr;
+    /** MAP-E and lw4o6: the BR (lwAFTR) IPv6 address, tunnel end point (RFC 7597 s.5.4, RFC 7596 s.6.2). */
+    public final byte[] br;
+    /** lw4o6: the binding table; null otherwise. */
+    public final Lw4o6BindingTable bindings;
+    /** lw4o6: hairpinning between B4s (RFC 7596 s.6.2: MUST be configurable). */
+    public final boolean hairpinning;
+
+    public MapDomain(final Mechanism mechanism, final String origin, final MapRuleTable rules, final Rfc6052Prefix dmr,
+        final byte[] br, final Lw4o6BindingTable bindings, final boolean hairpinning)
+    {
+        this.mechanism = mechanism;
+        this.origin = origin;
+        this.rules = rules;
+        this.dmr = dmr;
+        this.br = br == null ? null : br.clone();
+        this.bindings = bindings;
+        this.hairpinning = hairpinning;
+    }
+
+    /** One line for operators, e.g. {@code map-t: 2 rules, DMR 2001:db8:ffff::/64}. */
+    public String summary()
+    {
+        switch (mechanism)
+        {
+            case MAP_T:
+                return mechanism.id + ": " + rules.rules().size() + " rule(s), DMR " + dmr.prefix();
+            case MAP_E:
+                return mechanism.id + ": " + rules.rules().size() + " rule(s), BR " + Addresses.format6(br);
+            default:
+                return mechanism.id + ": " + bindings.size() + " binding(s), lwAFTR " + Addresses.format6(br);
+        }
+    }
+}
