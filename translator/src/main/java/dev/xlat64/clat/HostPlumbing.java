@@ -219,7 +219,7 @@ public final class HostPlumbing implements AutoCloseable
 
     private static String sysctlValue(final String key) throws IOException
     {
-        return Files.readString(Path.of("/proc/sys", key)).trim();
+        return HostState.sysctl(key);
     }
 
     private interface NetlinkCall

@@ -88,7 +88,17 @@ public final class HostState
     /** The IPv6 MTU of {@code device} (what RAs set, else the link MTU). */
     public static int ipv6Mtu(final String device) throws IOException
     {
-        return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv6/conf", device, "mtu")).trim());
+        return Integer.parseInt(sysctl("net/ipv6/conf/" + device + "/mtu"));
+    }
+
+    /**
+     * A sysctl's value, e.g. {@code net/ipv6/conf/all/forwarding}. Read by lines: on procfs, Files.readString of
+     * JDK 17 trusts the reported size and returns a truncated value ("6" for 65536).
+     */
+    public static String sysctl(final String key) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(Path.of("/proc/sys", key));
+        return lines.isEmpty() ? "" : lines.get(0).trim();
     }
 
     /** Whether an IPv4 default route exists in the main table through another device than {@code ours}. */
