@@ -89,7 +89,7 @@ class SystemdFilesTest
         Files.writeString(fake, "#!/bin/sh\nexit 0\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         final List<String> argv = new ArrayList<>(List.of("systemd-analyze", "verify"));
-        for (final String unit : List.of("xlat64.service", "xlat64-dns64.service"))
+        for (final String unit : List.of("xlat64.service", "xlat64-dns64.service", "xlat64-clat.service"))
         {
             final String text = Files.readString(SYSTEMD.resolve(unit));
             assertTrue(text.contains("ExecStart=/usr/bin/xlat64 "), unit);
@@ -127,6 +127,20 @@ class SystemdFilesTest
         assertTrue(unit.contains("\nAmbientCapabilities=CAP_NET_ADMIN CAP_NET_BIND_SERVICE\n"));
         assertTrue(unit.contains("\nDeviceAllow=/dev/net/tun rw\n"));
         assertTrue(unit.contains("\nRestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK\n"));
+        assertTrue(unit.contains("\nNoNewPrivileges=yes\n"));
+    }
+
+    @Test
+    void clatUnitRunsXlat64ClatWithNetAdminAndNetRawOnly() throws IOException
+    {
+        final String unit = Files.readString(SYSTEMD.resolve("xlat64-clat.service"));
+        assertTrue(unit.contains("\nType=notify\n"));
+        assertTrue(unit.contains("\nExecStart=/usr/bin/xlat64 clat "));
+        assertTrue(unit.contains("\nAfter=network-online.target\n"));
+        assertTrue(unit.contains("\nCapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW\n"));
+        assertTrue(unit.contains("\nAmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW\n"));
+        assertTrue(unit.contains("\nDeviceAllow=/dev/net/tun rw\n"));
+        assertTrue(unit.contains("\nProtectKernelTunables=no\n"), "the CLAT sets and restores net.ipv6 sysctls");
         assertTrue(unit.contains("\nNoNewPrivileges=yes\n"));
     }
 }
