@@ -37,6 +37,7 @@ class ArchitectureTest
         Set.of("engine"),                           // picks the mechanism for a packet
         Set.of("tun"),                              // tun-native: the TUN device and io_uring (jnr-ffi)
         Set.of("dataplane", "metrics", "service"),  // agents and I/O, counters out, systemd/routes
+        Set.of("clat"),                             // 464XLAT CLAT host plumbing and PLAT prefix discovery (RFC 6877)
         Set.of("config"),                           // the TOML model and flags, validated
         Set.of("cli"));                             // picocli commands
 

@@ -164,7 +164,7 @@ public final class ClatCommand implements Callable<Integer>
         final DataPlane plane;
         try
         {
-            plane = DataPlane.start(first.config, null);
+            plane = DataPlane.start(first.config.tunSettings(), first.config.siit, null);
         }
         catch (final TunException ex)
         {
@@ -173,14 +173,14 @@ public final class ClatCommand implements Callable<Integer>
         }
         final Metrics meters = new Metrics();
         meters.bindDataPlane(plane.counters());
-        final ServiceControl control = new ServiceControl(pidfile, first.config, meters.registry());
+        final ServiceControl control = new ServiceControl(pidfile, first.config.manageRoutes ? first.config.tunName : null, meters.registry());
         MetricsServer server = null;
         final Clat clat = new Clat(new Clat.Settings(link, tun, clat6, Addresses.parse4(CLAT_IPV4),
             mtu6 - IPV4_ROUTE_MTU_OVERHEAD, !noPref64, !noRfc7050, recheck * 1000L, noPref64 ? 0 : 3000),
             new PrefixDiscovery(configured), plumbing, p -> plane.reload(config(p, clat6, mtu6).config.siit));
         try
         {
-            control.start(first.config);
+            control.start(first.config.siit);
             plumbing.prepareUplink();
             plumbing.clatIpv6(clat6);
             plumbing.clatIpv4(Addresses.parse4(CLAT_IPV4));
