@@ -21,7 +21,7 @@ public final class Dns64Config
     static final String DEFAULT_EXCLUDE = "::ffff:0:0/96";
     private static final String[] KEYS = {
         "listen", "upstream", "prefixes", "exclude", "allow-clients", "timeout-ms", "attempts", "cache-entries",
-        "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms"};
+        "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms", "cache-bytes"};
 
     /** Command-line values that replace the file's (null or empty = keep the file's). */
     public static final class Overrides
@@ -38,6 +38,8 @@ public final class Dns64Config
     public final int timeoutMs;
     public final int attempts;
     public final int cacheEntries;
+    /** The cache's bound in bytes (answers' wire bytes plus a fixed cost per entry), evicting least recently used. */
+    public final long cacheBytes;
     public final int ednsPayload;
     /** Upstream look-ups in flight at most; queries beyond get SERVFAIL at once (counted as overload). */
     public final int maxPending;
@@ -49,8 +51,9 @@ public final class Dns64Config
     Dns64Config(
         final List<InetSocketAddress> listen, final List<InetSocketAddress> upstreams, final Policy policy,
         final int timeoutMs, final int attempts, final int cacheEntries, final int ednsPayload, final int maxPending,
-        final int maxTcpClients, final int tcpIdleTimeoutMs)
+        final int maxTcpClients, final int tcpIdleTimeoutMs, final long cacheBytes)
     {
+        this.cacheBytes = cacheBytes;
         this.maxPending = maxPending;
         this.maxTcpClients = maxTcpClients;
         this.tcpIdleTimeoutMs = tcpIdleTimeoutMs;
@@ -192,6 +195,8 @@ public final class Dns64Config
         final int timeoutMs = (int)file.integer(section, "timeout-ms", "dns64.timeout-ms", 1000, 10, 60_000);
         final int attempts = (int)file.integer(section, "attempts", "dns64.attempts", 2, 1, 10);
         final int cacheEntries = (int)file.integer(section, "cache-entries", "dns64.cache-entries", 10_000, 0, 10_000_000);
+        final long cacheBytes = file.integer(section, "cache-bytes", "dns64.cache-bytes", Cache.DEFAULT_BYTES, 0,
+            1L << 40);
         final int ednsPayload = (int)file.integer(section, "edns-payload", "dns64.edns-payload", 1232, 512, 4096);
         final int maxPending = (int)file.integer(section, "max-pending", "dns64.max-pending", 10_000, 1, 1_000_000);
         final int maxTcpClients = (int)file.integer(section, "max-tcp-clients", "dns64.max-tcp-clients", 1000, 1,
@@ -204,7 +209,7 @@ public final class Dns64Config
             return null;
         }
         return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow),
-            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs);
+            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs, cacheBytes);
     }
 
     private static List<Policy.Mapping> mappings(final ConfigFile file, final TomlTable section)

@@ -26,6 +26,9 @@ final class Dns64Metrics
     final Counter overload;
     final Counter tcpEvicted;
     final Counter tcpRefused;
+    final Counter coalesced;
+    final Counter chased;
+    final Counter brokenChains;
     private final Counter[] responses = new Counter[24];
     final Timer latency;
 
@@ -63,6 +66,13 @@ final class Dns64Metrics
         tcpRefused = Counter.builder("xlat64.dns64.tcp.refused")
             .description("Client TCP connections refused at dns64.max-tcp-clients with every connection busy")
             .register(registry);
+        coalesced = Counter.builder("xlat64.dns64.coalesced")
+            .description("Upstream look-ups that joined an identical one already in flight").register(registry);
+        chased = Counter.builder("xlat64.dns64.cname.chased")
+            .description("CNAME targets asked because upstream answered the CNAME alone (RFC 6147 section 5.1.5)")
+            .register(registry);
+        brokenChains = Counter.builder("xlat64.dns64.cname.broken")
+            .description("CNAME chains with a loop or more than 8 links (answered SERVFAIL)").register(registry);
         latency = Timer.builder("xlat64.dns64.latency").description("Time from query received to response sent")
             .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);

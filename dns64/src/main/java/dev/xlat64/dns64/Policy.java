@@ -69,6 +69,20 @@ public final class Policy
         return prefixes;
     }
 
+    /** Every prefix this DNS64 synthesizes with: the configured ones, then the {@code [[dns64.mapped]]} ones. */
+    public List<Rfc6052Prefix> allPrefixes()
+    {
+        final List<Rfc6052Prefix> out = new ArrayList<>(prefixes);
+        for (final Mapping m : mappings)
+        {
+            if (m.prefix != null && !out.contains(m.prefix))
+            {
+                out.add(m.prefix);
+            }
+        }
+        return out;
+    }
+
     /** RFC 6147 section 5.1.4: an AAAA address in an excluded range counts as no AAAA at all. */
     public boolean isExcluded(final byte[] ipv6)
     {

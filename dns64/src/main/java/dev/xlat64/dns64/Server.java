@@ -56,7 +56,7 @@ public final class Server implements AutoCloseable
         final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
         Gauge.builder("xlat64.dns64.upstream.in.flight", upstreams, Upstreams::inFlight)
             .description("Upstream look-ups in flight (bounded by dns64.max-pending)").register(registry);
-        this.resolver = new Resolver(config, new Cache(config.cacheEntries), upstreams, metrics);
+        this.resolver = new Resolver(config, new Cache(config.cacheEntries, config.cacheBytes), upstreams, metrics);
     }
 
     /** Binds every listen address (UDP and TCP on the same port) and starts answering. */
