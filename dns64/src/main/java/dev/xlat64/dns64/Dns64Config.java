@@ -21,7 +21,8 @@ public final class Dns64Config
     static final String DEFAULT_EXCLUDE = "::ffff:0:0/96";
     private static final String[] KEYS = {
         "listen", "upstream", "prefixes", "exclude", "allow-clients", "timeout-ms", "attempts", "cache-entries",
-        "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms", "cache-bytes"};
+        "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms", "cache-bytes",
+        "tcp-output-bytes", "tcp-connection-output-bytes"};
 
     /** Command-line values that replace the file's (null or empty = keep the file's). */
     public static final class Overrides
@@ -40,6 +41,10 @@ public final class Dns64Config
     public final int cacheEntries;
     /** The cache's bound in bytes (answers' wire bytes plus a fixed cost per entry), evicting least recently used. */
     public final long cacheBytes;
+    /** Answers queued for client TCP connections, all connections together; beyond it the connection is closed. */
+    public final long tcpOutputBytes;
+    /** Answers queued for one client TCP connection; reading stops at half, the connection is closed beyond it. */
+    public final int tcpConnectionOutputBytes;
     public final int ednsPayload;
     /** Upstream look-ups in flight at most; queries beyond get SERVFAIL at once (counted as overload). */
     public final int maxPending;
@@ -51,8 +56,11 @@ public final class Dns64Config
     Dns64Config(
         final List<InetSocketAddress> listen, final List<InetSocketAddress> upstreams, final Policy policy,
         final int timeoutMs, final int attempts, final int cacheEntries, final int ednsPayload, final int maxPending,
-        final int maxTcpClients, final int tcpIdleTimeoutMs, final long cacheBytes)
+        final int maxTcpClients, final int tcpIdleTimeoutMs, final long cacheBytes, final long tcpOutputBytes,
+        final int tcpConnectionOutputBytes)
     {
+        this.tcpOutputBytes = tcpOutputBytes;
+        this.tcpConnectionOutputBytes = tcpConnectionOutputBytes;
         this.cacheBytes = cacheBytes;
         this.maxPending = maxPending;
         this.maxTcpClients = maxTcpClients;
@@ -64,6 +72,13 @@ public final class Dns64Config
         this.attempts = attempts;
         this.cacheEntries = cacheEntries;
         this.ednsPayload = ednsPayload;
+    }
+
+    /** This configuration with another policy (tests). */
+    Dns64Config withPolicy(final Policy other)
+    {
+        return new Dns64Config(listen, upstreams, other, timeoutMs, attempts, cacheEntries, ednsPayload, maxPending,
+            maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes, tcpConnectionOutputBytes);
     }
 
     /** Reads {@code [dns64]} of {@code file} with {@code overrides} applied; errors go to {@code file}. */
@@ -204,12 +219,19 @@ public final class Dns64Config
         final int tcpIdleTimeoutMs = (int)file.integer(section, "tcp-idle-timeout-ms", "dns64.tcp-idle-timeout-ms",
             10_000, 100, 600_000);
 
+        // One answer (up to 64 KiB and its length) always fits.
+        final long tcpOutputBytes = file.integer(section, "tcp-output-bytes", "dns64.tcp-output-bytes", 32L << 20,
+            65537, 1L << 40);
+        final int tcpConnectionOutputBytes = (int)file.integer(section, "tcp-connection-output-bytes",
+            "dns64.tcp-connection-output-bytes", 256 << 10, 65537, 1 << 30);
+
         if (file.hasErrors())
         {
             return null;
         }
         return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow),
-            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs, cacheBytes);
+            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes,
+            tcpConnectionOutputBytes);
     }
 
     private static List<Policy.Mapping> mappings(final ConfigFile file, final TomlTable section)

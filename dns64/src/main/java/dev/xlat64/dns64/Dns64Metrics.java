@@ -27,6 +27,8 @@ final class Dns64Metrics
     final Counter tcpEvicted;
     final Counter tcpRefused;
     final Counter coalesced;
+    final Counter tcpAclRefused;
+    final Counter tcpOutputOverflow;
     final Counter chased;
     final Counter brokenChains;
     private final Counter[] responses = new Counter[24];
@@ -65,6 +67,12 @@ final class Dns64Metrics
             .description("Idle client TCP connections closed to make room at dns64.max-tcp-clients").register(registry);
         tcpRefused = Counter.builder("xlat64.dns64.tcp.refused")
             .description("Client TCP connections refused at dns64.max-tcp-clients with every connection busy")
+            .register(registry);
+        tcpAclRefused = Counter.builder("xlat64.dns64.tcp.acl.refused")
+            .description("Client TCP connections closed at accept: the client is outside dns64.allow-clients")
+            .register(registry);
+        tcpOutputOverflow = Counter.builder("xlat64.dns64.tcp.output.overflow")
+            .description("Client TCP connections closed because their unread answers passed the output bounds")
             .register(registry);
         coalesced = Counter.builder("xlat64.dns64.coalesced")
             .description("Upstream look-ups that joined an identical one already in flight").register(registry);

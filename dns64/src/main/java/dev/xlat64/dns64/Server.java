@@ -45,6 +45,11 @@ public final class Server implements AutoCloseable
     /** RFC 7766 section 6.2.3: idle client connections are closed (seconds, not minutes). */
     private final long tcpIdleMs;
     private final Dns64Metrics metrics;
+    private final Policy policy;
+    /** Bytes of answers queued for client TCP connections, all together, and the bounds (dns64.tcp-*-output-bytes). */
+    private long tcpOutBytes;
+    private final long maxTcpOutBytes;
+    private final int maxConnectionOutBytes;
 
     private Server(final Dns64Config config, final MeterRegistry registry) throws IOException
     {
@@ -52,7 +57,13 @@ public final class Server implements AutoCloseable
         this.metrics = metrics;
         this.maxTcpClients = config.maxTcpClients;
         this.tcpIdleMs = config.tcpIdleTimeoutMs;
-        this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment);
+        this.policy = config.policy;
+        this.maxTcpOutBytes = config.tcpOutputBytes;
+        this.maxConnectionOutBytes = config.tcpConnectionOutputBytes;
+        Gauge.builder("xlat64.dns64.tcp.output.bytes", this, s -> s.tcpOutBytes)
+            .description("Bytes of answers queued for client TCP connections (bounded by dns64.tcp-output-bytes)")
+            .register(registry);
+        this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment, EventLoop::exitProcess);
         final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
         Gauge.builder("xlat64.dns64.upstream.in.flight", upstreams, Upstreams::inFlight)
             .description("Upstream look-ups in flight (bounded by dns64.max-pending)").register(registry);
@@ -248,6 +259,13 @@ public final class Server implements AutoCloseable
             SocketChannel c;
             while ((c = channel.accept()) != null)
             {
+                // The ACL at accept: a stranger costs no connection slot, buffer or timer.
+                if (!admitted(c))
+                {
+                    metrics.tcpAclRefused.increment();
+                    c.close();
+                    continue;
+                }
                 if (tcpConnections.size() >= maxTcpClients && !evictIdlest())
                 {
                     metrics.tcpRefused.increment();
@@ -288,6 +306,18 @@ public final class Server implements AutoCloseable
         }
     }
 
+    private boolean admitted(final SocketChannel c)
+    {
+        try
+        {
+            return policy.admits(((InetSocketAddress)c.getRemoteAddress()).getAddress());
+        }
+        catch (final IOException ex)
+        {
+            return false; // the peer is already gone
+        }
+    }
+
     /** Closes the least recently active connection with nothing in flight or queued; false when all are busy. */
     private boolean evictIdlest()
     {
@@ -309,6 +339,8 @@ public final class Server implements AutoCloseable
         private final InetAddress peer;
         private final ByteBuffer length = ByteBuffer.allocate(2);
         private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+        /** Bytes queued in {@link #out} (counted in {@link #tcpOutBytes} too). */
+        private long outBytes;
         private SelectionKey key;
         private ByteBuffer body;
         private int inflight;
@@ -358,7 +390,8 @@ public final class Server implements AutoCloseable
         {
             while (!closed && !readClosed)
             {
-                if (inflight + out.size() >= MAX_TCP_PENDING)
+                // RFC 7766 section 6.2.1.1: a client that does not read its answers is not read either.
+                if (inflight + out.size() >= MAX_TCP_PENDING || outBytes >= maxConnectionOutBytes / 2)
                 {
                     key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
                     return;
@@ -443,9 +476,19 @@ public final class Server implements AutoCloseable
             {
                 return;
             }
-            final ByteBuffer frame = ByteBuffer.allocate(2 + wire.length);
+            final int size = 2 + wire.length;
+            // Bounded output: answers a client does not read cost at most these bytes; past them it is closed.
+            if (outBytes + size > maxConnectionOutBytes || tcpOutBytes + size > maxTcpOutBytes)
+            {
+                metrics.tcpOutputOverflow.increment();
+                close();
+                return;
+            }
+            final ByteBuffer frame = ByteBuffer.allocate(size);
             frame.putShort((short)wire.length).put(wire).flip();
             out.add(frame);
+            outBytes += size;
+            tcpOutBytes += size;
             active();
             try
             {
@@ -475,7 +518,9 @@ public final class Server implements AutoCloseable
                     key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
                     return;
                 }
-                out.poll();
+                final int size = out.poll().capacity();
+                outBytes -= size;
+                tcpOutBytes -= size;
             }
             if (key.isValid())
             {
@@ -500,6 +545,9 @@ public final class Server implements AutoCloseable
             }
             closed = true;
             tcpConnections.remove(this);
+            tcpOutBytes -= outBytes;
+            outBytes = 0;
+            out.clear();
             try
             {
                 channel.close();
