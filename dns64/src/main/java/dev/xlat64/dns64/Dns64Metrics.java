@@ -27,6 +27,10 @@ final class Dns64Metrics
     final Counter tcpEvicted;
     final Counter tcpRefused;
     final Counter coalesced;
+    final Counter ratelimited;
+    final Counter cookiesNew;
+    final Counter cookiesValid;
+    final Counter cookiesInvalid;
     final Counter tcpAclRefused;
     final Counter tcpOutputOverflow;
     final Counter chased;
@@ -74,6 +78,15 @@ final class Dns64Metrics
         tcpOutputOverflow = Counter.builder("xlat64.dns64.tcp.output.overflow")
             .description("Client TCP connections closed because their unread answers passed the output bounds")
             .register(registry);
+        ratelimited = Counter.builder("xlat64.dns64.ratelimited")
+            .description("UDP answers over dns64.ratelimit for their client network (dropped or sent truncated)")
+            .register(registry);
+        cookiesNew = Counter.builder("xlat64.dns64.cookies").tag("result", "new")
+            .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
+        cookiesValid = Counter.builder("xlat64.dns64.cookies").tag("result", "valid")
+            .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
+        cookiesInvalid = Counter.builder("xlat64.dns64.cookies").tag("result", "invalid")
+            .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
         coalesced = Counter.builder("xlat64.dns64.coalesced")
             .description("Upstream look-ups that joined an identical one already in flight").register(registry);
         chased = Counter.builder("xlat64.dns64.cname.chased")

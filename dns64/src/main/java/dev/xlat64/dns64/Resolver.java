@@ -1,6 +1,8 @@
 package dev.xlat64.dns64;
 
+import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -50,6 +52,10 @@ final class Resolver
     private final Dns64Metrics metrics;
     /** Upstream exchanges in flight by cache key, with the continuations waiting for each. */
     private final Map<String, List<Consumer<Message>>> inFlight = new HashMap<>();
+    /** Null when off (dns64.ratelimit = 0). */
+    private final RateLimiter rateLimiter;
+    /** Null when off (dns64.cookies = false). */
+    private final ServerCookies cookies;
 
     Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
     {
@@ -60,6 +66,58 @@ final class Resolver
         this.cache = cache;
         this.upstreams = upstreams;
         this.metrics = metrics;
+        final Dns64Config.Abuse abuse = config.abuse;
+        this.rateLimiter = abuse.ratelimit == 0 ? null :
+            new RateLimiter(abuse.ratelimit, abuse.slip, abuse.ipv4Prefix, abuse.ipv6Prefix);
+        this.cookies = abuse.cookieSecret == null ? null : new ServerCookies(abuse.cookieSecret);
+    }
+
+    /** The query's COOKIE option (RFC 7873 section 4), or null. */
+    private CookieOption cookieOf(final Message query)
+    {
+        final OPTRecord opt = query.getOPT();
+        if (cookies == null || opt == null)
+        {
+            return null;
+        }
+        final List<EDNSOption> options = opt.getOptions(EDNSOption.Code.COOKIE);
+        return options.isEmpty() ? null : (CookieOption)options.get(0);
+    }
+
+    /** True when the query carries a server cookie we made for this client within the hour (RFC 9018 4.3). */
+    private boolean cookieVerified(final Message query, final Client client)
+    {
+        final CookieOption cookie = cookieOf(query);
+        if (cookie == null)
+        {
+            return false;
+        }
+        final byte[] server = cookie.getServerCookie().orElse(null);
+        if (server == null)
+        {
+            metrics.cookiesNew.increment();
+            return false;
+        }
+        final boolean valid = cookies.valid(cookie.getClientCookie(), server, client.address(),
+            System.currentTimeMillis() / 1000);
+        (valid ? metrics.cookiesValid : metrics.cookiesInvalid).increment();
+        return valid;
+    }
+
+    /** RFC 7873 section 5.2.3-5.2.5: every answer to a query with a client cookie carries a fresh server cookie. */
+    private Message withCookie(final Message query, final Message reply, final Client client)
+    {
+        final CookieOption cookie = cookieOf(query);
+        final OPTRecord opt = reply.getOPT();
+        if (cookie == null || opt == null)
+        {
+            return reply;
+        }
+        final byte[] server = cookies.make(cookie.getClientCookie(), client.address(), System.currentTimeMillis() / 1000);
+        reply.removeRecord(opt, Section.ADDITIONAL);
+        reply.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
+            List.<EDNSOption>of(new CookieOption(cookie.getClientCookie(), server))), Section.ADDITIONAL);
+        return reply;
     }
 
     void handle(final byte[] wire, final Client client)
@@ -86,6 +144,26 @@ final class Resolver
             return;
         }
         final int ednsPayload = config.ednsPayload;
+        // RFC 7873 section 5.2: a client cookie is answered with ours; a valid server cookie proves the address.
+        final boolean verified = cookieVerified(query, client);
+        // Rate limiting (UDP only: a TCP client's address is not spoofed), before any other work, REFUSED included.
+        if (rateLimiter != null && !client.tcp() && !verified)
+        {
+            final RateLimiter.Verdict verdict = rateLimiter.check(client.address(), start);
+            if (verdict != RateLimiter.Verdict.SEND)
+            {
+                metrics.ratelimited.increment();
+                if (verdict == RateLimiter.Verdict.DROP)
+                {
+                    client.drop(false);
+                    return;
+                }
+                final Message tc = Replies.empty(query, Rcode.NOERROR, ednsPayload);
+                tc.getHeader().setFlag(Flags.TC);
+                send(query, tc, client, start);
+                return;
+            }
+        }
         if (!policy.admits(client.address()))
         {
             metrics.refused.increment();
@@ -360,11 +438,11 @@ final class Resolver
     /** UDP answers are cut to the client's size with TC set (RFC 1035 / RFC 6891), so a TCP retry gets all of it. */
     private void send(final Message query, final Message reply, final Client client, final long start)
     {
-        Message sent = reply;
+        Message sent = withCookie(query, reply, client);
         byte[] wire;
         try
         {
-            wire = toWire(query, reply, client);
+            wire = toWire(query, sent, client);
         }
         catch (final RuntimeException ex)
         {
