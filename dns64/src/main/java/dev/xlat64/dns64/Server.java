@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -14,6 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -129,34 +132,120 @@ public final class Server implements AutoCloseable
 
     private void listenOnce(final InetSocketAddress address) throws IOException
     {
+        if (address.getAddress().isAnyLocalAddress())
+        {
+            listenWildcard(address);
+            return;
+        }
+        final DatagramChannel udp = bindUdp(address);
+        final InetSocketAddress bound = (InetSocketAddress)udp.getLocalAddress();
+        final ServerSocketChannel tcp;
+        try
+        {
+            // Port 0 (tests): TCP takes the port the kernel gave UDP.
+            tcp = bindTcp(new InetSocketAddress(address.getAddress(), bound.getPort()));
+        }
+        catch (final IOException ex)
+        {
+            udp.close();
+            throw ex;
+        }
+        udpAddresses.add(bound);
+        loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
+        registerTcp(tcp);
+    }
+
+    /**
+     * A wildcard address: a UDP reply must leave from the address the query was sent to (a client checks it), which
+     * needs IP_PKTINFO / IPV6_RECVPKTINFO on a wildcard socket, and Java's DatagramChannel has neither. So UDP is bound
+     * to each local address (those present at start; 0.0.0.0 the IPv4 ones, :: all) and the kernel picks the right
+     * source by itself; TCP (connected: always the right source) stays on the wildcard.
+     */
+    private void listenWildcard(final InetSocketAddress address) throws IOException
+    {
+        final ServerSocketChannel tcp = bindTcp(address);
+        final int port = ((InetSocketAddress)tcp.getLocalAddress()).getPort();
+        final List<DatagramChannel> bound = new ArrayList<>();
+        try
+        {
+            for (final InetAddress local : localAddresses(address.getAddress().getAddress().length == 16))
+            {
+                bound.add(bindUdp(new InetSocketAddress(local, port)));
+            }
+        }
+        catch (final IOException ex)
+        {
+            tcp.close();
+            for (final DatagramChannel c : bound)
+            {
+                c.close();
+            }
+            throw ex;
+        }
+        for (final DatagramChannel udp : bound)
+        {
+            udpAddresses.add((InetSocketAddress)udp.getLocalAddress());
+            loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
+        }
+        registerTcp(tcp);
+    }
+
+    /** The addresses of the interfaces that are up: IPv4 only, or IPv4 and IPv6. */
+    static List<InetAddress> localAddresses(final boolean ipv6Too) throws IOException
+    {
+        final List<InetAddress> out = new ArrayList<>();
+        for (final NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces()))
+        {
+            if (!nif.isUp())
+            {
+                continue;
+            }
+            for (final InetAddress a : Collections.list(nif.getInetAddresses()))
+            {
+                if (a instanceof Inet4Address || ipv6Too)
+                {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static DatagramChannel bindUdp(final InetSocketAddress address) throws IOException
+    {
         final DatagramChannel udp = DatagramChannel.open(
             address.getAddress().getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try
         {
             udp.bind(address);
+            return udp;
         }
         catch (final IOException ex)
         {
             udp.close();
             throw new IOException("UDP " + HostPort.format(address) + ": " + ex.getMessage(), ex);
         }
-        final InetSocketAddress bound = (InetSocketAddress)udp.getLocalAddress();
+    }
+
+    private static ServerSocketChannel bindTcp(final InetSocketAddress address) throws IOException
+    {
         final ServerSocketChannel tcp = ServerSocketChannel.open();
         tcp.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
         try
         {
-            // Port 0 (tests): TCP takes the port the kernel gave UDP.
-            tcp.bind(new InetSocketAddress(address.getAddress(), bound.getPort()), 128);
+            tcp.bind(address, 128);
+            return tcp;
         }
         catch (final IOException ex)
         {
-            udp.close();
             tcp.close();
-            throw new IOException("TCP " + HostPort.format(bound) + ": " + ex.getMessage(), ex);
+            throw new IOException("TCP " + HostPort.format(address) + ": " + ex.getMessage(), ex);
         }
-        udpAddresses.add(bound);
+    }
+
+    private void registerTcp(final ServerSocketChannel tcp) throws IOException
+    {
         tcpAddresses.add((InetSocketAddress)tcp.getLocalAddress());
-        loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
         final TcpListener listener = new TcpListener(tcp);
         listener.key = loop.register(tcp, SelectionKey.OP_ACCEPT, listener);
     }
