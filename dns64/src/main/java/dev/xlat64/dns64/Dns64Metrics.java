@@ -27,6 +27,7 @@ final class Dns64Metrics
     final Counter tcpEvicted;
     final Counter tcpRefused;
     final Counter coalesced;
+    final Counter answerHits;
     final Counter ratelimited;
     final Counter cookiesNew;
     final Counter cookiesValid;
@@ -87,6 +88,8 @@ final class Dns64Metrics
             .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
         cookiesInvalid = Counter.builder("xlat64.dns64.cookies").tag("result", "invalid")
             .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
+        answerHits = Counter.builder("xlat64.dns64.cache.answer.hits")
+            .description("Queries answered on the fast path from the wire bytes of an earlier answer").register(registry);
         coalesced = Counter.builder("xlat64.dns64.coalesced")
             .description("Upstream look-ups that joined an identical one already in flight").register(registry);
         chased = Counter.builder("xlat64.dns64.cname.chased")

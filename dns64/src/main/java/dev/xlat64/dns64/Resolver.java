@@ -56,6 +56,8 @@ final class Resolver
     private final RateLimiter rateLimiter;
     /** Null when off (dns64.cookies = false). */
     private final ServerCookies cookies;
+    /** The fast path for hits; null when caching is off or rate limiting is on (its bookkeeping allocates). */
+    private final AnswerCache answers;
 
     Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
     {
@@ -70,6 +72,30 @@ final class Resolver
         this.rateLimiter = abuse.ratelimit == 0 ? null :
             new RateLimiter(abuse.ratelimit, abuse.slip, abuse.ipv4Prefix, abuse.ipv6Prefix);
         this.cookies = abuse.cookieSecret == null ? null : new ServerCookies(abuse.cookieSecret);
+        this.answers = config.cacheEntries == 0 || config.cacheBytes == 0 || rateLimiter != null ? null :
+            new AnswerCache(config.cacheBytes / 2, config.ednsPayload);
+    }
+
+    /**
+     * The cache-hit fast path for a UDP query from an admitted client: the answer's length in {@code out}, or -1 when
+     * the query must take {@link #handle}. No parsing, no allocation.
+     */
+    int fastAnswer(final byte[] query, final int length, final byte[] out)
+    {
+        if (answers == null)
+        {
+            return -1;
+        }
+        final long start = System.nanoTime();
+        final int n = answers.answer(query, length, out, start);
+        if (n > 0)
+        {
+            metrics.queriesUdp.increment();
+            metrics.cacheHits.increment();
+            metrics.answerHits.increment();
+            metrics.response(out[3] & 0xf, start);
+        }
+        return n;
     }
 
     /** The query's COOKIE option (RFC 7873 section 4), or null. */
@@ -453,6 +479,10 @@ final class Resolver
         }
         client.send(wire, false);
         metrics.response(sent.getRcode(), start);
+        if (answers != null && (wire[2] & 0x02) == 0)
+        {
+            answers.store(query, sent, wire, start);
+        }
     }
 
     private byte[] toWire(final Message query, final Message reply, final Client client)

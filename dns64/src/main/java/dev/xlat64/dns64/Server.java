@@ -42,6 +42,11 @@ public final class Server implements AutoCloseable
     private final List<InetSocketAddress> udpAddresses = new ArrayList<>();
     private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
     private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
+    /** The fast path's buffers (reused: a cache hit allocates nothing) and the last sender found in the ACL. */
+    private final byte[] udpIn = new byte[65535];
+    private final byte[] udpOut = new byte[65535];
+    private final ByteBuffer udpOutBuffer = ByteBuffer.allocateDirect(65535);
+    private InetSocketAddress lastAdmitted;
     /** Open client connections, least recently active first. */
     private final LinkedHashSet<TcpConnection> tcpConnections = new LinkedHashSet<>();
     private final int maxTcpClients;
@@ -277,9 +282,20 @@ public final class Server implements AutoCloseable
                     return;
                 }
                 udpBuffer.flip();
-                final byte[] wire = new byte[udpBuffer.remaining()];
-                udpBuffer.get(wire);
-                resolver.handle(wire, new UdpClient(channel, from));
+                final int n = udpBuffer.remaining();
+                udpBuffer.get(udpIn, 0, n);
+                if (admittedFast(from))
+                {
+                    final int answer = resolver.fastAnswer(udpIn, n, udpOut);
+                    if (answer > 0)
+                    {
+                        udpOutBuffer.clear();
+                        udpOutBuffer.put(udpOut, 0, answer).flip();
+                        sendQuietly(channel, udpOutBuffer, from);
+                        continue;
+                    }
+                }
+                resolver.handle(java.util.Arrays.copyOf(udpIn, n), new UdpClient(channel, from));
             }
         }
 
@@ -287,6 +303,33 @@ public final class Server implements AutoCloseable
         public void failed(final IOException cause)
         {
             // ICMP errors surface here on some kernels; the listener stays.
+        }
+    }
+
+    /** The ACL for the fast path; the JDK hands back the same address object for a repeating sender. */
+    private boolean admittedFast(final InetSocketAddress from)
+    {
+        if (from == lastAdmitted)
+        {
+            return true;
+        }
+        if (policy.admits(from.getAddress()))
+        {
+            lastAdmitted = from;
+            return true;
+        }
+        return false;
+    }
+
+    private static void sendQuietly(final DatagramChannel channel, final ByteBuffer answer, final InetSocketAddress to)
+    {
+        try
+        {
+            channel.send(answer, to);
+        }
+        catch (final IOException ignored)
+        {
+            // UDP: a lost response is the client's retry
         }
     }
 
