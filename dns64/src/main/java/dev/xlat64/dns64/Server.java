@@ -4,11 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -16,7 +13,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -142,13 +138,13 @@ public final class Server implements AutoCloseable
             listenWildcard(address);
             return;
         }
-        final DatagramChannel udp = bindUdp(address);
+        final DatagramChannel udp = Sockets.bindUdp(address);
         final InetSocketAddress bound = (InetSocketAddress)udp.getLocalAddress();
         final ServerSocketChannel tcp;
         try
         {
             // Port 0 (tests): TCP takes the port the kernel gave UDP.
-            tcp = bindTcp(new InetSocketAddress(address.getAddress(), bound.getPort()));
+            tcp = Sockets.bindTcp(new InetSocketAddress(address.getAddress(), bound.getPort()));
         }
         catch (final IOException ex)
         {
@@ -168,14 +164,14 @@ public final class Server implements AutoCloseable
      */
     private void listenWildcard(final InetSocketAddress address) throws IOException
     {
-        final ServerSocketChannel tcp = bindTcp(address);
+        final ServerSocketChannel tcp = Sockets.bindTcp(address);
         final int port = ((InetSocketAddress)tcp.getLocalAddress()).getPort();
         final List<DatagramChannel> bound = new ArrayList<>();
         try
         {
-            for (final InetAddress local : localAddresses(address.getAddress().getAddress().length == 16))
+            for (final InetAddress local : Sockets.localAddresses(address.getAddress().getAddress().length == 16))
             {
-                bound.add(bindUdp(new InetSocketAddress(local, port)));
+                bound.add(Sockets.bindUdp(new InetSocketAddress(local, port)));
             }
         }
         catch (final IOException ex)
@@ -193,59 +189,6 @@ public final class Server implements AutoCloseable
             loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
         }
         registerTcp(tcp);
-    }
-
-    /** The addresses of the interfaces that are up: IPv4 only, or IPv4 and IPv6. */
-    static List<InetAddress> localAddresses(final boolean ipv6Too) throws IOException
-    {
-        final List<InetAddress> out = new ArrayList<>();
-        for (final NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces()))
-        {
-            if (!nif.isUp())
-            {
-                continue;
-            }
-            for (final InetAddress a : Collections.list(nif.getInetAddresses()))
-            {
-                if (a instanceof Inet4Address || ipv6Too)
-                {
-                    out.add(a);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static DatagramChannel bindUdp(final InetSocketAddress address) throws IOException
-    {
-        final DatagramChannel udp = DatagramChannel.open(
-            address.getAddress().getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-        try
-        {
-            udp.bind(address);
-            return udp;
-        }
-        catch (final IOException ex)
-        {
-            udp.close();
-            throw new IOException("UDP " + HostPort.format(address) + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private static ServerSocketChannel bindTcp(final InetSocketAddress address) throws IOException
-    {
-        final ServerSocketChannel tcp = ServerSocketChannel.open();
-        tcp.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
-        try
-        {
-            tcp.bind(address, 128);
-            return tcp;
-        }
-        catch (final IOException ex)
-        {
-            tcp.close();
-            throw new IOException("TCP " + HostPort.format(address) + ": " + ex.getMessage(), ex);
-        }
     }
 
     private void registerTcp(final ServerSocketChannel tcp) throws IOException

@@ -62,7 +62,8 @@ class BoundedMemoryTest
     @Test
     void answersQueuedForAClientThatDoesNotReadAreBounded() throws Exception
     {
-        try (Harness h = new Harness(bigTxt(), "tcp-connection-output-bytes = 131072\ntimeout-ms = 2000\n"))
+        try (Harness h = new Harness(bigTxt(),
+            "tcp-connection-output-bytes = 131072\ntimeout-ms = 2000\ntcp-idle-timeout-ms = 1000\n"))
         {
             try (Socket s = new Socket())
             {
@@ -76,20 +77,22 @@ class BoundedMemoryTest
                     out.write(wire);
                 }
                 out.flush();
+                // 120 answers of 58 KB are far more than the kernel's socket buffers hold: the server queues some,
+                // stops reading, and closes the connection (past the bound, or idle with answers unread). How far it
+                // gets before that depends on timing; that it stays within the bound and closes does not.
                 double max = 0;
-                for (int i = 0; i < 30; i++)
+                double queued = 0;
+                final long deadline = System.nanoTime() + 20_000_000_000L;
+                while (System.nanoTime() < deadline && (max == 0 || queued > 0))
                 {
-                    Thread.sleep(100);
-                    max = Math.max(max, h.registry.get("xlat64.dns64.tcp.output.bytes").gauge().value());
+                    Thread.sleep(50);
+                    queued = h.registry.get("xlat64.dns64.tcp.output.bytes").gauge().value();
+                    max = Math.max(max, queued);
                 }
-                assertTrue(max <= 131072 + 65537, "queued " + max);
-                assertEquals(1.0, h.registry.get("xlat64.dns64.tcp.output.overflow").counter().count(),
-                    "the connection that does not read is closed (max queued " + max + ")");
+                assertTrue(max > 0 && max <= 131072, "queued at most " + max);
+                assertEquals(0.0, queued, "the connection that does not read is closed and its bytes given back");
             }
             assertEquals(Rcode.NOERROR, h.send(query("after.test.example.", Type.TXT), true).getRcode());
-            // Closed connections give their queued bytes back.
-            Thread.sleep(300);
-            assertEquals(0.0, h.registry.get("xlat64.dns64.tcp.output.bytes").gauge().value());
         }
     }
 
