@@ -11,26 +11,18 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The DNS64 responder: UDP and TCP listeners (RFC 7766) on one event loop with the upstream exchanges. TCP: two-byte
- * length framing, pipelined queries answered as they complete, idle connections closed, frames shorter than a header
- * or longer than {@link #MAX_TCP_QUERY} close the connection. At most {@code dns64.max-tcp-clients} connections: at the
- * bound, a new connection replaces the longest-idle one with nothing in flight (a slowloris trickle never counts as
- * activity), and is refused only when every connection is busy.
+ * The DNS64 responder: UDP and TCP listeners on one event loop with the upstream exchanges. UDP cache hits take the
+ * fast path ({@link AnswerCache}); client TCP connections (RFC 7766) are {@link TcpClients}'. Clients outside the ACL
+ * are not accepted over TCP.
  */
 public final class Server implements AutoCloseable
 {
-    /** A query is one question plus OPT: anything longer is not a query we serve. */
-    static final int MAX_TCP_QUERY = 4096;
     /** Accepting failed (e.g. out of file descriptors): accept again after this pause instead of spinning. */
     private static final long ACCEPT_RETRY_MS = 100;
-    /** RFC 7766 section 6.2.1.1: pipelining is allowed, but a client that does not read its answers is paused. */
-    static final int MAX_TCP_PENDING = 128;
     private static final int UDP_BURST = 64;
 
     private final EventLoop loop;
@@ -43,35 +35,21 @@ public final class Server implements AutoCloseable
     private final byte[] udpOut = new byte[65535];
     private final ByteBuffer udpOutBuffer = ByteBuffer.allocateDirect(65535);
     private InetSocketAddress lastAdmitted;
-    /** Open client connections, least recently active first. */
-    private final LinkedHashSet<TcpConnection> tcpConnections = new LinkedHashSet<>();
-    private final int maxTcpClients;
-    /** RFC 7766 section 6.2.3: idle client connections are closed (seconds, not minutes). */
-    private final long tcpIdleMs;
     private final Dns64Metrics metrics;
     private final Policy policy;
-    /** Bytes of answers queued for client TCP connections, all together, and the bounds (dns64.tcp-*-output-bytes). */
-    private long tcpOutBytes;
-    private final long maxTcpOutBytes;
-    private final int maxConnectionOutBytes;
+    private final TcpClients tcpClients;
 
     private Server(final Dns64Config config, final MeterRegistry registry) throws IOException
     {
         final Dns64Metrics metrics = new Dns64Metrics(registry);
         this.metrics = metrics;
-        this.maxTcpClients = config.maxTcpClients;
-        this.tcpIdleMs = config.tcpIdleTimeoutMs;
         this.policy = config.policy;
-        this.maxTcpOutBytes = config.tcpOutputBytes;
-        this.maxConnectionOutBytes = config.tcpConnectionOutputBytes;
-        Gauge.builder("xlat64.dns64.tcp.output.bytes", this, s -> s.tcpOutBytes)
-            .description("Bytes of answers queued for client TCP connections (bounded by dns64.tcp-output-bytes)")
-            .register(registry);
         this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment, EventLoop::exitProcess);
         final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
         Gauge.builder("xlat64.dns64.upstream.in.flight", upstreams, Upstreams::inFlight)
             .description("Upstream look-ups in flight (bounded by dns64.max-pending)").register(registry);
         this.resolver = new Resolver(config, new Cache(config.cacheEntries, config.cacheBytes), upstreams, metrics);
+        this.tcpClients = new TcpClients(config, loop, resolver, metrics, registry);
     }
 
     /** Binds every listen address (UDP and TCP on the same port) and starts answering. */
@@ -341,25 +319,7 @@ public final class Server implements AutoCloseable
                     c.close();
                     continue;
                 }
-                if (tcpConnections.size() >= maxTcpClients && !evictIdlest())
-                {
-                    metrics.tcpRefused.increment();
-                    c.close();
-                    continue;
-                }
-                final TcpConnection conn;
-                try
-                {
-                    conn = new TcpConnection(c);
-                    conn.key = loop.register(c, SelectionKey.OP_READ, conn);
-                }
-                catch (final IOException ex)
-                {
-                    c.close(); // the peer is already gone
-                    continue;
-                }
-                tcpConnections.add(conn);
-                conn.armIdleTimer();
+                tcpClients.accept(c);
             }
         }
 
@@ -390,253 +350,6 @@ public final class Server implements AutoCloseable
         catch (final IOException ex)
         {
             return false; // the peer is already gone
-        }
-    }
-
-    /** Closes the least recently active connection with nothing in flight or queued; false when all are busy. */
-    private boolean evictIdlest()
-    {
-        for (final TcpConnection conn : tcpConnections)
-        {
-            if (conn.inflight <= 0 && conn.out.isEmpty())
-            {
-                metrics.tcpEvicted.increment();
-                conn.close();
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private final class TcpConnection implements EventLoop.Handler, Resolver.Client
-    {
-        private final SocketChannel channel;
-        private final InetAddress peer;
-        private final ByteBuffer length = ByteBuffer.allocate(2);
-        private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
-        /** Bytes queued in {@link #out} (counted in {@link #tcpOutBytes} too). */
-        private long outBytes;
-        private SelectionKey key;
-        private ByteBuffer body;
-        private int inflight;
-        private boolean readClosed;
-        private boolean closed;
-        private long lastActivity = System.nanoTime();
-
-        TcpConnection(final SocketChannel channel) throws IOException
-        {
-            this.channel = channel;
-            this.peer = ((InetSocketAddress)channel.getRemoteAddress()).getAddress();
-        }
-
-        void armIdleTimer()
-        {
-            loop.schedule(tcpIdleMs, () ->
-            {
-                if (closed)
-                {
-                    return;
-                }
-                if (inflight == 0 && System.nanoTime() - lastActivity >= tcpIdleMs * 1_000_000L)
-                {
-                    close();
-                }
-                else
-                {
-                    armIdleTimer();
-                }
-            });
-        }
-
-        @Override
-        public void ready(final SelectionKey k) throws IOException
-        {
-            if (k.isWritable())
-            {
-                flush();
-            }
-            if (k.isValid() && k.isReadable())
-            {
-                read();
-            }
-        }
-
-        private void read() throws IOException
-        {
-            while (!closed && !readClosed)
-            {
-                // RFC 7766 section 6.2.1.1: a client that does not read its answers is not read either.
-                if (inflight + out.size() >= MAX_TCP_PENDING || outBytes >= maxConnectionOutBytes / 2)
-                {
-                    key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-                    return;
-                }
-                if (body == null)
-                {
-                    final int n = channel.read(length);
-                    if (n < 0)
-                    {
-                        endOfInput();
-                        return;
-                    }
-                    if (length.hasRemaining())
-                    {
-                        return;
-                    }
-                    final int frame = length.getShort(0) & 0xffff;
-                    if (frame < 12 || frame > MAX_TCP_QUERY)
-                    {
-                        close(); // garbage or over-long frame: nothing sensible to answer
-                        return;
-                    }
-                    body = ByteBuffer.allocate(frame);
-                }
-                final int n = channel.read(body);
-                if (n < 0)
-                {
-                    endOfInput();
-                    return;
-                }
-                if (body.hasRemaining())
-                {
-                    return;
-                }
-                active();
-                final byte[] wire = body.array();
-                body = null;
-                length.clear();
-                inflight++;
-                resolver.handle(wire, this);
-            }
-        }
-
-        /** A whole query read or an answer queued: the connection moves to the most recently active end. */
-        private void active()
-        {
-            lastActivity = System.nanoTime();
-            if (tcpConnections.remove(this))
-            {
-                tcpConnections.add(this);
-            }
-        }
-
-        private void endOfInput()
-        {
-            readClosed = true;
-            if (key.isValid())
-            {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-            }
-            closeIfFinished();
-        }
-
-        @Override
-        public InetAddress address()
-        {
-            return peer;
-        }
-
-        @Override
-        public boolean tcp()
-        {
-            return true;
-        }
-
-        @Override
-        public void send(final byte[] wire, final boolean closeAfter)
-        {
-            inflight--;
-            readClosed |= closeAfter;
-            if (closed)
-            {
-                return;
-            }
-            final int size = 2 + wire.length;
-            // Bounded output: answers a client does not read cost at most these bytes; past them it is closed.
-            if (outBytes + size > maxConnectionOutBytes || tcpOutBytes + size > maxTcpOutBytes)
-            {
-                metrics.tcpOutputOverflow.increment();
-                close();
-                return;
-            }
-            final ByteBuffer frame = ByteBuffer.allocate(size);
-            frame.putShort((short)wire.length).put(wire).flip();
-            out.add(frame);
-            outBytes += size;
-            tcpOutBytes += size;
-            active();
-            try
-            {
-                flush();
-            }
-            catch (final IOException ex)
-            {
-                close();
-            }
-        }
-
-        @Override
-        public void drop(final boolean closeConnection)
-        {
-            inflight--;
-            readClosed |= closeConnection;
-            closeIfFinished();
-        }
-
-        private void flush() throws IOException
-        {
-            while (!out.isEmpty())
-            {
-                channel.write(out.peek());
-                if (out.peek().hasRemaining())
-                {
-                    key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-                    return;
-                }
-                final int size = out.poll().capacity();
-                outBytes -= size;
-                tcpOutBytes -= size;
-            }
-            if (key.isValid())
-            {
-                key.interestOps(readClosed ? 0 : SelectionKey.OP_READ);
-            }
-            closeIfFinished();
-        }
-
-        private void closeIfFinished()
-        {
-            if (readClosed && inflight <= 0 && out.isEmpty())
-            {
-                close();
-            }
-        }
-
-        private void close()
-        {
-            if (closed)
-            {
-                return;
-            }
-            closed = true;
-            tcpConnections.remove(this);
-            tcpOutBytes -= outBytes;
-            outBytes = 0;
-            out.clear();
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignored)
-            {
-                // closing anyway
-            }
-        }
-
-        @Override
-        public void failed(final IOException cause)
-        {
-            close();
         }
     }
 }
