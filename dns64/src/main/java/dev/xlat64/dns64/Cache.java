@@ -1,63 +1,74 @@
 package dev.xlat64.dns64;
 
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
+import java.io.IOException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Upstream answers by (name, type, class, DO, CD), kept for their TTL (negative answers for the SOA's negative TTL,
- * RFC 2308 section 5) and returned with TTLs decremented by the time spent in the cache. Bounded LRU; loop thread only.
+ * Upstream answers by (name, type, class, DO, CD), kept for their TTL (negative answers, and CNAME chains ending in
+ * NODATA, for the SOA's negative TTL, RFC 2308 section 5) and returned with TTLs decremented by the time spent in the
+ * cache. An entry is the answer's wire form only, with its TTLs patched on the way out ({@link WireTtls}); the cache is
+ * bounded in those bytes (plus a fixed overhead per entry) and in entries, least recently used first. Loop thread only.
  */
 final class Cache
 {
     /** Cached data is never kept longer than a day, whatever upstream said. */
     static final long MAX_TTL = 86400;
-    /** Answers larger than this (wire bytes, as received) are not cached, so memory stays near entries x 1 KB. */
+    /** Answers larger than this (wire bytes) are not cached: one name cannot take a large share of the cache. */
     static final int MAX_CACHED_MESSAGE = 8192;
+    /** Bookkeeping per entry besides the wire bytes: map node, key string, entry object, TTL offsets. */
+    static final int ENTRY_OVERHEAD = 160;
+    /** The default byte bound ({@code dns64.cache-bytes}). */
+    static final long DEFAULT_BYTES = 32L << 20;
 
     private static final class Entry
     {
-        final Message message;
+        final WireTtls wire;
         final long storedNanos;
         final long expiresNanos;
-        /** The message with TTLs aged by {@link #agedSeconds}: rebuilt at most once a second, not per hit. */
-        Message aged;
-        long agedSeconds;
+        final long cost;
 
-        Entry(final Message message, final long storedNanos, final long ttl)
+        Entry(final WireTtls wire, final long storedNanos, final long ttl, final long cost)
         {
-            this.message = message;
+            this.wire = wire;
             this.storedNanos = storedNanos;
             this.expiresNanos = storedNanos + ttl * 1_000_000_000L;
-            this.aged = message;
+            this.cost = cost;
         }
     }
 
     private final int capacity;
+    private final long maxBytes;
     private final LinkedHashMap<String, Entry> entries;
+    private long bytes;
 
     Cache(final int capacity)
     {
-        this.capacity = capacity;
-        this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true)
-        {
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<String, Entry> eldest)
-            {
-                return size() > Cache.this.capacity;
-            }
-        };
+        this(capacity, DEFAULT_BYTES);
     }
 
+    Cache(final int capacity, final long maxBytes)
+    {
+        this.capacity = capacity;
+        this.maxBytes = maxBytes;
+        this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true);
+    }
+
+    /** The key: the name lower-cased the same in every locale (Locale.ROOT: no Turkish dotless i), type, class, DO, CD. */
     static String key(final Record question, final boolean dnssecOk, final boolean checkingDisabled)
     {
-        return question.getName().toString().toLowerCase() + '/' + question.getType() + '/' + question.getDClass() +
-            (dnssecOk ? "/do" : "") + (checkingDisabled ? "/cd" : "");
+        return question.getName().toString().toLowerCase(Locale.ROOT) + '/' + question.getType() + '/' +
+            question.getDClass() + (dnssecOk ? "/do" : "") + (checkingDisabled ? "/cd" : "");
     }
 
     /** The cached answer with TTLs aged, or null. */
@@ -70,29 +81,62 @@ final class Cache
         }
         if (nowNanos - e.expiresNanos >= 0)
         {
-            entries.remove(key);
+            remove(key, e);
             return null;
         }
         final long age = Math.max(0, (nowNanos - e.storedNanos) / 1_000_000_000L);
-        if (age != e.agedSeconds)
+        try
         {
-            e.aged = aged(e.message, age);
-            e.agedSeconds = age;
+            return new Message(e.wire.aged(age));
         }
-        return e.aged.clone();
+        catch (final IOException ex)
+        {
+            remove(key, e); // cannot happen: the bytes were written by dnsjava
+            return null;
+        }
     }
 
     void put(final String key, final Message response, final long nowNanos)
     {
-        if (capacity == 0)
+        if (capacity == 0 || maxBytes == 0)
         {
             return;
         }
         final long ttl = ttl(response);
-        if (ttl > 0 && response.numBytes() <= MAX_CACHED_MESSAGE)
+        if (ttl <= 0)
         {
-            entries.put(key, new Entry(response, nowNanos, Math.min(ttl, MAX_TTL)));
+            return;
         }
+        final byte[] wire = negativeSoaTtls(response).toWire();
+        if (wire.length > MAX_CACHED_MESSAGE)
+        {
+            return;
+        }
+        final WireTtls w = WireTtls.of(wire);
+        if (w == null)
+        {
+            return;
+        }
+        final long cost = wire.length + 8L * w.count() + 2L * key.length() + ENTRY_OVERHEAD;
+        final Entry old = entries.remove(key);
+        if (old != null)
+        {
+            bytes -= old.cost;
+        }
+        entries.put(key, new Entry(w, nowNanos, Math.min(ttl, MAX_TTL), cost));
+        bytes += cost;
+        final Iterator<Map.Entry<String, Entry>> eldest = entries.entrySet().iterator();
+        while ((bytes > maxBytes || entries.size() > capacity) && eldest.hasNext())
+        {
+            bytes -= eldest.next().getValue().cost;
+            eldest.remove();
+        }
+    }
+
+    private void remove(final String key, final Entry e)
+    {
+        entries.remove(key);
+        bytes -= e.cost;
     }
 
     int size()
@@ -100,45 +144,76 @@ final class Cache
         return entries.size();
     }
 
-    /** How long {@code response} may be cached: 0 for errors other than NXDOMAIN, truncated or SOA-less negatives. */
+    /** What the entries cost, as counted against the byte bound. */
+    long bytes()
+    {
+        return bytes;
+    }
+
+    /**
+     * How long {@code response} may be cached: 0 for errors other than NXDOMAIN, truncated or SOA-less negatives. RFC
+     * 2308 section 5: a negative answer (NXDOMAIN, NODATA, or a CNAME chain ending in either) for the SOA's negative
+     * TTL, never longer than the chain's own TTLs.
+     */
     static long ttl(final Message response)
     {
         final int rcode = response.getRcode();
-        if ((rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) || response.getHeader().getFlag(org.xbill.DNS.Flags.TC))
+        if ((rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) || response.getHeader().getFlag(Flags.TC))
         {
             return 0;
         }
+        final Record question = response.getQuestion();
+        final int qtype = question == null ? -1 : question.getType();
         long ttl = Long.MAX_VALUE;
         boolean answered = false;
+        boolean hasData = false;
         for (final Record r : response.getSection(Section.ANSWER))
         {
             ttl = Math.min(ttl, r.getTTL());
             answered = true;
+            hasData |= r.getType() == qtype || qtype == Type.ANY || qtype == Type.CNAME || qtype == Type.RRSIG;
         }
-        if (answered && rcode == Rcode.NOERROR)
+        final boolean soa = hasSoa(response);
+        if (answered && rcode == Rcode.NOERROR && (hasData || !soa))
         {
-            return ttl;
+            return ttl; // data, or a bare chain from an upstream that does not chase: the chain's TTL
         }
+        return soa ? Math.min(ttl, Synthesizer.negativeTtl(response)) : 0;
+    }
+
+    private static boolean hasSoa(final Message response)
+    {
         for (final Record r : response.getSection(Section.AUTHORITY))
         {
             if (r.getType() == Type.SOA)
             {
-                return Math.min(ttl, Synthesizer.negativeTtl(response));
+                return true;
             }
         }
-        return 0;
+        return false;
     }
 
-    private static Message aged(final Message m, final long age)
+    /**
+     * RFC 2308 section 5: the SOA of a negative answer is kept with TTL min(SOA TTL, MINIMUM), so that counting it
+     * down ages the negative TTL (MINIMUM itself never changes).
+     */
+    private static Message negativeSoaTtls(final Message response)
     {
-        final Message out = m.clone();
-        for (final int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL})
+        boolean change = false;
+        for (final Record r : response.getSection(Section.AUTHORITY))
         {
-            out.removeAllRecords(section);
-            for (final Record r : m.getSection(section))
-            {
-                out.addRecord(r.getType() == Type.OPT ? r : withTtl(r, Math.max(0, r.getTTL() - age)), section);
-            }
+            change |= r instanceof SOARecord && ((SOARecord)r).getMinimum() < r.getTTL();
+        }
+        if (!change)
+        {
+            return response;
+        }
+        final Message out = response.clone();
+        out.removeAllRecords(Section.AUTHORITY);
+        for (final Record r : response.getSection(Section.AUTHORITY))
+        {
+            out.addRecord(r instanceof SOARecord && ((SOARecord)r).getMinimum() < r.getTTL() ?
+                withTtl(r, ((SOARecord)r).getMinimum()) : r, Section.AUTHORITY);
         }
         return out;
     }
@@ -156,7 +231,7 @@ final class Cache
         {
             return Record.fromWire(wire, Section.ANSWER);
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
             return r;
         }

@@ -21,7 +21,9 @@ public final class Dns64Config
     static final String DEFAULT_EXCLUDE = "::ffff:0:0/96";
     private static final String[] KEYS = {
         "listen", "upstream", "prefixes", "exclude", "allow-clients", "timeout-ms", "attempts", "cache-entries",
-        "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms"};
+        "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms", "cache-bytes",
+        "tcp-output-bytes", "tcp-connection-output-bytes", "ratelimit", "ratelimit-slip", "ratelimit-ipv4-prefix",
+        "ratelimit-ipv6-prefix", "cookies", "cookie-secret"};
 
     /** Command-line values that replace the file's (null or empty = keep the file's). */
     public static final class Overrides
@@ -38,6 +40,37 @@ public final class Dns64Config
     public final int timeoutMs;
     public final int attempts;
     public final int cacheEntries;
+    /** The cache's bound in bytes (answers' wire bytes plus a fixed cost per entry), evicting least recently used. */
+    public final long cacheBytes;
+    /** Answers queued for client TCP connections, all connections together; beyond it the connection is closed. */
+    public final long tcpOutputBytes;
+    /** Answers queued for one client TCP connection; reading stops at half, the connection is closed beyond it. */
+    public final int tcpConnectionOutputBytes;
+    /** Abuse controls: response rate limiting (0 = off) and DNS cookies (docs/dns64-defences.md). */
+    public final Abuse abuse;
+
+    /** Response rate limiting and DNS cookies. */
+    public static final class Abuse
+    {
+        /** UDP answers a second per client network; 0 = no limit (the default). */
+        public final int ratelimit;
+        public final int slip;
+        public final int ipv4Prefix;
+        public final int ipv6Prefix;
+        /** Null: no cookies. */
+        final byte[] cookieSecret;
+
+        Abuse(final int ratelimit, final int slip, final int ipv4Prefix, final int ipv6Prefix, final byte[] cookieSecret)
+        {
+            this.ratelimit = ratelimit;
+            this.slip = slip;
+            this.ipv4Prefix = ipv4Prefix;
+            this.ipv6Prefix = ipv6Prefix;
+            this.cookieSecret = cookieSecret;
+        }
+
+        static final Abuse NONE = new Abuse(0, 2, 24, 56, null);
+    }
     public final int ednsPayload;
     /** Upstream look-ups in flight at most; queries beyond get SERVFAIL at once (counted as overload). */
     public final int maxPending;
@@ -49,8 +82,13 @@ public final class Dns64Config
     Dns64Config(
         final List<InetSocketAddress> listen, final List<InetSocketAddress> upstreams, final Policy policy,
         final int timeoutMs, final int attempts, final int cacheEntries, final int ednsPayload, final int maxPending,
-        final int maxTcpClients, final int tcpIdleTimeoutMs)
+        final int maxTcpClients, final int tcpIdleTimeoutMs, final long cacheBytes, final long tcpOutputBytes,
+        final int tcpConnectionOutputBytes, final Abuse abuse)
     {
+        this.abuse = abuse;
+        this.tcpOutputBytes = tcpOutputBytes;
+        this.tcpConnectionOutputBytes = tcpConnectionOutputBytes;
+        this.cacheBytes = cacheBytes;
         this.maxPending = maxPending;
         this.maxTcpClients = maxTcpClients;
         this.tcpIdleTimeoutMs = tcpIdleTimeoutMs;
@@ -61,6 +99,13 @@ public final class Dns64Config
         this.attempts = attempts;
         this.cacheEntries = cacheEntries;
         this.ednsPayload = ednsPayload;
+    }
+
+    /** This configuration with another policy (tests). */
+    Dns64Config withPolicy(final Policy other)
+    {
+        return new Dns64Config(listen, upstreams, other, timeoutMs, attempts, cacheEntries, ednsPayload, maxPending,
+            maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes, tcpConnectionOutputBytes, abuse);
     }
 
     /** Reads {@code [dns64]} of {@code file} with {@code overrides} applied; errors go to {@code file}. */
@@ -192,6 +237,8 @@ public final class Dns64Config
         final int timeoutMs = (int)file.integer(section, "timeout-ms", "dns64.timeout-ms", 1000, 10, 60_000);
         final int attempts = (int)file.integer(section, "attempts", "dns64.attempts", 2, 1, 10);
         final int cacheEntries = (int)file.integer(section, "cache-entries", "dns64.cache-entries", 10_000, 0, 10_000_000);
+        final long cacheBytes = file.integer(section, "cache-bytes", "dns64.cache-bytes", Cache.DEFAULT_BYTES, 0,
+            1L << 40);
         final int ednsPayload = (int)file.integer(section, "edns-payload", "dns64.edns-payload", 1232, 512, 4096);
         final int maxPending = (int)file.integer(section, "max-pending", "dns64.max-pending", 10_000, 1, 1_000_000);
         final int maxTcpClients = (int)file.integer(section, "max-tcp-clients", "dns64.max-tcp-clients", 1000, 1,
@@ -199,12 +246,50 @@ public final class Dns64Config
         final int tcpIdleTimeoutMs = (int)file.integer(section, "tcp-idle-timeout-ms", "dns64.tcp-idle-timeout-ms",
             10_000, 100, 600_000);
 
+        // One answer (up to 64 KiB and its length) always fits.
+        final long tcpOutputBytes = file.integer(section, "tcp-output-bytes", "dns64.tcp-output-bytes", 32L << 20,
+            65537, 1L << 40);
+        final int tcpConnectionOutputBytes = (int)file.integer(section, "tcp-connection-output-bytes",
+            "dns64.tcp-connection-output-bytes", 256 << 10, 65537, 1 << 30);
+        final Abuse abuse = abuse(file, section);
+
         if (file.hasErrors())
         {
             return null;
         }
         return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow),
-            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs);
+            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes,
+            tcpConnectionOutputBytes, abuse);
+    }
+
+    private static Abuse abuse(final ConfigFile file, final TomlTable section)
+    {
+        final int ratelimit = (int)file.integer(section, "ratelimit", "dns64.ratelimit", 0, 0, 10_000_000);
+        final int slip = (int)file.integer(section, "ratelimit-slip", "dns64.ratelimit-slip", 2, 0, 10);
+        final int v4 = (int)file.integer(section, "ratelimit-ipv4-prefix", "dns64.ratelimit-ipv4-prefix", 24, 0, 32);
+        final int v6 = (int)file.integer(section, "ratelimit-ipv6-prefix", "dns64.ratelimit-ipv6-prefix", 56, 0, 64);
+        final boolean cookies = file.bool(section, "cookies", "dns64.cookies", true);
+        final String secretText = file.string(section, "cookie-secret", "dns64.cookie-secret", null);
+        byte[] secret = null;
+        if (secretText != null)
+        {
+            if (!secretText.matches("[0-9a-fA-F]{32}"))
+            {
+                file.error(section, "cookie-secret", "dns64.cookie-secret",
+                    "expected 32 hex digits (a 16-byte SipHash key, RFC 9018 section 4.4)");
+            }
+            else
+            {
+                secret = java.util.HexFormat.of().parseHex(secretText);
+            }
+        }
+        if (cookies && secret == null)
+        {
+            // RFC 9018 section 4.4: random per start unless shared by configuration (anycast).
+            secret = new byte[16];
+            new java.security.SecureRandom().nextBytes(secret);
+        }
+        return new Abuse(ratelimit, slip, v4, v6, cookies ? secret : null);
     }
 
     private static List<Policy.Mapping> mappings(final ConfigFile file, final TomlTable section)

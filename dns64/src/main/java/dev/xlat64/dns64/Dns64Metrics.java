@@ -26,6 +26,16 @@ final class Dns64Metrics
     final Counter overload;
     final Counter tcpEvicted;
     final Counter tcpRefused;
+    final Counter coalesced;
+    final Counter answerHits;
+    final Counter ratelimited;
+    final Counter cookiesNew;
+    final Counter cookiesValid;
+    final Counter cookiesInvalid;
+    final Counter tcpAclRefused;
+    final Counter tcpOutputOverflow;
+    final Counter chased;
+    final Counter brokenChains;
     private final Counter[] responses = new Counter[24];
     final Timer latency;
 
@@ -63,6 +73,30 @@ final class Dns64Metrics
         tcpRefused = Counter.builder("xlat64.dns64.tcp.refused")
             .description("Client TCP connections refused at dns64.max-tcp-clients with every connection busy")
             .register(registry);
+        tcpAclRefused = Counter.builder("xlat64.dns64.tcp.acl.refused")
+            .description("Client TCP connections closed at accept: the client is outside dns64.allow-clients")
+            .register(registry);
+        tcpOutputOverflow = Counter.builder("xlat64.dns64.tcp.output.overflow")
+            .description("Client TCP connections closed because their unread answers passed the output bounds")
+            .register(registry);
+        ratelimited = Counter.builder("xlat64.dns64.ratelimited")
+            .description("UDP answers over dns64.ratelimit for their client network (dropped or sent truncated)")
+            .register(registry);
+        cookiesNew = Counter.builder("xlat64.dns64.cookies").tag("result", "new")
+            .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
+        cookiesValid = Counter.builder("xlat64.dns64.cookies").tag("result", "valid")
+            .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
+        cookiesInvalid = Counter.builder("xlat64.dns64.cookies").tag("result", "invalid")
+            .description("Queries with a DNS cookie (RFC 7873), by what the server cookie was").register(registry);
+        answerHits = Counter.builder("xlat64.dns64.cache.answer.hits")
+            .description("Queries answered on the fast path from the wire bytes of an earlier answer").register(registry);
+        coalesced = Counter.builder("xlat64.dns64.coalesced")
+            .description("Upstream look-ups that joined an identical one already in flight").register(registry);
+        chased = Counter.builder("xlat64.dns64.cname.chased")
+            .description("CNAME targets asked because upstream answered the CNAME alone (RFC 6147 section 5.1.5)")
+            .register(registry);
+        brokenChains = Counter.builder("xlat64.dns64.cname.broken")
+            .description("CNAME chains with a loop or more than 8 links (answered SERVFAIL)").register(registry);
         latency = Timer.builder("xlat64.dns64.latency").description("Time from query received to response sent")
             .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);

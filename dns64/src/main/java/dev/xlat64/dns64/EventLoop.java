@@ -5,6 +5,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * One thread, one NIO selector: listeners, client TCP connections and upstream exchanges all run here, so no
@@ -51,11 +52,19 @@ final class EventLoop implements AutoCloseable
     private final Thread thread;
     /** Called (on the loop thread) for every RuntimeException a handler or timer threw: a bug, counted not hidden. */
     private final Runnable onBug;
+    /** Called once with an Error (e.g. OutOfMemoryError) that reached the loop; the loop has stopped by then. */
+    private final Consumer<Throwable> onFatal;
     private volatile boolean running = true;
 
     EventLoop(final String name, final Runnable onBug) throws IOException
     {
+        this(name, onBug, EventLoop::exitProcess);
+    }
+
+    EventLoop(final String name, final Runnable onBug, final Consumer<Throwable> onFatal) throws IOException
+    {
         this.onBug = onBug;
+        this.onFatal = onFatal;
         this.selector = Selector.open();
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -84,7 +93,40 @@ final class EventLoop implements AutoCloseable
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * An Error in the loop leaves nothing answering: rather than a process that is alive and mute, exit non-zero with a
+     * line saying why, so the service manager (systemd {@code Restart=on-failure}) starts a fresh one. halt, not exit:
+     * shutdown hooks could need the memory or the thread that just failed.
+     */
+    static void exitProcess(final Throwable error)
+    {
+        try
+        {
+            System.err.println("xlat64 dns64: fatal: " + error + " in the event loop; exiting with status 70 to be " +
+                "restarted");
+            System.err.flush();
+        }
+        finally
+        {
+            Runtime.getRuntime().halt(70);
+        }
+    }
+
     private void run()
+    {
+        try
+        {
+            loop();
+        }
+        catch (final Error fatal)
+        {
+            running = false;
+            closeAll();
+            onFatal.accept(fatal);
+        }
+    }
+
+    private void loop()
     {
         while (running)
         {
@@ -134,6 +176,11 @@ final class EventLoop implements AutoCloseable
                 }
             }
         }
+        closeAll();
+    }
+
+    private void closeAll()
+    {
         for (final SelectionKey key : selector.keys())
         {
             try

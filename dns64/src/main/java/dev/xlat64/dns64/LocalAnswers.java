@@ -2,6 +2,7 @@ package dev.xlat64.dns64;
 
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.addr.SpecialIpv4;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -39,6 +40,12 @@ final class LocalAnswers
     private static final SOARecord IPV4ONLY_SOA = new SOARecord(IPV4ONLY, DClass.IN, TTL, name("localhost."),
         name("nobody.invalid."), 1, 3600, 1200, 3600000, TTL);
 
+    /** The reverse zone of the Well-Known Prefix 64:ff9b::/96 (RFC 3596 section 2.5: 24 nibbles). */
+    static final Name WKP_REVERSE = name("0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.b.9.f.f.4.6.0.0.ip6.arpa.");
+    /** Negative answers under {@link #WKP_REVERSE} carry this SOA (RFC 2308 section 3), as for ipv4only.arpa. */
+    private static final SOARecord WKP_REVERSE_SOA = new SOARecord(WKP_REVERSE, DClass.IN, PTR_CNAME_TTL,
+        name("localhost."), name("nobody.invalid."), 1, 3600, 1200, 3600000, PTR_CNAME_TTL);
+
     private final Policy policy;
 
     LocalAnswers(final Policy policy)
@@ -68,6 +75,12 @@ final class LocalAnswers
                 r.addRecord(new PTRRecord(qname, DClass.IN, TTL, IPV4ONLY), Section.ANSWER);
                 return r;
             }
+            if (underWellKnownNonGlobal(qname))
+            {
+                final Message r = authoritative(query, Rcode.NXDOMAIN, ednsPayload);
+                r.addRecord(WKP_REVERSE_SOA, Section.AUTHORITY);
+                return r;
+            }
         }
         return null;
     }
@@ -91,8 +104,9 @@ final class LocalAnswers
         }
         if (type == Type.AAAA || type == Type.ANY)
         {
-            // RFC 7050 section 3: every Pref64::/n, including the Well-Known Prefix despite 192.0.0.0/24 being non-global.
-            for (final Rfc6052Prefix p : policy.prefixes())
+            // RFC 7050 section 3: every Pref64::/n (the [[dns64.mapped]] ones too), including the Well-Known Prefix
+            // despite 192.0.0.0/24 being non-global.
+            for (final Rfc6052Prefix p : policy.allPrefixes())
             {
                 for (final int ipv4 : IPV4ONLY_ADDRESSES)
                 {
@@ -125,6 +139,20 @@ final class LocalAnswers
             }
         }
         return -1;
+    }
+
+    /**
+     * RFC 6052 section 3.1: the Well-Known Prefix never embeds a non-global IPv4 address, so the reverse name of such an
+     * address under 64:ff9b::/96 names nothing, wherever it is asked: answered NXDOMAIN here, not forwarded.
+     */
+    static boolean underWellKnownNonGlobal(final Name qname)
+    {
+        final byte[] ipv6 = ip6ArpaAddress(qname);
+        if (ipv6 == null || !Rfc6052Prefix.WELL_KNOWN.contains(ipv6))
+        {
+            return false;
+        }
+        return SpecialIpv4.isNonGlobal(Addresses.int4(new byte[] {ipv6[12], ipv6[13], ipv6[14], ipv6[15]}));
     }
 
     /** RFC 6147 section 5.3.1: the in-addr.arpa name for a PTR query under a Pref64::/n, or null. */

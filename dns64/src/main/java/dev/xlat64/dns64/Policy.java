@@ -37,6 +37,8 @@ public final class Policy
     private final List<Ipv6Prefix> excluded;
     private final List<Ipv4Prefix> allowed4 = new ArrayList<>();
     private final List<Ipv6Prefix> allowed6 = new ArrayList<>();
+    /** Always true in service; false only in tests, which have nothing but loopback to play a stranger with. */
+    private final boolean loopbackAdmitted;
 
     public Policy(
         final List<Rfc6052Prefix> prefixes,
@@ -44,6 +46,17 @@ public final class Policy
         final List<Ipv6Prefix> excluded,
         final List<String> allowClients)
     {
+        this(prefixes, mappings, excluded, allowClients, true);
+    }
+
+    Policy(
+        final List<Rfc6052Prefix> prefixes,
+        final List<Mapping> mappings,
+        final List<Ipv6Prefix> excluded,
+        final List<String> allowClients,
+        final boolean loopbackAdmitted)
+    {
+        this.loopbackAdmitted = loopbackAdmitted;
         if (prefixes.isEmpty())
         {
             throw new IllegalArgumentException("no prefix: set [translator].prefix");
@@ -67,6 +80,20 @@ public final class Policy
     public List<Rfc6052Prefix> prefixes()
     {
         return prefixes;
+    }
+
+    /** Every prefix this DNS64 synthesizes with: the configured ones, then the {@code [[dns64.mapped]]} ones. */
+    public List<Rfc6052Prefix> allPrefixes()
+    {
+        final List<Rfc6052Prefix> out = new ArrayList<>(prefixes);
+        for (final Mapping m : mappings)
+        {
+            if (m.prefix != null && !out.contains(m.prefix))
+            {
+                out.add(m.prefix);
+            }
+        }
+        return out;
     }
 
     /** RFC 6147 section 5.1.4: an AAAA address in an excluded range counts as no AAAA at all. */
@@ -145,7 +172,7 @@ public final class Policy
         if (a.length == 4)
         {
             final int v4 = Addresses.int4(a);
-            if (LOOPBACK4.contains(v4))
+            if (loopbackAdmitted && LOOPBACK4.contains(v4))
             {
                 return true;
             }
@@ -158,7 +185,7 @@ public final class Policy
             }
             return false;
         }
-        if (LOOPBACK6.contains(a))
+        if (loopbackAdmitted && LOOPBACK6.contains(a))
         {
             return true;
         }

@@ -1,6 +1,8 @@
 package dev.xlat64.dns64;
 
+import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -14,6 +16,10 @@ import org.xbill.DNS.Type;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +50,14 @@ final class Resolver
     private final Cache cache;
     private final Upstreams upstreams;
     private final Dns64Metrics metrics;
+    /** Upstream exchanges in flight by cache key, with the continuations waiting for each. */
+    private final Map<String, List<Consumer<Message>>> inFlight = new HashMap<>();
+    /** Null when off (dns64.ratelimit = 0). */
+    private final RateLimiter rateLimiter;
+    /** Null when off (dns64.cookies = false). */
+    private final ServerCookies cookies;
+    /** The fast path for hits; null when caching is off or rate limiting is on (its bookkeeping allocates). */
+    private final AnswerCache answers;
 
     Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
     {
@@ -54,6 +68,82 @@ final class Resolver
         this.cache = cache;
         this.upstreams = upstreams;
         this.metrics = metrics;
+        final Dns64Config.Abuse abuse = config.abuse;
+        this.rateLimiter = abuse.ratelimit == 0 ? null :
+            new RateLimiter(abuse.ratelimit, abuse.slip, abuse.ipv4Prefix, abuse.ipv6Prefix);
+        this.cookies = abuse.cookieSecret == null ? null : new ServerCookies(abuse.cookieSecret);
+        this.answers = config.cacheEntries == 0 || config.cacheBytes == 0 || rateLimiter != null ? null :
+            new AnswerCache(config.cacheBytes / 2, config.ednsPayload);
+    }
+
+    /**
+     * The cache-hit fast path for a UDP query from an admitted client: the answer's length in {@code out}, or -1 when
+     * the query must take {@link #handle}. No parsing, no allocation.
+     */
+    int fastAnswer(final byte[] query, final int length, final byte[] out)
+    {
+        if (answers == null)
+        {
+            return -1;
+        }
+        final long start = System.nanoTime();
+        final int n = answers.answer(query, length, out, start);
+        if (n > 0)
+        {
+            metrics.queriesUdp.increment();
+            metrics.cacheHits.increment();
+            metrics.answerHits.increment();
+            metrics.response(out[3] & 0xf, start);
+        }
+        return n;
+    }
+
+    /** The query's COOKIE option (RFC 7873 section 4), or null. */
+    private CookieOption cookieOf(final Message query)
+    {
+        final OPTRecord opt = query.getOPT();
+        if (cookies == null || opt == null)
+        {
+            return null;
+        }
+        final List<EDNSOption> options = opt.getOptions(EDNSOption.Code.COOKIE);
+        return options.isEmpty() ? null : (CookieOption)options.get(0);
+    }
+
+    /** True when the query carries a server cookie we made for this client within the hour (RFC 9018 4.3). */
+    private boolean cookieVerified(final Message query, final Client client)
+    {
+        final CookieOption cookie = cookieOf(query);
+        if (cookie == null)
+        {
+            return false;
+        }
+        final byte[] server = cookie.getServerCookie().orElse(null);
+        if (server == null)
+        {
+            metrics.cookiesNew.increment();
+            return false;
+        }
+        final boolean valid = cookies.valid(cookie.getClientCookie(), server, client.address(),
+            System.currentTimeMillis() / 1000);
+        (valid ? metrics.cookiesValid : metrics.cookiesInvalid).increment();
+        return valid;
+    }
+
+    /** RFC 7873 section 5.2.3-5.2.5: every answer to a query with a client cookie carries a fresh server cookie. */
+    private Message withCookie(final Message query, final Message reply, final Client client)
+    {
+        final CookieOption cookie = cookieOf(query);
+        final OPTRecord opt = reply.getOPT();
+        if (cookie == null || opt == null)
+        {
+            return reply;
+        }
+        final byte[] server = cookies.make(cookie.getClientCookie(), client.address(), System.currentTimeMillis() / 1000);
+        reply.removeRecord(opt, Section.ADDITIONAL);
+        reply.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
+            List.<EDNSOption>of(new CookieOption(cookie.getClientCookie(), server))), Section.ADDITIONAL);
+        return reply;
     }
 
     void handle(final byte[] wire, final Client client)
@@ -80,6 +170,26 @@ final class Resolver
             return;
         }
         final int ednsPayload = config.ednsPayload;
+        // RFC 7873 section 5.2: a client cookie is answered with ours; a valid server cookie proves the address.
+        final boolean verified = cookieVerified(query, client);
+        // Rate limiting (UDP only: a TCP client's address is not spoofed), before any other work, REFUSED included.
+        if (rateLimiter != null && !client.tcp() && !verified)
+        {
+            final RateLimiter.Verdict verdict = rateLimiter.check(client.address(), start);
+            if (verdict != RateLimiter.Verdict.SEND)
+            {
+                metrics.ratelimited.increment();
+                if (verdict == RateLimiter.Verdict.DROP)
+                {
+                    client.drop(false);
+                    return;
+                }
+                final Message tc = Replies.empty(query, Rcode.NOERROR, ednsPayload);
+                tc.getHeader().setFlag(Flags.TC);
+                send(query, tc, client, start);
+                return;
+            }
+        }
         if (!policy.admits(client.address()))
         {
             metrics.refused.increment();
@@ -108,6 +218,14 @@ final class Resolver
         if (opt != null && opt.getVersion() != 0)
         {
             send(query, Replies.empty(query, Rcode.BADVERS, ednsPayload), client, start);
+            return;
+        }
+        // Zone transfers are not ours to give (we are no authoritative) and a forwarded AXFR could move a whole zone
+        // through us: refused here.
+        if (question.getType() == Type.AXFR || question.getType() == Type.IXFR)
+        {
+            metrics.refused.increment();
+            send(query, Replies.empty(query, Rcode.REFUSED, ednsPayload), client, start);
             return;
         }
         final Message localAnswer = local.answer(query, ednsPayload);
@@ -149,6 +267,8 @@ final class Resolver
         final long start;
         final boolean dnssecOk;
         final boolean checkingDisabled;
+        /** RD=0: answer from the cache only (docs/dns64-defences.md). */
+        final boolean recursionDesired;
 
         Pending(final Message query, final Client client, final long start, final boolean dnssecOk)
         {
@@ -157,13 +277,14 @@ final class Resolver
             this.start = start;
             this.dnssecOk = dnssecOk;
             this.checkingDisabled = query.getHeader().getFlag(Flags.CD);
+            this.recursionDesired = query.getHeader().getFlag(Flags.RD);
         }
     }
 
     /** RFC 6147 section 5.3.1, second option: CNAME into in-addr.arpa, then the usual resolution of that name. */
     private void answerPtr(final Pending p, final Name target)
     {
-        fetch(target, Type.PTR, DClass.IN, p.dnssecOk, p.checkingDisabled, response -> send(p, response == null ?
+        fetch(p, target, Type.PTR, DClass.IN, p.checkingDisabled, response -> send(p, response == null ?
             Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload) :
             LocalAnswers.ptrAnswer(p.query, target, response, config.ednsPayload)));
     }
@@ -172,15 +293,16 @@ final class Resolver
     private void answerAaaa(final Pending p)
     {
         final Name qname = p.query.getQuestion().getName();
-        fetch(qname, Type.AAAA, DClass.IN, p.dnssecOk, false, aaaa ->
+        resolve(p, qname, Type.AAAA, aaaa ->
         {
             final Synthesizer.AaaaDecision decision = synthesizer.examineAaaa(aaaa);
             if (!decision.synthesize())
             {
-                send(p, Replies.from(p.query, decision.returnAsIs, false, config.ednsPayload));
+                // An answer we changed (excluded records removed) no longer carries the upstream's AD.
+                send(p, Replies.from(p.query, decision.returnAsIs, decision.changed, config.ednsPayload));
                 return;
             }
-            fetch(qname, Type.A, DClass.IN, p.dnssecOk, false, a ->
+            resolve(p, qname, Type.A, a ->
             {
                 if (a == null)
                 {
@@ -198,11 +320,49 @@ final class Resolver
         });
     }
 
+    /**
+     * RFC 6147 section 5.1.5: the answer for name/type with its CNAME/DNAME chain followed to the end: when upstream
+     * answers a CNAME alone, the target is asked (at most {@link CnameChain#MAX_LINKS} links; a loop or a longer chain
+     * is null, like no answer).
+     */
+    private void resolve(final Pending p, final Name name, final int type, final Consumer<Message> then)
+    {
+        fetch(p, name, type, DClass.IN, false, first -> chase(p, name, type, name, first, then));
+    }
+
+    private void chase(
+        final Pending p, final Name qname, final int type, final Name asked, final Message sofar,
+        final Consumer<Message> then)
+    {
+        if (sofar == null)
+        {
+            then.accept(null);
+            return;
+        }
+        final CnameChain chain = CnameChain.follow(sofar, qname, type);
+        if (chain.broken)
+        {
+            metrics.brokenChains.increment();
+            then.accept(null);
+            return;
+        }
+        // Unfinished and not the name just asked: upstream answered the CNAME alone. Asked already and still
+        // nothing: upstream has nothing more to say about it (treated as no data).
+        if (!chain.unfinished || chain.end.equals(asked))
+        {
+            then.accept(sofar);
+            return;
+        }
+        metrics.chased.increment();
+        fetch(p, chain.end, type, DClass.IN, false, next ->
+            chase(p, qname, type, chain.end, next == null ? null : CnameChain.append(sofar, next), then));
+    }
+
     /** RFC 6147 section 5.3.3: everything else is returned unchanged (own header and OPT, upstream's sections). */
     private void forward(final Pending p)
     {
         final Record q = p.query.getQuestion();
-        fetch(q.getName(), q.getType(), q.getDClass(), p.dnssecOk, p.checkingDisabled, response -> send(p,
+        fetch(p, q.getName(), q.getType(), q.getDClass(), p.checkingDisabled, response -> send(p,
             response == null ? Replies.empty(p.query, Rcode.SERVFAIL, config.ednsPayload) :
             Replies.from(p.query, response, false, config.ednsPayload)));
     }
@@ -217,13 +377,18 @@ final class Resolver
         return n;
     }
 
-    /** The upstream answer (from cache or upstream) to name/type/class, or null when upstream did not answer. */
+    /**
+     * The upstream answer (from cache or upstream) to name/type/class, or null when upstream did not answer. Identical
+     * questions in flight (same cache key: name case-insensitively, type, class, DO, CD) share one upstream exchange,
+     * so N clients asking at once neither open N exchanges (N chances for an off-path spoofer) nor overwrite the cache
+     * N times. With RD=0 only the cache is consulted: a miss ends the query with REFUSED and {@code then} never runs.
+     */
     private void fetch(
-        final Name name, final int type, final int dclass, final boolean dnssecOk, final boolean checkingDisabled,
+        final Pending p, final Name name, final int type, final int dclass, final boolean checkingDisabled,
         final Consumer<Message> then)
     {
         final Record question = Record.newRecord(name, type, dclass);
-        final String key = Cache.key(question, dnssecOk, checkingDisabled);
+        final String key = Cache.key(question, p.dnssecOk, checkingDisabled);
         final Message cached = cache.get(key, System.nanoTime());
         if (cached != null)
         {
@@ -231,7 +396,24 @@ final class Resolver
             then.accept(cached);
             return;
         }
+        if (!p.recursionDesired)
+        {
+            // RFC 1034 section 4.3.1: no recursion asked, and we hold no authoritative data: REFUSED.
+            metrics.refused.increment();
+            send(p, Replies.empty(p.query, Rcode.REFUSED, config.ednsPayload));
+            return;
+        }
         metrics.cacheMisses.increment();
+        final List<Consumer<Message>> waiting = inFlight.get(key);
+        if (waiting != null)
+        {
+            metrics.coalesced.increment();
+            waiting.add(then);
+            return;
+        }
+        final List<Consumer<Message>> waiters = new ArrayList<>(2);
+        waiters.add(then);
+        inFlight.put(key, waiters);
         final Message q = new Message();
         q.getHeader().setFlag(Flags.RD);
         if (checkingDisabled)
@@ -240,22 +422,38 @@ final class Resolver
         }
         q.addRecord(question, Section.QUESTION);
         // RFC 6891 section 6.1.1: our own OPT towards upstream, with the client's DO bit.
-        q.addRecord(new OPTRecord(config.ednsPayload, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        q.addRecord(new OPTRecord(config.ednsPayload, 0, 0, p.dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         upstreams.query(q, new Upstreams.Callback()
         {
             @Override
             public void answered(final Message response)
             {
                 cache.put(key, response, System.nanoTime());
-                then.accept(response);
+                fanOut(key, response);
             }
 
             @Override
             public void failed()
             {
-                then.accept(null);
+                fanOut(key, null);
             }
         });
+    }
+
+    /** Every client waiting for {@code key} gets the answer; one failing continuation does not starve the others. */
+    private void fanOut(final String key, final Message response)
+    {
+        for (final Consumer<Message> waiter : inFlight.remove(key))
+        {
+            try
+            {
+                waiter.accept(response);
+            }
+            catch (final RuntimeException ex)
+            {
+                metrics.internalErrors.increment();
+            }
+        }
     }
 
     private void send(final Pending p, final Message reply)
@@ -266,11 +464,11 @@ final class Resolver
     /** UDP answers are cut to the client's size with TC set (RFC 1035 / RFC 6891), so a TCP retry gets all of it. */
     private void send(final Message query, final Message reply, final Client client, final long start)
     {
-        Message sent = reply;
+        Message sent = withCookie(query, reply, client);
         byte[] wire;
         try
         {
-            wire = toWire(query, reply, client);
+            wire = toWire(query, sent, client);
         }
         catch (final RuntimeException ex)
         {
@@ -281,6 +479,10 @@ final class Resolver
         }
         client.send(wire, false);
         metrics.response(sent.getRcode(), start);
+        if (answers != null && (wire[2] & 0x02) == 0)
+        {
+            answers.store(query, sent, wire, start);
+        }
     }
 
     private byte[] toWire(final Message query, final Message reply, final Client client)

@@ -6,32 +6,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The DNS64 responder: UDP and TCP listeners (RFC 7766) on one event loop with the upstream exchanges. TCP: two-byte
- * length framing, pipelined queries answered as they complete, idle connections closed, frames shorter than a header
- * or longer than {@link #MAX_TCP_QUERY} close the connection. At most {@code dns64.max-tcp-clients} connections: at the
- * bound, a new connection replaces the longest-idle one with nothing in flight (a slowloris trickle never counts as
- * activity), and is refused only when every connection is busy.
+ * The DNS64 responder: UDP and TCP listeners on one event loop with the upstream exchanges. UDP cache hits take the
+ * fast path ({@link AnswerCache}); client TCP connections (RFC 7766) are {@link TcpClients}'. Clients outside the ACL
+ * are not accepted over TCP.
  */
 public final class Server implements AutoCloseable
 {
-    /** A query is one question plus OPT: anything longer is not a query we serve. */
-    static final int MAX_TCP_QUERY = 4096;
     /** Accepting failed (e.g. out of file descriptors): accept again after this pause instead of spinning. */
     private static final long ACCEPT_RETRY_MS = 100;
-    /** RFC 7766 section 6.2.1.1: pipelining is allowed, but a client that does not read its answers is paused. */
-    static final int MAX_TCP_PENDING = 128;
     private static final int UDP_BURST = 64;
 
     private final EventLoop loop;
@@ -39,24 +30,26 @@ public final class Server implements AutoCloseable
     private final List<InetSocketAddress> udpAddresses = new ArrayList<>();
     private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
     private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
-    /** Open client connections, least recently active first. */
-    private final LinkedHashSet<TcpConnection> tcpConnections = new LinkedHashSet<>();
-    private final int maxTcpClients;
-    /** RFC 7766 section 6.2.3: idle client connections are closed (seconds, not minutes). */
-    private final long tcpIdleMs;
+    /** The fast path's buffers (reused: a cache hit allocates nothing) and the last sender found in the ACL. */
+    private final byte[] udpIn = new byte[65535];
+    private final byte[] udpOut = new byte[65535];
+    private final ByteBuffer udpOutBuffer = ByteBuffer.allocateDirect(65535);
+    private InetSocketAddress lastAdmitted;
     private final Dns64Metrics metrics;
+    private final Policy policy;
+    private final TcpClients tcpClients;
 
     private Server(final Dns64Config config, final MeterRegistry registry) throws IOException
     {
         final Dns64Metrics metrics = new Dns64Metrics(registry);
         this.metrics = metrics;
-        this.maxTcpClients = config.maxTcpClients;
-        this.tcpIdleMs = config.tcpIdleTimeoutMs;
-        this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment);
+        this.policy = config.policy;
+        this.loop = new EventLoop("xlat64-dns64", metrics.internalErrors::increment, EventLoop::exitProcess);
         final Upstreams upstreams = new Upstreams(loop, config.upstreams, config.timeoutMs, config.attempts, metrics);
         Gauge.builder("xlat64.dns64.upstream.in.flight", upstreams, Upstreams::inFlight)
             .description("Upstream look-ups in flight (bounded by dns64.max-pending)").register(registry);
-        this.resolver = new Resolver(config, new Cache(config.cacheEntries), upstreams, metrics);
+        this.resolver = new Resolver(config, new Cache(config.cacheEntries, config.cacheBytes), upstreams, metrics);
+        this.tcpClients = new TcpClients(config, loop, resolver, metrics, registry);
     }
 
     /** Binds every listen address (UDP and TCP on the same port) and starts answering. */
@@ -118,34 +111,67 @@ public final class Server implements AutoCloseable
 
     private void listenOnce(final InetSocketAddress address) throws IOException
     {
-        final DatagramChannel udp = DatagramChannel.open(
-            address.getAddress().getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-        try
+        if (address.getAddress().isAnyLocalAddress())
         {
-            udp.bind(address);
+            listenWildcard(address);
+            return;
         }
-        catch (final IOException ex)
-        {
-            udp.close();
-            throw new IOException("UDP " + HostPort.format(address) + ": " + ex.getMessage(), ex);
-        }
+        final DatagramChannel udp = Sockets.bindUdp(address);
         final InetSocketAddress bound = (InetSocketAddress)udp.getLocalAddress();
-        final ServerSocketChannel tcp = ServerSocketChannel.open();
-        tcp.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+        final ServerSocketChannel tcp;
         try
         {
             // Port 0 (tests): TCP takes the port the kernel gave UDP.
-            tcp.bind(new InetSocketAddress(address.getAddress(), bound.getPort()), 128);
+            tcp = Sockets.bindTcp(new InetSocketAddress(address.getAddress(), bound.getPort()));
         }
         catch (final IOException ex)
         {
             udp.close();
-            tcp.close();
-            throw new IOException("TCP " + HostPort.format(bound) + ": " + ex.getMessage(), ex);
+            throw ex;
         }
         udpAddresses.add(bound);
-        tcpAddresses.add((InetSocketAddress)tcp.getLocalAddress());
         loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
+        registerTcp(tcp);
+    }
+
+    /**
+     * A wildcard address: a UDP reply must leave from the address the query was sent to (a client checks it), which
+     * needs IP_PKTINFO / IPV6_RECVPKTINFO on a wildcard socket, and Java's DatagramChannel has neither. So UDP is bound
+     * to each local address (those present at start; 0.0.0.0 the IPv4 ones, :: all) and the kernel picks the right
+     * source by itself; TCP (connected: always the right source) stays on the wildcard.
+     */
+    private void listenWildcard(final InetSocketAddress address) throws IOException
+    {
+        final ServerSocketChannel tcp = Sockets.bindTcp(address);
+        final int port = ((InetSocketAddress)tcp.getLocalAddress()).getPort();
+        final List<DatagramChannel> bound = new ArrayList<>();
+        try
+        {
+            for (final InetAddress local : Sockets.localAddresses(address.getAddress().getAddress().length == 16))
+            {
+                bound.add(Sockets.bindUdp(new InetSocketAddress(local, port)));
+            }
+        }
+        catch (final IOException ex)
+        {
+            tcp.close();
+            for (final DatagramChannel c : bound)
+            {
+                c.close();
+            }
+            throw ex;
+        }
+        for (final DatagramChannel udp : bound)
+        {
+            udpAddresses.add((InetSocketAddress)udp.getLocalAddress());
+            loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
+        }
+        registerTcp(tcp);
+    }
+
+    private void registerTcp(final ServerSocketChannel tcp) throws IOException
+    {
+        tcpAddresses.add((InetSocketAddress)tcp.getLocalAddress());
         final TcpListener listener = new TcpListener(tcp);
         listener.key = loop.register(tcp, SelectionKey.OP_ACCEPT, listener);
     }
@@ -177,9 +203,20 @@ public final class Server implements AutoCloseable
                     return;
                 }
                 udpBuffer.flip();
-                final byte[] wire = new byte[udpBuffer.remaining()];
-                udpBuffer.get(wire);
-                resolver.handle(wire, new UdpClient(channel, from));
+                final int n = udpBuffer.remaining();
+                udpBuffer.get(udpIn, 0, n);
+                if (admittedFast(from))
+                {
+                    final int answer = resolver.fastAnswer(udpIn, n, udpOut);
+                    if (answer > 0)
+                    {
+                        udpOutBuffer.clear();
+                        udpOutBuffer.put(udpOut, 0, answer).flip();
+                        sendQuietly(channel, udpOutBuffer, from);
+                        continue;
+                    }
+                }
+                resolver.handle(java.util.Arrays.copyOf(udpIn, n), new UdpClient(channel, from));
             }
         }
 
@@ -187,6 +224,33 @@ public final class Server implements AutoCloseable
         public void failed(final IOException cause)
         {
             // ICMP errors surface here on some kernels; the listener stays.
+        }
+    }
+
+    /** The ACL for the fast path; the JDK hands back the same address object for a repeating sender. */
+    private boolean admittedFast(final InetSocketAddress from)
+    {
+        if (from == lastAdmitted)
+        {
+            return true;
+        }
+        if (policy.admits(from.getAddress()))
+        {
+            lastAdmitted = from;
+            return true;
+        }
+        return false;
+    }
+
+    private static void sendQuietly(final DatagramChannel channel, final ByteBuffer answer, final InetSocketAddress to)
+    {
+        try
+        {
+            channel.send(answer, to);
+        }
+        catch (final IOException ignored)
+        {
+            // UDP: a lost response is the client's retry
         }
     }
 
@@ -248,25 +312,14 @@ public final class Server implements AutoCloseable
             SocketChannel c;
             while ((c = channel.accept()) != null)
             {
-                if (tcpConnections.size() >= maxTcpClients && !evictIdlest())
+                // The ACL at accept: a stranger costs no connection slot, buffer or timer.
+                if (!admitted(c))
                 {
-                    metrics.tcpRefused.increment();
+                    metrics.tcpAclRefused.increment();
                     c.close();
                     continue;
                 }
-                final TcpConnection conn;
-                try
-                {
-                    conn = new TcpConnection(c);
-                    conn.key = loop.register(c, SelectionKey.OP_READ, conn);
-                }
-                catch (final IOException ex)
-                {
-                    c.close(); // the peer is already gone
-                    continue;
-                }
-                tcpConnections.add(conn);
-                conn.armIdleTimer();
+                tcpClients.accept(c);
             }
         }
 
@@ -288,232 +341,15 @@ public final class Server implements AutoCloseable
         }
     }
 
-    /** Closes the least recently active connection with nothing in flight or queued; false when all are busy. */
-    private boolean evictIdlest()
+    private boolean admitted(final SocketChannel c)
     {
-        for (final TcpConnection conn : tcpConnections)
+        try
         {
-            if (conn.inflight <= 0 && conn.out.isEmpty())
-            {
-                metrics.tcpEvicted.increment();
-                conn.close();
-                return true;
-            }
+            return policy.admits(((InetSocketAddress)c.getRemoteAddress()).getAddress());
         }
-        return false;
-    }
-
-    private final class TcpConnection implements EventLoop.Handler, Resolver.Client
-    {
-        private final SocketChannel channel;
-        private final InetAddress peer;
-        private final ByteBuffer length = ByteBuffer.allocate(2);
-        private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
-        private SelectionKey key;
-        private ByteBuffer body;
-        private int inflight;
-        private boolean readClosed;
-        private boolean closed;
-        private long lastActivity = System.nanoTime();
-
-        TcpConnection(final SocketChannel channel) throws IOException
+        catch (final IOException ex)
         {
-            this.channel = channel;
-            this.peer = ((InetSocketAddress)channel.getRemoteAddress()).getAddress();
-        }
-
-        void armIdleTimer()
-        {
-            loop.schedule(tcpIdleMs, () ->
-            {
-                if (closed)
-                {
-                    return;
-                }
-                if (inflight == 0 && System.nanoTime() - lastActivity >= tcpIdleMs * 1_000_000L)
-                {
-                    close();
-                }
-                else
-                {
-                    armIdleTimer();
-                }
-            });
-        }
-
-        @Override
-        public void ready(final SelectionKey k) throws IOException
-        {
-            if (k.isWritable())
-            {
-                flush();
-            }
-            if (k.isValid() && k.isReadable())
-            {
-                read();
-            }
-        }
-
-        private void read() throws IOException
-        {
-            while (!closed && !readClosed)
-            {
-                if (inflight + out.size() >= MAX_TCP_PENDING)
-                {
-                    key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-                    return;
-                }
-                if (body == null)
-                {
-                    final int n = channel.read(length);
-                    if (n < 0)
-                    {
-                        endOfInput();
-                        return;
-                    }
-                    if (length.hasRemaining())
-                    {
-                        return;
-                    }
-                    final int frame = length.getShort(0) & 0xffff;
-                    if (frame < 12 || frame > MAX_TCP_QUERY)
-                    {
-                        close(); // garbage or over-long frame: nothing sensible to answer
-                        return;
-                    }
-                    body = ByteBuffer.allocate(frame);
-                }
-                final int n = channel.read(body);
-                if (n < 0)
-                {
-                    endOfInput();
-                    return;
-                }
-                if (body.hasRemaining())
-                {
-                    return;
-                }
-                active();
-                final byte[] wire = body.array();
-                body = null;
-                length.clear();
-                inflight++;
-                resolver.handle(wire, this);
-            }
-        }
-
-        /** A whole query read or an answer queued: the connection moves to the most recently active end. */
-        private void active()
-        {
-            lastActivity = System.nanoTime();
-            if (tcpConnections.remove(this))
-            {
-                tcpConnections.add(this);
-            }
-        }
-
-        private void endOfInput()
-        {
-            readClosed = true;
-            if (key.isValid())
-            {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-            }
-            closeIfFinished();
-        }
-
-        @Override
-        public InetAddress address()
-        {
-            return peer;
-        }
-
-        @Override
-        public boolean tcp()
-        {
-            return true;
-        }
-
-        @Override
-        public void send(final byte[] wire, final boolean closeAfter)
-        {
-            inflight--;
-            readClosed |= closeAfter;
-            if (closed)
-            {
-                return;
-            }
-            final ByteBuffer frame = ByteBuffer.allocate(2 + wire.length);
-            frame.putShort((short)wire.length).put(wire).flip();
-            out.add(frame);
-            active();
-            try
-            {
-                flush();
-            }
-            catch (final IOException ex)
-            {
-                close();
-            }
-        }
-
-        @Override
-        public void drop(final boolean closeConnection)
-        {
-            inflight--;
-            readClosed |= closeConnection;
-            closeIfFinished();
-        }
-
-        private void flush() throws IOException
-        {
-            while (!out.isEmpty())
-            {
-                channel.write(out.peek());
-                if (out.peek().hasRemaining())
-                {
-                    key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-                    return;
-                }
-                out.poll();
-            }
-            if (key.isValid())
-            {
-                key.interestOps(readClosed ? 0 : SelectionKey.OP_READ);
-            }
-            closeIfFinished();
-        }
-
-        private void closeIfFinished()
-        {
-            if (readClosed && inflight <= 0 && out.isEmpty())
-            {
-                close();
-            }
-        }
-
-        private void close()
-        {
-            if (closed)
-            {
-                return;
-            }
-            closed = true;
-            tcpConnections.remove(this);
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignored)
-            {
-                // closing anyway
-            }
-        }
-
-        @Override
-        public void failed(final IOException cause)
-        {
-            close();
+            return false; // the peer is already gone
         }
     }
 }

@@ -33,11 +33,19 @@ public final class Synthesizer
         public final Message returnAsIs;
         /** RFC 6147 section 5.1.7: the TTL bound taken from the SOA of the negative AAAA response. */
         public final long negativeTtl;
+        /** True when {@link #returnAsIs} is not what upstream said (excluded records removed): never AD then. */
+        public final boolean changed;
 
         AaaaDecision(final Message returnAsIs, final long negativeTtl)
         {
+            this(returnAsIs, negativeTtl, false);
+        }
+
+        AaaaDecision(final Message returnAsIs, final long negativeTtl, final boolean changed)
+        {
             this.returnAsIs = returnAsIs;
             this.negativeTtl = negativeTtl;
+            this.changed = changed;
         }
 
         public boolean synthesize()
@@ -93,7 +101,7 @@ public final class Synthesizer
         if (kept > 0)
         {
             // RFC 6147 section 5.1.1 / 5.1.4: real AAAA data is returned, never the offending records.
-            return new AaaaDecision(excluded == 0 ? response : withoutExcluded(response), 0);
+            return excluded == 0 ? new AaaaDecision(response, 0) : new AaaaDecision(withoutExcluded(response), 0, true);
         }
         // RFC 6147 section 5.1.6 / 5.1.7: empty answer (or only CNAME/DNAME chain): synthesize, SOA bounds TTL.
         return new AaaaDecision(null, negativeTtl(response));

@@ -85,4 +85,57 @@ class CacheTest
         c.put("big", received, 0);
         assertNull(c.get("big", 0));
     }
+    @Test
+    void aCnameChainEndingInNodataIsCachedForTheNegativeTtl()
+    {
+        // RFC 2308 section 5: the NODATA at the end of the chain bounds the whole answer, not the CNAME's day.
+        final Message m = withAuthority(FakeUpstream.answer(query("alias.test.", Type.AAAA), Rcode.NOERROR,
+            TestRecords.cname("alias.test.", 86400, "target.test.")), soa("test.", 3600, 30));
+        assertEquals(30, Cache.ttl(m));
+        final Cache c = new Cache(10);
+        c.put("k", m, 0);
+        assertNotNull(c.get("k", 29 * SECOND));
+        assertNull(c.get("k", 30 * SECOND));
+    }
+
+    @Test
+    void theNegativeTtlAgesInTheCache()
+    {
+        // RFC 2308 section 5: the SOA in a negative answer carries min(SOA TTL, MINIMUM), counted down like any TTL.
+        final Cache c = new Cache(10);
+        c.put("k", withAuthority(FakeUpstream.answer(query("nodata.test.", Type.AAAA), Rcode.NOERROR),
+            soa("test.", 3600, 300)), 0);
+        final Message aged = c.get("k", 200 * SECOND);
+        assertEquals(100, aged.getSection(org.xbill.DNS.Section.AUTHORITY).get(0).getTTL());
+        assertEquals(100, Synthesizer.negativeTtl(aged));
+    }
+
+    @Test
+    void keysAreLowerCasedTheSameInEveryLocale()
+    {
+        final java.util.Locale saved = java.util.Locale.getDefault();
+        try
+        {
+            java.util.Locale.setDefault(new java.util.Locale("tr", "TR"));
+            assertEquals("wiki.test./28/1", Cache.key(query("WIKI.TEST.", Type.AAAA).getQuestion(), false, false));
+        }
+        finally
+        {
+            java.util.Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    void theCacheIsBoundedInBytes()
+    {
+        final Cache c = new Cache(1000, 4096);
+        for (int i = 0; i < 200; i++)
+        {
+            c.put("k" + i, answer("name" + i + ".test.", 300), 0);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(c.bytes() <= 4096, "bytes " + c.bytes());
+        org.junit.jupiter.api.Assertions.assertTrue(c.size() > 10 && c.size() < 200, "entries " + c.size());
+        assertNotNull(c.get("k199", 0));
+        assertNull(c.get("k0", 0));
+    }
 }

@@ -66,6 +66,36 @@ class Dns64ConfigTest
     }
 
     @Test
+    void theDefenceKeysAreCheckedWithLineAndKey()
+    {
+        final ConfigFile f = file("[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\nupstream = [\"127.0.0.1:53\"]\n" +
+            "cookie-secret = \"not hex\"\n" +
+            "ratelimit-slip = 11\n" +
+            "ratelimit-ipv6-prefix = 65\n" +
+            "tcp-connection-output-bytes = 1000\n" +
+            "cache-bytes = -1\n");
+        assertNull(Dns64Config.load(f, new Dns64Config.Overrides()));
+        final String all = String.join("\n", f.errors());
+        assertTrue(all.contains("x.toml:5: dns64.cookie-secret: expected 32 hex digits"), all);
+        assertTrue(all.contains("x.toml:6: dns64.ratelimit-slip: must be between 0 and 10, not 11"), all);
+        assertTrue(all.contains("x.toml:7: dns64.ratelimit-ipv6-prefix:"), all);
+        assertTrue(all.contains("x.toml:8: dns64.tcp-connection-output-bytes:"), all);
+        assertTrue(all.contains("x.toml:9: dns64.cache-bytes:"), all);
+    }
+
+    @Test
+    void theDefenceDefaults()
+    {
+        final Dns64Config c = Dns64Config.load(file("[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\n" +
+            "upstream = [\"127.0.0.1:53\"]\n"), new Dns64Config.Overrides());
+        assertEquals(0, c.abuse.ratelimit, "rate limiting is off by default");
+        assertEquals(2, c.abuse.slip);
+        assertNotNull(c.abuse.cookieSecret, "cookies on, with a random secret");
+        assertEquals(32L << 20, c.cacheBytes);
+        assertEquals(256 << 10, c.tcpConnectionOutputBytes);
+    }
+
+    @Test
     void mappedEntriesAndFlagsOverride()
     {
         final Dns64Config.Overrides o = new Dns64Config.Overrides();

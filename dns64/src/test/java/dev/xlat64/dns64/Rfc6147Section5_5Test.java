@@ -96,4 +96,22 @@ class Rfc6147Section5_5Test
             assertTrue(h.send(q, false).getHeader().getFlag(Flags.AD));
         }
     }
+    @Test
+    void anAnswerWithExcludedRecordsRemovedDoesNotCarryAd() throws Exception
+    {
+        // RFC 6147 section 5.1.4 changed the answer, so the upstream's AD no longer describes what the client gets.
+        try (Harness h = new Harness(q ->
+        {
+            final Message m = FakeUpstream.answer(q, Rcode.NOERROR,
+                TestRecords.aaaa("mixed.test.example.", 300, "::ffff:192.0.2.1"),
+                TestRecords.aaaa("mixed.test.example.", 300, "2001:db8::1"));
+            m.getHeader().setFlag(Flags.AD);
+            return m;
+        }))
+        {
+            final Message r = h.query("mixed.test.example.", Type.AAAA);
+            assertEquals(List.of("2001:db8::1"), aaaas(r));
+            assertFalse(r.getHeader().getFlag(Flags.AD));
+        }
+    }
 }

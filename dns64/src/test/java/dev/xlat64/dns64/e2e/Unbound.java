@@ -33,6 +33,16 @@ final class Unbound implements AutoCloseable
     /** {@code zones}: pairs of zone name and zone-file text. */
     Unbound(final Path dir, final String extraServerConfig, final String... zones) throws Exception
     {
+        this(dir, false, extraServerConfig, zones);
+    }
+
+    /**
+     * {@code authoritative}: the zones are answered as an authoritative server answers (auth-zone for-downstream), so
+     * a CNAME into another zone comes back alone, the chain not followed: the upstream RFC 6147 section 5.1.5 is about.
+     */
+    Unbound(final Path dir, final boolean authoritative, final String extraServerConfig, final String... zones)
+        throws Exception
+    {
         this.dir = dir;
         this.port = freePort();
         final StringBuilder conf = new StringBuilder()
@@ -49,7 +59,8 @@ final class Unbound implements AutoCloseable
             final Path file = dir.resolve(zones[i] + "zone");
             Files.writeString(file, zones[i + 1]);
             conf.append("auth-zone:\n  name: \"").append(zones[i]).append("\"\n  zonefile: \"").append(file)
-                .append("\"\n  for-downstream: no\n  for-upstream: yes\n  fallback-enabled: no\n");
+                .append(authoritative ? "\"\n  for-downstream: yes\n  for-upstream: no\n" :
+                "\"\n  for-downstream: no\n  for-upstream: yes\n").append("  fallback-enabled: no\n");
         }
         conf.append("remote-control:\n  control-enable: no\n");
         final Path confFile = dir.resolve("unbound.conf");
