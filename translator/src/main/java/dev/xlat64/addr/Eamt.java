@@ -65,11 +65,27 @@ public final class Eamt
     public static final class Builder
     {
         private int size;
-        private int[] ipv4 = new int[16];
-        private byte[] ipv4Length = new byte[16];
-        private long[] ipv6High = new long[16];
-        private long[] ipv6Low = new long[16];
-        private byte[] ipv6Length = new byte[16];
+        private int[] ipv4;
+        private byte[] ipv4Length;
+        private long[] ipv6High;
+        private long[] ipv6Low;
+        private byte[] ipv6Length;
+
+        public Builder()
+        {
+            this(16);
+        }
+
+        /** A builder sized for {@code expected} entries (no regrowing: less garbage for a large table). */
+        public Builder(final int expected)
+        {
+            final int n = Math.max(1, expected);
+            ipv4 = new int[n];
+            ipv4Length = new byte[n];
+            ipv6High = new long[n];
+            ipv6Low = new long[n];
+            ipv6Length = new byte[n];
+        }
 
         /** Adds an entry whose prefixes are valid (host bits zero) and whose lengths satisfy {@link #suffixProblem}. */
         public Builder add(final int ipv4Address, final int ipv4Len, final long high, final long low, final int ipv6Len)
@@ -103,26 +119,33 @@ public final class Eamt
         }
 
         /**
-         * Builds the table; an IPv4 or IPv6 prefix given twice is reported to {@code duplicates} as (earlier, later)
+         * Builds the table (once: the builder is spent); an IPv4 or IPv6 prefix given twice is reported to {@code duplicates} as (earlier, later)
          * positions and the table is then not for use (RFC 7757 section 3.2: a key that maps two ways).
          */
         public Eamt build(final Duplicates duplicates)
         {
-            final int[] v4Length = new int[size];
+            final long started = System.nanoTime();
             final long[] v4Keys = new long[size];
-            final int[] v6Length = new int[size];
             for (int i = 0; i < size; i++)
             {
-                v4Length[i] = ipv4Length[i];
                 v4Keys[i] = PrefixTable.ipv4Key(ipv4[i]);
-                v6Length[i] = ipv6Length[i] & 0xFF;
             }
-            final PrefixTable by4 = PrefixTable.build(v4Keys, new long[size], v4Length, size, true,
+            final PrefixTable by4 = PrefixTable.build(v4Keys, null, ipv4Length, size, true,
                 (earlier, later) -> duplicates.duplicate(earlier, later, true));
-            final PrefixTable by6 = PrefixTable.build(ipv6High, ipv6Low, v6Length, size, true,
+            final PrefixTable by6 = PrefixTable.build(ipv6High, ipv6Low, ipv6Length, size, true,
                 (earlier, later) -> duplicates.duplicate(earlier, later, false));
-            return new Eamt(Arrays.copyOf(ipv4, size), Arrays.copyOf(ipv4Length, size), Arrays.copyOf(ipv6High, size),
-                Arrays.copyOf(ipv6Low, size), Arrays.copyOf(ipv6Length, size), by4, by6);
+            // The columns as they are when full (the usual case for a sized builder): no copy; the builder is spent.
+            final boolean full = size == ipv4.length;
+            final Eamt table = new Eamt(full ? ipv4 : Arrays.copyOf(ipv4, size), full ? ipv4Length : Arrays.copyOf(ipv4Length, size),
+                full ? ipv6High : Arrays.copyOf(ipv6High, size), full ? ipv6Low : Arrays.copyOf(ipv6Low, size),
+                full ? ipv6Length : Arrays.copyOf(ipv6Length, size), by4, by6, System.currentTimeMillis(),
+                System.nanoTime() - started);
+            ipv4 = null;
+            ipv4Length = null;
+            ipv6High = null;
+            ipv6Low = null;
+            ipv6Length = null;
+            return table;
         }
 
         /** Builds the table, throwing on the first duplicate (the message names both entries). */
@@ -160,10 +183,15 @@ public final class Eamt
     private final byte[] ipv6Length;
     private final PrefixTable byIpv4;
     private final PrefixTable byIpv6;
+    private final long builtAtMillis;
+    private final long buildNanos;
 
     private Eamt(final int[] ipv4, final byte[] ipv4Length, final long[] ipv6High, final long[] ipv6Low,
-        final byte[] ipv6Length, final PrefixTable byIpv4, final PrefixTable byIpv6)
+        final byte[] ipv6Length, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
+        final long buildNanos)
     {
+        this.builtAtMillis = builtAtMillis;
+        this.buildNanos = buildNanos;
         this.ipv4 = ipv4;
         this.ipv4Length = ipv4Length;
         this.ipv6High = ipv6High;
@@ -181,7 +209,8 @@ public final class Eamt
 
     private Eamt(final Eamt built)
     {
-        this(built.ipv4, built.ipv4Length, built.ipv6High, built.ipv6Low, built.ipv6Length, built.byIpv4, built.byIpv6);
+        this(built.ipv4, built.ipv4Length, built.ipv6High, built.ipv6Low, built.ipv6Length, built.byIpv4, built.byIpv6,
+            built.builtAtMillis, built.buildNanos);
     }
 
     private static Eamt fromList(final List<Entry> entries)
@@ -213,6 +242,18 @@ public final class Eamt
     public long bytes()
     {
         return byIpv4.bytes() + byIpv6.bytes() + 22L * ipv4.length;
+    }
+
+    /** When the lookup structures were built (epoch milliseconds). */
+    public long builtAtMillis()
+    {
+        return builtAtMillis;
+    }
+
+    /** How long building the lookup structures took (sort, duplicate scan, ranges, index), in nanoseconds. */
+    public long buildNanos()
+    {
+        return buildNanos;
     }
 
     /** The entry at a position, as objects (for display and config checks, not the data path). */

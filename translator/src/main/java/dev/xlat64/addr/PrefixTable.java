@@ -194,12 +194,12 @@ public final class PrefixTable
     }
 
     /**
-     * Builds the table of {@code n} prefixes given as 128-bit addresses (host bits zero) and lengths 0..128; IPv4
-     * prefixes go in as {@link #ipv4Key} with their own length (0..32). The value of a prefix is its position in the
-     * arrays. Identical prefixes are reported to {@code conflicts} (the first one stays); nested prefixes are fine
+     * Builds the table of {@code n} prefixes given as 128-bit addresses (host bits zero; {@code low} may be null for
+     * all zero) and lengths 0..128 (unsigned bytes); IPv4 prefixes go in as {@link #ipv4Key} with their own length
+     * (0..32). The value of a prefix is its position in the arrays. Identical prefixes are reported to {@code conflicts} (the first one stays); nested prefixes are fine
      * (the longest wins) unless {@code allowNesting} is false, when they are reported too.
      */
-    public static PrefixTable build(final long[] high, final long[] low, final int[] length, final int n,
+    public static PrefixTable build(final long[] high, final long[] low, final byte[] length, final int n,
         final boolean allowNesting, final Conflicts conflicts)
     {
         if (n == 0)
@@ -219,14 +219,17 @@ public final class PrefixTable
             {
                 return c;
             }
-            final int d = Long.compareUnsigned(low[a], low[b]);
+            final int d = low == null ? 0 : Long.compareUnsigned(low[a], low[b]);
             if (d != 0)
             {
                 return d;
             }
-            return length[a] != length[b] ? Integer.compare(length[a], length[b]) : Integer.compare(a, b);
+            final int la = length[a] & 0xFF;
+            final int lb = length[b] & 0xFF;
+            return la != lb ? Integer.compare(la, lb) : Integer.compare(a, b);
         });
-        return new Sweep(high, low, length, 2 * n + 1).run(order, allowNesting, conflicts);
+        // n + 1 ranges when the prefixes tile a block (a table of adjacent /32s); the arrays grow for more.
+        return new Sweep(high, low, length, n + 1).run(order, allowNesting, conflicts);
     }
 
     /** The scan that turns sorted prefixes into ranges: a stack of open (enclosing) prefixes. */
@@ -234,13 +237,13 @@ public final class PrefixTable
     {
         private final long[] high;
         private final long[] low;
-        private final int[] length;
+        private final byte[] length;
         private long[] outHigh;
         private long[] outLow;
         private int[] outValues;
         private int out;
 
-        Sweep(final long[] high, final long[] low, final int[] length, final int capacity)
+        Sweep(final long[] high, final long[] low, final byte[] length, final int capacity)
         {
             this.high = high;
             this.low = low;
@@ -261,7 +264,7 @@ public final class PrefixTable
             for (int k = 0; k < n; k++)
             {
                 final int p = order[k];
-                if (previous >= 0 && high[p] == high[previous] && low[p] == low[previous] && length[p] == length[previous])
+                if (previous >= 0 && high[p] == high[previous] && low(p) == low(previous) && length[p] == length[previous])
                 {
                     conflicts.duplicate(previous, p);
                     continue;
@@ -277,15 +280,17 @@ public final class PrefixTable
                     conflicts.nested(stack[depth - 1], p);
                 }
                 stack[depth++] = p;
-                emit(high[p], low[p], p);
+                emit(high[p], low(p), p);
             }
             while (depth > 0)
             {
                 depth = close(stack, depth);
             }
-            final long[] h = Arrays.copyOf(outHigh, out);
-            final long[] l = Arrays.copyOf(outLow, out);
-            final int[] v = Arrays.copyOf(outValues, out);
+            // Trimmed only when much too large: a copy of a million-range array is garbage the GC pays for.
+            final boolean trim = out < outHigh.length - outHigh.length / 8;
+            final long[] h = trim ? Arrays.copyOf(outHigh, out) : outHigh;
+            final long[] l = trim ? Arrays.copyOf(outLow, out) : outLow;
+            final int[] v = trim ? Arrays.copyOf(outValues, out) : outValues;
             for (int i = 0; i < out; i++)
             {
                 h[i] ^= Long.MIN_VALUE;
@@ -298,9 +303,9 @@ public final class PrefixTable
         private int close(final int[] stack, final int depth)
         {
             final int p = stack[depth - 1];
-            final int hostBits = 128 - length[p];
+            final int hostBits = 128 - (length[p] & 0xFF);
             long endHigh = high[p];
-            long endLow = low[p];
+            long endLow = low(p);
             if (hostBits >= 64)
             {
                 endLow = -1L;
@@ -321,10 +326,15 @@ public final class PrefixTable
 
         private boolean contains(final int outer, final int inner)
         {
-            final int len = length[outer];
+            final int len = length[outer] & 0xFF;
             final long maskHigh = len == 0 ? 0 : (len >= 64 ? -1L : -1L << (64 - len));
             final long maskLow = len <= 64 ? 0 : (len == 128 ? -1L : -1L << (128 - len));
-            return ((high[inner] ^ high[outer]) & maskHigh) == 0 && ((low[inner] ^ low[outer]) & maskLow) == 0;
+            return ((high[inner] ^ high[outer]) & maskHigh) == 0 && ((low(inner) ^ low(outer)) & maskLow) == 0;
+        }
+
+        private long low(final int p)
+        {
+            return low == null ? 0 : low[p];
         }
 
         /** A range starting at {@code h:l} answers {@code value}; merges with a neighbour when nothing changes. */

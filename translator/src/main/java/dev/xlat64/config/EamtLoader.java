@@ -5,6 +5,7 @@ import dev.xlat64.addr.PrefixParser;
 import dev.xlat64.config.Settings.Key;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,9 @@ public final class EamtLoader
     /** Errors reported per file before the rest are only counted (a wrong file could have a million). */
     static final int MAX_ERRORS = 20;
 
-    private final Eamt.Builder builder = new Eamt.Builder();
+    private Eamt.Builder builder = new Eamt.Builder();
+    /** The entries of {@code eam}, added again to a builder sized for the file too. */
+    private final List<Eamt.Entry> listEntries = new ArrayList<>();
     /** Per entry: where it came from, for duplicate errors. Entries of the file keep only their line number. */
     private final List<String> listOrigins = new ArrayList<>();
     private int[] fileLines = new int[0];
@@ -45,7 +48,9 @@ public final class EamtLoader
         {
             try
             {
-                loader.builder.add(Eamt.Entry.parse(e));
+                final Eamt.Entry entry = Eamt.Entry.parse(e);
+                loader.builder.add(entry);
+                loader.listEntries.add(entry);
                 loader.listOrigins.add(s.origin(Key.EAM));
             }
             catch (final IllegalArgumentException ex)
@@ -78,35 +83,76 @@ public final class EamtLoader
 
     private void readFile(final Path path, final String origin)
     {
-        final byte[] text;
+        fileName = path.toString();
+        final PrefixParser parser = new PrefixParser();
         try
         {
-            text = Files.readAllBytes(path);
+            // Twice through the file in 1 MiB chunks: count the lines to size the columns once, then parse. No copy of
+            // the whole file and no regrown arrays: a reload of a million entries makes little garbage (GC pauses).
+            final int[] lines = {0};
+            forEachLine(path, (text, from, to, line) -> lines[0] = line);
+            builder = new Eamt.Builder(listOrigins.size() + lines[0]);
+            for (final Eamt.Entry e : listEntries)
+            {
+                builder.add(e);
+            }
+            fileLines = new int[Math.max(1, lines[0])];
+            forEachLine(path, (text, from, to, line) -> entry(parser, text, from, to, line));
         }
         catch (final IOException ex)
         {
             errors.add(origin + ": cannot read the EAM file " + path + ": " + ex.getMessage());
             return;
         }
-        fileName = path.toString();
-        fileLines = new int[1024];
-        final PrefixParser parser = new PrefixParser();
-        int line = 0;
-        int start = 0;
-        while (start < text.length)
-        {
-            int end = start;
-            while (end < text.length && text[end] != '\n')
-            {
-                end++;
-            }
-            line++;
-            entry(parser, text, start, end, line);
-            start = end + 1;
-        }
         if (fileErrors > MAX_ERRORS)
         {
             errors.add(fileName + ": " + (fileErrors - MAX_ERRORS) + " more lines with errors");
+        }
+    }
+
+    /** Called per line with the bytes {@code text[from, to)} (no line feed) and the line number from 1. */
+    private interface LineHandler
+    {
+        void line(byte[] text, int from, int to, int line);
+    }
+
+    private static void forEachLine(final Path path, final LineHandler handler) throws IOException
+    {
+        try (InputStream in = Files.newInputStream(path))
+        {
+            byte[] buffer = new byte[1 << 20];
+            int filled = 0;
+            int line = 0;
+            while (true)
+            {
+                final int n = in.read(buffer, filled, buffer.length - filled);
+                final boolean end = n < 0;
+                filled += end ? 0 : n;
+                int start = 0;
+                for (int i = 0; i < filled; i++)
+                {
+                    if (buffer[i] == '\n')
+                    {
+                        handler.line(buffer, start, i, ++line);
+                        start = i + 1;
+                    }
+                }
+                if (end)
+                {
+                    if (start < filled)
+                    {
+                        handler.line(buffer, start, filled, ++line);
+                    }
+                    return;
+                }
+                // Keep the unfinished line at the front; a line longer than the buffer doubles it.
+                System.arraycopy(buffer, start, buffer, 0, filled - start);
+                filled -= start;
+                if (filled == buffer.length)
+                {
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                }
+            }
         }
     }
 

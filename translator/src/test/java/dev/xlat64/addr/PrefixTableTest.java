@@ -45,6 +45,16 @@ class PrefixTableTest
         return len <= 64 ? 0 : (len == 128 ? -1L : -1L << (128 - len));
     }
 
+    private static byte[] bytes(final int... lengths)
+    {
+        final byte[] out = new byte[lengths.length];
+        for (int i = 0; i < lengths.length; i++)
+        {
+            out[i] = (byte)lengths[i];
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 42, 20261206})
     void ipv6MatchesTheNaiveScanOnRandomNestedPrefixes(final long seed)
@@ -72,7 +82,7 @@ class PrefixTableTest
             length[i] = len;
         }
         final List<int[]> duplicates = new ArrayList<>();
-        final PrefixTable table = PrefixTable.build(high, low, length, n, true, (a, b) -> duplicates.add(new int[] {a, b}));
+        final PrefixTable table = PrefixTable.build(high, low, bytes(length), n, true, (a, b) -> duplicates.add(new int[] {a, b}));
         for (final int[] d : duplicates)
         {
             assertTrue(d[0] < d[1]);
@@ -137,7 +147,7 @@ class PrefixTableTest
             length[i] = len;
             high[i] = PrefixTable.ipv4Key(address[i]);
         }
-        final PrefixTable table = PrefixTable.build(high, new long[n], length, n, true, (a, b) -> { });
+        final PrefixTable table = PrefixTable.build(high, null, bytes(length), n, true, (a, b) -> { });
         for (int k = 0; k < 50_000; k++)
         {
             final int key = random.nextBoolean() ? base ^ (random.nextInt() & 0xFFFF) :
@@ -160,14 +170,14 @@ class PrefixTableTest
     {
         assertEquals(-1, PrefixTable.EMPTY.lookup(0, 0));
         assertEquals(-1, PrefixTable.EMPTY.lookup(-1, -1));
-        assertEquals(-1, PrefixTable.build(new long[0], new long[0], new int[0], 0, true, (a, b) -> { }).lookup4(1));
+        assertEquals(-1, PrefixTable.build(new long[0], new long[0], new byte[0], 0, true, (a, b) -> { }).lookup4(1));
     }
 
     @Test
     void slashZeroHoldsEverythingAndLongerPrefixesWinInsideIt()
     {
         final PrefixTable t = PrefixTable.build(new long[] {0, PrefixTable.ipv4Key(0xC0000200)}, new long[2],
-            new int[] {0, 24}, 2, true, (a, b) -> { });
+            bytes(0, 24), 2, true, (a, b) -> { });
         assertEquals(0, t.lookup4(0));
         assertEquals(0, t.lookup4(-1));
         assertEquals(1, t.lookup4(0xC0000201));
@@ -178,14 +188,14 @@ class PrefixTableTest
     @Test
     void slash128AndSlash32AtTheEndsOfTheSpace()
     {
-        final PrefixTable t6 = PrefixTable.build(new long[] {-1, 0}, new long[] {-1, 0}, new int[] {128, 128}, 2, true,
+        final PrefixTable t6 = PrefixTable.build(new long[] {-1, 0}, new long[] {-1, 0}, bytes(128, 128), 2, true,
             (a, b) -> { });
         assertEquals(0, t6.lookup(-1, -1));
         assertEquals(-1, t6.lookup(-1, -2));
         assertEquals(1, t6.lookup(0, 0));
         assertEquals(-1, t6.lookup(0, 1));
         final PrefixTable t4 = PrefixTable.build(new long[] {PrefixTable.ipv4Key(-1), PrefixTable.ipv4Key(0)}, new long[2],
-            new int[] {32, 32}, 2, true, (a, b) -> { });
+            bytes(32, 32), 2, true, (a, b) -> { });
         assertEquals(0, t4.lookup4(-1));
         assertEquals(1, t4.lookup4(0));
         assertEquals(-1, t4.lookup4(1));
@@ -197,7 +207,7 @@ class PrefixTableTest
     {
         final long k = PrefixTable.ipv4Key(0xC0000200);
         final List<String> seen = new ArrayList<>();
-        final PrefixTable t = PrefixTable.build(new long[] {k, k, k}, new long[3], new int[] {24, 24, 25}, 3, true,
+        final PrefixTable t = PrefixTable.build(new long[] {k, k, k}, new long[3], bytes(24, 24, 25), 3, true,
             (a, b) -> seen.add(a + "," + b));
         assertEquals(List.of("0,1"), seen);
         assertEquals(2, t.size());
@@ -210,7 +220,7 @@ class PrefixTableTest
     {
         final List<String> nested = new ArrayList<>();
         PrefixTable.build(new long[] {0x20010db800000000L, 0x20010db800010000L, 0x20010db900000000L}, new long[3],
-            new int[] {32, 48, 32}, 3, false, new PrefixTable.Conflicts()
+            bytes(32, 48, 32), 3, false, new PrefixTable.Conflicts()
             {
                 @Override
                 public void duplicate(final int earlier, final int later)
@@ -238,7 +248,7 @@ class PrefixTableTest
             high[i] = PrefixTable.ipv4Key(0x0A000000 + i);
             length[i] = 32;
         }
-        final PrefixTable t = PrefixTable.build(high, new long[n], length, n, true, (a, b) -> { });
+        final PrefixTable t = PrefixTable.build(high, new long[n], bytes(length), n, true, (a, b) -> { });
         final SplittableRandom random = new SplittableRandom(5);
         for (int k = 0; k < 100_000; k++)
         {
