@@ -4,6 +4,7 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.sixrd.SixRdDomain;
+import dev.xlat64.sixrd.SixRdDomains;
 
 import java.util.List;
 
@@ -181,7 +182,8 @@ public final class SiitConfig
 
         public Builder sixRdDomains(final List<SixRdDomain> v)
         {
-            sixRdDomains = List.copyOf(v);
+            // With its lookup tables (docs/tables.md), built here, off the data path.
+            sixRdDomains = SixRdDomains.of(List.copyOf(v));
             return this;
         }
 
