@@ -253,8 +253,13 @@ class ServiceEndToEndTest
             final Shell.Result sent = sender.waitFor(OpsTopology.seconds(120));
             assertTrue(sent.stdout().contains("sent " + datagrams), sent.toString());
             final Shell.Result received = receiver.waitFor(OpsTopology.seconds(120));
+            // On a loss, say where: xlat64's drop counter, and the TUN device's own drops (a queue that overflowed
+            // while the translator did not read it) or h4's UDP receive errors.
+            final String where = "; dropped by xlat64: " + (net.metric("xlat64_packets_total", "kind=\"dropped\"") -
+                droppedBefore) + "; " + net.gw.exec("ip", "-s", "link", "show", TUN).stdout() +
+                net.h4.exec("nstat", "-az", "UdpRcvbufErrors", "UdpInErrors").stdout();
             assertEquals("received " + datagrams, received.stdout().lines().filter(l -> l.startsWith("received"))
-                .findFirst().orElse(received.toString()));
+                .findFirst().orElse(received.toString()), where);
             assertTrue(reloads >= minReloads, "only " + reloads + " reloads happened during the flood");
             // SIGHUP is asynchronous: give the last one a moment to be counted.
             for (int i = 0; i < 600 && net.metric("xlat64_config_reloads_total", "result=\"ok\"") < okBefore + reloads; i++)
