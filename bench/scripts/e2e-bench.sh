@@ -15,10 +15,10 @@
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/results/HISTORY.md, "2026-12-01: UDP super-packets").
-# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-at-<TAG>], tayga, cfwd-<N>q[-off] (bench/c/tunfwd.c,
-# read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see start_contender for every
-# option. -at-<TAG> runs the build of another checkout, the directory in $XLAT64_ROOT_<TAG> (built with
-# `mvn -q -o -DskipTests package`), for an A/B of two builds in one run, e.g. XLAT64_ROOT_old=/tmp/old
+# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>][-at-<TAG>], tayga, cfwd-<N>q[-off]
+# (bench/c/tunfwd.c, read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see
+# start_contender for every option. -at-<TAG> runs the build of another checkout, the directory in $XLAT64_ROOT_<TAG>
+# (built with `mvn -q -o -DskipTests package`), for an A/B of two builds in one run, e.g. XLAT64_ROOT_old=/tmp/old
 # XLAT64_ROOT_new=. ... --contenders "xlat64-1q-sleep-at-old xlat64-1q-sleep-at-new".
 # Five rounds by default: on this VM a contender's rate moves by a third from round to round, and three medians
 # could not tell 0.9x from 1.0x.
@@ -136,6 +136,22 @@ topology() {
   H6_MAC="$(ip netns exec "$H6" cat /sys/class/net/eth0/address)"
 }
 
+# Writes $WORK/eam-N.txt once: N entries 10.0.0.0+i/32 = 2001:db8:1::1:0:0+i/128, then the host's own entry.
+eam_file() {
+  local n="$1" f="$WORK/eam-$1.txt"
+  [ -s "$f" ] && return 0
+  python3 - "$n" "$H6_AS_IPV4" "$H6_ADDR" "$f" <<'PY'
+import sys
+n, host4, host6, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+with open(out, "w") as f:
+    f.write("# %d generated entries, then the host's\n" % n)
+    for i in range(n):
+        a = 0x0A000000 + i
+        f.write("%d.%d.%d.%d=2001:db8:1::1:%x:%x\n" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, i >> 16, i & 0xFFFF))
+    f.write("%s=%s\n" % (host4, host6))
+PY
+}
+
 # Starts the contender in the gw namespace, routes the prefix and the EAM IPv4 side into its TUN, checks one ping.
 start_contender() {
   local name="$1" queues idle
@@ -151,6 +167,12 @@ start_contender() {
           { echo "e2e-bench: $name needs $root_var, a checkout with a build (mvn -q -o -DskipTests package)" >&2; exit 2; }
         launcher="${!root_var}/xlat64"; build="${build%-at-*}"
       fi
+      # -eam<N> adds an EAM file of N more entries (--eam-file, docs/tables.md): /32=/128 pairs in 10.0.0.0/8
+      # and the host's own /64 (2001:db8:1::/64, so its lookups share 64+ bits with them), the host's entry last.
+      local eam=("--eam" "$H6_AS_IPV4=$H6_ADDR")
+      if [[ "$build" =~ -eam([0-9]+)$ ]]; then
+        eam_file "${BASH_REMATCH[1]}"; eam=("--eam-file" "$WORK/eam-${BASH_REMATCH[1]}.txt"); build="${build%-eam*}"
+      fi
       local base="${build%-nouring}" offload=() jopts="${JAVA_OPTS:-}"
       [ "$base" != "$build" ] && offload=(--no-io-uring)
       local plain="${base%-nooff}"
@@ -160,7 +182,7 @@ start_contender() {
         jopts="$jopts -Dxlat64.ioUringBuffers=${BASH_REMATCH[1]}"; base="${base%-b*}"
       fi
       queues="${base#xlat64-}"; queues="${queues%%q-*}"; idle="${base##*-}"; [ "$idle" = spin ] && idle=busy-spin
-      ip netns exec "$GW" env JAVA_OPTS="$jopts" "$launcher" run --tun "$TUN" --prefix "$PREFIX" --eam "$H6_AS_IPV4=$H6_ADDR" \
+      ip netns exec "$GW" env JAVA_OPTS="$jopts" "$launcher" run --tun "$TUN" --prefix "$PREFIX" "${eam[@]}" \
         --ipv4-addr 203.0.113.1 --ipv6-addr 2001:db8:ffff::1 --queues "$queues" --idle "$idle" "${offload[@]}" \
         >"$WORK/$name.log" 2>&1 &
       ;;
@@ -205,7 +227,8 @@ CONF
   esac
   TRANSLATOR_PID=$!
   local i
-  for i in $(seq 100); do
+  # Up to 60 s: a contender with a large EAM file loads it before it opens the TUN device.
+  for i in $(seq 600); do
     ip -n "$GW" link show "$TUN" >/dev/null 2>&1 && break
     kill -0 "$TRANSLATOR_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; return 1; }
     sleep 0.1

@@ -53,9 +53,14 @@ public final class AddressMapper
     private static boolean disjoint(final EmbeddingFormat format, final Eamt eamt)
     {
         final Ipv6Prefix formatPrefix = format.prefix();
-        for (final Eamt.Entry e : eamt.entries())
+        // An EAM prefix holding the format's network address is its longest match there, or encloses that match.
+        if (eamt.indexByIpv6(formatPrefix.high(), formatPrefix.low()) >= 0)
         {
-            if (e.ipv6.contains(formatPrefix.high(), formatPrefix.low()) || format.contains(e.ipv6.high(), e.ipv6.low()))
+            return false;
+        }
+        for (int i = 0; i < eamt.size(); i++)
+        {
+            if (format.contains(eamt.ipv6PrefixHigh(i), eamt.ipv6PrefixLow(i)))
             {
                 return false;
             }
@@ -93,10 +98,10 @@ public final class AddressMapper
         {
             return extract(high, low);
         }
-        final Eamt.Entry e = eamt.findByIpv6(high, low);
-        if (e != null)
+        final int e = eamt.indexByIpv6(high, low);
+        if (e >= 0)
         {
-            return Eamt.ipv4(e, high, low) & 0xFFFF_FFFFL;
+            return eamt.ipv4(e, high, low) & 0xFFFF_FFFFL;
         }
         if (prefix != null && prefix.contains(high, low))
         {
@@ -154,13 +159,13 @@ public final class AddressMapper
     /** First 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX). */
     public long ipv6High(final int route, final int ipv4)
     {
-        return route >= 0 ? Eamt.ipv6High(eamt.byIpv4(route), ipv4) : prefix.high(ipv4);
+        return route >= 0 ? eamt.ipv6High(route, ipv4) : prefix.high(ipv4);
     }
 
     /** Last 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX). */
     public long ipv6Low(final int route, final int ipv4)
     {
-        return route >= 0 ? Eamt.ipv6Low(eamt.byIpv4(route), ipv4) : prefix.low(ipv4);
+        return route >= 0 ? eamt.ipv6Low(route, ipv4) : prefix.low(ipv4);
     }
 
     private int write(final int route, final int ipv4, final MutableDirectBuffer buffer, final int offset)
@@ -177,7 +182,7 @@ public final class AddressMapper
     /** True when {@code ipv4} lies in an EAM entry (RFC 7757 s.4: the hairpinning test). */
     public boolean isEamIpv4(final int ipv4)
     {
-        return eamt.findByIpv4(ipv4) != null;
+        return eamt.indexByIpv4(ipv4) >= 0;
     }
 
     /** True when the IPv6 address at {@code offset} lies in an EAM entry (so it did not come through the prefix). */
@@ -189,6 +194,6 @@ public final class AddressMapper
     /** {@link #isEamIpv6(DirectBuffer, int)} for an address held as two big-endian halves. */
     public boolean isEamIpv6(final long high, final long low)
     {
-        return eamt.findByIpv6(high, low) != null;
+        return eamt.indexByIpv6(high, low) >= 0;
     }
 }

@@ -1,45 +1,35 @@
 package dev.xlat64.addr;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The Explicit Address Mapping Table (RFC 7757). Lookups are longest-prefix match in both directions (section 3.2);
- * entries are kept sorted by prefix length, longest first, so the first hit is the longest. A linear scan is the
- * right cost for the tens of entries SIIT-DC deployments use; the table is immutable and shared by all agents.
+ * The Explicit Address Mapping Table (RFC 7757). Lookups are longest-prefix match in both directions (section 3.2),
+ * each through a {@link PrefixTable}; the entries live in flat arrays (no object per entry), so a million of them load
+ * in seconds and cost tens of bytes each. Immutable and shared by all agents; a lookup allocates nothing. An entry is
+ * named by its position (0..size-1, the order it was added in).
  */
 public final class Eamt
 {
-    public static final Eamt EMPTY = new Eamt(List.of());
+    public static final Eamt EMPTY = new Builder().build();
 
     /** One entry: an IPv4 prefix and an IPv6 prefix whose suffix is at least as long (RFC 7757 section 3.2). */
     public static final class Entry
     {
         public final Ipv4Prefix ipv4;
         public final Ipv6Prefix ipv6;
-        final int suffixBits;
-        // RFC 7757 section 3.3's bit arithmetic, precomputed so a lookup reads only this object's fields.
-        private final long suffixMask;
-        private final int shift;
-        private final long ipv6High;
-        private final long ipv6Low;
 
         public Entry(final Ipv4Prefix ipv4, final Ipv6Prefix ipv6)
         {
-            if (128 - ipv6.length() < 32 - ipv4.length())
+            final String problem = suffixProblem(ipv4.length(), ipv6.length());
+            if (problem != null)
             {
-                throw new IllegalArgumentException("EAM " + ipv4 + " = " + ipv6 + ": the IPv6 suffix (" +
-                    (128 - ipv6.length()) + " bits) is shorter than the IPv4 suffix (" + (32 - ipv4.length()) +
-                    " bits); RFC 7757 section 3.2 requires it to be at least as long");
+                throw new IllegalArgumentException("EAM " + ipv4 + " = " + ipv6 + ": " + problem);
             }
             this.ipv4 = ipv4;
             this.ipv6 = ipv6;
-            this.suffixBits = 32 - ipv4.length();
-            this.suffixMask = (1L << suffixBits) - 1;
-            this.shift = 128 - ipv6.length() - suffixBits;
-            this.ipv6High = ipv6.high();
-            this.ipv6Low = ipv6.low();
         }
 
         /** Parses {@code 192.0.2.0/24=2001:db8:aaaa::/120}. */
@@ -60,141 +50,327 @@ public final class Eamt
         }
     }
 
-    private final Entry[] byIpv4;
-    private final Entry[] byIpv6;
-    // The match keys of byIpv4 and byIpv6 in flat arrays, so a scan touches no entry until it hits.
-    private final int[] ipv4Addresses;
-    private final int[] ipv4Masks;
-    /** Per byIpv6 entry, four longs: address high, address low, mask high, mask low (one array: one bounds check). */
-    private final long[] ipv6Keys;
-
-    public Eamt(final List<Entry> entries)
+    /** RFC 7757 section 3.2: null when the lengths pair up, else why not. */
+    public static String suffixProblem(final int ipv4Length, final int ipv6Length)
     {
-        for (int i = 0; i < entries.size(); i++)
+        if (128 - ipv6Length < 32 - ipv4Length)
         {
-            for (int j = i + 1; j < entries.size(); j++)
-            {
-                final Entry a = entries.get(i);
-                final Entry b = entries.get(j);
-                // RFC 7757 section 3.2: overlap is fine (longest match wins) but an identical key maps two ways.
-                if (a.ipv4.equals(b.ipv4))
-                {
-                    throw new IllegalArgumentException("EAM entries " + a + " and " + b + " have the same IPv4 prefix");
-                }
-                if (a.ipv6.equals(b.ipv6))
-                {
-                    throw new IllegalArgumentException("EAM entries " + a + " and " + b + " have the same IPv6 prefix");
-                }
-            }
-        }
-        final List<Entry> v4 = new ArrayList<>(entries);
-        v4.sort(Comparator.comparingInt((Entry e) -> e.ipv4.length()).reversed());
-        final List<Entry> v6 = new ArrayList<>(entries);
-        v6.sort(Comparator.comparingInt((Entry e) -> e.ipv6.length()).reversed());
-        this.byIpv4 = v4.toArray(new Entry[0]);
-        this.byIpv6 = v6.toArray(new Entry[0]);
-        final int n = byIpv4.length;
-        ipv4Addresses = new int[n];
-        ipv4Masks = new int[n];
-        ipv6Keys = new long[4 * n];
-        for (int i = 0; i < n; i++)
-        {
-            ipv4Addresses[i] = byIpv4[i].ipv4.address();
-            ipv4Masks[i] = byIpv4[i].ipv4.mask();
-            ipv6Keys[4 * i] = byIpv6[i].ipv6.high();
-            ipv6Keys[4 * i + 1] = byIpv6[i].ipv6.low();
-            ipv6Keys[4 * i + 2] = byIpv6[i].ipv6.maskHigh();
-            ipv6Keys[4 * i + 3] = byIpv6[i].ipv6.maskLow();
-        }
-    }
-
-    public boolean isEmpty()
-    {
-        return byIpv4.length == 0;
-    }
-
-    public List<Entry> entries()
-    {
-        return List.of(byIpv4);
-    }
-
-    /** The entry whose IPv4 prefix is the longest match for {@code ipv4}, or null. */
-    public Entry findByIpv4(final int ipv4)
-    {
-        final int index = indexByIpv4(ipv4);
-        return index < 0 ? null : byIpv4[index];
-    }
-
-    /** The position (for {@link #byIpv4(int)}) of the longest match for {@code ipv4}, or -1. */
-    public int indexByIpv4(final int ipv4)
-    {
-        final int[] addresses = ipv4Addresses;
-        final int[] masks = ipv4Masks;
-        for (int i = 0; i < addresses.length; i++)
-        {
-            if ((ipv4 & masks[i]) == addresses[i])
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The entry at a position returned by {@link #indexByIpv4(int)}. */
-    public Entry byIpv4(final int index)
-    {
-        return byIpv4[index];
-    }
-
-    /** The entry whose IPv6 prefix is the longest match for the address, or null. */
-    public Entry findByIpv6(final long high, final long low)
-    {
-        final long[] keys = ipv6Keys;
-        for (int i = 0; i + 3 < keys.length; i += 4)
-        {
-            if (((high ^ keys[i]) & keys[i + 2]) == 0 && ((low ^ keys[i + 1]) & keys[i + 3]) == 0)
-            {
-                return byIpv6[i >>> 2];
-            }
+            return "the IPv6 suffix (" + (128 - ipv6Length) + " bits) is shorter than the IPv4 suffix (" +
+                (32 - ipv4Length) + " bits); RFC 7757 section 3.2 requires it to be at least as long";
         }
         return null;
     }
 
-    /** RFC 7757 section 3.3 (IPv4 to IPv6): the IPv4 suffix follows the IPv6 prefix; remaining bits zero. High half. */
-    public static long ipv6High(final Entry e, final int ipv4)
+    /** Collects entries as columns (no object per entry) and builds the table. */
+    public static final class Builder
     {
-        final long suffix = ipv4 & e.suffixMask;
-        final int shift = e.shift;
-        if (shift >= 64)
+        private int size;
+        private int[] ipv4;
+        private byte[] ipv4Length;
+        private long[] ipv6High;
+        private long[] ipv6Low;
+        private byte[] ipv6Length;
+
+        public Builder()
         {
-            return e.ipv6High | (suffix << (shift - 64));
+            this(16);
         }
-        return shift + e.suffixBits <= 64 ? e.ipv6High : e.ipv6High | (suffix >>> (64 - shift));
+
+        /** A builder sized for {@code expected} entries (no regrowing: less garbage for a large table). */
+        public Builder(final int expected)
+        {
+            final int n = Math.max(1, expected);
+            ipv4 = new int[n];
+            ipv4Length = new byte[n];
+            ipv6High = new long[n];
+            ipv6Low = new long[n];
+            ipv6Length = new byte[n];
+        }
+
+        /** Adds an entry whose prefixes are valid (host bits zero) and whose lengths satisfy {@link #suffixProblem}. */
+        public Builder add(final int ipv4Address, final int ipv4Len, final long high, final long low, final int ipv6Len)
+        {
+            if (size == ipv4.length)
+            {
+                final int n = size * 2;
+                ipv4 = Arrays.copyOf(ipv4, n);
+                ipv4Length = Arrays.copyOf(ipv4Length, n);
+                ipv6High = Arrays.copyOf(ipv6High, n);
+                ipv6Low = Arrays.copyOf(ipv6Low, n);
+                ipv6Length = Arrays.copyOf(ipv6Length, n);
+            }
+            ipv4[size] = ipv4Address;
+            ipv4Length[size] = (byte)ipv4Len;
+            ipv6High[size] = high;
+            ipv6Low[size] = low;
+            ipv6Length[size] = (byte)ipv6Len;
+            size++;
+            return this;
+        }
+
+        public Builder add(final Entry e)
+        {
+            return add(e.ipv4.address(), e.ipv4.length(), e.ipv6.high(), e.ipv6.low(), e.ipv6.length());
+        }
+
+        public int size()
+        {
+            return size;
+        }
+
+        /**
+         * Builds the table (once: the builder is spent); an IPv4 or IPv6 prefix given twice is reported to {@code duplicates} as (earlier, later)
+         * positions and the table is then not for use (RFC 7757 section 3.2: a key that maps two ways).
+         */
+        public Eamt build(final Duplicates duplicates)
+        {
+            final long started = System.nanoTime();
+            final long[] v4Keys = new long[size];
+            for (int i = 0; i < size; i++)
+            {
+                v4Keys[i] = PrefixTable.ipv4Key(ipv4[i]);
+            }
+            final PrefixTable by4 = PrefixTable.build(v4Keys, null, ipv4Length, size, true,
+                (earlier, later) -> duplicates.duplicate(earlier, later, true));
+            final PrefixTable by6 = PrefixTable.build(ipv6High, ipv6Low, ipv6Length, size, true,
+                (earlier, later) -> duplicates.duplicate(earlier, later, false));
+            // The columns as they are when full (the usual case for a sized builder): no copy; the builder is spent.
+            final boolean full = size == ipv4.length;
+            final Eamt table = new Eamt(full ? ipv4 : Arrays.copyOf(ipv4, size), full ? ipv4Length : Arrays.copyOf(ipv4Length, size),
+                full ? ipv6High : Arrays.copyOf(ipv6High, size), full ? ipv6Low : Arrays.copyOf(ipv6Low, size),
+                full ? ipv6Length : Arrays.copyOf(ipv6Length, size), by4, by6, System.currentTimeMillis(),
+                System.nanoTime() - started);
+            ipv4 = null;
+            ipv4Length = null;
+            ipv6High = null;
+            ipv6Low = null;
+            ipv6Length = null;
+            return table;
+        }
+
+        /** Builds the table, throwing on the first duplicate (the message names both entries). */
+        public Eamt build()
+        {
+            final int[] first = {-1, -1, 0};
+            final Eamt built = build((earlier, later, ipv4Side) ->
+            {
+                if (first[0] < 0)
+                {
+                    first[0] = earlier;
+                    first[1] = later;
+                    first[2] = ipv4Side ? 1 : 0;
+                }
+            });
+            if (first[0] >= 0)
+            {
+                throw new IllegalArgumentException(duplicateMessage(built, first[0], first[1], first[2] == 1));
+            }
+            return built;
+        }
     }
 
-    /** Low half of the IPv6 address for {@code ipv4} under entry {@code e}. */
-    public static long ipv6Low(final Entry e, final int ipv4)
+    /** Told about an IPv4 (or IPv6) prefix that two entries share. */
+    public interface Duplicates
     {
-        final long suffix = ipv4 & e.suffixMask;
-        final int shift = e.shift;
-        return shift >= 64 ? e.ipv6Low : e.ipv6Low | (suffix << shift);
+        void duplicate(int earlier, int later, boolean ipv4Side);
+    }
+
+    private final int[] ipv4;
+    private final byte[] ipv4Length;
+    private final long[] ipv6High;
+    private final long[] ipv6Low;
+    /** Lengths 0..128 as unsigned bytes (read with & 0xFF). */
+    private final byte[] ipv6Length;
+    private final PrefixTable byIpv4;
+    private final PrefixTable byIpv6;
+    private final long builtAtMillis;
+    private final long buildNanos;
+
+    private Eamt(final int[] ipv4, final byte[] ipv4Length, final long[] ipv6High, final long[] ipv6Low,
+        final byte[] ipv6Length, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
+        final long buildNanos)
+    {
+        this.builtAtMillis = builtAtMillis;
+        this.buildNanos = buildNanos;
+        this.ipv4 = ipv4;
+        this.ipv4Length = ipv4Length;
+        this.ipv6High = ipv6High;
+        this.ipv6Low = ipv6Low;
+        this.ipv6Length = ipv6Length;
+        this.byIpv4 = byIpv4;
+        this.byIpv6 = byIpv6;
+    }
+
+    /** The table of {@code entries}; throws when two share an IPv4 or an IPv6 prefix. */
+    public Eamt(final List<Entry> entries)
+    {
+        this(fromList(entries));
+    }
+
+    private Eamt(final Eamt built)
+    {
+        this(built.ipv4, built.ipv4Length, built.ipv6High, built.ipv6Low, built.ipv6Length, built.byIpv4, built.byIpv6,
+            built.builtAtMillis, built.buildNanos);
+    }
+
+    private static Eamt fromList(final List<Entry> entries)
+    {
+        final Builder b = new Builder();
+        entries.forEach(b::add);
+        return b.build();
+    }
+
+    /** The message for two entries sharing a prefix, as the config reports it. */
+    public static String duplicateMessage(final Eamt table, final int earlier, final int later, final boolean ipv4Side)
+    {
+        return "EAM entries " + table.entry(earlier) + " and " + table.entry(later) + " have the same " +
+            (ipv4Side ? "IPv4" : "IPv6") + " prefix";
+    }
+
+    public boolean isEmpty()
+    {
+        return ipv4.length == 0;
+    }
+
+    /** How many entries. */
+    public int size()
+    {
+        return ipv4.length;
+    }
+
+    /** The two lookup structures' approximate size in bytes plus the entries' columns (22 bytes each). */
+    public long bytes()
+    {
+        return byIpv4.bytes() + byIpv6.bytes() + 22L * ipv4.length;
+    }
+
+    /** When the lookup structures were built (epoch milliseconds). */
+    public long builtAtMillis()
+    {
+        return builtAtMillis;
+    }
+
+    /** How long building the lookup structures took (sort, duplicate scan, ranges, index), in nanoseconds. */
+    public long buildNanos()
+    {
+        return buildNanos;
+    }
+
+    /** The entry at a position, as objects (for display and config checks, not the data path). */
+    public Entry entry(final int index)
+    {
+        return new Entry(new Ipv4Prefix(ipv4[index], ipv4Length[index]),
+            new Ipv6Prefix(Addresses.bytes6(ipv6High[index], ipv6Low[index]), ipv6Length(index)));
+    }
+
+    /** The entries in the order they were added, made on demand (a view: no copy of a large table). */
+    public List<Entry> entries()
+    {
+        return new AbstractList<>()
+        {
+            @Override
+            public Entry get(final int index)
+            {
+                return entry(index);
+            }
+
+            @Override
+            public int size()
+            {
+                return ipv4.length;
+            }
+        };
+    }
+
+    /** The entry whose IPv4 prefix is the longest match for {@code ipv4}, or null (allocates: not the data path). */
+    public Entry findByIpv4(final int address)
+    {
+        final int index = indexByIpv4(address);
+        return index < 0 ? null : entry(index);
+    }
+
+    /** The entry whose IPv6 prefix is the longest match for the address, or null (allocates: not the data path). */
+    public Entry findByIpv6(final long high, final long low)
+    {
+        final int index = indexByIpv6(high, low);
+        return index < 0 ? null : entry(index);
+    }
+
+    /** RFC 7757 s.3.2: the position of the entry whose IPv4 prefix is the longest match for {@code ipv4}, or -1. */
+    public int indexByIpv4(final int address)
+    {
+        return byIpv4.lookup4(address);
+    }
+
+    /** RFC 7757 s.3.2: the position of the entry whose IPv6 prefix is the longest match for the address, or -1. */
+    public int indexByIpv6(final long high, final long low)
+    {
+        return byIpv6.lookup(high, low);
+    }
+
+    /** The IPv4 prefix's network address of entry {@code index}. */
+    public int ipv4Address(final int index)
+    {
+        return ipv4[index];
+    }
+
+    /** The IPv6 prefix's network address (high half) of entry {@code index}. */
+    public long ipv6PrefixHigh(final int index)
+    {
+        return ipv6High[index];
+    }
+
+    /** The IPv6 prefix's network address (low half) of entry {@code index}. */
+    public long ipv6PrefixLow(final int index)
+    {
+        return ipv6Low[index];
+    }
+
+    /** The IPv6 prefix length of entry {@code index}. */
+    public int ipv6Length(final int index)
+    {
+        return (ipv6Length[index] & 0xFF);
+    }
+
+    /** RFC 7757 section 3.3 (IPv4 to IPv6): the IPv4 suffix follows the IPv6 prefix; remaining bits zero. High half. */
+    public long ipv6High(final int index, final int address)
+    {
+        final int suffixBits = 32 - ipv4Length[index];
+        final long suffix = address & mask(suffixBits);
+        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
+        final long high = ipv6High[index];
+        if (shift >= 64)
+        {
+            return high | (suffix << (shift - 64));
+        }
+        return shift + suffixBits <= 64 ? high : high | (suffix >>> (64 - shift));
+    }
+
+    /** Low half of the IPv6 address for {@code address} under entry {@code index}. */
+    public long ipv6Low(final int index, final int address)
+    {
+        final int suffixBits = 32 - ipv4Length[index];
+        final long suffix = address & mask(suffixBits);
+        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
+        return shift >= 64 ? ipv6Low[index] : ipv6Low[index] | (suffix << shift);
     }
 
     /** RFC 7757 section 3.3 (IPv6 to IPv4): the IPv4 prefix plus the suffix bits right after the IPv6 prefix. */
-    public static int ipv4(final Entry e, final long high, final long low)
+    public int ipv4(final int index, final long high, final long low)
     {
-        if (e.suffixBits == 0)
+        final int suffixBits = 32 - ipv4Length[index];
+        if (suffixBits == 0)
         {
-            return e.ipv4.address();
+            return ipv4[index];
         }
-        final long mask = e.suffixMask;
-        final int shift = e.shift;
+        final long mask = mask(suffixBits);
+        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
         final long suffix;
         if (shift >= 64)
         {
             suffix = (high >>> (shift - 64)) & mask;
         }
-        else if (shift + e.suffixBits <= 64)
+        else if (shift + suffixBits <= 64)
         {
             suffix = (low >>> shift) & mask;
         }
@@ -202,6 +378,11 @@ public final class Eamt
         {
             suffix = ((low >>> shift) | (high << (64 - shift))) & mask;
         }
-        return e.ipv4.address() | (int)suffix;
+        return ipv4[index] | (int)suffix;
+    }
+
+    private static long mask(final int bits)
+    {
+        return (1L << bits) - 1;
     }
 }

@@ -69,7 +69,7 @@ public final class CheckConfigCommand implements Callable<Integer>
         }
         final GatewayConfig c = result.config;
         spec.commandLine().getOut().printf("%s: OK (tun %s, %d queue(s), prefix %s, %d EAM entries, %d 6rd domains)%n",
-            file, c.tunName, c.queues, c.siit.mapper.format(), c.siit.mapper.eamt().entries().size(),
+            file, c.tunName, c.queues, c.siit.mapper.format(), c.siit.mapper.eamt().size(),
             c.siit.sixRdDomains.size());
         for (final MapDomain d : c.mapDomains)
         {

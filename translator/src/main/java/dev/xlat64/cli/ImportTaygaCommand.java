@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
     description = {
         "Convert a TAYGA config (tayga.conf) into xlat64's TOML and print it (or write it with --output). Carried "
             + "over: tun-device, ipv4-addr, ipv6-addr (TAYGA's default, the prefix plus ipv4-addr, is written out), "
-            + "prefix, map lines (as EAM entries, RFC 7757), wkpf-strict, udp-cksum-mode. Not carried over, with a "
+            + "prefix, map lines (as EAM entries, RFC 7757; more than " + ImportTaygaCommand.EAM_FILE_THRESHOLD
+            + " go into an EAM file, see --eam-file), wkpf-strict, udp-cksum-mode. Not carried over, with a "
             + "warning on standard error: dynamic-pool (xlat64 is stateless: map those IPv6 hosts with EAM entries), "
             + "data-dir, strict-frag-hdr, and anything unknown. The result is validated as check-config would.",
         ""},
@@ -41,11 +42,20 @@ public final class ImportTaygaCommand implements Callable<Integer>
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the TOML here instead of standard output.")
     Path output;
 
+    @Option(names = "--eam-file", paramLabel = "FILE",
+        description = "Where the map lines go when there are more than " + EAM_FILE_THRESHOLD + " (translator.eam-file, " +
+            "one IPV4PREFIX=IPV6PREFIX per line; a long TOML list loads slowly). Default: next to --output, with the " +
+            "extension .eam; without --output they stay in the TOML.")
+    Path eamFile;
+
+    /** Above this many map lines the EAM entries go into an eam-file instead of the TOML list (docs/tables.md). */
+    public static final int EAM_FILE_THRESHOLD = 100;
+
     @Spec
     CommandSpec spec;
 
     /** The converted TOML, the warnings (what did not carry over) and errors (lines that make no sense). */
-    public record Conversion(String toml, List<String> warnings, List<String> errors)
+    public record Conversion(String toml, List<String> warnings, List<String> errors, List<String> eamFileLines)
     {
     }
 
@@ -58,7 +68,31 @@ public final class ImportTaygaCommand implements Callable<Integer>
             err.println("xlat64: " + file + ": cannot read the TAYGA config file");
             return 1;
         }
-        final Conversion c = convert(file.toString(), Files.readAllLines(file));
+        final List<String> lines = Files.readAllLines(file);
+        Path eamTarget = eamFile;
+        if (eamTarget == null && output != null)
+        {
+            final String base = output.getFileName().toString().replaceFirst("\\.toml$", "");
+            eamTarget = output.resolveSibling(base + ".eam");
+        }
+        // In the TOML: relative to the TOML's directory when both sit side by side, else as given.
+        final String reference = eamTarget == null ? null : (output != null &&
+            eamTarget.toAbsolutePath().getParent().equals(output.toAbsolutePath().getParent()) ?
+            eamTarget.getFileName().toString() : eamTarget.toAbsolutePath().toString());
+        final Conversion c = convert(file.toString(), lines, reference);
+        if (!c.eamFileLines().isEmpty())
+        {
+            final List<String> eamText = new ArrayList<>();
+            eamText.add("# EAM entries (RFC 7757) converted from the map lines of " + file + " by xlat64 import-tayga.");
+            eamText.addAll(c.eamFileLines());
+            Files.write(eamTarget, eamText);
+            err.println("xlat64: wrote " + c.eamFileLines().size() + " EAM entries to " + eamTarget);
+        }
+        else if (eamTarget == null && countMaps(lines) > EAM_FILE_THRESHOLD)
+        {
+            err.println("warning: " + countMaps(lines) + " map lines stay in the TOML list; give --output or --eam-file " +
+                "to write them to an EAM file instead (a long TOML list loads slowly)");
+        }
         c.warnings().forEach(w -> err.println("warning: " + w));
         final List<String> errors = new ArrayList<>(c.errors());
         final String target = output == null ? "(converted " + file + ")" : output.toString();
@@ -79,8 +113,22 @@ public final class ImportTaygaCommand implements Callable<Integer>
         return errors.isEmpty() ? 0 : 2;
     }
 
-    /** Converts the lines of a tayga.conf named {@code name}. */
+    private static long countMaps(final List<String> lines)
+    {
+        return lines.stream().filter(l -> l.strip().toLowerCase(Locale.ROOT).startsWith("map")).count();
+    }
+
+    /** Converts the lines of a tayga.conf named {@code name}, every map line into the TOML. */
     public static Conversion convert(final String name, final List<String> lines)
+    {
+        return convert(name, lines, null);
+    }
+
+    /**
+     * Converts the lines of a tayga.conf named {@code name}; with more than {@link #EAM_FILE_THRESHOLD} map lines
+     * and an {@code eamFile} to name in the TOML, they go into {@link Conversion#eamFileLines} for that file.
+     */
+    public static Conversion convert(final String name, final List<String> lines, final String eamFile)
     {
         final List<String> warnings = new ArrayList<>();
         final List<String> errors = new ArrayList<>();
@@ -193,12 +241,21 @@ public final class ImportTaygaCommand implements Callable<Integer>
         {
             t.append("prefix = ").append(quote(prefix)).append('\n');
         }
-        t.append("eam = [");
-        for (int i = 0; i < eam.size(); i++)
+        final boolean toFile = eamFile != null && eam.size() > EAM_FILE_THRESHOLD;
+        if (toFile)
         {
-            t.append(i == 0 ? "\n" : ",\n").append("  ").append(quote(eam.get(i)));
+            t.append("# ").append(eam.size()).append(" EAM entries, one IPV4PREFIX=IPV6PREFIX per line (docs/tables.md)\n");
+            t.append("eam-file = ").append(quote(eamFile)).append('\n');
         }
-        t.append(eam.isEmpty() ? "]\n" : "\n]\n");
+        else
+        {
+            t.append("eam = [");
+            for (int i = 0; i < eam.size(); i++)
+            {
+                t.append(i == 0 ? "\n" : ",\n").append("  ").append(quote(eam.get(i)));
+            }
+            t.append(eam.isEmpty() ? "]\n" : "\n]\n");
+        }
         if (ipv4Addr != null)
         {
             t.append("ipv4-addr = ").append(quote(ipv4Addr)).append('\n');
@@ -215,7 +272,7 @@ public final class ImportTaygaCommand implements Callable<Integer>
         {
             t.append("udp-zero-checksum = ").append(quote(udpZeroChecksum)).append('\n');
         }
-        return new Conversion(t.toString(), List.copyOf(warnings), List.copyOf(errors));
+        return new Conversion(t.toString(), List.copyOf(warnings), List.copyOf(errors), toFile ? List.copyOf(eam) : List.of());
     }
 
     private static String one(final String[] words, final String where, final List<String> errors)

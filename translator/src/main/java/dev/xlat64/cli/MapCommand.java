@@ -4,6 +4,9 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.config.EamtLoader;
+import dev.xlat64.config.Settings;
+import dev.xlat64.config.Settings.Key;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +38,10 @@ public final class MapCommand implements Callable<Integer>
     @Option(names = "--eam", paramLabel = "IPV4PREFIX=IPV6PREFIX", description = "EAM entry, repeatable.")
     List<String> eam = new ArrayList<>();
 
+    @Option(names = "--eam-file", paramLabel = "FILE",
+        description = "EAM entries, one IPV4PREFIX=IPV6PREFIX per line (translator.eam-file); a million load in seconds.")
+    String eamFile;
+
     @Option(names = "--wkp-strict", paramLabel = "true|false", description = "RFC 6052 s.3.1 check (default: true).")
     boolean wkpStrict = true;
 
@@ -51,13 +58,16 @@ public final class MapCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("give at least one ADDRESS (or use: xlat64 map 6rd ...)");
         }
-        final List<Eamt.Entry> entries = new ArrayList<>();
-        for (final String e : eam)
+        // The same loader as the gateway's config: same table, same errors (file:line: message).
+        final List<String> errors = new ArrayList<>();
+        final Eamt eamt = EamtLoader.load(new Settings().flag(Key.EAM, eam).flag(Key.EAM_FILE, eamFile), errors);
+        if (!errors.isEmpty())
         {
-            entries.add(Eamt.Entry.parse(e));
+            errors.forEach(e -> spec.commandLine().getErr().println("xlat64: " + e));
+            return 2;
         }
-        final AddressMapper mapper = new AddressMapper(prefix == null ? null : Rfc6052Prefix.parse(prefix),
-            new Eamt(entries), wkpStrict);
+        final AddressMapper mapper = new AddressMapper(prefix == null ? null : Rfc6052Prefix.parse(prefix), eamt,
+            wkpStrict);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16]);
         int failures = 0;
         for (final String a : addresses)

@@ -1,5 +1,6 @@
 package dev.xlat64.cli;
 
+import dev.xlat64.addr.Eamt;
 import dev.xlat64.config.GatewayConfig;
 import dev.xlat64.config.MapConfig;
 import dev.xlat64.core.Counters;
@@ -69,6 +70,8 @@ public final class RunCommand implements Callable<Integer>
 
     private ServiceControl control;
     private GatewayConfig running;
+    /** The EAMT translating now (for the table gauges); set at start and by each reload. */
+    private volatile Eamt eamt;
 
     /** Where the config comes from: the translator's flags and file here; {@code 6rd-ce} brings its own. */
     interface Loader
@@ -120,6 +123,8 @@ public final class RunCommand implements Callable<Integer>
         }
         metrics.bindDataPlane(plane.counters());
         metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
+        eamt = config.siit.mapper.eamt();
+        metrics.bindEamt(() -> eamt);
         control = new ServiceControl(pidfile, config.manageRoutes ? config.tunName : null, metrics.registry());
         try
         {
@@ -166,9 +171,9 @@ public final class RunCommand implements Callable<Integer>
         }
         LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, 6rd {})",
             plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(), plane.ioUring(),
-            config.siit.mapper.format(), config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
+            config.siit.mapper.format(), config.siit.mapper.eamt().size(), config.siit.sixRdDomains);
         control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
-            config.siit.mapper.eamt().entries().size() + " EAM entries", plane::running, plane::counters, 10);
+            config.siit.mapper.eamt().size() + " EAM entries", plane::running, plane::counters, 10);
 
         final CountDownLatch stopped = new CountDownLatch(1);
         final MetricsServer finalServer = server;
@@ -239,8 +244,9 @@ public final class RunCommand implements Callable<Integer>
                 return;
             }
             plane.reload(r.config.siit);
+            eamt = r.config.siit.mapper.eamt();
             LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.format(),
-                r.config.siit.mapper.eamt().entries().size());
+                r.config.siit.mapper.eamt().size());
             for (final String change : RestartOnly.changes(running, r.config))
             {
                 LOG.warn("reload: {} changed; it takes effect at the next restart", change);

@@ -35,6 +35,11 @@ public final class TranslatorOptions
         description = "Explicit address mapping (RFC 7757), repeatable, e.g. 192.0.2.0/24=2001:db8:46::/120.")
     List<String> eam;
 
+    @Option(names = "--eam-file", paramLabel = "FILE",
+        description = "More EAM entries, one IPV4PREFIX=IPV6PREFIX per line (# comments), added to --eam's; " +
+            "reread on reload. For large tables (a million entries load in seconds; see docs/tables.md).")
+    String eamFile;
+
     @Option(names = "--queues", paramLabel = "N", description = "TUN queues, one translating thread each (default: 1).")
     String queues;
 
@@ -134,7 +139,7 @@ public final class TranslatorOptions
             }
             s.fromFile(ConfigFile.read(config));
         }
-        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.IVI_PREFIX, iviPrefix).flag(Key.EAM, eam).flag(Key.TUN_QUEUES, queues)
+        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.IVI_PREFIX, iviPrefix).flag(Key.EAM, eam).flag(Key.EAM_FILE, eamFile).flag(Key.TUN_QUEUES, queues)
             .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu)
             .flag(Key.TUN_OFFLOAD, noOffload ? "false" : offload)
             .flag(Key.TUN_IO_URING, noIoUring ? "false" : ioUring).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)

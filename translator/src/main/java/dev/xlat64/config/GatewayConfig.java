@@ -102,36 +102,16 @@ public final class GatewayConfig
         final boolean ioUring = p.bool(Key.TUN_IO_URING, true);
 
         final Rfc6052Prefix prefix = p.parse(Key.PREFIX, Rfc6052Prefix::parse);
-        final List<Eamt.Entry> entries = new ArrayList<>();
-        for (final String e : s.list(Key.EAM))
-        {
-            try
-            {
-                entries.add(Eamt.Entry.parse(e));
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
-            }
-        }
-        Eamt eamt = Eamt.EMPTY;
-        try
-        {
-            eamt = new Eamt(entries);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            errors.add(s.origin(Key.EAM) + ": " + ex.getMessage());
-        }
+        final Eamt eamt = EamtLoader.load(s, errors);
         final List<SixRdDomain> sixRdDomains = SixRdConfig.domains(s, mtu, prefix, eamt, errors);
         final List<Ipv6Prefix> sixRdPrefixes = new ArrayList<>();
         sixRdDomains.forEach(d -> sixRdPrefixes.add(d.prefix()));
         final List<MapDomain> mapDomains = MapConfig.domains(s.file(), prefix, eamt, sixRdPrefixes, errors);
-        if (prefix == null && entries.isEmpty() && sixRdDomains.isEmpty() && mapDomains.isEmpty() &&
+        if (prefix == null && eamt.isEmpty() && sixRdDomains.isEmpty() && mapDomains.isEmpty() &&
             !s.has(Key.IVI_PREFIX) && errors.isEmpty())
         {
             errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix), EAM entries " +
-                "(--eam / translator.eam) or a 6rd domain (--6rd-prefix / [[sixrd.domain]])");
+                "(--eam / translator.eam, --eam-file / translator.eam-file) or a 6rd domain (--6rd-prefix / [[sixrd.domain]])");
         }
         final IviFormat ivi = p.parse(Key.IVI_PREFIX, IviFormat::parse);
         if (ivi != null && prefix != null)

@@ -25,6 +25,7 @@ public final class Settings
         PREFIX("translator", "prefix", "--prefix", false),
         IVI_PREFIX("translator", "ivi-prefix", "--ivi-prefix", false),
         EAM("translator", "eam", "--eam", true),
+        EAM_FILE("translator", "eam-file", "--eam-file", false),
         IPV4_ADDR("translator", "ipv4-addr", "--ipv4-addr", false),
         IPV6_ADDR("translator", "ipv6-addr", "--ipv6-addr", false),
         ICMP_POOL4("translator", "icmp-pool4", "--icmp-pool4", false),

@@ -4,6 +4,7 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.addr.SixRdDomains;
 import dev.xlat64.packet.Ipv6Header;
 
 import java.util.List;
@@ -182,7 +183,8 @@ public final class TranslatorConfig
 
         public Builder sixRdDomains(final List<SixRdDomain> v)
         {
-            sixRdDomains = List.copyOf(v);
+            // With its lookup tables (docs/tables.md), built here, off the data path.
+            sixRdDomains = SixRdDomains.of(List.copyOf(v));
             return this;
         }
 

@@ -1,9 +1,11 @@
 package dev.xlat64.metrics;
 
+import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.SixRdDomain;
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The Prometheus registry: per-queue packet and byte counters for every outcome, read from the agents' counters at
@@ -64,6 +67,23 @@ public final class Metrics implements AutoCloseable
                     .description("Input bytes by outcome").baseUnit("bytes").tags(tags).register(registry);
             }
         }
+    }
+
+    /**
+     * Registers the running EAMT's size and build: {@code xlat64_eam_entries}, {@code xlat64_eam_table_bytes},
+     * {@code xlat64_eam_built_timestamp_seconds} and {@code xlat64_eam_build_seconds} (docs/tables.md), read from
+     * {@code running} at scrape time, so a reload shows at once.
+     */
+    public void bindEamt(final Supplier<Eamt> running)
+    {
+        Gauge.builder("xlat64.eam.entries", running, r -> r.get().size())
+            .description("EAM entries (RFC 7757) of the running table").register(registry);
+        Gauge.builder("xlat64.eam.table", running, r -> r.get().bytes()).baseUnit("bytes")
+            .description("Approximate memory of the running EAM table (entries and both lookup structures)").register(registry);
+        Gauge.builder("xlat64.eam.built.timestamp", running, r -> r.get().builtAtMillis() / 1000.0).baseUnit("seconds")
+            .description("When the running EAM table was built (Unix time)").register(registry);
+        Gauge.builder("xlat64.eam.build", running, r -> r.get().buildNanos() / 1e9).baseUnit("seconds")
+            .description("How long building the running EAM table's lookup structures took").register(registry);
     }
 
     /**

@@ -28,6 +28,8 @@ import java.util.Set;
 public final class RouteManager implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(RouteManager.class);
+    /** Above this many EAM entries (a large eam-file) the EAM side is not routed entry by entry. */
+    public static final int MAX_EAM_ROUTES = 1024;
 
     private final String device;
     private final Set<String> installed = new LinkedHashSet<>();
@@ -72,7 +74,14 @@ public final class RouteManager implements AutoCloseable
                 routes.add(Addresses.format4(d.brIpv4()) + "/32");
             }
         }
-        for (final Eamt.Entry e : config.mapper.eamt().entries())
+        final Eamt eamt = config.mapper.eamt();
+        if (eamt.size() > MAX_EAM_ROUTES)
+        {
+            // Two /proc reads and a route per entry do not scale to an eam-file's million (docs/tables.md).
+            LOG.warn("{} EAM entries: more than {}, so no route per entry; route their ranges into {} yourself",
+                eamt.size(), MAX_EAM_ROUTES, device);
+        }
+        for (final Eamt.Entry e : eamt.size() > MAX_EAM_ROUTES ? List.<Eamt.Entry>of() : eamt.entries())
         {
             final String v4 = e.ipv4.toString();
             final String v6 = e.ipv6.toString();

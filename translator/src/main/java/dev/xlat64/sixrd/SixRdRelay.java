@@ -1,6 +1,7 @@
 package dev.xlat64.sixrd;
 
 import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.addr.SixRdDomains;
 import dev.xlat64.core.IcmpErrorOriginator;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketContext;
@@ -147,6 +148,10 @@ public final class SixRdRelay
     /** The domain whose 6rd prefix holds the IPv6 address, or null (prefixes never overlap: validated). */
     public static SixRdDomain domainOf(final List<SixRdDomain> domains, final long high, final long low)
     {
+        if (domains instanceof SixRdDomains)
+        {
+            return ((SixRdDomains)domains).byIpv6(high, low);
+        }
         for (int i = 0; i < domains.size(); i++)
         {
             final SixRdDomain d = domains.get(i);
@@ -164,6 +169,15 @@ public final class SixRdRelay
      */
     static SixRdDomain domainOfLocal(final List<SixRdDomain> domains, final int destination, final int source)
     {
+        if (domains instanceof SixRdDomains && ((SixRdDomains)domains).hasCeIpv4Table())
+        {
+            // The one domain whose CE prefix holds the source; anything else (a CE, a foreign source) scans below.
+            final SixRdDomain d = ((SixRdDomains)domains).byCeIpv4(source);
+            if (d != null && d.localIpv4() == destination)
+            {
+                return d;
+            }
+        }
         SixRdDomain fallback = null;
         for (int i = 0; i < domains.size(); i++)
         {
@@ -183,6 +197,10 @@ public final class SixRdRelay
 
     private static int indexOf(final List<SixRdDomain> domains, final SixRdDomain domain)
     {
+        if (domains instanceof SixRdDomains)
+        {
+            return domains.indexOf(domain);
+        }
         for (int i = 0; i < domains.size(); i++)
         {
             if (domains.get(i) == domain)

@@ -1,0 +1,363 @@
+package dev.xlat64.addr;
+
+import java.util.Arrays;
+
+/**
+ * An immutable longest-prefix-match table over 128-bit keys (IPv6 addresses; IPv4 addresses sit in the top 32 bits,
+ * see {@link #lookup4}), mapping each address to the caller's index of its longest matching prefix, or -1.
+ *
+ * <p>The prefixes cut the address space into at most 2n+1 ranges, each with one answer (the range-partition form of
+ * Lampson, Srinivasan and Varghese, "IP lookups using multiway and multicolumn search", 1998). A lookup reads one slot
+ * of a direct index over the bits that follow the boundaries' common prefix (about one range per slot), then
+ * binary-searches the few ranges of that slot. Everything lives in four flat arrays: no object per entry, no lock, no
+ * allocation per lookup; memory is at most 20 bytes per range whatever the prefixes look like. Built once off the data
+ * path (sort + one scan, O(n log n)), shared by every agent. docs/tables.md explains the choice.
+ */
+public final class PrefixTable
+{
+    /** The table without prefixes: every lookup answers -1. */
+    public static final PrefixTable EMPTY = new PrefixTable(new long[] {Long.MIN_VALUE}, new long[] {Long.MIN_VALUE},
+        new int[] {-1}, 1, 0);
+
+    /** Told about prefixes that the table cannot hold as given (see {@link #build}). */
+    public interface Conflicts
+    {
+        /** {@code later} has the same prefix as {@code earlier} (caller's indices); the table keeps {@code earlier}. */
+        void duplicate(int earlier, int later);
+
+        /** {@code inner} lies inside {@code outer}; reported only when nesting is not allowed. */
+        default void nested(final int outer, final int inner)
+        {
+        }
+    }
+
+    private static final int MAX_INDEX_BITS = 20;
+
+    // Range i covers [start(i), start(i + 1)); starts are stored with the sign bit flipped so signed compares order
+    // them as unsigned 128-bit numbers.
+    private final long[] startsHigh;
+    private final long[] startsLow;
+    private final int[] values;
+    private final int count;
+    /** Bits every boundary but the first (address 0) shares; the index reads the next {@code indexBits}. */
+    private final int common;
+    private final int indexBits;
+    /** Per index slot: the last range starting at or before the slot's first address. One more slot at the end. */
+    private final int[] index;
+    private final int prefixes;
+
+    private PrefixTable(final long[] startsHigh, final long[] startsLow, final int[] values, final int count,
+        final int prefixes)
+    {
+        this.startsHigh = startsHigh;
+        this.startsLow = startsLow;
+        this.values = values;
+        this.count = count;
+        this.prefixes = prefixes;
+        if (count <= 2)
+        {
+            common = 128;
+            indexBits = 0;
+            index = new int[] {0, count - 1};
+            return;
+        }
+        final long h = startsHigh[1] ^ startsHigh[count - 1];
+        final long l = startsLow[1] ^ startsLow[count - 1];
+        common = h != 0 ? Long.numberOfLeadingZeros(h) : 64 + Long.numberOfLeadingZeros(l);
+        final int wanted = 33 - Integer.numberOfLeadingZeros(count);
+        indexBits = Math.max(1, Math.min(Math.min(MAX_INDEX_BITS, wanted), 128 - common));
+        index = buildIndex();
+    }
+
+    private int[] buildIndex()
+    {
+        final int slots = 1 << indexBits;
+        final int[] out = new int[slots + 1];
+        int range = 0;
+        for (int slot = 0; slot < slots; slot++)
+        {
+            final long sh = slotStartHigh(slot);
+            final long sl = slotStartLow(slot);
+            while (range + 1 < count && !greater(startsHigh[range + 1], startsLow[range + 1], sh, sl))
+            {
+                range++;
+            }
+            out[slot] = range;
+        }
+        out[slots] = count - 1;
+        return out;
+    }
+
+    /** First address of an index slot (sign-flipped high half): the common bits, the slot number, zeros. */
+    private long slotStartHigh(final int slot)
+    {
+        final long commonHigh = common == 0 ? 0 : (common >= 64 ? startsHigh[1] ^ Long.MIN_VALUE :
+            (startsHigh[1] ^ Long.MIN_VALUE) & (-1L << (64 - common)));
+        final int shift = 128 - common - indexBits;
+        final long part = shift >= 64 ? (long)slot << (shift - 64) : (shift + indexBits > 64 ? (long)slot >>> (64 - shift) : 0);
+        return (commonHigh | part) ^ Long.MIN_VALUE;
+    }
+
+    private long slotStartLow(final int slot)
+    {
+        final long commonLow = common <= 64 ? 0 : (common == 128 ? startsLow[1] ^ Long.MIN_VALUE :
+            (startsLow[1] ^ Long.MIN_VALUE) & (-1L << (128 - common)));
+        final int shift = 128 - common - indexBits;
+        final long part = shift >= 64 ? 0 : (long)slot << shift;
+        return (commonLow | part) ^ Long.MIN_VALUE;
+    }
+
+    private static boolean greater(final long h1, final long l1, final long h2, final long l2)
+    {
+        return h1 > h2 || (h1 == h2 && l1 > l2);
+    }
+
+    /** How many prefixes the table holds (duplicates dropped). */
+    public int size()
+    {
+        return prefixes;
+    }
+
+    /** How many address ranges the prefixes cut the space into (memory: 20 bytes each, plus the index). */
+    public int ranges()
+    {
+        return count;
+    }
+
+    /** Approximate bytes of the built table. */
+    public long bytes()
+    {
+        return 20L * startsHigh.length + 4L * index.length;
+    }
+
+    /** The index of the longest prefix holding the IPv4 address {@code ipv4}, or -1 (built with {@link #ipv4Key}). */
+    public int lookup4(final int ipv4)
+    {
+        return lookup((long)ipv4 << 32, 0);
+    }
+
+    /** The caller's index of the longest prefix holding the address {@code high:low}, or -1. */
+    public int lookup(final long high, final long low)
+    {
+        final long h = high ^ Long.MIN_VALUE;
+        final long l = low ^ Long.MIN_VALUE;
+        final long[] sh = startsHigh;
+        final long[] sl = startsLow;
+        final int last = count - 1;
+        // Below the first boundary after 0, or at/after the last: no search (and the slot maths needs neither case).
+        if (greater(sh[1 < last ? 1 : last], sl[1 < last ? 1 : last], h, l))
+        {
+            return values[0];
+        }
+        if (!greater(sh[last], sl[last], h, l))
+        {
+            return values[last];
+        }
+        final int slot = slot(high, low);
+        int lo = index[slot];
+        int hi = index[slot + 1];
+        // Invariant: start(lo) <= key < start(hi + 1); find the last range starting at or before the key.
+        while (lo < hi)
+        {
+            final int mid = (lo + hi + 1) >>> 1;
+            if (greater(sh[mid], sl[mid], h, l))
+            {
+                hi = mid - 1;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+        return values[lo];
+    }
+
+    private int slot(final long high, final long low)
+    {
+        final int c = common;
+        final int bits = indexBits;
+        if (c + bits <= 64)
+        {
+            return (int)((high << c) >>> (64 - bits));
+        }
+        if (c >= 64)
+        {
+            return (int)((low << (c - 64)) >>> (64 - bits));
+        }
+        return (int)(((high << c) | (low >>> (64 - c))) >>> (64 - bits));
+    }
+
+    /** The 128-bit key high half for an IPv4 address or prefix: the address in the top 32 bits. */
+    public static long ipv4Key(final int ipv4)
+    {
+        return (long)ipv4 << 32;
+    }
+
+    /**
+     * Builds the table of {@code n} prefixes given as 128-bit addresses (host bits zero; {@code low} may be null for
+     * all zero) and lengths 0..128 (unsigned bytes); IPv4 prefixes go in as {@link #ipv4Key} with their own length
+     * (0..32). The value of a prefix is its position in the arrays. Identical prefixes are reported to {@code conflicts} (the first one stays); nested prefixes are fine
+     * (the longest wins) unless {@code allowNesting} is false, when they are reported too.
+     */
+    public static PrefixTable build(final long[] high, final long[] low, final byte[] length, final int n,
+        final boolean allowNesting, final Conflicts conflicts)
+    {
+        if (n == 0)
+        {
+            return EMPTY;
+        }
+        final int[] order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+        // Address order, a containing prefix before the prefixes it contains (shorter first at the same address).
+        IntSort.sort(order, (a, b) ->
+        {
+            final int c = Long.compareUnsigned(high[a], high[b]);
+            if (c != 0)
+            {
+                return c;
+            }
+            final int d = low == null ? 0 : Long.compareUnsigned(low[a], low[b]);
+            if (d != 0)
+            {
+                return d;
+            }
+            final int la = length[a] & 0xFF;
+            final int lb = length[b] & 0xFF;
+            return la != lb ? Integer.compare(la, lb) : Integer.compare(a, b);
+        });
+        // n + 1 ranges when the prefixes tile a block (a table of adjacent /32s); the arrays grow for more.
+        return new Sweep(high, low, length, n + 1).run(order, allowNesting, conflicts);
+    }
+
+    /** The scan that turns sorted prefixes into ranges: a stack of open (enclosing) prefixes. */
+    private static final class Sweep
+    {
+        private final long[] high;
+        private final long[] low;
+        private final byte[] length;
+        private long[] outHigh;
+        private long[] outLow;
+        private int[] outValues;
+        private int out;
+
+        Sweep(final long[] high, final long[] low, final byte[] length, final int capacity)
+        {
+            this.high = high;
+            this.low = low;
+            this.length = length;
+            outHigh = new long[capacity];
+            outLow = new long[capacity];
+            outValues = new int[capacity];
+        }
+
+        PrefixTable run(final int[] order, final boolean allowNesting, final Conflicts conflicts)
+        {
+            final int n = order.length;
+            final int[] stack = new int[129];
+            int depth = 0;
+            int kept = 0;
+            emit(0, 0, -1);
+            int previous = -1;
+            for (int k = 0; k < n; k++)
+            {
+                final int p = order[k];
+                if (previous >= 0 && high[p] == high[previous] && low(p) == low(previous) && length[p] == length[previous])
+                {
+                    conflicts.duplicate(previous, p);
+                    continue;
+                }
+                previous = p;
+                kept++;
+                while (depth > 0 && !contains(stack[depth - 1], p))
+                {
+                    depth = close(stack, depth);
+                }
+                if (depth > 0 && !allowNesting)
+                {
+                    conflicts.nested(stack[depth - 1], p);
+                }
+                stack[depth++] = p;
+                emit(high[p], low(p), p);
+            }
+            while (depth > 0)
+            {
+                depth = close(stack, depth);
+            }
+            // Trimmed only when much too large: a copy of a million-range array is garbage the GC pays for.
+            final boolean trim = out < outHigh.length - outHigh.length / 8;
+            final long[] h = trim ? Arrays.copyOf(outHigh, out) : outHigh;
+            final long[] l = trim ? Arrays.copyOf(outLow, out) : outLow;
+            final int[] v = trim ? Arrays.copyOf(outValues, out) : outValues;
+            for (int i = 0; i < out; i++)
+            {
+                h[i] ^= Long.MIN_VALUE;
+                l[i] ^= Long.MIN_VALUE;
+            }
+            return new PrefixTable(h, l, v, out, kept);
+        }
+
+        /** Pops the innermost open prefix: after its last address the one around it (or nothing) answers again. */
+        private int close(final int[] stack, final int depth)
+        {
+            final int p = stack[depth - 1];
+            final int hostBits = 128 - (length[p] & 0xFF);
+            long endHigh = high[p];
+            long endLow = low(p);
+            if (hostBits >= 64)
+            {
+                endLow = -1L;
+                endHigh |= hostBits == 128 ? -1L : (1L << (hostBits - 64)) - 1;
+            }
+            else
+            {
+                endLow |= hostBits == 0 ? 0 : (1L << hostBits) - 1;
+            }
+            if (endHigh != -1L || endLow != -1L)
+            {
+                final long nextLow = endLow + 1;
+                final long nextHigh = nextLow == 0 ? endHigh + 1 : endHigh;
+                emit(nextHigh, nextLow, depth > 1 ? stack[depth - 2] : -1);
+            }
+            return depth - 1;
+        }
+
+        private boolean contains(final int outer, final int inner)
+        {
+            final int len = length[outer] & 0xFF;
+            final long maskHigh = len == 0 ? 0 : (len >= 64 ? -1L : -1L << (64 - len));
+            final long maskLow = len <= 64 ? 0 : (len == 128 ? -1L : -1L << (128 - len));
+            return ((high[inner] ^ high[outer]) & maskHigh) == 0 && ((low(inner) ^ low(outer)) & maskLow) == 0;
+        }
+
+        private long low(final int p)
+        {
+            return low == null ? 0 : low[p];
+        }
+
+        /** A range starting at {@code h:l} answers {@code value}; merges with a neighbour when nothing changes. */
+        private void emit(final long h, final long l, final int value)
+        {
+            if (out > 0 && outHigh[out - 1] == h && outLow[out - 1] == l)
+            {
+                out--;
+            }
+            if (out > 0 && outValues[out - 1] == value)
+            {
+                return;
+            }
+            if (out == outHigh.length)
+            {
+                outHigh = Arrays.copyOf(outHigh, out * 2);
+                outLow = Arrays.copyOf(outLow, out * 2);
+                outValues = Arrays.copyOf(outValues, out * 2);
+            }
+            outHigh[out] = h;
+            outLow[out] = l;
+            outValues[out] = value;
+            out++;
+        }
+    }
+}
