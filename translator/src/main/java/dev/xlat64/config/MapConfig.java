@@ -298,6 +298,10 @@ public final class MapConfig
     private static void crossCheck(final List<MapDomain> found, final Rfc6052Prefix siitPrefix, final Eamt eamt,
         final List<Ipv6Prefix> sixRdPrefixes, final List<String> errors)
     {
+        if (found.isEmpty())
+        {
+            return; // nothing to check, and a million EAM entries must not cost a million strings on every reload
+        }
         final List<Ipv6Prefix> ipv6 = new ArrayList<>();
         final List<String> ipv6Where = new ArrayList<>();
         final List<Ipv4Prefix> ipv4 = new ArrayList<>();

@@ -104,6 +104,8 @@ final class OpsTopology implements AutoCloseable
     {
         final List<String> argv = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            // The collector and pause goal of the launcher (./xlat64): a reload builds big tables beside the agents.
+            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64"));
         argv.addAll(List.of(args));
         return argv;
