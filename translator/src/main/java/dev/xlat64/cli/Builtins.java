@@ -12,6 +12,6 @@ final class Builtins
     static List<Object> commands()
     {
         return List.of(new RunCommand(), new CheckConfigCommand(), new MapCommand(), new DemoCommand(), new SixRdCeCommand(),
-            new StatsCommand(), new ReloadCommand(), new ImportTaygaCommand());
+            new StatsCommand(), new ReloadCommand(), new ImportTaygaCommand(), new DrainCommand());
     }
 }
