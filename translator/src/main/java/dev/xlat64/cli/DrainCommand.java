@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,6 +34,10 @@ public final class DrainCommand implements Callable<Integer>
         description = "The running instance's pidfile (default: ${DEFAULT-VALUE}).")
     Path pidfile;
 
+    @Option(names = "--pid", paramLabel = "PID",
+        description = "The instance's process id instead of the pidfile (the unit's ExecStop passes $MAINPID).")
+    Long pid;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "90",
         description = "How long to wait for the instance to stop (default: ${DEFAULT-VALUE}); longer than its "
             + "--drain-max.")
@@ -51,17 +54,17 @@ public final class DrainCommand implements Callable<Integer>
         final long pid;
         try
         {
-            pid = Pidfile.read(pidfile);
+            pid = this.pid != null ? this.pid : Pidfile.read(pidfile);
         }
         catch (final IOException ex)
         {
             err.println("xlat64: " + ex.getMessage());
             return 1;
         }
-        final Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive())
+        // kill(pid, 0), not /proc: under the unit's ProtectProc=invisible the instance may be hidden from us.
+        if (!Pidfile.signallable(pid))
         {
-            err.println("xlat64: process " + pid + " (from " + pidfile + ") is not running");
+            err.println("xlat64: process " + pid + " is not running");
             return 1;
         }
         Pidfile.signal(pid, Pidfile.SIGUSR1);
@@ -69,7 +72,7 @@ public final class DrainCommand implements Callable<Integer>
         out.flush();
         final long start = System.nanoTime();
         final long deadline = start + Duration.ofSeconds(timeout).toNanos();
-        while (process.get().isAlive())
+        while (Pidfile.signallable(pid))
         {
             if (System.nanoTime() > deadline)
             {

@@ -102,4 +102,13 @@ public final class Pidfile
             throw new IOException("cannot signal process " + pid + " (not allowed: run as root or as its user)");
         }
     }
+
+    /**
+     * Whether {@code pid} exists and we may signal it (kill(pid, 0)); works where /proc hides it (systemd's
+     * ProtectProc=invisible, e.g. for the unit's ExecStop=).
+     */
+    public static boolean signallable(final long pid)
+    {
+        return SdNotify.libc().kill((int)pid, 0) == 0;
+    }
 }

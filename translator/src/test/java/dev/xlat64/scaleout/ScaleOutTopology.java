@@ -15,6 +15,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,6 +79,14 @@ public final class ScaleOutTopology implements AutoCloseable
     /** Builds it, starts everything and waits until both routers have both gateways' paths. */
     public ScaleOutTopology(final List<String> xlat64Args)
     {
+        this(xlat64Args, gw ->
+        {
+        });
+    }
+
+    /** The same, with {@code gatewaySetup} run in each gateway namespace before its xlat64 starts. */
+    public ScaleOutTopology(final List<String> xlat64Args, final Consumer<Netns> gatewaySetup)
+    {
         try
         {
             dir = Files.createTempDirectory("xlat64-scaleout-");
@@ -111,6 +120,8 @@ public final class ScaleOutTopology implements AutoCloseable
         final Netns g2 = track(Netns.create("sogw"));
         link(g1, 1);
         link(g2, 2);
+        gatewaySetup.accept(g1);
+        gatewaySetup.accept(g2);
         bird6 = track(new Bird(r6, dir.resolve("r6"), "router6.conf",
             routerLocal("192.0.2.206", 64600),
             "protocol bgp gw1 from xlat64_gateway { neighbor 2001:db8:61::2 as 64601; interface \"eth-gw1\"; }\n" +
@@ -169,7 +180,8 @@ public final class ScaleOutTopology implements AutoCloseable
             nexthops(r4.exec("ip", "route", "show", H6_AS_IPV4).stdout())};
     }
 
-    static int nexthops(final String route)
+    /** How many nexthops an {@code ip route show} line (or block) has; 0 for no route. */
+    public static int nexthops(final String route)
     {
         if (route.isBlank())
         {
@@ -259,7 +271,7 @@ public final class ScaleOutTopology implements AutoCloseable
         return Shell.run("sh", "-c", "command -v bird && command -v birdc").ok();
     }
 
-    static void sleep(final long millis)
+    public static void sleep(final long millis)
     {
         try
         {
