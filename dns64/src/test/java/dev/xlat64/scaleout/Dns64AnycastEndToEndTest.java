@@ -47,7 +47,8 @@ class Dns64AnycastEndToEndTest
         config.toFile().deleteOnExit();
         // ipv4only.arpa is answered by DNS64 itself (RFC 7050); the upstream is never asked in this test.
         Files.writeString(config, "[translator]\nprefix = \"" + ScaleOutTopology.PREFIX + "\"\n\n[dns64]\n" +
-            "listen = [\"[" + ANYCAST6 + "]:53\", \"" + ANYCAST4 + ":53\"]\nupstream = [\"203.0.113.2:53\"]\n");
+            "listen = [\"[" + ANYCAST6 + "]:53\", \"" + ANYCAST4 + ":53\"]\nupstream = [\"203.0.113.2:53\"]\n" +
+            "allow-clients = [\"2001:db8:16::/64\", \"203.0.113.0/24\"]\n");
         t = new ScaleOutTopology(List.of("--config", config.toString(),
             "--eam", ScaleOutTopology.H6_AS_IPV4 + "=" + ScaleOutTopology.H6,
             "--announce", ANYCAST6 + "/128", "--announce", ANYCAST4 + "/32"), gw ->
