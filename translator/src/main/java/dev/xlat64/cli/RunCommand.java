@@ -202,7 +202,8 @@ public final class RunCommand implements Callable<Integer>
             plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(), plane.ioUring(),
             config.siit.mapper.format(), config.siit.mapper.eamt().entries().size(), config.siit.sixRdDomains);
         control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
-            config.siit.mapper.eamt().entries().size() + " EAM entries", () -> plane.running() && scaleOut.healthy(), plane::counters, 10);
+            config.siit.mapper.eamt().entries().size() + " EAM entries", () -> plane.running() && scaleOut.healthy(),
+            plane::counters, 10);
 
         final CountDownLatch stopped = new CountDownLatch(1);
         final MetricsServer finalServer = server;

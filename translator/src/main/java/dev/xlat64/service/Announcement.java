@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 public final class Announcement implements AutoCloseable
 {
-    /** The kernel route protocol that marks a route xlat64 has withdrawn from announcement (unassigned in rt_protos). */
+    /** The kernel route protocol marking a route xlat64 has withdrawn from announcement (unassigned in rt_protos). */
     public static final byte RTPROT_WITHDRAWN = (byte)164;
 
     private static final Logger LOG = LoggerFactory.getLogger(Announcement.class);
@@ -46,7 +46,8 @@ public final class Announcement implements AutoCloseable
      * @param extra   more routes to put into the device while running, e.g. the DNS64 anycast /128 and /32
      */
     public Announcement(
-        final Supplier<List<String>> managed, final List<String> extra, final Routes routes, final MeterRegistry registry)
+        final Supplier<List<String>> managed, final List<String> extra, final Routes routes,
+        final MeterRegistry registry)
     {
         this.managed = managed;
         this.extra = List.copyOf(extra);

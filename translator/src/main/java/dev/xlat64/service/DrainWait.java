@@ -45,7 +45,8 @@ public final class DrainWait
      * @param maxMillis   the longest wait
      */
     public DrainWait(
-        final LongSupplier offered, final Clock clock, final long quietMillis, final long maxMillis, final double quietRate)
+        final LongSupplier offered, final Clock clock, final long quietMillis, final long maxMillis,
+        final double quietRate)
     {
         this.offered = offered;
         this.clock = clock;
@@ -98,7 +99,7 @@ public final class DrainWait
             if (now - lastReport >= 1000 * NANOS_PER_MILLI)
             {
                 lastReport = now;
-                progress.accept(String.format("%.0f packets/s still arrive, %d since the withdrawal, %d ms waited",
+                progress.accept(String.format("%.0f packets/s arriving, %d since the withdrawal, %d ms waited",
                     rate, o - first, waited));
             }
         }

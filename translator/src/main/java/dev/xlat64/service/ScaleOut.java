@@ -139,9 +139,16 @@ public final class ScaleOut implements AutoCloseable
             try
             {
                 final DrainWait.Result r = w.await(line -> LOG.info("drain: {}", line));
-                LOG.info(r.quiet() ? "drain: traffic has moved after {} ms ({} packets arrived after the withdrawal); stopping"
-                    : "drain: still traffic after the maximum wait of {} ms ({} packets arrived after the withdrawal); " +
-                    "stopping anyway", r.millis(), r.packets());
+                if (r.quiet())
+                {
+                    LOG.info("drain: traffic has moved after {} ms ({} packets arrived after the withdrawal); stopping",
+                        r.millis(), r.packets());
+                }
+                else
+                {
+                    LOG.warn("drain: still traffic after the maximum wait of {} ms ({} packets arrived after the " +
+                        "withdrawal); stopping anyway", r.millis(), r.packets());
+                }
             }
             catch (final InterruptedException ex)
             {

@@ -14,7 +14,7 @@ import java.util.List;
 public final class TunStatistics
 {
     private static final Path PROC_NET_DEV = Path.of("/proc/net/dev");
-    /** Fields after the colon, from 0: rx bytes, packets, errs, drop, fifo, frame, compressed, multicast; tx bytes... */
+    /** Fields after the colon, from 0: rx bytes, packets, errs, drop, fifo, frame, compressed, multicast; tx bytes. */
     private static final int TX_PACKETS = 9;
     private static final int TX_DROP = 11;
 
@@ -38,7 +38,7 @@ public final class TunStatistics
         }
     }
 
-    /** Parses {@code /proc/net/dev}: "name: rx bytes packets errs drop fifo frame compressed multicast tx bytes ...". */
+    /** Parses {@code /proc/net/dev}: "name: rx bytes packets errs drop fifo frame compressed multicast tx ...". */
     static long offered(final List<String> lines, final String device)
     {
         for (final String line : lines)

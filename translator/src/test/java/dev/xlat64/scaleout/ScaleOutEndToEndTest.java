@@ -51,7 +51,8 @@ class ScaleOutEndToEndTest
         assumeTrue(ScaleOutTopology.birdInstalled(), "needs bird2 (apt-get install bird2)");
         t = new ScaleOutTopology(List.of("--prefix", ScaleOutTopology.PREFIX,
             "--eam", ScaleOutTopology.H6_AS_IPV4 + "=" + ScaleOutTopology.H6,
-            "--ipv4-addr", "192.0.2.100", "--ipv6-addr", "2001:db8:ffff::1", "--drain-quiet", "1", "--drain-max", "15"));
+            "--ipv4-addr", "192.0.2.100", "--ipv6-addr", "2001:db8:ffff::1",
+            "--drain-quiet", "1", "--drain-max", "15"));
     }
 
     @AfterAll
@@ -81,8 +82,8 @@ class ScaleOutEndToEndTest
         final long gw2 = t.gw2.translated() - before[1];
         final String r4 = recv4.waitFor(Duration.ofSeconds(20)).stdout();
         final String r6 = recv6.waitFor(Duration.ofSeconds(20)).stdout();
-        System.out.printf("scale-out: ECMP over %d UDP flows each way: gw1 translated %d, gw2 %d; h4 got %s; h6 got %s%n",
-            FLOWS, gw1, gw2, r4.strip(), r6.strip());
+        System.out.printf("scale-out: ECMP over %d UDP flows each way: gw1 translated %d, gw2 %d; h4 got %s; " +
+            "h6 got %s%n", FLOWS, gw1, gw2, r4.strip(), r6.strip());
         assertTrue(gw1 > 0 && gw2 > 0, "both gateways translate: gw1 " + gw1 + ", gw2 " + gw2);
         assertEquals(FLOWS, (int)number(r4, "flows"), r4);
         assertEquals(FLOWS, (int)number(r6, "flows"), r6);
