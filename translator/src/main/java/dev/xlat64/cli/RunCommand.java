@@ -8,6 +8,7 @@ import dev.xlat64.core.Outcome;
 import dev.xlat64.dataplane.DataPlane;
 import dev.xlat64.metrics.Metrics;
 import dev.xlat64.metrics.MetricsServer;
+import dev.xlat64.service.ScaleOut;
 import dev.xlat64.service.ServiceControl;
 import dev.xlat64.tun.LibC;
 import dev.xlat64.tun.TunException;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -46,6 +48,10 @@ import java.util.concurrent.CountDownLatch;
         "Under systemd (Type=notify) it reports READY=1 once the TUN device and routes are up, RELOADING=1/READY=1 "
             + "around a reload, STOPPING=1, and pings the watchdog when WatchdogSec= is set.",
         "",
+        "SIGUSR1 (`xlat64 drain`, the unit's ExecStop) drains: the routes into the TUN are withdrawn from the "
+            + "routing daemon's announcement (re-marked, still forwarding), xlat64 waits until the traffic has moved "
+            + "to the other gateways (--drain-quiet, at most --drain-max), then stops (docs/scale-out.md).",
+        "",
         "A 6rd border relay (--6rd-prefix, --6rd-ipv4-prefix, --6rd-br, or [[sixrd.domain]]) needs the BR address "
             + "and the 6rd prefix routed into the device (docs/6rd.md, Running a BR):",
         "  ip route add 203.0.113.1/32 dev xlat64 ; ip -6 route add 2001:db8::/32 dev xlat64",
@@ -64,6 +70,21 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--pidfile", paramLabel = "FILE",
         description = "Write the process id here while running (for `xlat64 reload`), e.g. /run/xlat64/xlat64.pid.")
     Path pidfile;
+
+    @Option(names = "--announce", paramLabel = "PREFIX",
+        description = "Also route PREFIX into the TUN device while running (repeatable), e.g. the DNS64 anycast "
+            + "address as a /128 and a /32 that is configured on lo: the routing daemon announces it only while this "
+            + "process lives (docs/scale-out.md).")
+    List<String> announce;
+
+    @Option(names = "--drain-quiet", paramLabel = "SECONDS", defaultValue = "2",
+        description = "Drain (SIGUSR1, `xlat64 drain`): stop once the traffic into the TUN device has been quiet "
+            + "this long after the routes were withdrawn (default: ${DEFAULT-VALUE}).")
+    double drainQuiet = 2;
+
+    @Option(names = "--drain-max", paramLabel = "SECONDS", defaultValue = "30",
+        description = "Drain: stop after at most this long, quiet or not (default: ${DEFAULT-VALUE}).")
+    double drainMax = 30;
 
     @Spec
     CommandSpec spec;
@@ -169,17 +190,38 @@ public final class RunCommand implements Callable<Integer>
             plane.close();
             return 1;
         }
+        final ScaleOut scaleOut;
+        try
+        {
+            scaleOut = ScaleOut.start(plane.tun().name(), control::routes, announce == null ? List.of() : announce,
+                () -> processed(plane.counters()), Duration.ofMillis((long)(drainQuiet * 1000)),
+                Duration.ofMillis((long)(drainMax * 1000)), metrics.registry());
+        }
+        catch (final IOException ex)
+        {
+            err.println("xlat64: " + ex.getMessage());
+            closeAll(companions);
+            if (server != null)
+            {
+                server.close();
+            }
+            control.close();
+            plane.close();
+            return 1;
+        }
         LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, 6rd {})",
             plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(), plane.ioUring(),
             config.siit.mapper.format(), config.siit.mapper.eamt().size(), config.siit.sixRdDomains);
         control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
-            config.siit.mapper.eamt().size() + " EAM entries", plane::running, plane::counters, 10);
+            config.siit.mapper.eamt().size() + " EAM entries", () -> plane.running() && scaleOut.healthy(),
+            plane::counters, 10);
 
         final CountDownLatch stopped = new CountDownLatch(1);
         final MetricsServer finalServer = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             control.stopping();
+            scaleOut.close();
             closeAll(companions);
             if (finalServer != null)
             {
@@ -198,8 +240,20 @@ public final class RunCommand implements Callable<Integer>
             LOG.info("SIGHUP was ignored by the parent (nohup?); xlat64 takes it back: SIGHUP reloads the config");
         }
         Signal.handle(new Signal("HUP"), signal -> reload(plane));
+        // xlat64 drain: withdraw the announcement, wait for the traffic to move, then stop (docs/scale-out.md).
+        Signal.handle(new Signal("USR1"), signal -> scaleOut.drain(control::stopping, () -> System.exit(0)));
         stopped.await();
         return 0;
+    }
+
+    private static long processed(final List<Counters> perQueue)
+    {
+        long sum = 0;
+        for (final Counters c : perQueue)
+        {
+            sum += c.total();
+        }
+        return sum;
     }
 
     /** Whether SIGHUP is ignored in this process: bit 0 of SigIgn in /proc/self/status (signal 1). */

@@ -90,4 +90,25 @@ public final class Pidfile
             throw new IOException("cannot signal process " + pid + " (not allowed: run as root or as its user)");
         }
     }
+
+    /** SIGUSR1: drain ({@code xlat64 drain}). */
+    public static final int SIGUSR1 = 10;
+
+    /** Sends {@code signal} to {@code pid}; throws when the kernel refuses (e.g. another user's process). */
+    public static void signal(final long pid, final int signal) throws IOException
+    {
+        if (SdNotify.libc().kill((int)pid, signal) != 0)
+        {
+            throw new IOException("cannot signal process " + pid + " (not allowed: run as root or as its user)");
+        }
+    }
+
+    /**
+     * Whether {@code pid} exists and we may signal it (kill(pid, 0)); works where /proc hides it (systemd's
+     * ProtectProc=invisible, e.g. for the unit's ExecStop=).
+     */
+    public static boolean signallable(final long pid)
+    {
+        return SdNotify.libc().kill((int)pid, 0) == 0;
+    }
 }

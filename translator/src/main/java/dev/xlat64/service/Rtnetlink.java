@@ -38,7 +38,7 @@ public final class Rtnetlink implements AutoCloseable
 
     private static final byte RT_TABLE_MAIN = (byte)254;
     /** RTPROT_BOOT: what {@code ip route add} uses by default, so the routes look like hand-made ones. */
-    private static final byte RTPROT_BOOT = 3;
+    public static final byte RTPROT_BOOT = 3;
     private static final byte RT_SCOPE_UNIVERSE = 0;
     private static final byte RT_SCOPE_LINK = (byte)253;
     private static final byte RT_SCOPE_NOWHERE = (byte)255;
@@ -100,16 +100,27 @@ public final class Rtnetlink implements AutoCloseable
     /** {@code ip route replace PREFIX dev DEVICE}. */
     public void replace(final String prefix, final String device) throws IOException
     {
-        request(RTM_NEWROUTE, (short)(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE), prefix, device);
+        replace(prefix, device, RTPROT_BOOT);
+    }
+
+    /**
+     * {@code ip route replace PREFIX dev DEVICE proto PROTOCOL}: the same route re-marked in place (a routing daemon
+     * can tell {@code boot} from e.g. xlat64's draining mark, while the kernel forwards as before).
+     */
+    public void replace(final String prefix, final String device, final byte protocol) throws IOException
+    {
+        request(RTM_NEWROUTE, (short)(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE), prefix, device,
+            protocol);
     }
 
     /** {@code ip route del PREFIX dev DEVICE}; throws with the kernel's reason (e.g. "No such process": no route). */
     public void delete(final String prefix, final String device) throws IOException
     {
-        request(RTM_DELROUTE, (short)(NLM_F_REQUEST | NLM_F_ACK), prefix, device);
+        request(RTM_DELROUTE, (short)(NLM_F_REQUEST | NLM_F_ACK), prefix, device, (byte)0);
     }
 
-    private synchronized void request(final short type, final short flags, final String prefix, final String device)
+    private synchronized void request(
+        final short type, final short flags, final String prefix, final String device, final byte protocol)
         throws IOException
     {
         final int slash = prefix.indexOf('/');
@@ -135,7 +146,7 @@ public final class Rtnetlink implements AutoCloseable
         m.putInt(size).putShort(type).putShort(flags).putInt(seq).putInt(0);
         // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
         m.put((byte)(v4 ? AF_INET : AF_INET6)).put((byte)length).put((byte)0).put((byte)0).put(RT_TABLE_MAIN)
-            .put(type == RTM_DELROUTE ? 0 : RTPROT_BOOT)
+            .put(type == RTM_DELROUTE ? 0 : protocol)
             .put(type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : v4 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE)
             .put(type == RTM_DELROUTE ? 0 : RTN_UNICAST).putInt(0);
         m.putShort((short)(4 + address.length)).putShort(RTA_DST).put(address);

@@ -1,0 +1,297 @@
+package dev.xlat64.scaleout;
+
+import dev.xlat64.cli.Xlat64;
+import dev.xlat64.e2e.Netns;
+import dev.xlat64.e2e.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Scale-out as docs/scale-out.md describes it, end to end ({@link ScaleOutTopology}: h6 -- r6 -- {gw1, gw2} -- r4 --
+ * h4, BIRD 2 everywhere, the shipped deploy/bird configs): ECMP spreads flows over both gateways; kill -9 of one
+ * xlat64 under TCP and UDP load withdraws its routes at both routers, TCP survives and the UDP loss window is short;
+ * a host that hangs is dropped by BFD; a drain moves all traffic with zero loss and the gateway re-joins after a
+ * restart. Each test leaves both gateways serving. The measured figures are printed ("scale-out: ...").
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleOutEndToEndTest
+{
+    private static final int FLOWS = 16;
+    private static final double INTERVAL_MS = 4;
+    private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": (-?[0-9.]+)");
+
+    private ScaleOutTopology t;
+
+    @BeforeAll
+    void up()
+    {
+        assumeTrue(Netns.requireRoot(), Netns.ROOT_MESSAGE);
+        assumeTrue(ScaleOutTopology.birdInstalled(), "needs bird2 (apt-get install bird2)");
+        t = new ScaleOutTopology(List.of("--prefix", ScaleOutTopology.PREFIX,
+            "--eam", ScaleOutTopology.H6_AS_IPV4 + "=" + ScaleOutTopology.H6,
+            "--ipv4-addr", "192.0.2.100", "--ipv6-addr", "2001:db8:ffff::1",
+            "--drain-quiet", "1", "--drain-max", "15"));
+    }
+
+    @AfterAll
+    void down()
+    {
+        if (t != null)
+        {
+            t.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void ecmpSpreadsFlowsOverBothGatewaysInBothDirections()
+    {
+        final long[] before = {t.gw1.translated(), t.gw2.translated()};
+        final Shell.Background recv4 = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5001", "--seconds", "6");
+        final Shell.Background recv6 = t.flows(t.h6, "recv", ScaleOutTopology.H6, "5002", "--seconds", "6");
+        ScaleOutTopology.sleep(500);
+        final Shell.Background send6 = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5001",
+            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", "10", "--seconds", "3");
+        final Shell.Background send4 = t.flows(t.h4, "send", ScaleOutTopology.H6_AS_IPV4, "5002",
+            "--bind", ScaleOutTopology.H4, "--flows", String.valueOf(FLOWS), "--interval-ms", "10", "--seconds", "3");
+        send6.waitFor(Duration.ofSeconds(20));
+        send4.waitFor(Duration.ofSeconds(20));
+        final long gw1 = t.gw1.translated() - before[0];
+        final long gw2 = t.gw2.translated() - before[1];
+        final String r4 = recv4.waitFor(Duration.ofSeconds(20)).stdout();
+        final String r6 = recv6.waitFor(Duration.ofSeconds(20)).stdout();
+        System.out.printf("scale-out: ECMP over %d UDP flows each way: gw1 translated %d, gw2 %d; h4 got %s; " +
+            "h6 got %s%n", FLOWS, gw1, gw2, r4.strip(), r6.strip());
+        assertTrue(gw1 > 0 && gw2 > 0, "both gateways translate: gw1 " + gw1 + ", gw2 " + gw2);
+        assertEquals(FLOWS, (int)number(r4, "flows"), r4);
+        assertEquals(FLOWS, (int)number(r6, "flows"), r6);
+    }
+
+    @Test
+    @Order(2)
+    void killMinus9UnderLoadWithdrawsTheRoutesAndTcpSurvives() throws Exception
+    {
+        final int seconds = 10;
+        final Shell.Background mon6 = ScaleOutTopology.monitor(t.r6);
+        final Shell.Background mon4 = ScaleOutTopology.monitor(t.r4);
+        final Shell.Background server = t.h4.start("iperf3", "-s", "-1", "-B", ScaleOutTopology.H4);
+        final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5003", "--seconds",
+            String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
+        ScaleOutTopology.sleep(700);
+        final Path json = t.dir.resolve("iperf-kill.json");
+        final Shell.Background tcp = t.h6.start("sh", "-c", "exec iperf3 -6 -c " + ScaleOutTopology.H4_AS_IPV6 + " -B " +
+            ScaleOutTopology.H6 + " -t " + seconds + " -P 8 -b 4M -i 1 -J --connect-timeout 3000 > " + json);
+        final Shell.Background send = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5003",
+            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
+            "--seconds", String.valueOf(seconds));
+
+        awaitTraffic(t.gw1);
+        awaitTraffic(t.gw2);
+        ScaleOutTopology.sleep(seconds * 200L);
+        final long[] load = {t.gw1.translated(), t.gw2.translated()};
+        final ScaleOutTopology.Gw victim = load[0] >= load[1] ? t.gw1 : t.gw2;
+        final Instant killedAt = Instant.now();
+        victim.xlat64.kill();
+        final long gone = t.awaitPaths(1, Duration.ofSeconds(15));
+
+        final String sent = send.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        final Shell.Result transfer = tcp.waitFor(Duration.ofSeconds(seconds + 30));
+        final String received = recv.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        server.close();
+        final String m6 = mon6.stop().stdout();
+        final String m4 = mon4.stop().stdout();
+        final String iperf = Shell.check("python3", t.flows.toString(), "iperf", json.toString()).stdout();
+
+        final Instant at6 = ScaleOutTopology.firstChange(m6, ScaleOutTopology.PREFIX, killedAt);
+        final Instant at4 = ScaleOutTopology.firstChange(m4, ScaleOutTopology.H6_AS_IPV4, killedAt);
+        assertNotNull(at6, "r6 saw no route change after the kill:\n" + m6);
+        assertNotNull(at4, "r4 saw no route change after the kill:\n" + m4);
+        final long ms6 = Duration.between(killedAt, at6).toMillis();
+        final long ms4 = Duration.between(killedAt, at4).toMillis();
+        final long sentTotal = sum(sent);
+        System.out.printf("scale-out: kill -9 of %s (load %d/%d): withdrawn at r6 after %d ms, at r4 after %d ms " +
+                "(both routers single-path %d ms after the kill returned); UDP %d flows sent %d, %s; TCP %s%n",
+            victim.name, load[0], load[1], ms6, ms4, gone, FLOWS, sentTotal, received.strip(), iperf.strip());
+
+        assertEquals(0, transfer.exitCode(), transfer + Files.readString(json));
+        assertTrue(iperf.contains("\"error\": null"), "iperf3 reported an error (a reset connection?): " + iperf);
+        assertEquals(8, (int)number(iperf, "streams"), iperf);
+        assertEquals(0, (int)number(iperf, "silent_at_end"), "every TCP stream still carries data at the end: " + iperf);
+        assertTrue(ms6 < 5000 && ms4 < 5000, "withdrawn within 5 s: r6 " + ms6 + " ms, r4 " + ms4 + " ms");
+        assertTrue(number(received, "window_ms") < 1000, "UDP loss window under 1 s: " + received);
+
+        victim.xlat64.start();
+        final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
+        System.out.printf("scale-out: %s restarted; both paths back at both routers %d ms after it was up%n",
+            victim.name, rejoin);
+    }
+
+    @Test
+    @Order(3)
+    void aHungHostIsDroppedByBfd()
+    {
+        final int seconds = 6;
+        final Shell.Background mon6 = ScaleOutTopology.monitor(t.r6);
+        final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5004", "--seconds",
+            String.valueOf(seconds + 3), "--interval-ms", String.valueOf(INTERVAL_MS));
+        ScaleOutTopology.sleep(700);
+        final Shell.Background send = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5004",
+            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
+            "--seconds", String.valueOf(seconds));
+        awaitTraffic(t.gw2);
+        ScaleOutTopology.sleep(1000);
+        // The whole host hangs: its BIRD and its xlat64 stop, its kernel keeps the routes and the TUN (a blackhole).
+        final ScaleOutTopology.Gw victim = t.gw2;
+        final Instant stoppedAt = Instant.now();
+        Shell.check("kill", "-STOP", String.valueOf(victim.bird.pid()), String.valueOf(victim.xlat64.pid()));
+        try
+        {
+            t.awaitPaths(1, Duration.ofSeconds(15));
+        }
+        finally
+        {
+            send.waitFor(Duration.ofSeconds(seconds + 20));
+            Shell.check("kill", "-CONT", String.valueOf(victim.bird.pid()), String.valueOf(victim.xlat64.pid()));
+        }
+        final String received = recv.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        final String m6 = mon6.stop().stdout();
+        final Instant at6 = ScaleOutTopology.firstChange(m6, ScaleOutTopology.PREFIX, stoppedAt);
+        assertNotNull(at6, m6);
+        final long ms6 = Duration.between(stoppedAt, at6).toMillis();
+        final long rejoin = t.awaitPaths(2, Duration.ofSeconds(30));
+        System.out.printf("scale-out: host hang (SIGSTOP of BIRD and xlat64 in %s): BFD (%d ms x %d) dropped it at r6 " +
+                "after %d ms; UDP %s; back in both routers %d ms after SIGCONT%n", victim.name,
+            ScaleOutTopology.BFD_INTERVAL_MS, ScaleOutTopology.BFD_MULTIPLIER, ms6, received.strip(), rejoin);
+        assertTrue(ms6 < 3000, "BFD detects a hung host well within its hold time: " + ms6 + " ms");
+        assertTrue(number(received, "window_ms") < 1000, "UDP loss window under 1 s: " + received);
+    }
+
+    @Test
+    @Order(4)
+    void aDrainMovesAllTrafficWithZeroLossAndTheGatewayRejoinsAfterARestart()
+    {
+        final int seconds = 8;
+        final StringWriter out = new StringWriter();
+        // Built before the traffic starts: picocli's start-up is CPU the senders should not have to compete with.
+        final CommandLine drain = Xlat64.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out));
+        final Shell.Background recv4 = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5005", "--seconds",
+            String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
+        final Shell.Background recv6 = t.flows(t.h6, "recv", ScaleOutTopology.H6, "5006", "--seconds",
+            String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
+        ScaleOutTopology.sleep(700);
+        final Shell.Background send6 = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5005",
+            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
+            "--seconds", String.valueOf(seconds));
+        final Shell.Background send4 = t.flows(t.h4, "send", ScaleOutTopology.H6_AS_IPV4, "5006",
+            "--bind", ScaleOutTopology.H4, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
+            "--seconds", String.valueOf(seconds));
+        final ScaleOutTopology.Gw victim = t.gw1;
+        awaitTraffic(victim);
+        ScaleOutTopology.sleep(1000);
+
+        final long start = System.nanoTime();
+        final Path pidfile = t.dir.resolve(victim.name).resolve("xlat64.pid");
+        final int code = drain.execute("drain", "--pidfile", pidfile.toString(), "--timeout", "30");
+        final long drainMillis = (System.nanoTime() - start) / 1_000_000;
+        final String log = victim.xlat64.waitGone(Duration.ofSeconds(5));
+        final int[] paths = t.paths();
+
+        final String sent6 = send6.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        final String sent4 = send4.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        final String got4 = recv4.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        final String got6 = recv6.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        System.out.printf("scale-out: drain of %s took %d ms (%s); UDP h6->h4 sent %d, %s; h4->h6 sent %d, %s%n",
+            victim.name, drainMillis, drainLine(log), sum(sent6), got4.strip(), sum(sent4), got6.strip());
+        assertEquals(0, code, out.toString());
+        assertTrue(log.contains("drain: routes withdrawn") && log.contains("drain: traffic has moved"), log);
+        assertEquals(1, paths[0], "r6 has only gw2's path after the drain");
+        assertEquals(1, paths[1], "r4 has only gw2's path after the drain");
+        assertEquals(sum(sent6), (long)number(got4, "received"), "zero loss h6 -> h4: " + got4);
+        assertEquals(sum(sent4), (long)number(got6, "received"), "zero loss h4 -> h6: " + got6);
+
+        victim.xlat64.start();
+        final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
+        final long after = victim.translated();
+        final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5007", "--seconds", "4");
+        ScaleOutTopology.sleep(500);
+        t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5007", "--bind", ScaleOutTopology.H6,
+            "--flows", String.valueOf(FLOWS), "--interval-ms", "10", "--seconds", "2").waitFor(Duration.ofSeconds(20));
+        recv.waitFor(Duration.ofSeconds(20));
+        final long rejoined = victim.translated() - after;
+        System.out.printf("scale-out: %s restarted: both paths back %d ms after it was up; it translated %d packets " +
+            "of the next %d flows%n", victim.name, rejoin, rejoined, FLOWS);
+        assertTrue(rejoined > 0, "the restarted gateway takes traffic again");
+    }
+
+    /** Waits until {@code gw} translates (the senders run), at most 15 s. */
+    private static void awaitTraffic(final ScaleOutTopology.Gw gw)
+    {
+        final long first = gw.translated();
+        final long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (gw.translated() - first < 100)
+        {
+            assertTrue(System.nanoTime() < deadline, gw.name + " carries no traffic");
+            ScaleOutTopology.sleep(100);
+        }
+    }
+
+    private static String drainLine(final String log)
+    {
+        for (final String line : log.split("\n"))
+        {
+            if (line.contains("drain: traffic has moved") || line.contains("drain: still traffic"))
+            {
+                return line.substring(line.indexOf("drain:"));
+            }
+        }
+        return "no drain line in the log";
+    }
+
+    private static double number(final String json, final String key)
+    {
+        final Matcher m = JSON_NUMBER.matcher(json);
+        while (m.find())
+        {
+            if (m.group(1).equals(key))
+            {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        throw new AssertionError("no " + key + " in " + json);
+    }
+
+    /** The sum of {"sent": [a, b, ...]}. */
+    private static long sum(final String sentJson)
+    {
+        final Matcher m = Pattern.compile("\\[([^]]*)\\]").matcher(sentJson);
+        assertTrue(m.find(), "sender output: " + sentJson);
+        long s = 0;
+        for (final String n : m.group(1).split(","))
+        {
+            s += Long.parseLong(n.trim());
+        }
+        return s;
+    }
+}
