@@ -23,9 +23,13 @@ if [ ! -x "$cache/$suite/lib/systemd/systemd" ]; then
   echo "systemd-nspawn-test: building the $suite tree in $cache (once)"
   mkdir -p "$cache"
   rm -rf "$cache/$suite.tmp"
+  # The Debian mirror this machine's apt already uses (deb822 sources or a classic sources.list line).
+  mirror="$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)"
+  [ -n "$mirror" ] || mirror="$(awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)"
+  [ -n "$mirror" ] || { echo "systemd-nspawn-test: skipped (no Debian mirror in this machine's apt sources)"; exit 77; }
   debootstrap --variant=minbase \
     --include=systemd,systemd-sysv,dbus,iproute2,openjdk-17-jre-headless,adduser,curl,procps \
-    "$suite" "$cache/$suite.tmp" http://deb.debian.org/debian >/dev/null
+    "$suite" "$cache/$suite.tmp" "$mirror" >/dev/null
   mv "$cache/$suite.tmp" "$cache/$suite"
 fi
 
