@@ -46,7 +46,7 @@ public final class TranslatorConfig
     /** RFC 7757 section 4: translate EAM-to-EAM traffic back inside xlat64 (hairpinning). */
     public final boolean eamHairpinning;
     /** RFC 5969 6rd domains served on the same TUN device (checked before SIIT); empty when 6rd is off. */
-    public final List<SixRdDomain> sixRdDomains;
+    public final SixRdDomains sixRdDomains;
 
     private TranslatorConfig(final Builder b)
     {
@@ -96,7 +96,7 @@ public final class TranslatorConfig
         private int tunMtu = 1500;
         private int icmpErrorsPerSecond = 1000;
         private boolean eamHairpinning = true;
-        private List<SixRdDomain> sixRdDomains = List.of();
+        private SixRdDomains sixRdDomains = SixRdDomains.of(List.of());
 
         private Builder(final AddressMapper mapper)
         {

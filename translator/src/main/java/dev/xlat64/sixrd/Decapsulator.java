@@ -1,6 +1,7 @@
 package dev.xlat64.sixrd;
 
 import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.addr.SixRdDomains;
 import dev.xlat64.core.IcmpErrorOriginator;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketContext;
@@ -11,7 +12,6 @@ import dev.xlat64.packet.Ipv6Header;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * IPv6 out of the 6rd tunnel (RFC 5969 section 8): the 6rd rules (who may send which inner source, hop limit at a BR,
@@ -88,7 +88,7 @@ public final class Decapsulator
      * its BR and, from another CE of the domain, only that CE's delegated prefix.
      */
     static boolean innerSourceAllowed(
-        final List<SixRdDomain> domains, final SixRdDomain domain, final int outerSource,
+        final SixRdDomains domains, final SixRdDomain domain, final int outerSource,
         final MutableDirectBuffer buffer, final int inner)
     {
         final long high = buffer.getLong(inner + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);

@@ -12,7 +12,6 @@ import dev.xlat64.packet.Ipv6Header;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * The 6rd mechanism (RFC 5969) = the 6rd domain mapping ({@link SixRdDomain}) + the 6in4 transform + this relay
@@ -60,7 +59,7 @@ public final class SixRdRelay
     /** An IPv4 packet from the TUN device: 6in4 to decapsulate, an ICMPv4 error to relay, or not 6rd's. */
     private Verdict fromIpv4(final PacketContext ctx)
     {
-        final List<SixRdDomain> domains = ctx.config.sixRdDomains;
+        final SixRdDomains domains = ctx.config.sixRdDomains;
         final MutableDirectBuffer buffer = ctx.buffer;
         final int offset = ctx.offset;
         if (ctx.length < Ipv4Header.MIN_LENGTH)
@@ -118,7 +117,7 @@ public final class SixRdRelay
     /** An IPv6 packet from the TUN device: encapsulated when its destination is in a 6rd prefix (a CE: always). */
     private Verdict fromIpv6(final PacketContext ctx)
     {
-        final List<SixRdDomain> domains = ctx.config.sixRdDomains;
+        final SixRdDomains domains = ctx.config.sixRdDomains;
         final MutableDirectBuffer buffer = ctx.buffer;
         final int offset = ctx.offset;
         if (ctx.length < Ipv6Header.LENGTH)
@@ -146,33 +145,21 @@ public final class SixRdRelay
     }
 
     /** The domain whose 6rd prefix holds the IPv6 address, or null (prefixes never overlap: validated). */
-    public static SixRdDomain domainOf(final List<SixRdDomain> domains, final long high, final long low)
+    public static SixRdDomain domainOf(final SixRdDomains domains, final long high, final long low)
     {
-        if (domains instanceof SixRdDomains)
-        {
-            return ((SixRdDomains)domains).byIpv6(high, low);
-        }
-        for (int i = 0; i < domains.size(); i++)
-        {
-            final SixRdDomain d = domains.get(i);
-            if (d.contains(high, low))
-            {
-                return d;
-            }
-        }
-        return null;
+        return domains.byIpv6(high, low);
     }
 
     /**
      * The domain a packet to a local (BR or CE WAN) address belongs to: a BR picks the domain whose CE IPv4 prefix
      * holds the source (several domains may share an anycast BR address); a CE has one domain. Null when none.
      */
-    static SixRdDomain domainOfLocal(final List<SixRdDomain> domains, final int destination, final int source)
+    static SixRdDomain domainOfLocal(final SixRdDomains domains, final int destination, final int source)
     {
-        if (domains instanceof SixRdDomains && ((SixRdDomains)domains).hasCeIpv4Table())
+        if (domains.hasCeIpv4Table())
         {
             // The one domain whose CE prefix holds the source; anything else (a CE, a foreign source) scans below.
-            final SixRdDomain d = ((SixRdDomains)domains).byCeIpv4(source);
+            final SixRdDomain d = domains.byCeIpv4(source);
             if (d != null && d.localIpv4() == destination)
             {
                 return d;
@@ -195,19 +182,8 @@ public final class SixRdRelay
         return fallback;
     }
 
-    private static int indexOf(final List<SixRdDomain> domains, final SixRdDomain domain)
+    private static int indexOf(final SixRdDomains domains, final SixRdDomain domain)
     {
-        if (domains instanceof SixRdDomains)
-        {
-            return domains.indexOf(domain);
-        }
-        for (int i = 0; i < domains.size(); i++)
-        {
-            if (domains.get(i) == domain)
-            {
-                return i;
-            }
-        }
-        return -1;
+        return domains.indexOf(domain);
     }
 }
