@@ -16,7 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -186,7 +185,7 @@ public final class RunCommand implements Callable<Integer>
         {
             LOG.info("SIGHUP was ignored by the parent (nohup?); xlat64 takes it back: SIGHUP reloads the config");
         }
-        Signal.handle(new Signal("HUP"), signal -> reload(plane));
+        Signals.handle("HUP", () -> reload(plane));
         stopped.await();
         return 0;
     }

@@ -115,6 +115,7 @@ class Rfc7915EndToEndTest
         assertTrue(millis < 1000, "connect() took " + millis + " ms: " + r);
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void megabyteTcpTransfersBothWaysAcrossA1280ByteIpv6Link()
     {
@@ -145,6 +146,7 @@ class Rfc7915EndToEndTest
         }
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void largeUdpDatagramsFragmentedOnEitherSideArriveIntact()
     {

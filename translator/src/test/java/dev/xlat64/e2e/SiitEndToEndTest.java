@@ -76,6 +76,7 @@ class SiitEndToEndTest
         assertTrue(r.stdout().contains("3 received"), r.toString());
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void tcpFromIpv6ToIpv4()
     {
@@ -88,6 +89,7 @@ class SiitEndToEndTest
         }
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void tcpFromIpv4ToIpv6()
     {
@@ -100,6 +102,7 @@ class SiitEndToEndTest
         }
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void udpBothWays()
     {

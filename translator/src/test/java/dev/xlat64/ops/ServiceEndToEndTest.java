@@ -110,6 +110,7 @@ class ServiceEndToEndTest
         assertTrue(perQueue.stdout().matches("(?s).*\ntranslated_4to6 +0 +[0-9]+ .*"), perQueue.stdout());
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     @Order(4)
     void statsWatchShowsPacketsPerSecond()
