@@ -7,7 +7,8 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 
 /**
- * Installs a handler for a POSIX signal (HUP reloads, TERM/INT stop), the one place xlat64 uses {@code sun.misc.Signal}.
+ * Installs a handler for a POSIX signal (HUP reloads, TERM/INT stop): the one place xlat64 uses
+ * {@code sun.misc.Signal}.
  *
  * <p>The JDK has no public signal API; {@code sun.misc.Signal} lives in the exported module {@code jdk.unsupported},
  * kept by JEP 260 until a replacement exists. javac flags every compile-time reference to it with a mandatory
@@ -40,7 +41,8 @@ public final class Signals
             final Class<?> signalClass = Class.forName(SIGNAL, true, loader);
             final Class<?> handlerClass = Class.forName(HANDLER, true, loader);
             final MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            final MethodHandle create = lookup.findConstructor(signalClass, MethodType.methodType(void.class, String.class));
+            final MethodHandle create = lookup.findConstructor(signalClass,
+                MethodType.methodType(void.class, String.class));
             final MethodHandle install = lookup.findStatic(signalClass, "handle",
                 MethodType.methodType(handlerClass, signalClass, handlerClass));
             final InvocationHandler onSignal = (proxy, method, args) ->

@@ -102,7 +102,8 @@ class ServiceEndToEndTest
         net.h6.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", H4_AS_IPV6);
         final Shell.Result r = net.xlat64("stats");
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stdout().matches("(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +IPv6 packet translated to IPv4 \\(RFC 7915 s.5\\).*"),
+        assertTrue(r.stdout().matches(
+            "(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +IPv6 packet translated to IPv4 \\(RFC 7915 s.5\\).*"),
             r.stdout());
         assertTrue(r.stdout().contains("xlat64_config_reloads_total{result=\"ok\"}"), r.stdout());
 
@@ -121,7 +122,8 @@ class ServiceEndToEndTest
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.stdout().contains("rates over the last"), r.stdout());
             // about 20 echo requests per second go 6->4
-            assertTrue(r.stdout().matches("(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +(1[0-9]|2[0-9])\\.[0-9] .*"), r.stdout());
+            assertTrue(r.stdout().matches("(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +(1[0-9]|2[0-9])\\.[0-9] .*"),
+                r.stdout());
         }
     }
 
@@ -204,7 +206,8 @@ class ServiceEndToEndTest
             {
                 OpsTopology.sleep(300);
                 // Alternate between two valid files, by SIGHUP and by `xlat64 reload`, while the flood runs.
-                net.writeConfig(reloads % 2 == 0 ? "eam = [\"192.0.2.2=2001:db8:1::2\", \"192.0.2.9=2001:db8:1::9\"]" : "");
+                net.writeConfig(reloads % 2 == 0 ? "eam = [\"192.0.2.2=2001:db8:1::2\", \"192.0.2.9=2001:db8:1::9\"]"
+                    : "");
                 if (reloads != 3)
                 {
                     Shell.check("kill", "-HUP", Files.readString(net.pidfile).strip());
@@ -222,7 +225,8 @@ class ServiceEndToEndTest
                 .findFirst().orElse(received.toString()));
             assertTrue(reloads >= 5, "only " + reloads + " reloads happened during the flood");
             // SIGHUP is asynchronous: give the last one a moment to be counted.
-            for (int i = 0; i < 50 && net.metric("xlat64_config_reloads_total", "result=\"ok\"") < okBefore + reloads; i++)
+            for (int i = 0; i < 50 && net.metric("xlat64_config_reloads_total",
+                "result=\"ok\"") < okBefore + reloads; i++)
             {
                 OpsTopology.sleep(100);
             }
@@ -245,7 +249,8 @@ class ServiceEndToEndTest
         assertFalse(Files.exists(net.pidfile));
         assertTrue(net.gw.check("ip", "link", "show", TUN).ok(), "the persistent TUN device stays");
         // What is left is the kernel's own link-local route, not one of ours.
-        assertEquals("", net.gw.check("ip", "-6", "route", "show", "dev", TUN).stdout().replaceAll("fe80::/64 proto kernel.*", "").strip());
+        assertEquals("", net.gw.check("ip", "-6", "route", "show", "dev",
+            TUN).stdout().replaceAll("fe80::/64 proto kernel.*", "").strip());
         assertEquals("", net.gw.check("ip", "-4", "route", "show", "dev", TUN).stdout().strip());
     }
 
