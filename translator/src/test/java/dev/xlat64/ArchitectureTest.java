@@ -27,7 +27,9 @@ class ArchitectureTest
 {
     private static final String ROOT = "dev.xlat64.";
 
-    /** Bottom to top. A package may import from the layers before its own, never from its own layer's other packages. */
+    /**
+     * Bottom to top. A package may import from the layers before its own, never from its own layer's other packages.
+     */
     private static final List<Set<String>> LAYERS = List.of(
         Set.of("packet"),                           // header flyweights, checksum (RFC 791, 8200, 792, 4443, 1071)
         Set.of("addr"),                             // address mapping: RFC 6052, 7757 EAMT, 6791, IVI, 6rd domains

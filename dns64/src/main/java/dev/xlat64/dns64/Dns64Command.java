@@ -1,5 +1,6 @@
 package dev.xlat64.dns64;
 
+import dev.xlat64.cli.Signals;
 import dev.xlat64.cli.Xlat64Subcommand;
 import dev.xlat64.config.ConfigFile;
 import dev.xlat64.metrics.MetricsServer;
@@ -169,7 +170,7 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
         final CountDownLatch stopped = new CountDownLatch(1);
         for (final String signal : new String[] {"TERM", "INT"})
         {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopped.countDown());
+            Signals.handle(signal, stopped::countDown);
         }
         stopped.await();
         server.close();

@@ -226,13 +226,20 @@ final class EventLoop implements AutoCloseable
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close()
     {
         running = false;
         selector.wakeup();
         if (!inLoop())
         {
-            thread.join(5000);
+            try
+            {
+                thread.join(5000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt(); // closing anyway; the caller sees its interrupt flag
+            }
         }
     }
 }

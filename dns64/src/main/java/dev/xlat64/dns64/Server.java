@@ -65,14 +65,7 @@ public final class Server implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            try
-            {
-                server.loop.close();
-            }
-            catch (final InterruptedException ignored)
-            {
-                Thread.currentThread().interrupt();
-            }
+            server.loop.close();
             throw new IOException("cannot listen: " + ex.getMessage(), ex);
         }
         server.loop.start();
@@ -177,7 +170,7 @@ public final class Server implements AutoCloseable
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close()
     {
         loop.close();
     }

@@ -76,6 +76,7 @@ class Dns64CommandTest
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is the running service itself, kept open while the test asks it
     void runFindsTheCompanionServiceAndStartsIt() throws Exception
     {
         CompanionService found = null;

@@ -68,7 +68,7 @@ final class Harness implements AutoCloseable
     }
 
     @Override
-    public void close() throws Exception
+    public void close() throws IOException
     {
         server.close();
         upstream.close();

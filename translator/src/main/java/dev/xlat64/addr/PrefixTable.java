@@ -196,7 +196,8 @@ public final class PrefixTable
     /**
      * Builds the table of {@code n} prefixes given as 128-bit addresses (host bits zero; {@code low} may be null for
      * all zero) and lengths 0..128 (unsigned bytes); IPv4 prefixes go in as {@link #ipv4Key} with their own length
-     * (0..32). The value of a prefix is its position in the arrays. Identical prefixes are reported to {@code conflicts} (the first one stays); nested prefixes are fine
+     * (0..32). The value of a prefix is its position in the arrays. Identical prefixes are reported to {@code
+     * conflicts} (the first one stays); nested prefixes are fine
      * (the longest wins) unless {@code allowNesting} is false, when they are reported too.
      */
     public static PrefixTable build(final long[] high, final long[] low, final byte[] length, final int n,

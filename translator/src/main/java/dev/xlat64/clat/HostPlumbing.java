@@ -51,7 +51,8 @@ public final class HostPlumbing implements AutoCloseable
             final byte[] candidate = slash64.clone();
             final byte[] iid = new byte[8];
             RANDOM.nextBytes(iid);
-            // RFC 5453: avoid the subnet-router anycast ID (all zero) and the reserved anycast range fdff:ffff:ffff:ff80+.
+            // RFC 5453: avoid the subnet-router anycast ID (all zero) and the reserved anycast range
+            // fdff:ffff:ffff:ff80+.
             if (isReserved(iid))
             {
                 continue;

@@ -20,7 +20,8 @@ import java.util.List;
  * The Router Advertisement options the kernel passes up to user space (rtnetlink group RTNLGRP_ND_USEROPT, message
  * RTM_NEWNDUSEROPT: RDNSS, DNSSL, captive portal and, since Linux 5.9, PREF64), filtered for PREF64 on one link; and a
  * Router Solicitation (RFC 4861 section 6.3.7) sent on that link so a router answers at once instead of at its next
- * periodic RA. The kernel has checked the RA (hop limit 255, link-local source, accept_ra) before it hands an option up.
+ * periodic RA. The kernel has checked the RA (hop limit 255, link-local source, accept_ra) before it hands an option
+ * up.
  */
 public final class NdUserOptions implements AutoCloseable
 {
@@ -219,7 +220,8 @@ public final class NdUserOptions implements AutoCloseable
             {
                 throw new IOException("cannot set up the raw ICMPv6 socket: " + error());
             }
-            // RFC 4861 section 4.1: type 133, code 0, checksum, 32 reserved bits; no options (source LLA may be left out).
+            // RFC 4861 section 4.1: type 133, code 0, checksum, 32 reserved bits; no options (source LLA may be left
+            // out).
             final byte[] rs = {(byte)ND_ROUTER_SOLICIT, 0, 0, 0, 0, 0, 0, 0};
             // struct sockaddr_in6: family, port, flowinfo, ff02::2, scope id.
             final ByteBuffer sa = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());

@@ -19,7 +19,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -239,9 +238,9 @@ public final class RunCommand implements Callable<Integer>
         {
             LOG.info("SIGHUP was ignored by the parent (nohup?); xlat64 takes it back: SIGHUP reloads the config");
         }
-        Signal.handle(new Signal("HUP"), signal -> reload(plane));
+        Signals.handle("HUP", () -> reload(plane));
         // xlat64 drain: withdraw the announcement, wait for the traffic to move, then stop (docs/scale-out.md).
-        Signal.handle(new Signal("USR1"), signal -> scaleOut.drain(control::stopping, () -> System.exit(0)));
+        Signals.handle("USR1", () -> scaleOut.drain(control::stopping, () -> System.exit(0)));
         stopped.await();
         return 0;
     }

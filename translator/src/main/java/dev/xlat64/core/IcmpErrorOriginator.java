@@ -266,7 +266,8 @@ public final class IcmpErrorOriginator
             return false;
         }
         final int end = packet + packetLength;
-        if (!quotedChain.walk(buffer, packet + Ipv6Header.LENGTH, buffer.getByte(packet + Ipv6Header.NEXT_HEADER) & 0xFF,
+        if (!quotedChain.walk(buffer, packet + Ipv6Header.LENGTH,
+            buffer.getByte(packet + Ipv6Header.NEXT_HEADER) & 0xFF,
             end))
         {
             return true;

@@ -91,7 +91,8 @@ public enum Outcome
         "ICMPv6 error whose checksum does not verify (recomputing it would launder the corruption)",
         "RFC 4443 s.2.3, RFC 7915 s.5.3"),
     ICMPV6_INNER_UNTRANSLATABLE(Kind.DROPPED, Direction.V6_TO_V4, "icmp6_inner_untranslatable",
-        "ICMPv6 error whose quoted packet cannot be translated: truncated, not IPv6, itself an ICMPv6 error, or unmapped",
+        "ICMPv6 error whose quoted packet cannot be translated: truncated, not IPv6, itself an ICMPv6 error, "
+            + "or unmapped",
         "RFC 7915 s.5.3"),
     ICMPV6_BAD_EXTENSION_LENGTH(Kind.DROPPED, Direction.V6_TO_V4, "icmp6_bad_extension_length",
         "ICMPv6 error whose RFC 4884 length attribute points beyond the message", "RFC 4884 s.4.2, RFC 7915 s.5.3"),
@@ -99,7 +100,8 @@ public enum Outcome
         "fragmented ICMPv6 message: its checksum covers a pseudo-header whose length is unknown without reassembly",
         "RFC 7915 s.5.2, RFC 4443 s.2.3"),
     IPV6_PACKET_TOO_BIG(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_packet_too_big",
-        "IPv6 packet too big for the IPv4 next hop; no ICMPv6 Packet Too Big could be sent", "RFC 7915 s.5.1, RFC 4443 s.3.2"),
+        "IPv6 packet too big for the IPv4 next hop; no ICMPv6 Packet Too Big could be sent",
+            "RFC 7915 s.5.1, RFC 4443 s.3.2"),
     EAM_HAIRPINNED(Kind.FORWARDED, Direction.V6_TO_V4, "eam_hairpinned",
         "IPv6 packet to an EAM IPv4 address translated back to IPv6 inside xlat64 (source via the prefix)",
         "RFC 7757 s.4"),
@@ -110,7 +112,8 @@ public enum Outcome
     SIXRD_RELAYED_CE_TO_CE(Kind.FORWARDED, Direction.ANY, "sixrd_relayed_ce_to_ce",
         "6in4 packet from one CE re-encapsulated toward another CE of a 6rd domain, in user space", "RFC 5969 s.8"),
     SIXRD_TOO_BIG(Kind.ICMP_ERROR, Direction.ANY, "sixrd_too_big",
-        "IPv6 packet larger than the 6rd tunnel MTU answered with ICMPv6 Packet Too Big", "RFC 4213 s.3.2, RFC 4443 s.3.2"),
+        "IPv6 packet larger than the 6rd tunnel MTU answered with ICMPv6 Packet Too Big",
+            "RFC 4213 s.3.2, RFC 4443 s.3.2"),
     SIXRD_HOP_LIMIT_EXPIRED(Kind.ICMP_ERROR, Direction.ANY, "sixrd_hop_limit_expired",
         "IPv6 hop limit expired at the 6rd relay, answered with ICMPv6 Time Exceeded", "RFC 8200 s.3, RFC 4443 s.3.3"),
     SIXRD_ICMP4_ERROR_RELAYED(Kind.ICMP_ERROR, Direction.V4_TO_V6, "sixrd_icmp4_error_relayed",
@@ -153,8 +156,8 @@ public enum Outcome
         "IPv4 packet with protocol 58 (ICMPv6): copied through, it would reach IPv6 hosts as ICMPv6 that no RFC 7915 "
             + "s.4.2 rule translated (policy: dropped)", "RFC 7915 s.4.1 (Next Header), README deviation 13"),
     IPV6_CARRIES_ICMPV4(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_carries_icmpv4",
-        "IPv6 packet with upper-layer next header 1 (ICMPv4): copied through, it would reach IPv4 hosts (or, hairpinned, "
-            + "xlat64 itself) as ICMPv4 that no RFC 7915 s.5.2 rule translated (policy: dropped)",
+        "IPv6 packet with upper-layer next header 1 (ICMPv4): copied through, it would reach IPv4 hosts "
+            + "(or, hairpinned, xlat64 itself) as ICMPv4 that no RFC 7915 s.5.2 rule translated (policy: dropped)",
         "RFC 7915 s.5.1 (Protocol), README deviation 13");
 
     /** What happened to the packet. */

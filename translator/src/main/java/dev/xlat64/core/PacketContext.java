@@ -28,7 +28,9 @@ public final class PacketContext
         return this;
     }
 
-    /** Repoints the context at another packet (a hairpinned one, rebuilt by the engine) with the same config and sink. */
+    /**
+     * Repoints the context at another packet (a hairpinned one, rebuilt by the engine) with the same config and sink.
+     */
     public PacketContext repoint(final MutableDirectBuffer buffer, final int offset, final int length)
     {
         this.buffer = buffer;

@@ -87,7 +87,8 @@ public final class Translator
      * this instance's scratch buffer, which the next emission reuses: the sink must write or copy the bytes before it
      * returns. A translated packet emitted from {@code buffer} may start before or after {@code offset}.
      */
-    public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length, final PacketSink sink)
+    public Outcome translate(final MutableDirectBuffer buffer, final int offset, final int length,
+        final PacketSink sink)
     {
         if (length <= 0)
         {

@@ -18,7 +18,9 @@ public final class MetricsServer implements AutoCloseable
         this(address, metrics::scrape);
     }
 
-    /** Serves whatever {@code scrape} returns (e.g. a PrometheusMeterRegistry's own scrape, as the DNS64 alone does). */
+    /**
+     * Serves whatever {@code scrape} returns (e.g. a PrometheusMeterRegistry's own scrape, as the DNS64 alone does).
+     */
     public MetricsServer(final InetSocketAddress address, final Supplier<String> scrape) throws IOException
     {
         server = HttpServer.create(address, 16);

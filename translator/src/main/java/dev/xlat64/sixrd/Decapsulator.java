@@ -47,7 +47,8 @@ public final class Decapsulator
         final int innerLength = Ipv6InIpv4.innerPacketLength(buffer, inner, outer.totalLength() - outer.headerLength());
         if (innerLength < 0)
         {
-            return innerLength == Ipv6InIpv4.INNER_NOT_IPV6 ? Outcome.SIXRD_INNER_NOT_IPV6 : Outcome.SIXRD_INNER_TRUNCATED;
+            return innerLength == Ipv6InIpv4.INNER_NOT_IPV6 ? Outcome.SIXRD_INNER_NOT_IPV6
+                : Outcome.SIXRD_INNER_TRUNCATED;
         }
         final Ipv6Header in = ip6.wrap(buffer, inner);
         if (!innerSourceAllowed(ctx.config.sixRdDomains, domain, outerSource, buffer, inner))

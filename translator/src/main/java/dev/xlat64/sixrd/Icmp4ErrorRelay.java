@@ -34,8 +34,11 @@ public final class Icmp4ErrorRelay
         this.icmpErrors = icmpErrors;
     }
 
-    /** Relays the ICMPv4 packet at {@code offset} (outer header validated, addressed to {@code domain}'s local address). */
-    public Outcome relay(final PacketContext ctx, final SixRdDomain domain, final int headerLength, final int totalLength)
+    /**
+     * Relays the ICMPv4 packet at {@code offset} (outer header validated, addressed to {@code domain}'s local address).
+     */
+    public Outcome relay(final PacketContext ctx, final SixRdDomain domain, final int headerLength,
+        final int totalLength)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int offset = ctx.offset;
@@ -57,7 +60,8 @@ public final class Icmp4ErrorRelay
         }
         final int quotedInnerLength = end - quotedInner;
         // Several domains may share an anycast BR address: the quoted CE picks the one whose BR IPv6 address answers.
-        final SixRdDomain answering = domainOfQuotedCe(ctx.config, domain, buffer.getInt(quoted + Ipv4Header.DESTINATION,
+        final SixRdDomain answering = domainOfQuotedCe(ctx.config, domain,
+            buffer.getInt(quoted + Ipv4Header.DESTINATION,
             ByteOrder.BIG_ENDIAN));
         if (type == Icmp.V4_DESTINATION_UNREACHABLE && code == Icmp.V4_FRAGMENTATION_NEEDED)
         {
@@ -67,7 +71,8 @@ public final class Icmp4ErrorRelay
                 return Outcome.SIXRD_ICMP4_NOT_RELAYABLE; // RFC 1191 s.4 "unknown" (0): nothing true to report
             }
             // RFC 8200 s.5: IPv6 hosts need not go below 1280; a smaller IPv4 path is the operator's MTU to fix.
-            icmpErrors.error(Icmp.V6_PACKET_TOO_BIG, 0, Math.max(SixRdDomain.MIN_MTU, nextHopMtu - Ipv4Header.MIN_LENGTH));
+            icmpErrors.error(Icmp.V6_PACKET_TOO_BIG, 0, Math.max(SixRdDomain.MIN_MTU,
+                nextHopMtu - Ipv4Header.MIN_LENGTH));
             return encapsulator.sendIcmpv6Error(ctx, answering, quotedInner, quotedInnerLength,
                 Outcome.SIXRD_ICMP4_ERROR_RELAYED);
         }
@@ -102,7 +107,8 @@ public final class Icmp4ErrorRelay
      * The offset of the quoted inner IPv6 packet when the quote is a 6in4 packet this node sent (protocol 41 from its
      * local address) with at least {@link #MIN_INNER_QUOTE} bytes of an IPv6 header; -1 otherwise.
      */
-    private int quotedSixInFour(final SixRdDomain domain, final MutableDirectBuffer buffer, final int quoted, final int end)
+    private int quotedSixInFour(final SixRdDomain domain, final MutableDirectBuffer buffer, final int quoted,
+        final int end)
     {
         final Ipv4Header q = quotedIp4.wrap(buffer, quoted);
         final int quotedHeaderLength = q.headerLength();

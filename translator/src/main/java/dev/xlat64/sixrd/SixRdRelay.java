@@ -81,7 +81,8 @@ public final class SixRdRelay
         }
         if (domain == null)
         {
-            return ctx.done(protocol == Ipv4Header.PROTOCOL_IPV6 ? Outcome.SIXRD_NOT_BR_ADDRESS : Outcome.SIXRD_NOT_6IN4);
+            return ctx.done(protocol == Ipv4Header.PROTOCOL_IPV6 ? Outcome.SIXRD_NOT_BR_ADDRESS
+                : Outcome.SIXRD_NOT_6IN4);
         }
         if (protocol == Ipv4Header.PROTOCOL_IPV6)
         {
@@ -96,7 +97,9 @@ public final class SixRdRelay
         return ctx.done(Outcome.SIXRD_NOT_6IN4);
     }
 
-    /** RFC 5969 s.8: a 6in4 packet to a local address: whole (not a fragment) and from a CE of the domain (or its BR). */
+    /**
+     * RFC 5969 s.8: a 6in4 packet to a local address: whole (not a fragment) and from a CE of the domain (or its BR).
+     */
     private Outcome fromCe(final PacketContext ctx, final SixRdDomain domain, final int source)
     {
         // RFC 5969 s.9 / RFC 4213 s.3.6: no reassembly here; the BR sends DF packets and CEs are asked to.

@@ -25,9 +25,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * 6rd end to end (RFC 5969), real kernels, real tools: two CEs (xlat64 6rd-ce on a TUN device each), a BR (xlat64 run
  * with a 6rd domain on a TUN device) and an IPv6-only host, in namespaces:
  * <pre>
- *   h6 2001:db8:ffff::2 --(MTU 9000)-- 2001:db8:ffff::1 BR 198.51.100.1 -- 198.51.100.2 CE1 (WAN 192.0.2.10, 2001:db8:10a::1)
- *                                       TUN x6br: 203.0.113.0/24,   198.51.100.5 -- 198.51.100.6 CE2 (WAN 192.0.2.20, 2001:db8:114::1)
+ *   h6 2001:db8:ffff::2 --(MTU 9000)-- 2001:db8:ffff::1 BR 198.51.100.1 -- 198.51.100.2 CE1
+ *                                       TUN x6br: 203.0.113.0/24,   198.51.100.5 -- 198.51.100.6 CE2
  *                                                 2001:db8:100::/40
+ *   CE1: WAN 192.0.2.10, 2001:db8:10a::1;   CE2: WAN 192.0.2.20, 2001:db8:114::1
  * </pre>
  * Domain: 6rd prefix 2001:db8:100::/40, IPv4 prefix 192.0.2.0/24 (IPv4MaskLen 24, delegated /48s), BR 203.0.113.1,
  * tunnel MTU 1480. The CEs' WAN addresses belong to xlat64: the kernel routes them into the TUN device (docs/6rd.md).
@@ -123,7 +124,8 @@ class Rfc5969EndToEndTest
     /** A subprocess JVM running xlat64 with this test's classpath (as a packaged launcher would). */
     private static String[] xlat64(final String... args)
     {
-        final List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        final List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+            "java").toString(),
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
             "dev.xlat64.cli.Xlat64"));
         argv.addAll(List.of(args));
@@ -215,8 +217,8 @@ class Rfc5969EndToEndTest
         h6.start(PYTHON, "-m", "http.server", "8080", "--bind", H6, "--directory", web.toString());
         c1.start(PYTHON, "-m", "http.server", "8080", "--bind", CE1, "--directory", web.toString());
         // h6's link MTU is 9000: its first big segments draw the BR's Packet Too Big (1480) before they flow.
-        final String curl = "curl -sS -g --retry 10 --retry-connrefused --retry-delay 1 -o /dev/null -w %%{size_download} "
-            + "http://[%s]:8080/big";
+        final String curl = "curl -sS -g --retry 10 --retry-connrefused --retry-delay 1 -o /dev/null "
+            + "-w %%{size_download} http://[%s]:8080/big";
         final Shell.Result down = c1.check("sh", "-c", String.format(curl, H6));
         assertEquals("200000", down.stdout().strip(), down::toString);
         final Shell.Result up = h6.check("sh", "-c", String.format(curl, CE1));
@@ -227,7 +229,8 @@ class Rfc5969EndToEndTest
     @Order(5)
     void oversizedPacketDrawsPacketTooBigFromTheBr()
     {
-        final Shell.Result r = h6.exec("ping", "-6", "-c", "1", "-W", "2", "-s", "1500", "-M", "do", "-I", H6, "2001:db8:114::9");
+        final Shell.Result r = h6.exec("ping", "-6", "-c", "1", "-W", "2", "-s", "1500", "-M", "do", "-I", H6,
+            "2001:db8:114::9");
         assertTrue(r.stdout().contains("From 2001:db8:100:: icmp_seq=1 Packet too big: mtu=1480"), r::toString);
     }
 
@@ -259,7 +262,8 @@ class Rfc5969EndToEndTest
         assertTrue(toCe.stdout().contains("From 2001:db8:100:: icmp_seq=1 Time exceeded: Hop limit"), toCe::toString);
         // CE1 (a tunnel, no decrement) -> xlat64 decapsulation with hop limit 1: the answer goes back into the tunnel.
         final Shell.Result fromCe = c1.exec("ping", "-6", "-c", "1", "-W", "2", "-t", "1", "-I", CE1, H6);
-        assertTrue(fromCe.stdout().contains("From 2001:db8:100:: icmp_seq=1 Time exceeded: Hop limit"), fromCe::toString);
+        assertTrue(fromCe.stdout().contains("From 2001:db8:100:: icmp_seq=1 Time exceeded: Hop limit"),
+            fromCe::toString);
         assertTrue(counter("sixrd_hop_limit_expired") >= 2, this::metrics);
     }
 
@@ -276,9 +280,11 @@ class Rfc5969EndToEndTest
             // 20 bytes of an IPv6 header
             "send(IP(src=ce, dst=br, proto=41)/Raw(b'\\x60' + b'\\x00' * 19), verbose=0)",
             // a 6in4 packet to an address routed to the BR that is not its BR address
-            "send(IP(src=ce, dst='203.0.113.2')/IPv6(src='" + CE1 + "', dst='" + H6 + "')/ICMPv6EchoRequest(), verbose=0)",
+            "send(IP(src=ce, dst='203.0.113.2')/IPv6(src='" + CE1 + "', dst='" + H6
+                + "')/ICMPv6EchoRequest(), verbose=0)",
             // an outer fragment
-            "send(IP(src=ce, dst=br, flags='MF')/IPv6(src='" + CE1 + "', dst='" + H6 + "')/ICMPv6EchoRequest(), verbose=0)",
+            "send(IP(src=ce, dst=br, flags='MF')/IPv6(src='" + CE1 + "', dst='" + H6
+                + "')/ICMPv6EchoRequest(), verbose=0)",
             // CE1 -> CE2 through the BR: relayed in user space
             "send(IP(src=ce, dst=br)/IPv6(src='" + CE1 + "', dst='" + CE2 + "')/ICMPv6EchoRequest(), verbose=0)",
             "");
@@ -314,7 +320,8 @@ class Rfc5969EndToEndTest
     /** The BR's packet counter for an outcome, summed over queues. */
     private long counter(final String outcome)
     {
-        final Matcher m = Pattern.compile("^xlat64_packets_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.eE+]+)$",
+        final Matcher m = Pattern.compile("^xlat64_packets_total\\{[^}]*outcome=\"" + outcome
+            + "\"[^}]*} ([0-9.eE+]+)$",
             Pattern.MULTILINE).matcher(metrics());
         long sum = 0;
         while (m.find())

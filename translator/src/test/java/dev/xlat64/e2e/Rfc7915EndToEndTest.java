@@ -74,7 +74,8 @@ class Rfc7915EndToEndTest
     void tracerouteFromIpv6ShowsTheTranslatorAsAHop()
     {
         plain();
-        final Shell.Result r = net.h6.exec("traceroute", "-6", "-n", "-q", "1", "-w", "1", "-N", "1", "-m", "6", H4_AS_IPV6);
+        final Shell.Result r = net.h6.exec("traceroute", "-6", "-n", "-q", "1", "-w", "1", "-N", "1", "-m", "6",
+            H4_AS_IPV6);
         // hop 1: gw's kernel; hop 2: xlat64 itself (--ipv6-addr); hop 3: gw's IPv4 side, translated; hop 4: h4.
         assertTrue(r.stdout().contains(" 2001:db8:ffff::1 "), r.toString());
         assertTrue(r.stdout().contains(" 2001:db8:64::c633:6401 "), r.toString());
@@ -86,9 +87,11 @@ class Rfc7915EndToEndTest
     {
         plain();
         final Shell.Result r = net.h4.exec("traceroute", "-n", "-q", "1", "-w", "1", "-N", "1", "-m", "6", H6_AS_IPV4);
-        // hop 2 is xlat64 (--ipv4-addr); hop 3, gw's IPv6 side, has no IPv4 form: its error comes from the RFC 6791 pool.
+        // hop 2 is xlat64 (--ipv4-addr); hop 3, gw's IPv6 side, has no IPv4 form: its error comes from the RFC 6791
+        // pool.
         assertTrue(r.stdout().contains(" 203.0.113.1 "), r.toString());
-        assertTrue(r.stdout().matches("(?s).* 3 +203\\.0\\.113\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7]) .*"), r.toString());
+        assertTrue(r.stdout().matches("(?s).* 3 +203\\.0\\.113\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7]) .*"),
+            r.toString());
         assertTrue(r.stdout().contains(" " + H6_AS_IPV4 + " "), r.toString());
     }
 
@@ -115,6 +118,7 @@ class Rfc7915EndToEndTest
         assertTrue(millis < 1000, "connect() took " + millis + " ms: " + r);
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void megabyteTcpTransfersBothWaysAcrossA1280ByteIpv6Link()
     {
@@ -123,7 +127,8 @@ class Rfc7915EndToEndTest
         net.startTranslator();
         for (final Netns ns : new Netns[] {net.h6, net.h4})
         {
-            ns.check("sh", "-c", "mkdir -p /tmp/" + ns.name() + " && head -c 1048576 /dev/urandom > /tmp/" + ns.name() + "/1m");
+            ns.check("sh", "-c",
+                "mkdir -p /tmp/" + ns.name() + " && head -c 1048576 /dev/urandom > /tmp/" + ns.name() + "/1m");
         }
         try (Shell.Background s6 = net.h6.start("python3", "-m", "http.server", "8086", "--bind", "::", "--directory",
                  "/tmp/" + net.h6.name());
@@ -132,10 +137,13 @@ class Rfc7915EndToEndTest
         {
             SiitTopology.waitForListener(net.h6, ":8086");
             SiitTopology.waitForListener(net.h4, ":8084");
-            final Shell.Result to6 = Shell.run(Duration.ofSeconds(40), "ip", "netns", "exec", net.h6.name(), "curl", "-sS",
-                "-g", "--max-time", "30", "-o", "/dev/null", "-w", "%{size_download}", "http://[" + H4_AS_IPV6 + "]:8084/1m");
+            final Shell.Result to6 = Shell.run(Duration.ofSeconds(40), "ip", "netns", "exec", net.h6.name(), "curl",
+                "-sS",
+                "-g", "--max-time", "30", "-o", "/dev/null", "-w", "%{size_download}",
+                    "http://[" + H4_AS_IPV6 + "]:8084/1m");
             assertEquals("1048576", to6.stdout().trim(), to6.toString());
-            final Shell.Result to4 = Shell.run(Duration.ofSeconds(40), "ip", "netns", "exec", net.h4.name(), "curl", "-sS",
+            final Shell.Result to4 = Shell.run(Duration.ofSeconds(40), "ip", "netns", "exec", net.h4.name(), "curl",
+                "-sS",
                 "--max-time", "30", "-o", "/dev/null", "-w", "%{size_download}", "http://" + H6_AS_IPV4 + ":8086/1m");
             assertEquals("1048576", to4.stdout().trim(), to4.toString());
         }
@@ -145,6 +153,7 @@ class Rfc7915EndToEndTest
         }
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void largeUdpDatagramsFragmentedOnEitherSideArriveIntact()
     {
@@ -155,9 +164,11 @@ class Rfc7915EndToEndTest
             SiitTopology.sleep(500);
             for (final int size : new int[] {1400, 3000, 8000})
             {
-                final Shell.Result from6 = net.h6.exec("python3", "-c", ECHO_CLIENT, H4_AS_IPV6, "7004", String.valueOf(size));
+                final Shell.Result from6 = net.h6.exec("python3", "-c", ECHO_CLIENT, H4_AS_IPV6, "7004",
+                    String.valueOf(size));
                 assertEquals("intact", from6.stdout().trim(), size + " bytes from h6: " + from6);
-                final Shell.Result from4 = net.h4.exec("python3", "-c", ECHO_CLIENT, H6_AS_IPV4, "7006", String.valueOf(size));
+                final Shell.Result from4 = net.h4.exec("python3", "-c", ECHO_CLIENT, H6_AS_IPV4, "7006",
+                    String.valueOf(size));
                 assertEquals("intact", from4.stdout().trim(), size + " bytes from h4: " + from4);
             }
         }

@@ -76,30 +76,35 @@ class SiitEndToEndTest
         assertTrue(r.stdout().contains("3 received"), r.toString());
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void tcpFromIpv6ToIpv4()
     {
         try (Shell.Background server = net.h4.start("python3", "-m", "http.server", "8080", "--bind", H4))
         {
             SiitTopology.waitForListener(net.h4, ":8080");
-            final Shell.Result r = net.h6.exec("curl", "-sS", "-g", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}",
+            final Shell.Result r = net.h6.exec("curl", "-sS", "-g", "--max-time", "5", "-o", "/dev/null", "-w",
+                "%{http_code}",
                 "http://[" + H4_AS_IPV6 + "]:8080/");
             assertEquals("200", r.stdout().trim(), r.toString());
         }
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void tcpFromIpv4ToIpv6()
     {
         try (Shell.Background server = net.h6.start("python3", "-m", "http.server", "8081", "--bind", "::"))
         {
             SiitTopology.waitForListener(net.h6, ":8081");
-            final Shell.Result r = net.h4.exec("curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}",
+            final Shell.Result r = net.h4.exec("curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-w",
+                "%{http_code}",
                 "http://" + H6_AS_IPV4 + ":8081/");
             assertEquals("200", r.stdout().trim(), r.toString());
         }
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     void udpBothWays()
     {
@@ -122,7 +127,8 @@ class SiitEndToEndTest
         // Deprecated at once (preferred_lft 0), so the kernel never picks it as the source of other tests' traffic.
         net.h6.ip("-6", "addr", "add", "2001:db8:1::99/64", "dev", "eth0", "nodad", "preferred_lft", "0");
         final long before = net.icmpErrors("ipv6_source_untranslatable");
-        final Shell.Result r = net.h6.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "1", "-I", "2001:db8:1::99", H4_AS_IPV6);
+        final Shell.Result r = net.h6.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "1", "-I", "2001:db8:1::99",
+            H4_AS_IPV6);
         // RFC 7915 s.5.4: refused with ICMPv6 1/1 (xlat64 has its own IPv6 address), counted with its reason.
         assertTrue(r.stdout().contains("0 received"), r.toString());
         assertTrue(r.stdout().contains("Administratively prohibited"), r.toString());

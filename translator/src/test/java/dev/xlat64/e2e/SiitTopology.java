@@ -21,7 +21,8 @@ public final class SiitTopology implements AutoCloseable
     public static final String TUN = "xlt0";
     private static final Pattern ICMP_ERRORS =
         Pattern.compile("^xlat64_icmp_errors_sent_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
-    private static final Pattern METRIC = Pattern.compile("^xlat64_packets_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern METRIC = Pattern.compile("^xlat64_packets_total\\{([^}]*)\\} ([0-9.eE+]+)$",
+        Pattern.MULTILINE);
 
     public final Netns h6;
     public final Netns gw;
@@ -175,7 +176,10 @@ public final class SiitTopology implements AutoCloseable
         return r;
     }
 
-    /** Waits until something listens on TCP {@code port} (e.g. ":8080") in {@code ns}; a loaded CI machine is slow to start servers. */
+    /**
+     * Waits until something listens on TCP {@code port} (e.g. ":8080") in {@code ns}; a loaded CI machine is slow to
+     * start servers.
+     */
     public static void waitForListener(final Netns ns, final String port)
     {
         for (int i = 0; i < 200; i++)

@@ -26,8 +26,8 @@ class UdpSegmentationEndToEndTest
     /** Sends {count} UDP_SEGMENT super-packets of {segments} datagrams of {size} bytes (the last one 3 bytes short). */
     private static final String SENDER = String.join("\n",
         "import socket, sys",
-        "family, dst, port, count, segments, size, pmtu = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), "
-            + "int(sys.argv[5]), int(sys.argv[6]), sys.argv[7]",
+        "family, dst, port, count, segments, size, pmtu = sys.argv[1], sys.argv[2], int(sys.argv[3]), "
+            + "int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7]",
         "s = socket.socket(socket.AF_INET6 if ':' in dst else socket.AF_INET, socket.SOCK_DGRAM)",
         "s.setsockopt(socket.SOL_UDP, 103, size)  # UDP_SEGMENT",
         "if pmtu == 'dont': s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT: DF clear",
@@ -96,7 +96,8 @@ class UdpSegmentationEndToEndTest
     }
 
     private int[] sendThrough(final Netns from, final String family, final String destination, final Netns to,
-        final String bindAddress, final int port, final int count, final int segments, final int size, final String pmtu)
+        final String bindAddress, final int port, final int count, final int segments, final int size,
+            final String pmtu)
     {
         final int expected = count * segments;
         try (Shell.Background receiver = to.start("python3", "-c", RECEIVER, family, bindAddress, String.valueOf(port),

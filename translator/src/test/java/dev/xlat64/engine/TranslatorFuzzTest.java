@@ -69,10 +69,12 @@ class TranslatorFuzzTest
         s.add(ipv4(A4, B4, ICMP, 64, 0, 1, 0, icmp4(8, 0, 1, bytes(20, 3))));
         s.add(ipv6(B6, A6, ICMPV6, 64, 0, 0, icmp6(B6, A6, 128, 0, 1, bytes(20, 3))));
         s.add(ipv4(A4, B4, ICMP, 64, 0, 1, 0, icmp4(3, 4, 1400, udp4)));
-        s.add(ipv4(A4, B4, ICMP, 64, 0, 1, 0, icmp4(11, 0, 32 << 16, concat(TestPackets.pad(udp4, 128), bytes(12, 1)))));
+        s.add(ipv4(A4, B4, ICMP, 64, 0, 1, 0, icmp4(11, 0, 32 << 16, concat(TestPackets.pad(udp4, 128), bytes(12,
+            1)))));
         s.add(ipv4(A4, B4, ICMP, 64, 0, 1, 0, icmp4(12, 0, 9 << 24, udp4)));
         s.add(ipv6(B6, A6, ICMPV6, 64, 0, 0, icmp6(B6, A6, 2, 0, 1400, udp6)));
-        s.add(ipv6(B6, A6, ICMPV6, 64, 0, 0, icmp6(B6, A6, 3, 0, 17 << 24, concat(TestPackets.pad(udp6, 136), bytes(12, 1)))));
+        s.add(ipv6(B6, A6, ICMPV6, 64, 0, 0, icmp6(B6, A6, 3, 0, 17 << 24, concat(TestPackets.pad(udp6, 136),
+            bytes(12, 1)))));
         s.add(ipv6(B6, A6, ICMPV6, 64, 0, 0, icmp6(B6, A6, 4, 0, 7, udp6)));
         s.add(ipv4(A4, B4, UDP, 64, 0, 1, 0x2000, bytes(48, 4)));
         s.add(ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 3, true, 9), bytes(48, 4))));
@@ -114,7 +116,8 @@ class TranslatorFuzzTest
             {
                 p[42] = 0;
                 p[43] = 0;
-                final byte[] pseudo = java.nio.ByteBuffer.allocate(40).put(p, 8, 32).putInt(payload).putInt(ICMPV6).array();
+                final byte[] pseudo = java.nio.ByteBuffer.allocate(40).put(p, 8,
+                    32).putInt(payload).putInt(ICMPV6).array();
                 final int c = TestPackets.checksum(pseudo, java.util.Arrays.copyOfRange(p, 40, 40 + payload));
                 p[42] = (byte)(c >> 8);
                 p[43] = (byte)c;

@@ -57,10 +57,12 @@ class ZeroAllocationTest
     @Test
     void translationAllocatesNothingAfterWarmUp()
     {
-        final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
+        final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(
+                Rfc6052Prefix.parse("2001:db8:64::/96"),
                 new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"))), true))
             .ipv4Address(Addresses.parse4("192.0.2.1")).ipv6Address(Ipv6Prefix.parse("2001:db8:64::1/128"))
-            .icmpPool4(Ipv4Prefix.parse("203.0.113.0/28")).icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv4Mtu(1000).build();
+            .icmpPool4(Ipv4Prefix.parse("203.0.113.0/28")).icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv4Mtu(1000)
+            .build();
         final byte[] udp4 = ipv4(A4, B4, UDP, 64, 0, 1, 0, udp(A4, B4, 1, 2, bytes(40, 1)));
         final byte[] udp6 = ipv6(B6, A6, UDP, 64, 0, 0, udp(B6, A6, 1, 2, bytes(40, 1)));
         final byte[][] packets = {
@@ -81,7 +83,8 @@ class ZeroAllocationTest
         final Translator translator = new Translator(config);
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
         final NullSink sink = new NullSink();
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long thread = Thread.currentThread().getId();
 
         for (int i = 0; i < 200_000; i++)

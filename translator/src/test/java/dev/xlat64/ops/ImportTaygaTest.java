@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code xlat64 import-tayga}: Debian's sample tayga.conf and one with map lines become configs check-config accepts. */
+/**
+ * {@code xlat64 import-tayga}: Debian's sample tayga.conf and one with map lines become configs check-config accepts.
+ */
 class ImportTaygaTest
 {
     /** /etc/tayga.conf as the Debian package tayga 0.9.2 ships it. */
@@ -43,7 +45,8 @@ class ImportTaygaTest
         assertEquals(0, r.code(), r.toString());
         final Run check = xlat64("check-config", toml.toString());
         assertEquals(0, check.code(), check.toString());
-        assertTrue(check.out().contains("tun nat64, 1 queue(s), prefix 2001:db8:1:ffff::/96, 0 EAM entries"), check.out());
+        assertTrue(check.out().contains("tun nat64, 1 queue(s), prefix 2001:db8:1:ffff::/96, 0 EAM entries"),
+            check.out());
     }
 
     @Test

@@ -48,7 +48,8 @@ class LeastPrivilegeTest
         // A private /dev/net/tun of mode 0666 (udev's default; this machine may have 0600), in a mount namespace of
         // the test's own: unprivileged users need to open the clone device, and CAP_NET_ADMIN does not bypass modes.
         Shell.check("mknod", "-m", "666", dir.resolve("tun").toString(), "c", "10", "200");
-        Files.writeString(dir.resolve("with-tun.sh"), "mount --bind " + dir.resolve("tun") + " /dev/net/tun\nexec \"$@\"\n");
+        Files.writeString(dir.resolve("with-tun.sh"),
+            "mount --bind " + dir.resolve("tun") + " /dev/net/tun\nexec \"$@\"\n");
         gw = Netns.create("xop");
     }
 
@@ -145,7 +146,8 @@ class LeastPrivilegeTest
             // It reads and counts what the kernel routes into its TUN device.
             gw.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "1", "2001:db8:64::c633:6402");
             final String metrics = gw.check("curl", "-sf", "http://127.0.0.1:9465/metrics").stdout();
-            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("xlat64_packets_total{") && !l.endsWith(" 0.0")), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("xlat64_packets_total{") && !l.endsWith(" 0.0")),
+                metrics);
         }
         finally
         {

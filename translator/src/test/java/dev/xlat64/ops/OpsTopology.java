@@ -29,7 +29,8 @@ final class OpsTopology implements AutoCloseable
     static final String TUN = "xot0";
     /** As systemd's WatchdogSec=2s would set it: xlat64 then pings every second. */
     static final long WATCHDOG_USEC = 2_000_000;
-    private static final Pattern METRIC = Pattern.compile("^(xlat64_[a-z_]+)\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern METRIC = Pattern.compile("^(xlat64_[a-z_]+)\\{([^}]*)\\} ([0-9.eE+]+)$",
+        Pattern.MULTILINE);
 
     final Netns h6;
     final Netns gw;
@@ -156,7 +157,9 @@ final class OpsTopology implements AutoCloseable
         return translator == null ? "" : translator.errors();
     }
 
-    /** Sum of one metric's samples whose labels contain every {@code labelFilters} text, e.g. {@code kind="dropped"}. */
+    /**
+     * Sum of one metric's samples whose labels contain every {@code labelFilters} text, e.g. {@code kind="dropped"}.
+     */
     double metric(final String name, final String... labelFilters)
     {
         final String text = gw.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout();

@@ -38,7 +38,8 @@ class SdNotifyTest
             assertTrue(notify.stopping());
             receiver.awaitLine("STOPPING=1", 5000);
             assertEquals(3, receiver.messages().size(), receiver.messages().toString());
-            assertTrue(receiver.messages().get(0).startsWith("RELOADING=1|MONOTONIC_USEC="), receiver.messages().get(0));
+            assertTrue(receiver.messages().get(0).startsWith("RELOADING=1|MONOTONIC_USEC="),
+                receiver.messages().get(0));
             assertEquals("READY=1", receiver.messages().get(1));
         }
     }

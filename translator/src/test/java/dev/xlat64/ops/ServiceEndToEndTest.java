@@ -102,7 +102,8 @@ class ServiceEndToEndTest
         net.h6.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", H4_AS_IPV6);
         final Shell.Result r = net.xlat64("stats");
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stdout().matches("(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +IPv6 packet translated to IPv4 \\(RFC 7915 s.5\\).*"),
+        assertTrue(r.stdout().matches(
+            "(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +IPv6 packet translated to IPv4 \\(RFC 7915 s.5\\).*"),
             r.stdout());
         assertTrue(r.stdout().contains("xlat64_config_reloads_total{result=\"ok\"}"), r.stdout());
 
@@ -110,6 +111,7 @@ class ServiceEndToEndTest
         assertTrue(perQueue.stdout().matches("(?s).*\ntranslated_4to6 +0 +[0-9]+ .*"), perQueue.stdout());
     }
 
+    @SuppressWarnings("try") // the resource is a background process kept alive for the body
     @Test
     @Order(4)
     void statsWatchShowsPacketsPerSecond()
@@ -120,7 +122,8 @@ class ServiceEndToEndTest
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.stdout().contains("rates over the last"), r.stdout());
             // about 20 echo requests per second go 6->4
-            assertTrue(r.stdout().matches("(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +(1[0-9]|2[0-9])\\.[0-9] .*"), r.stdout());
+            assertTrue(r.stdout().matches("(?s).*\ntranslated_6to4 +[0-9]+ +[0-9]+ +(1[0-9]|2[0-9])\\.[0-9] .*"),
+                r.stdout());
         }
     }
 
@@ -262,7 +265,8 @@ class ServiceEndToEndTest
                 .findFirst().orElse(received.toString()), where);
             assertTrue(reloads >= minReloads, "only " + reloads + " reloads happened during the flood");
             // SIGHUP is asynchronous: give the last one a moment to be counted.
-            for (int i = 0; i < 600 && net.metric("xlat64_config_reloads_total", "result=\"ok\"") < okBefore + reloads; i++)
+            for (int i = 0; i < 600 && net.metric("xlat64_config_reloads_total",
+                "result=\"ok\"") < okBefore + reloads; i++)
             {
                 OpsTopology.sleep(100);
             }
@@ -285,7 +289,8 @@ class ServiceEndToEndTest
         assertFalse(Files.exists(net.pidfile));
         assertTrue(net.gw.check("ip", "link", "show", TUN).ok(), "the persistent TUN device stays");
         // What is left is the kernel's own link-local route, not one of ours.
-        assertEquals("", net.gw.check("ip", "-6", "route", "show", "dev", TUN).stdout().replaceAll("fe80::/64 proto kernel.*", "").strip());
+        assertEquals("", net.gw.check("ip", "-6", "route", "show", "dev",
+            TUN).stdout().replaceAll("fe80::/64 proto kernel.*", "").strip());
         assertEquals("", net.gw.check("ip", "-4", "route", "show", "dev", TUN).stdout().strip());
     }
 

@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The files in systemd/: the example config is valid and complete, and the units pass {@code systemd-analyze verify}. */
+/**
+ * The files in systemd/: the example config is valid and complete, and the units pass {@code systemd-analyze verify}.
+ */
 class SystemdFilesTest
 {
     static final Path SYSTEMD = Path.of("..", "systemd").toAbsolutePath().normalize();
@@ -110,9 +112,11 @@ class SystemdFilesTest
         Files.writeString(fake, "#!/bin/sh\nexit 0\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         final Path unit = dir.resolve("xlat64.service");
-        Files.writeString(unit, Files.readString(SYSTEMD.resolve("xlat64.service")).replace("/usr/bin/xlat64", fake.toString()));
+        Files.writeString(unit, Files.readString(SYSTEMD.resolve("xlat64.service")).replace("/usr/bin/xlat64",
+            fake.toString()));
         // systemd's own score, 0 (locked down) to 10 (exposed); 2.2 when written. Fails above 3.0.
-        final Shell.Result r = Shell.run("systemd-analyze", "security", "--offline=true", "--threshold=30", unit.toString());
+        final Shell.Result r = Shell.run("systemd-analyze", "security", "--offline=true", "--threshold=30",
+            unit.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("Overall exposure level for xlat64.service"), r.toString());
     }

@@ -43,7 +43,8 @@ class UnitEmulationTest
         final Path runtime = Files.createDirectories(dir.resolve("run/xlat64"));
         Shell.check("chown", "nobody", runtime.toString());
         Shell.check("mknod", "-m", "666", dir.resolve("tun").toString(), "c", "10", "200");
-        Files.writeString(dir.resolve("with-tun.sh"), "mount --bind " + dir.resolve("tun") + " /dev/net/tun\nexec \"$@\"\n");
+        Files.writeString(dir.resolve("with-tun.sh"),
+            "mount --bind " + dir.resolve("tun") + " /dev/net/tun\nexec \"$@\"\n");
         final Path config = dir.resolve("xlat64.toml");
         Files.copy(SystemdFilesTest.EXAMPLE, config);
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
@@ -62,7 +63,8 @@ class UnitEmulationTest
         final List<String> args = new ArrayList<>();
         for (final String a : execStart.subList(1, execStart.size()))
         {
-            args.add(a.replace("/etc/xlat64/xlat64.toml", config.toString()).replace("/run/xlat64", runtime.toString()));
+            args.add(a.replace("/etc/xlat64/xlat64.toml", config.toString()).replace("/run/xlat64",
+                runtime.toString()));
         }
         final Path pidfile = runtime.resolve("xlat64.pid");
         assertTrue(args.contains(pidfile.toString()), args.toString());
@@ -74,7 +76,8 @@ class UnitEmulationTest
                 "NOTIFY_SOCKET=" + notify.socket, "unshare", "-m", "sh", dir.resolve("with-tun.sh").toString(),
                 "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--no-new-privs",
                 "--inh-caps=" + capList, "--ambient-caps=" + capList, "--bounding-set=-all," + capList,
-                System.getProperty("java.home") + "/bin/java", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                System.getProperty("java.home") + "/bin/java", "--add-exports",
+                    "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-cp", LeastPrivilegeTest.readableClasspath(dir),
                 "dev.xlat64.cli.Xlat64"));
             argv.addAll(args);

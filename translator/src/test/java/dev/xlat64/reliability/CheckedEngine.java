@@ -18,7 +18,8 @@ import java.util.List;
  * Runs inputs through the engine under its whole contract (docs/architecture.md, Invariants: one outcome per packet,
  * nothing crashes) and fails loudly, with the input in hex, when any part breaks:
  * <ul>
- * <li>nothing escapes {@code translate} (exception or error), and it returns exactly one outcome, which is counted;</li>
+ * <li>nothing escapes {@code translate} (exception or error), and it returns exactly one outcome, which is
+ * counted;</li>
  * <li>the engine touches no byte outside [0, packet end + {@link #TAIL}): the buffer it gets is exactly that big, so
  * Agrona's bounds checks turn any stray access into an exception;</li>
  * <li>it reads nothing outside the packet that it has not written itself: each input runs twice, on two engines,
@@ -217,7 +218,8 @@ final class CheckedEngine
             {
                 return "6rd emitted a malformed IPv6 packet: " + innerMalformed + "\n" + hex(out);
             }
-            if (r.outcome.kind == Outcome.Kind.FORWARDED && Boolean.FALSE.equals(PacketOracle.transportChecksumValid(inner)))
+            if (r.outcome.kind == Outcome.Kind.FORWARDED
+                && Boolean.FALSE.equals(PacketOracle.transportChecksumValid(inner)))
             {
                 final byte[] innerIn = (in[0] & 0xF0) == 0x40 ? Arrays.copyOfRange(in, (in[0] & 0x0F) * 4,
                     Math.min(in.length, PacketOracle.u16(in, 2))) : in;
@@ -401,7 +403,8 @@ final class CheckedEngine
     /** Hex of at most the first 256 bytes (the headers; large cases are mostly payload). */
     static String hex(final byte[] p)
     {
-        return p.length <= 256 ? TestPackets.hex(p) : TestPackets.hex(Arrays.copyOf(p, 256)) + " ... (" + p.length + " bytes)";
+        return p.length <= 256 ? TestPackets.hex(p) : TestPackets.hex(Arrays.copyOf(p,
+            256)) + " ... (" + p.length + " bytes)";
     }
 
     /** One engine and one buffer, with the bytes around each packet set to {@code fill}. */

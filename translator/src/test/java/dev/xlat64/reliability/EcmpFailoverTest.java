@@ -109,7 +109,8 @@ class EcmpFailoverTest
         final int sent = Integer.parseInt(m.group(1));
         final int lost = sent - Integer.parseInt(m.group(2));
         final IperfReport report = IperfReport.parse(transfer.stdout());
-        System.out.printf("failover: killed gw%s after %d/%d packets (gwA/gwB); route withdrawn %d ms after the kill; " +
+        System.out.printf("failover: killed gw%s after %d/%d packets (gwA/gwB); "
+                + "route withdrawn %d ms after the kill; " +
                 "survivor translated %d during the outage; TCP %d streams, %d bytes, %d retransmits, error=%s; " +
                 "ping lost %d of %d; returned instance translated %d%n",
             victim == 0 ? "A" : "B", load[0], load[1], outageMillis, survivorTookOver, report.streams, report.bytes,
@@ -117,7 +118,8 @@ class EcmpFailoverTest
 
         assertEquals(0, transfer.exitCode(), transfer.toString());
         assertEquals(null, report.error, "iperf3 reported an error (a reset connection?)");
-        assertEquals(STREAMS, report.streams, transfer.stdout().substring(0, Math.min(3000, transfer.stdout().length())));
+        assertEquals(STREAMS, report.streams, transfer.stdout().substring(0, Math.min(3000,
+            transfer.stdout().length())));
         assertFalse(report.streamsSilentAtTheEnd > 0,
             report.streamsSilentAtTheEnd + " stream(s) carried nothing in the last intervals: a flow did not survive");
         assertTrue(survivorTookOver > 0, "the surviving instance carried the traffic");
@@ -168,7 +170,8 @@ class EcmpFailoverTest
     {
         h6.ip("-6", "route", "replace", Gateway.PREFIX, "src", H6, "via", "2001:db8:" + survivor + "::1",
             "dev", "eth-" + survivor);
-        h4.ip("route", "replace", "192.0.2.0/24", "src", H4, "via", survivor.equals("a") ? "198.51.101.1" : "198.51.102.1",
+        h4.ip("route", "replace", "192.0.2.0/24", "src", H4, "via",
+            survivor.equals("a") ? "198.51.101.1" : "198.51.102.1",
             "dev", "eth-" + survivor);
     }
 

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * ({@code com.code_intelligence.jazzer.Jazzer --target_class=dev.xlat64.reliability.EngineFuzzTarget}, see
  * docs/reliability.md).
  * <p>
- * Input layout: byte 0 picks the target (engine + config; 0x80 and above: 6rd), byte 1 is the shaping mode ({@link FuzzShaping}), the rest
+ * Input layout: byte 0 picks the target (engine + config; 0x80 and above: 6rd), byte 1 is the shaping mode ({@link
+ * FuzzShaping}), the rest
  * is the packet; inputs shorter than two bytes go to the first target as they are.
  */
 public final class EngineFuzzTarget

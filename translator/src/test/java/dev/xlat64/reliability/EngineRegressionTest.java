@@ -43,7 +43,9 @@ class EngineRegressionTest
             Rfc6052Prefix.parse(ReliabilityConfigs.PREFIX), ReliabilityConfigs.eamt()).tunMtu(65535).build());
     }
 
-    /** A UDP datagram from the standard IPv6 source to the standard destination, {@code transport} bytes with header. */
+    /**
+     * A UDP datagram from the standard IPv6 source to the standard destination, {@code transport} bytes with header.
+     */
     private static byte[] udp6WithTransportBytes(final int transport, final int seed)
     {
         final String s6 = ReliabilityConfigs.V6.source();

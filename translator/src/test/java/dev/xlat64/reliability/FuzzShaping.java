@@ -23,7 +23,8 @@ final class FuzzShaping
     };
     private static final byte[][] V6_ADDRESSES = {
         TestPackets.addr("2001:db8:6::7"), TestPackets.addr("2001:db8:64::c000:221"), TestPackets.addr("2001:db8:1::2"),
-        TestPackets.addr("64:ff9b::c633:6407"), TestPackets.addr("64:ff9b::a01:203"), TestPackets.addr("2001:db8:6::ff"),
+        TestPackets.addr("64:ff9b::c633:6407"), TestPackets.addr("64:ff9b::a01:203"),
+            TestPackets.addr("2001:db8:6::ff"),
     };
 
     private FuzzShaping()
@@ -111,7 +112,8 @@ final class FuzzShaping
         }
     }
 
-    private static void fixTransport(final byte[] p, final int l4, final int length, final int protocol, final byte[] pseudo)
+    private static void fixTransport(final byte[] p, final int l4, final int length, final int protocol,
+        final byte[] pseudo)
     {
         final int at = protocol == PacketOracle.TCP ? 16 : protocol == PacketOracle.UDP ? 6 :
             protocol == PacketOracle.ICMP || protocol == PacketOracle.ICMPV6 ? 2 : -1;

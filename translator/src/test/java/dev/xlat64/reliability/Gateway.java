@@ -29,7 +29,8 @@ final class Gateway implements AutoCloseable
     private static final Pattern PACKETS =
         Pattern.compile("^xlat64_packets_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
     private static final Pattern OUTCOME = Pattern.compile("outcome=\"([^\"]+)\"");
-    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)\\} ([0-9.eE+]+)$",
+        Pattern.MULTILINE);
 
     final Netns ns;
     private final List<String> args;
@@ -57,7 +58,8 @@ final class Gateway implements AutoCloseable
         {
             if (!process.isAlive() || System.nanoTime() > deadline)
             {
-                throw new AssertionError("xlat64 did not come up in " + ns.name() + ": " + process.errors() + process.output());
+                throw new AssertionError("xlat64 did not come up in " + ns.name() + ": " + process.errors()
+                    + process.output());
             }
             sleep(100);
         }
@@ -154,7 +156,8 @@ final class Gateway implements AutoCloseable
     /** Heap in use right after a full GC (jcmd GC.run, then jvm_memory_used_bytes over the heap pools), bytes. */
     long heapAfterGc()
     {
-        Shell.check(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid()), "GC.run");
+        Shell.check(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid()),
+            "GC.run");
         final String text = ns.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout();
         long sum = 0;
         final Matcher m = HEAP.matcher(text);

@@ -14,8 +14,10 @@ final class IperfReport
     /** The top-level "end" object (inside intervals, "end" is a number). */
     private static final Pattern END = Pattern.compile("\"end\":\\s*\\{");
     private static final Pattern ERROR = Pattern.compile("\"error\":\\s*\"([^\"]*)\"");
-    private static final Pattern INTERVAL_STREAM_BYTES = Pattern.compile("\"socket\":\\s*(\\d+),[^{}]*?\"bytes\":\\s*(\\d+)");
-    private static final Pattern SUM_SENT = Pattern.compile("\"sum_sent\":\\s*\\{[^}]*?\"bytes\":\\s*(\\d+)[^}]*?\"retransmits\":\\s*(\\d+)");
+    private static final Pattern INTERVAL_STREAM_BYTES =
+        Pattern.compile("\"socket\":\\s*(\\d+),[^{}]*?\"bytes\":\\s*(\\d+)");
+    private static final Pattern SUM_SENT =
+        Pattern.compile("\"sum_sent\":\\s*\\{[^}]*?\"bytes\":\\s*(\\d+)[^}]*?\"retransmits\":\\s*(\\d+)");
     private static final Pattern SUM_RECEIVED = Pattern.compile("\"sum_received\":\\s*\\{[^}]*?\"bytes\":\\s*(\\d+)");
     private static final Pattern UDP_SUM = Pattern.compile(
         "\"sum\":\\s*\\{[^}]*?\"bytes\":\\s*(\\d+)[^}]*?\"lost_packets\":\\s*(\\d+)[^}]*?\"packets\":\\s*(\\d+)");

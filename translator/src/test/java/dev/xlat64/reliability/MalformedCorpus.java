@@ -37,7 +37,10 @@ final class MalformedCorpus
         DROPPED,
         /** Dropped, or answered with an ICMP error (expired TTL, unexhausted source route, ...): never forwarded. */
         NOT_FORWARDED,
-        /** Anything but an ICMP error: no error is ever sent about an ICMP error (RFC 1812 s.4.3.2.7, RFC 4443 s.2.4(e)). */
+        /**
+         * Anything but an ICMP error: no error is ever sent about an ICMP error (RFC 1812 s.4.3.2.7, RFC 4443
+         * s.2.4(e)).
+         */
         NO_ERROR_ABOUT_ERROR,
         /** Translated (e.g. padding after the declared length is ignored). */
         TRANSLATED,
@@ -185,7 +188,8 @@ final class MalformedCorpus
             p[0] = (byte)(0x40 | ihl);
             fixIpv4Checksum(p);
             // The IHL now swallows the UDP header as options: structurally fine up to the total length.
-            add("ipv4 IHL " + ihl + " over the transport header", p, ihl * 4 > base.length ? Expect.DROPPED : Expect.ANY, null);
+            add("ipv4 IHL " + ihl + " over the transport header", p,
+                ihl * 4 > base.length ? Expect.DROPPED : Expect.ANY, null);
         }
         for (final int total : new int[] {0, 1, 19, 20, 27, base.length - 1, base.length + 1, 1500, 65535})
         {
@@ -293,7 +297,8 @@ final class MalformedCorpus
                 ipv6(s6, d6, 44, 64, 0, 0, concat(fragmentHeader(UDP, field, 0x1234), udp(s6, d6, 1, 2, data))),
                 Expect.ANY, null);
             add(String.format("ipv6 fragment header offset/M 0x%04x of ICMPv6", field),
-                ipv6(s6, d6, 44, 64, 0, 0, concat(fragmentHeader(ICMPV6, field, 0x1235), icmp6(s6, d6, 128, 0, 1, data))),
+                ipv6(s6, d6, 44, 64, 0, 0, concat(fragmentHeader(ICMPV6, field, 0x1235), icmp6(s6, d6, 128, 0, 1,
+                    data))),
                 Expect.ANY, null);
         }
         add("ipv6 fragment header truncated to 4 bytes", ipv6(s6, d6, 44, 64, 0, 0, new byte[] {17, 0, 0, 1}),
@@ -319,12 +324,14 @@ final class MalformedCorpus
         for (final int[] tc : errors4)
         {
             final int rest = tc[0] == 3 && tc[1] == 4 ? 1400 : tc[0] == 12 ? 0x0C000000 : 0;
-            add("icmp4 error " + tc[0] + "/" + tc[1] + " quoting udp", icmp4Packet(tc, rest, inner4), Expect.NO_ERROR_ABOUT_ERROR, null);
+            add("icmp4 error " + tc[0] + "/" + tc[1] + " quoting udp", icmp4Packet(tc, rest, inner4),
+                Expect.NO_ERROR_ABOUT_ERROR, null);
             add("icmp4 error " + tc[0] + "/" + tc[1] + " quoting an icmp4 error", icmp4Packet(tc, rest, innerErr4),
                 Expect.NO_ERROR_ABOUT_ERROR, null);
             add("icmp4 error " + tc[0] + "/" + tc[1] + " quoting an error quoting an error",
                 icmp4Packet(tc, rest, innerErrErr4), Expect.NO_ERROR_ABOUT_ERROR, null);
-            add("icmp4 error " + tc[0] + "/" + tc[1] + " quoting 8 bytes", icmp4Packet(tc, rest, Arrays.copyOf(inner4, 8)),
+            add("icmp4 error " + tc[0] + "/" + tc[1] + " quoting 8 bytes", icmp4Packet(tc, rest, Arrays.copyOf(inner4,
+                8)),
                 Expect.NO_ERROR_ABOUT_ERROR, null);
             add("icmp4 error " + tc[0] + "/" + tc[1] + " quoting nothing", icmp4Packet(tc, rest, new byte[0]),
                 Expect.NO_ERROR_ABOUT_ERROR, null);
@@ -342,13 +349,16 @@ final class MalformedCorpus
                 Expect.NO_ERROR_ABOUT_ERROR, null);
         }
         // RFC 4884 length attribute pointing past the end.
-        add("icmp4 unreachable with RFC 4884 length beyond the packet", icmp4Packet(new int[] {3, 1}, 0x00FF0000, inner4),
+        add("icmp4 unreachable with RFC 4884 length beyond the packet", icmp4Packet(new int[] {3, 1}, 0x00FF0000,
+            inner4),
             Expect.NO_ERROR_ABOUT_ERROR, null);
 
         final byte[] inner6 = ipv6(d6, s6, UDP, 63, 0, 0, udp(d6, s6, 2000, 1000, bytes(20, 16)));
         final byte[] innerErr6 = ipv6(d6, s6, ICMPV6, 63, 0, 0, icmp6(d6, s6, 1, 4, 0, Arrays.copyOf(inner6, 48)));
-        final byte[] innerErrErr6 = ipv6(d6, s6, ICMPV6, 63, 0, 0, icmp6(d6, s6, 3, 0, 0, Arrays.copyOf(innerErr6, 88)));
-        final int[][] errors6 = {{1, 0}, {1, 1}, {1, 3}, {1, 4}, {1, 7}, {2, 0}, {3, 0}, {3, 1}, {4, 0}, {4, 1}, {4, 2}};
+        final byte[] innerErrErr6 = ipv6(d6, s6, ICMPV6, 63, 0, 0, icmp6(d6, s6, 3, 0, 0, Arrays.copyOf(innerErr6,
+            88)));
+        final int[][] errors6 = {{1, 0}, {1, 1}, {1, 3}, {1, 4}, {1, 7}, {2, 0}, {3, 0}, {3, 1}, {4, 0}, {4, 1}, {4,
+            2}};
         for (final int[] tc : errors6)
         {
             final int[] rests = tc[0] == 2 ? new int[] {0, 1, 1279, 1280, 0x7FFFFFFF, -1} :
@@ -386,7 +396,8 @@ final class MalformedCorpus
             add("icmp4 type " + type, ipv4(s4, d4, ICMP, 64, 0, 8, 0, icmp4(type, 0, 0, bytes(12, type))),
                 Expect.DROPPED, null);
         }
-        for (final int type : new int[] {130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 200, 255})
+        for (final int type : new int[] {130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 200,
+            255})
         {
             add("icmp6 type " + type, ipv6(s6, d6, ICMPV6, 64, 0, 0, icmp6(s6, d6, type, 0, 0, bytes(24, type))),
                 Expect.DROPPED, null);
@@ -402,7 +413,8 @@ final class MalformedCorpus
 
     private void unknownProtocols()
     {
-        for (final int proto : new int[] {0, 2, 4, 41, 43, 44, 47, 50, 51, 58, 59, 60, 132, 135, 136, 139, 143, 253, 254, 255})
+        for (final int proto : new int[] {0, 2, 4, 41, 43, 44, 47, 50, 51, 58, 59, 60, 132, 135, 136, 139, 143, 253,
+            254, 255})
         {
             add("ipv4 protocol " + proto, ipv4(s4, d4, proto, 64, 0, 11, 0, bytes(24, proto)), Expect.ANY, null);
             add("ipv4 protocol " + proto + " with no payload", ipv4(s4, d4, proto, 64, 0, 12, 0, new byte[0]),
@@ -454,7 +466,8 @@ final class MalformedCorpus
             add("ipv6 destination options " + TestPackets.hex(body),
                 ipv6(s6, d6, 60, 64, 0, 0, concat(extension(UDP, body), inner)), Expect.ANY, null);
         }
-        final byte[] jumbo = ipv6(s6, d6, 0, 64, 0, 0, concat(extension(UDP, new byte[] {(byte)0xC2, 4, 0, 0, 0, 48}), inner));
+        final byte[] jumbo = ipv6(s6, d6, 0, 64, 0, 0, concat(extension(UDP, new byte[] {(byte)0xC2, 4, 0, 0, 0, 48}),
+            inner));
         put16(jumbo, 4, 0);
         add("ipv6 jumbogram (payload length 0, jumbo option)", jumbo, Expect.DROPPED, null);
     }
@@ -464,7 +477,8 @@ final class MalformedCorpus
         final byte[] inner = udp(s6, d6, 1000, 2000, bytes(16, 22));
         add("ipv6 hop-by-hop length byte pointing past the end",
             ipv6(s6, d6, 0, 64, 0, 0, concat(new byte[] {17, 9, 1, 4, 0, 0, 0, 0}, inner)), Expect.DROPPED, null);
-        add("ipv6 hop-by-hop cut at 5 bytes", ipv6(s6, d6, 0, 64, 0, 0, new byte[] {17, 0, 1, 0, 0}), Expect.DROPPED, null);
+        add("ipv6 hop-by-hop cut at 5 bytes", ipv6(s6, d6, 0, 64, 0, 0, new byte[] {17, 0, 1, 0, 0}), Expect.DROPPED,
+            null);
         add("ipv6 routing type 0, segments left 1",
             ipv6(s6, d6, 43, 64, 0, 0, concat(new byte[] {17, 2, 0, 1, 0, 0, 0, 0}, new byte[16], inner)),
             Expect.NOT_FORWARDED, null);
@@ -483,14 +497,16 @@ final class MalformedCorpus
                 chain[i] = extension(i == depth - 1 ? UDP : 60, new byte[6]);
             }
             chain[depth] = inner;
-            add("ipv6 chain of " + depth + " extension headers", ipv6(s6, d6, 60, 64, 0, 0, concat(chain)), Expect.ANY, null);
+            add("ipv6 chain of " + depth + " extension headers", ipv6(s6, d6, 60, 64, 0, 0, concat(chain)),
+                Expect.ANY, null);
         }
         final byte[][] endless = new byte[200][];
         for (int i = 0; i < endless.length; i++)
         {
             endless[i] = extension(60, new byte[6]);
         }
-        add("ipv6 extension header chain that never ends", ipv6(s6, d6, 60, 64, 0, 0, concat(endless)), Expect.DROPPED, null);
+        add("ipv6 extension header chain that never ends", ipv6(s6, d6, 60, 64, 0, 0, concat(endless)),
+            Expect.DROPPED, null);
     }
 
     private void addresses()
@@ -501,7 +517,8 @@ final class MalformedCorpus
             add("ipv6 from " + src, ipv6(src, d6, UDP, 64, 0, 0, udp(src, d6, 1, 2, udpData)), Expect.ANY, null);
             add("ipv6 to " + src, ipv6(s6, src, UDP, 64, 0, 0, udp(s6, src, 1, 2, udpData)), Expect.ANY, null);
         }
-        for (final String a : new String[] {"0.0.0.0", "127.0.0.1", "10.0.0.1", "169.254.1.1", "224.0.0.1", "255.255.255.255"})
+        for (final String a : new String[] {"0.0.0.0", "127.0.0.1", "10.0.0.1", "169.254.1.1", "224.0.0.1",
+            "255.255.255.255"})
         {
             add("ipv4 from " + a, ipv4(a, d4, UDP, 64, 0, 13, 0, udp(a, d4, 1, 2, udpData)), Expect.ANY, null);
             add("ipv4 to " + a, ipv4(s4, a, UDP, 64, 0, 14, 0, udp(s4, a, 1, 2, udpData)), Expect.ANY, null);

@@ -63,14 +63,16 @@ class MalformedCorpusDataPlaneTest
     void everyCorpusPacketIsCountedAsTheEnginePredictsAndTrafficStillFlows() throws Exception
     {
         final List<MalformedCorpus.Case> corpus = MalformedCorpus.build(CORPUS4, CORPUS6).stream()
-            .filter(c -> c.packet().length > 0 && c.packet().length <= LineTopology.TUN_MTU).collect(Collectors.toList());
+            .filter(c -> c.packet().length > 0
+                && c.packet().length <= LineTopology.TUN_MTU).collect(Collectors.toList());
         final Map<String, Long> predicted = predict(corpus);
         final Path hex = Gateway.writeTemp("xr-corpus-", corpus.stream()
             .map(c -> dev.xlat64.testing.TestPackets.hex(c.packet()).replaceAll("\\s", ""))
             .collect(Collectors.joining("\n", "", "\n")));
 
         final Map<String, Long> before = xlat64.outcomes();
-        final Shell.Result injected = net.gw.check("/usr/bin/python3", script("inject.py"), Gateway.TUN, hex.toString());
+        final Shell.Result injected = net.gw.check("/usr/bin/python3", script("inject.py"), Gateway.TUN,
+            hex.toString());
         assertEquals("sent " + corpus.size() + " failed 0", injected.stdout().strip(), injected.toString());
 
         Map<String, Long> delta = Map.of();
@@ -89,7 +91,8 @@ class MalformedCorpusDataPlaneTest
         System.out.println("data plane corpus: " + corpus.size() + " packets injected, counted " + delta);
         assertEquals(predicted, delta, "per-outcome counts of the real data plane vs the engine's prediction");
 
-        final Shell.Result from6 = net.h6.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", LineTopology.H4_AS_IPV6);
+        final Shell.Result from6 = net.h6.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2",
+            LineTopology.H4_AS_IPV6);
         assertTrue(from6.stdout().contains("3 received"), from6.toString());
         final Shell.Result from4 = net.h4.exec("ping", "-c", "3", "-i", "0.2", "-W", "2", LineTopology.H6_AS_IPV4);
         assertTrue(from4.stdout().contains("3 received"), from4.toString());
@@ -128,7 +131,8 @@ class MalformedCorpusDataPlaneTest
     private static Map<String, Long> predict(final List<MalformedCorpus.Case> corpus)
     {
         final CheckedEngine engine = new CheckedEngine(ReliabilityConfigs.builder(Rfc6052Prefix.parse(Gateway.PREFIX),
-            new Eamt(List.of(Eamt.Entry.parse(LineTopology.H6_AS_IPV4 + "=" + LineTopology.H6)))).tunMtu(LineTopology.TUN_MTU)
+            new Eamt(List.of(Eamt.Entry.parse(LineTopology.H6_AS_IPV4 + "="
+                + LineTopology.H6)))).tunMtu(LineTopology.TUN_MTU)
             .build());
         final Map<String, Long> counts = new TreeMap<>();
         for (final MalformedCorpus.Case c : corpus)

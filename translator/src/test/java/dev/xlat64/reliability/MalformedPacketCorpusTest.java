@@ -42,13 +42,15 @@ class MalformedPacketCorpusTest
                     seen.merge(o, 1, Integer::sum);
                     if (!c.allows(o))
                     {
-                        failures.add(c + ": got " + o + ", allowed " + (c.exactly() != null ? c.exactly() : c.expect()) +
+                        failures.add(c + ": got " + o + ", allowed " + (c.exactly() != null ? c.exactly()
+                            : c.expect()) +
                             "\n" + CheckedEngine.failure(c.packet(), "").getMessage());
                     }
                 }
                 catch (final AssertionError e)
                 {
-                    failures.add(c + ": " + e.getMessage() + (e.getCause() != null ? "\n" + stackTrace(e.getCause()) : ""));
+                    failures.add(c + ": " + e.getMessage() + (e.getCause() != null ? "\n" + stackTrace(e.getCause())
+                        : ""));
                 }
             }
         });

@@ -119,9 +119,11 @@ class OverloadTest
                 byOutcome.put(o, counters.packets(o));
             }
         }
-        System.out.printf("overload (engine): %d untranslatable packets, %d bytes allocated, %d ns CPU per packet, %s%n",
+        System.out.printf(
+            "overload (engine): %d untranslatable packets, %d bytes allocated, %d ns CPU per packet, %s%n",
             FLOOD, allocated, cpu / FLOOD, byOutcome);
-        assertTrue(allocated < ALLOCATION_LIMIT_BYTES, allocated + " bytes allocated for " + FLOOD + " dropped packets");
+        assertTrue(allocated < ALLOCATION_LIMIT_BYTES,
+            allocated + " bytes allocated for " + FLOOD + " dropped packets");
         assertEquals(FLOOD, counters.total(), "one counted outcome per packet");
         final long errors = counters.packets(Outcome.ICMPV4_ERROR_SENT) + counters.packets(Outcome.ICMPV6_ERROR_SENT);
         final int rate = ReliabilityConfigs.standard().icmpErrorsPerSecond;
@@ -169,7 +171,8 @@ class OverloadTest
         try (LineTopology net = LineTopology.create())
         {
             final Gateway xlat64 = net.xlat64;
-            final List<byte[]> packets = untranslatable(new ReliabilityConfigs.Addresses4("203.0.113.77", "203.0.113.88"),
+            final List<byte[]> packets = untranslatable(new ReliabilityConfigs.Addresses4("203.0.113.77",
+                "203.0.113.88"),
                 new ReliabilityConfigs.Addresses6("2001:db8:64::cb00:714d", "2001:db8:64::cb00:7158"));
             final String lines = packets.stream().map(p -> TestPackets.hex(p).replaceAll("\\s", ""))
                 .collect(Collectors.joining("\n", "", "\n"));
@@ -187,7 +190,8 @@ class OverloadTest
 
             final Shell.Background ping = net.h6.start("ping", "-6", "-i", "0.05", "-W", "1", "-c", "100",
                 LineTopology.H4_AS_IPV6);
-            final Shell.Result injected = net.gw.check("/usr/bin/python3", MalformedCorpusDataPlaneTest.script("inject.py"),
+            final Shell.Result injected = net.gw.check("/usr/bin/python3",
+                MalformedCorpusDataPlaneTest.script("inject.py"),
                 Gateway.TUN, file.toString(), "1000000000");
             final Shell.Result pings = ping.waitFor(Duration.ofSeconds(30));
             Gateway.sleep(1000);
@@ -200,14 +204,18 @@ class OverloadTest
             final long cpu = cpuNanos(xlat64.pid()) - cpuBefore;
             final long rssGrowth = xlat64.rssKib() - rssBefore;
             final long heapGrowth = xlat64.heapAfterGc() - heapBefore;
-            final long translated = counted.getOrDefault("translated_6to4", 0L) + counted.getOrDefault("translated_4to6", 0L);
+            final long translated = counted.getOrDefault("translated_6to4",
+                0L) + counted.getOrDefault("translated_4to6", 0L);
             final Map<String, Long> drops = new TreeMap<>(counted);
             drops.remove("translated_6to4");
             drops.remove("translated_4to6");
-            System.out.printf("overload (data plane): %s; kernel handed the TUN %d (its own ICMPv6 %d), queue-full drops in the kernel %d; " +
+            System.out.printf("overload (data plane): %s; kernel handed the TUN %d (its own ICMPv6 %d), "
+                    + "queue-full drops in the kernel %d; " +
                     "xlat64 counted %s; %d ns CPU per packet (whole process); rss %+d KiB, heap-after-gc %+d KiB; %s%n",
-                injected.stdout().strip(), handed, kernelOwn, kernelDropped, counted, handed == 0 ? 0 : cpu / handed, rssGrowth,
-                heapGrowth / 1024, pings.stdout().lines().filter(l -> l.contains("transmitted")).findFirst().orElse(""));
+                injected.stdout().strip(), handed, kernelOwn, kernelDropped, counted, handed == 0 ? 0 : cpu / handed,
+                    rssGrowth,
+                heapGrowth / 1024,
+                    pings.stdout().lines().filter(l -> l.contains("transmitted")).findFirst().orElse(""));
 
             assertEquals("sent " + flood + " failed 0", injected.stdout().strip());
             // Besides the flood the TUN saw the echo requests and the replies to those translated (all counted 6to4).
@@ -234,7 +242,8 @@ class OverloadTest
 
     static long tunTxDropped(final Netns gw)
     {
-        return Long.parseLong(gw.check("cat", "/sys/class/net/" + Gateway.TUN + "/statistics/tx_dropped").stdout().strip());
+        return Long.parseLong(gw.check("cat",
+            "/sys/class/net/" + Gateway.TUN + "/statistics/tx_dropped").stdout().strip());
     }
 
     /** utime + stime of a process from /proc/PID/stat, in nanoseconds (clock ticks of 10 ms). */

@@ -37,7 +37,8 @@ class SoakTest
         @Override
         public String toString()
         {
-            return String.format("t=%4ds rss=%6d KiB fds=%3d heap-after-gc=%6d KiB", second, rssKib, fds, heapAfterGc / 1024);
+            return String.format("t=%4ds rss=%6d KiB fds=%3d heap-after-gc=%6d KiB", second, rssKib, fds,
+                heapAfterGc / 1024);
         }
     }
 
@@ -87,19 +88,22 @@ class SoakTest
             final long fdGrowth = after.stream().mapToLong(Sample::fds).max().orElse(0) - base.fds;
             System.out.println("soak " + seconds + " s at " + mbps + " Mbit/s UDP + 20/s ping; samples:");
             samples.forEach(s -> System.out.println("  " + s));
-            System.out.printf("soak: after warm-up (%d s) rss %+d KiB, heap-after-gc %+d KiB, fds %+d; kernel handed the TUN " +
-                    "%d packets, outcomes %s; translated_6to4 %d, h4 received %d IPv4 packets; iperf3 UDP %d sent, %d lost; %s%n",
+            System.out.printf("soak: after warm-up (%d s) rss %+d KiB, heap-after-gc %+d KiB, fds %+d; "
+                    + "kernel handed the TUN %d packets, outcomes %s; translated_6to4 %d, h4 received %d IPv4 packets; "
+                    + "iperf3 UDP %d sent, %d lost; %s%n",
                 warmUp, rssGrowth, heapGrowth / 1024, fdGrowth, tunHanded, counted,
                 counted.getOrDefault("translated_6to4", 0L), h4Received, report.udpPackets, report.udpLost,
                 pings.stdout().lines().filter(l -> l.contains("transmitted")).findFirst().orElse(""));
 
             assertEquals(0, load.exitCode(), load.toString());
             assertTrue(report.udpPackets > 0, load.stdout());
-            assertEquals(tunHanded, Gateway.total(counted), "every packet the kernel handed to the TUN has one outcome");
+            assertEquals(tunHanded, Gateway.total(counted),
+                "every packet the kernel handed to the TUN has one outcome");
             assertEquals(h4Received, (long)counted.getOrDefault("translated_6to4", 0L),
                 "every packet translated to IPv4 arrived at h4 (and nothing else did)");
             assertTrue(rssGrowth <= RSS_TOLERANCE_KIB, "RSS grew by " + rssGrowth + " KiB after warm-up");
-            assertTrue(heapGrowth <= HEAP_TOLERANCE_BYTES, "heap after GC grew by " + heapGrowth + " bytes after warm-up");
+            assertTrue(heapGrowth <= HEAP_TOLERANCE_BYTES,
+                "heap after GC grew by " + heapGrowth + " bytes after warm-up");
             assertTrue(fdGrowth <= FD_TOLERANCE, "open fds grew by " + fdGrowth + " after warm-up");
         }
     }
@@ -132,7 +136,8 @@ class SoakTest
 
     static long tunTxPackets(final Netns gw)
     {
-        return Long.parseLong(gw.check("cat", "/sys/class/net/" + Gateway.TUN + "/statistics/tx_packets").stdout().strip());
+        return Long.parseLong(gw.check("cat",
+            "/sys/class/net/" + Gateway.TUN + "/statistics/tx_packets").stdout().strip());
     }
 
     /** IPv4 packets the host's IP layer received (/proc/net/snmp Ip: InReceives), ARP and IPv6 excluded. */

@@ -42,7 +42,8 @@ class Rfc5969AllocationTest
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported(), "per-thread allocation counting unavailable");
-        final byte[] encap = ipv6("1::1", "2002:ac10:202::1", UDP, 64, 0, 0, udp("1::1", "2002:ac10:202::1", 1, 2, bytes(64, 1)));
+        final byte[] encap = ipv6("1::1", "2002:ac10:202::1", UDP, 64, 0, 0, udp("1::1", "2002:ac10:202::1", 1, 2,
+            bytes(64, 1)));
         final byte[] decap = sixInFour("172.16.2.2", "172.16.1.1", 64, 0,
             ipv6("2002:ac10:202::1", "1::1", UDP, 64, 0, 0, udp("2002:ac10:202::1", "1::1", 1, 2, bytes(64, 1))));
         final byte[] relay = sixInFour("172.16.2.2", "172.16.1.1", 64, 0, ipv6("2002:ac10:202::1", "2002:ac10:303::1",

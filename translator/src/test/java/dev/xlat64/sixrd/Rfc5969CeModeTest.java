@@ -81,7 +81,8 @@ class Rfc5969CeModeTest
     void fromOutsideTheDomainIsDropped()
     {
         final byte[] inner = udp6("2001:db8:105::1", "2001:db8:182::10", 100);
-        assertEquals(Outcome.SIXRD_SOURCE_NOT_IN_DOMAIN, engine.translate(sixInFour("198.51.100.9", WAN, 60, 0, inner)));
+        assertEquals(Outcome.SIXRD_SOURCE_NOT_IN_DOMAIN, engine.translate(sixInFour("198.51.100.9", WAN, 60, 0,
+            inner)));
     }
 
     @Test
@@ -97,13 +98,15 @@ class Rfc5969CeModeTest
     @Test
     void ownDelegatedPrefixIsNotSentIntoTheTunnel()
     {
-        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("2001:db8:182::10", "2001:db8:182::11", 100)));
+        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("2001:db8:182::10", "2001:db8:182::11",
+            100)));
     }
 
     @Test
     void routerSolicitationsAndMldStayOffTheTunnel()
     {
-        final byte[] rs = ipv6("fe80::1", "ff02::2", ICMPV6, 255, 0, 0, icmp6("fe80::1", "ff02::2", 133, 0, 0, new byte[0]));
+        final byte[] rs = ipv6("fe80::1", "ff02::2", ICMPV6, 255, 0, 0, icmp6("fe80::1", "ff02::2", 133, 0, 0,
+            new byte[0]));
         assertEquals(Outcome.SIXRD_LINK_SCOPE_NOT_TUNNELLED, engine.translate(rs));
         final byte[] linkLocalSource = udp6("fe80::1", "2001:db8:ffff::1", 100);
         assertEquals(Outcome.SIXRD_LINK_SCOPE_NOT_TUNNELLED, engine.translate(linkLocalSource));

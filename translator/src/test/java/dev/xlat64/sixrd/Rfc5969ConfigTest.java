@@ -15,7 +15,8 @@ class Rfc5969ConfigTest
 {
     private static Settings flags(final String prefix, final String ipv4Prefix, final String br)
     {
-        return new Settings().flag(Key.SIXRD_PREFIX, prefix).flag(Key.SIXRD_IPV4_PREFIX, ipv4Prefix).flag(Key.SIXRD_BR, br);
+        return new Settings().flag(Key.SIXRD_PREFIX, prefix).flag(Key.SIXRD_IPV4_PREFIX,
+            ipv4Prefix).flag(Key.SIXRD_BR, br);
     }
 
     @Test

@@ -91,7 +91,8 @@ class Rfc5969DecapsulationTest
             SixRdDomain.builder("2001:db8::/32", "192.0.2.0/24", "192.0.2.1").ttl(10).build()));
         final byte[] inner = udp6("2002:ac10:202::1", "2001:db8:8200::1", HOP_LIMIT, 0);
         assertEquals(Outcome.SIXRD_RELAYED_CE_TO_CE, two.translate(sixInFour(CE, BR, 60, 0, inner)));
-        assertEquals(hex(sixInFour("192.0.2.1", "192.0.2.130", 10, 0, with(inner, 7, HOP_LIMIT - 1))), hex(two.single()));
+        assertEquals(hex(sixInFour("192.0.2.1", "192.0.2.130", 10, 0, with(inner, 7, HOP_LIMIT - 1))),
+            hex(two.single()));
     }
 
     @Test
@@ -115,7 +116,8 @@ class Rfc5969DecapsulationTest
     void innerPayloadLengthBeyondThePacketIsTruncated()
     {
         final byte[] inner = udp6("2002:ac10:202::1", "1::1", HOP_LIMIT, 0);
-        assertEquals(Outcome.SIXRD_INNER_TRUNCATED, engine.translate(sixInFour(CE, BR, 60, 0, head(inner, inner.length - 1))));
+        assertEquals(Outcome.SIXRD_INNER_TRUNCATED, engine.translate(sixInFour(CE, BR, 60, 0, head(inner,
+            inner.length - 1))));
     }
 
     @Test

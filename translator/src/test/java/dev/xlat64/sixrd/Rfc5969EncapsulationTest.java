@@ -26,7 +26,8 @@ class Rfc5969EncapsulationTest
 
     private final EngineHarness engine = new EngineHarness(SixRdTestConfigs.of(SixRdTestConfigs.vpp()));
 
-    private static byte[] udp6(final String src, final String dst, final int hopLimit, final int trafficClass, final int size)
+    private static byte[] udp6(final String src, final String dst, final int hopLimit, final int trafficClass,
+        final int size)
     {
         return ipv6(src, dst, UDP, hopLimit, trafficClass, 0x12345, udp(src, dst, 4000, 53, bytes(size - 48, 1)));
     }
@@ -37,7 +38,8 @@ class Rfc5969EncapsulationTest
         final byte[] in = udp6("1::1", "2002:ac10:202::1", HOP_LIMIT, 0, 100);
         assertEquals(Outcome.SIXRD_ENCAPSULATED, engine.translate(in));
         // Outer: BR -> CE, DF, TTL 64, protocol 41; inner unchanged but for the hop limit the BR decrements.
-        assertEquals(hex(sixInFour("172.16.1.1", "172.16.2.2", 64, 0, with(in, 7, HOP_LIMIT - 1))), hex(engine.single()));
+        assertEquals(hex(sixInFour("172.16.1.1", "172.16.2.2", 64, 0, with(in, 7, HOP_LIMIT - 1))),
+            hex(engine.single()));
     }
 
     @Test
@@ -46,7 +48,8 @@ class Rfc5969EncapsulationTest
         // RFC 6040 s.4.1 normal mode: ECN copied; DSCP copied too (uniform model). 0xb9 = EF + ECT(1).
         final byte[] in = udp6("1::1", "2002:ac10:202::1", HOP_LIMIT, 0xb9, 80);
         assertEquals(Outcome.SIXRD_ENCAPSULATED, engine.translate(in));
-        assertEquals(hex(sixInFour("172.16.1.1", "172.16.2.2", 64, 0xb9, with(in, 7, HOP_LIMIT - 1))), hex(engine.single()));
+        assertEquals(hex(sixInFour("172.16.1.1", "172.16.2.2", 64, 0xb9, with(in, 7, HOP_LIMIT - 1))),
+            hex(engine.single()));
     }
 
     @Test
@@ -56,7 +59,8 @@ class Rfc5969EncapsulationTest
         final EngineHarness tr181 = new EngineHarness(SixRdTestConfigs.of(d));
         final byte[] in = udp6("2001:db8:6464:100::5", "2001:db8:64c8:200::", HOP_LIMIT, 0, 64);
         assertEquals(Outcome.SIXRD_ENCAPSULATED, tr181.translate(in));
-        assertEquals(hex(sixInFour("10.0.0.1", "10.100.200.2", 32, 0, with(in, 7, HOP_LIMIT - 1))), hex(tr181.single()));
+        assertEquals(hex(sixInFour("10.0.0.1", "10.100.200.2", 32, 0, with(in, 7, HOP_LIMIT - 1))),
+            hex(tr181.single()));
     }
 
     @Test
@@ -70,7 +74,8 @@ class Rfc5969EncapsulationTest
         assertEquals(hex(sixInFour("192.0.2.1", "192.0.2.130", 64, 0, with(a, 7, HOP_LIMIT - 1))), hex(two.single()));
         final byte[] b = udp6("1::1", "2a01:79d:469c:135b::1", HOP_LIMIT, 0, 64);
         assertEquals(Outcome.SIXRD_ENCAPSULATED, two.translate(b));
-        assertEquals(hex(sixInFour("198.51.100.1", "81.167.4.214", 64, 0, with(b, 7, HOP_LIMIT - 1))), hex(two.single()));
+        assertEquals(hex(sixInFour("198.51.100.1", "81.167.4.214", 64, 0, with(b, 7, HOP_LIMIT - 1))),
+            hex(two.single()));
         // Per-domain counters: the packet is tagged with its domain's position in the config.
         assertEquals(1, two.translator().sixRdDomainIndex());
         two.translate(a);
@@ -86,7 +91,8 @@ class Rfc5969EncapsulationTest
             SixRdDomain.builder("2001:db8:1200::/40", "192.0.2.77/32", "198.51.100.1").build()));
         final byte[] in = udp6("1::1", "2001:db8:12ab:cd::1", HOP_LIMIT, 0, 64);
         assertEquals(Outcome.SIXRD_ENCAPSULATED, one.translate(in));
-        assertEquals(hex(sixInFour("198.51.100.1", "192.0.2.77", 64, 0, with(in, 7, HOP_LIMIT - 1))), hex(one.single()));
+        assertEquals(hex(sixInFour("198.51.100.1", "192.0.2.77", 64, 0, with(in, 7, HOP_LIMIT - 1))),
+            hex(one.single()));
     }
 
     @Test
@@ -163,9 +169,12 @@ class Rfc5969EncapsulationTest
     @Test
     void destinationEmbeddingLoopbackOrMulticastIsNotACe()
     {
-        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:7f00:1::1", HOP_LIMIT, 0, 64)));
-        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:e000:1::1", HOP_LIMIT, 0, 64)));
-        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:ac10:101::1", HOP_LIMIT, 0, 64)));
+        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:7f00:1::1", HOP_LIMIT, 0,
+            64)));
+        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:e000:1::1", HOP_LIMIT, 0,
+            64)));
+        assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002:ac10:101::1", HOP_LIMIT, 0,
+            64)));
         // The BR's own subnet-router anycast address (2002::) is not CE 0.0.0.0's.
         assertEquals(Outcome.SIXRD_INVALID_CE_ADDRESS, engine.translate(udp6("1::1", "2002::", HOP_LIMIT, 0, 64)));
         assertTrue(engine.emitted().isEmpty());

@@ -35,7 +35,8 @@ class Rfc5969IcmpRelayTest
     /** What the BR sent: 1::1 -> 2002:ac10:202::1 in 6in4 toward the CE. */
     static byte[] sent()
     {
-        final byte[] inner = ipv6("1::1", "2002:ac10:202::1", UDP, 63, 0, 0, udp("1::1", "2002:ac10:202::1", 5, 6, bytes(100, 2)));
+        final byte[] inner = ipv6("1::1", "2002:ac10:202::1", UDP, 63, 0, 0, udp("1::1", "2002:ac10:202::1", 5, 6,
+            bytes(100, 2)));
         return sixInFour(BR, CE, 64, 0, inner);
     }
 

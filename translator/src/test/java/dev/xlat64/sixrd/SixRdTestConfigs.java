@@ -16,7 +16,8 @@ final class SixRdTestConfigs
 
     static TranslatorConfig of(final SixRdDomain... domains)
     {
-        return TranslatorConfig.builder(new AddressMapper(null, Eamt.EMPTY, true)).sixRdDomains(List.of(domains)).build();
+        return TranslatorConfig.builder(new AddressMapper(null, Eamt.EMPTY,
+            true)).sixRdDomains(List.of(domains)).build();
     }
 
     /** The VPP test's domain: 2002::/16, IPv4MaskLen 0, BR 172.16.1.1, MTU 1480. */

@@ -11,7 +11,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Feeds byte arrays through a {@link Translator} the way the data plane does (headroom, one buffer) and collects output. */
+/**
+ * Feeds byte arrays through a {@link Translator} the way the data plane does (headroom, one buffer) and collects
+ * output.
+ */
 public final class EngineHarness implements PacketSink
 {
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 65536 + 4096));
@@ -49,7 +52,8 @@ public final class EngineHarness implements PacketSink
     {
         if (emitted.size() != 1)
         {
-            throw new AssertionError("expected one emitted packet, got " + emitted.size() + " (outcome " + lastOutcome + ")");
+            throw new AssertionError("expected one emitted packet, got " + emitted.size() + " (outcome " + lastOutcome
+                + ")");
         }
         return emitted.get(0);
     }

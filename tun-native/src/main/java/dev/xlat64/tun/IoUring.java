@@ -76,7 +76,8 @@ public final class IoUring implements AutoCloseable
      */
     private static final Invoker INVOKER = Invoker.getInstance();
     private static final long SYSCALL_FUNCTION = Library.getCachedInstance(
-        Platform.getNativePlatform().getStandardCLibraryName(), Library.LAZY | Library.GLOBAL).getSymbolAddress("syscall");
+        Platform.getNativePlatform().getStandardCLibraryName(),
+            Library.LAZY | Library.GLOBAL).getSymbolAddress("syscall");
     private static final CallContext SIX_LONGS = CallContextCache.getInstance().getCallContext(Type.SINT64,
         new Type[] {Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64},
         CallingConvention.DEFAULT, true);
@@ -214,7 +215,9 @@ public final class IoUring implements AutoCloseable
         return sqEntries - (localSqTail - rings.getIntVolatile(sqHead));
     }
 
-    /** Queues a read of up to {@code capacity} bytes into native memory at {@code address}; false when the SQ is full. */
+    /**
+     * Queues a read of up to {@code capacity} bytes into native memory at {@code address}; false when the SQ is full.
+     */
     public boolean read(final long address, final int capacity, final long userData)
     {
         return queue(IORING_OP_READ, fd, address, capacity, 0, userData, 0, 0);

@@ -83,7 +83,9 @@ class TunDeviceTest
         }
     }
 
-    /** The io_uring path of the data plane: a READ completes with the kernel's echo request, a WRITE sends the reply. */
+    /**
+     * The io_uring path of the data plane: a READ completes with the kernel's echo request, a WRITE sends the reply.
+     */
     @Test
     void readsAPingAndAnswersItThroughIoUring() throws Exception
     {

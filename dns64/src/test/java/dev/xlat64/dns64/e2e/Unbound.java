@@ -101,6 +101,7 @@ final class Unbound implements AutoCloseable
         Tools.run("kill", paused ? "-STOP" : "-CONT", String.valueOf(process.pid()));
     }
 
+    @SuppressWarnings("try") // the TCP socket only holds the port while the UDP one is asked for it
     static int freePort() throws IOException
     {
         for (int i = 0; i < 50; i++)
@@ -119,13 +120,24 @@ final class Unbound implements AutoCloseable
     }
 
     @Override
-    public void close() throws Exception
+    public void close()
     {
-        pause(false);
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS))
+        try
         {
-            process.destroyForcibly().waitFor();
+            pause(false);
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final Exception ex)
+        {
+            process.destroyForcibly(); // SIGCONT failed: kill it all the same
         }
     }
 
