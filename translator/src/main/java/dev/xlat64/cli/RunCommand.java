@@ -60,6 +60,8 @@ public final class RunCommand implements Callable<Integer>
 {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final int SIGHUP = 1;
+    /** The nice value of a reload's thread: below the agents, which run at the default 0. */
+    private static final int RELOAD_NICE = 10;
     private static final long SIG_DFL = 0;
     private static final long SIG_ERR = -1;
 
@@ -277,6 +279,10 @@ public final class RunCommand implements Callable<Integer>
 
     private synchronized void reload(final DataPlane plane)
     {
+        // The new tables are built on this thread (each signal gets a thread of its own), beside the agents: a million
+        // EAM entries take seconds of CPU. At nice 10 it yields the cores to the agents, whose TUN queues would
+        // otherwise overflow behind it (docs/tables.md, "Reload"). Linux: PRIO_PROCESS (0) of who 0 is this thread.
+        LibC.INSTANCE.setpriority(0, 0, RELOAD_NICE);
         control.reloading();
         try
         {

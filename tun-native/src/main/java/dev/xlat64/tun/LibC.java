@@ -50,6 +50,9 @@ public interface LibC
 
     int setns(int fd, int namespaceType);
 
+    /** setpriority(2); on Linux, {@code PRIO_PROCESS} with {@code who} 0 sets the nice value of the calling thread. */
+    int setpriority(int which, int who, int prio);
+
     String strerror(int errno);
 
     /**
