@@ -155,7 +155,22 @@ public enum Outcome
     IPV6_CARRIES_ICMPV4(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_carries_icmpv4",
         "IPv6 packet with upper-layer next header 1 (ICMPv4): copied through, it would reach IPv4 hosts (or, hairpinned, "
             + "xlat64 itself) as ICMPv4 that no RFC 7915 s.5.2 rule translated (policy: dropped)",
-        "RFC 7915 s.5.1 (Protocol), README deviation 13");
+        "RFC 7915 s.5.1 (Protocol), README deviation 13"),
+    MAPT_SPOOFED_SOURCE(Kind.DROPPED, Direction.V6_TO_V4, "mapt_spoofed_source",
+        "MAP-T: the IPv4 address in the source's interface ID is not the address (or in the prefix) that the CE's "
+            + "End-user prefix gives under its mapping rule", "RFC 7599 s.8.3, RFC 7597 s.8.1"),
+    MAPT_PORT_OUTSIDE_SET(Kind.DROPPED, Direction.V6_TO_V4, "mapt_port_outside_set",
+        "MAP-T: the source port (echo identifier; an ICMP error's quoted destination port) is not in the CE's port "
+            + "set, or a CE with a port set sent a protocol without ports", "RFC 7599 s.8.3, RFC 7597 s.8.1"),
+    MAPT_NO_PORT_SET(Kind.DROPPED, Direction.V4_TO_V6, "mapt_no_port_set",
+        "MAP-T: IPv4 packet to a MAP rule's IPv4 prefix whose address/port is in no CE's port set (A = 0, no "
+            + "explicit-PSID rule for the port, or a protocol without ports to a shared address)", "RFC 7597 s.5.1, s.8.2"),
+    MAPT_FRAGMENT_WITHOUT_PORT(Kind.DROPPED, Direction.V4_TO_V6, "mapt_fragment_without_port",
+        "MAP-T: non-first IPv4 fragment to a shared address: it carries no port, so a stateless BR cannot tell "
+            + "which CE owns it (docs/map.md, Non-first fragments)", "RFC 7599 s.10.2, RFC 7597 s.8.3.2"),
+    MAPT_ICMP_ERROR_NOT_TRANSLATED(Kind.DROPPED, Direction.ANY, "mapt_icmp_error_not_translated",
+        "MAP-T: ICMP error that passed the port check but is not translated yet (its quoted addresses need the MAP "
+            + "mapping; docs/map.md)", "RFC 7599 s.9");
 
     /** What happened to the packet. */
     public enum Kind

@@ -6,6 +6,8 @@ import dev.xlat64.core.PacketContext;
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.core.Verdict;
+import dev.xlat64.map.MapDomain;
+import dev.xlat64.map.MapTBorderRelay;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.sixrd.SixRdRelay;
@@ -13,11 +15,13 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The pure translation engine: {@code translate(buffer, offset, length, sink) -> outcome}. No I/O, no clock, no
  * allocation, no locks; one instance per agent. Picks the mechanism for a packet: 6rd (RFC 5969) claims its packets
- * first, SIIT (RFC 7915) translates the rest by IP version. Both share one ICMP-error originator and rate limiter.
+ * first, MAP-T (RFC 7599) maps the addresses of its domains' packets, SIIT (RFC 7915) translates by IP version. All
+ * share one ICMP-error originator and rate limiter.
  */
 public final class Translator
 {
@@ -32,6 +36,7 @@ public final class Translator
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6(scratch, icmpErrors);
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
     private final SixRdRelay sixRd = new SixRdRelay(icmpErrors);
+    private final MapTBorderRelay mapT = new MapTBorderRelay();
     private final PacketContext context = new PacketContext();
 
     public Translator(final TranslatorConfig config)
@@ -62,6 +67,13 @@ public final class Translator
     public void config(final TranslatorConfig config)
     {
         context.config = config;
+    }
+
+    /** The MAP domains this engine serves as a BR (MAP-T today; docs/map.md); called by the owner between packets. */
+    public Translator mapDomains(final List<MapDomain> domains)
+    {
+        mapT.domains(domains.toArray(new MapDomain[0]));
+        return this;
     }
 
     public TranslatorConfig config()
@@ -97,6 +109,11 @@ public final class Translator
         final PacketContext ctx = context.packet(buffer, offset, length, sink);
         // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT.
         if (sixRd.relay(ctx, version) == Verdict.DONE)
+        {
+            return ctx.outcome;
+        }
+        // RFC 7599 s.7: MAP-T's packets are checked and their addresses mapped; RFC 7915 then translates them.
+        if (mapT.relay(ctx, version) == Verdict.DONE)
         {
             return ctx.outcome;
         }
