@@ -8,6 +8,7 @@ import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.core.Verdict;
 import dev.xlat64.map.MapDomain;
 import dev.xlat64.map.MapTBorderRelay;
+import dev.xlat64.map.SoftwireBorderRelay;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.sixrd.SixRdRelay;
@@ -20,8 +21,8 @@ import java.util.List;
 /**
  * The pure translation engine: {@code translate(buffer, offset, length, sink) -> outcome}. No I/O, no clock, no
  * allocation, no locks; one instance per agent. Picks the mechanism for a packet: 6rd (RFC 5969) claims its packets
- * first, MAP-T (RFC 7599) maps the addresses of its domains' packets, SIIT (RFC 7915) translates by IP version. All
- * share one ICMP-error originator and rate limiter.
+ * first, then MAP-E and lw4o6 (RFC 7597, 7596: 4in6); MAP-T (RFC 7599) maps the addresses of its domains' packets,
+ * and SIIT (RFC 7915) translates by IP version. All share one ICMP-error originator and rate limiter.
  */
 public final class Translator
 {
@@ -37,6 +38,7 @@ public final class Translator
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
     private final SixRdRelay sixRd = new SixRdRelay(icmpErrors);
     private final MapTBorderRelay mapT = new MapTBorderRelay();
+    private final SoftwireBorderRelay softwire = new SoftwireBorderRelay(scratch, icmpErrors);
     private final PacketContext context = new PacketContext();
 
     public Translator(final TranslatorConfig config)
@@ -69,10 +71,12 @@ public final class Translator
         context.config = config;
     }
 
-    /** The MAP domains this engine serves as a BR (MAP-T today; docs/map.md); called by the owner between packets. */
+    /** The MAP-T, MAP-E and lw4o6 domains this engine serves as a BR (docs/map.md); called between packets. */
     public Translator mapDomains(final List<MapDomain> domains)
     {
-        mapT.domains(domains.toArray(new MapDomain[0]));
+        final MapDomain[] all = domains.toArray(new MapDomain[0]);
+        mapT.domains(all);
+        softwire.domains(all);
         return this;
     }
 
@@ -109,6 +113,11 @@ public final class Translator
         final PacketContext ctx = context.packet(buffer, offset, length, sink);
         // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT.
         if (sixRd.relay(ctx, version) == Verdict.DONE)
+        {
+            return ctx.outcome;
+        }
+        // RFC 7597 s.8, RFC 7596 s.6: IPv4-in-IPv6 to a BR address, IPv4 to a MAP-E rule or lw4o6 binding.
+        if (softwire.relay(ctx, version) == Verdict.DONE)
         {
             return ctx.outcome;
         }

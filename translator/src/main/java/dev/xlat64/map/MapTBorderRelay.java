@@ -130,7 +130,7 @@ public final class MapTBorderRelay
         {
             return Verdict.CONTINUE;
         }
-        final int port = Ports.ofCeSide(buffer, chain.upperLayerOffset(), end, chain.upperLayerProtocol(), true);
+        final int port = Ports.ofCeSide(buffer, chain.upperLayerOffset(), end, chain.upperLayerProtocol(), true, true);
         if (port == Ports.TRUNCATED)
         {
             return Verdict.CONTINUE;
@@ -181,7 +181,7 @@ public final class MapTBorderRelay
             }
             else
             {
-                port = Ports.ofCeSide(buffer, at + headerLength, at + totalLength, protocol, false);
+                port = Ports.ofCeSide(buffer, at + headerLength, at + totalLength, protocol, false, false);
                 if (port == Ports.TRUNCATED)
                 {
                     return Verdict.CONTINUE;

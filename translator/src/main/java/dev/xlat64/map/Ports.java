@@ -24,11 +24,15 @@ final class Ports
     }
 
     /**
-     * The CE's port of the packet whose upper-layer header is at {@code l4} (ending at {@code end}):
-     * {@code fromCe} (IPv6 from the CE, ICMPv6) its source port; otherwise (IPv4 toward the CE, ICMPv4) its destination
-     * port. {@link MapTBorderRelay#NO_PORT} for a protocol without ports, {@link #TRUNCATED} for a short header.
+     * The CE's port of the packet whose upper-layer header is at {@code l4} (ending at {@code end}): when
+     * {@code ceIsSource} (the packet comes from the CE) its source port, otherwise its destination port; the echo
+     * identifier; for an ICMP error (ICMPv6 when {@code icmpv6}, ICMPv4 otherwise) the CE's port of the quoted packet,
+     * which went the other way. {@link MapTBorderRelay#NO_PORT} for a protocol without ports, {@link #TRUNCATED} for a
+     * short header.
      */
-    static int ofCeSide(final DirectBuffer buffer, final int l4, final int end, final int protocol, final boolean fromCe)
+    static int ofCeSide(
+        final DirectBuffer buffer, final int l4, final int end, final int protocol, final boolean icmpv6,
+        final boolean ceIsSource)
     {
         switch (protocol)
         {
@@ -38,10 +42,10 @@ final class Ports
                 {
                     return TRUNCATED;
                 }
-                return port(buffer, l4 + (fromCe ? 0 : DESTINATION_PORT));
+                return port(buffer, l4 + (ceIsSource ? 0 : DESTINATION_PORT));
             case Ipv4Header.PROTOCOL_ICMP:
             case Ipv6Header.NEXT_HEADER_ICMPV6:
-                if ((protocol == Ipv6Header.NEXT_HEADER_ICMPV6) != fromCe)
+                if ((protocol == Ipv6Header.NEXT_HEADER_ICMPV6) != icmpv6)
                 {
                     return MapTBorderRelay.NO_PORT;  // ICMPv4 in IPv6 or ICMPv6 in IPv4: translated by no rule
                 }
@@ -49,39 +53,40 @@ final class Ports
                 {
                     return TRUNCATED;
                 }
-                return icmp(buffer, l4, end, fromCe);
+                return icmp(buffer, l4, end, icmpv6, ceIsSource);
             default:
                 return MapTBorderRelay.NO_PORT;
         }
     }
 
     /** True when the upper layer at {@code l4} is an ICMP error of the packet's family. */
-    static boolean isIcmpError(final DirectBuffer buffer, final int l4, final int protocol, final boolean fromCe)
+    static boolean isIcmpError(final DirectBuffer buffer, final int l4, final int protocol, final boolean icmpv6)
     {
         final int type = buffer.getByte(l4 + Icmp.TYPE) & 0xFF;
-        return fromCe ? protocol == Ipv6Header.NEXT_HEADER_ICMPV6 && Icmp.isV6Error(type) :
+        return icmpv6 ? protocol == Ipv6Header.NEXT_HEADER_ICMPV6 && Icmp.isV6Error(type) :
             protocol == Ipv4Header.PROTOCOL_ICMP && Icmp.isV4Error(type);
     }
 
     /** RFC 7599 s.9: echo uses the identifier; an error the port of the quoted packet (no port: NO_PORT). */
-    private static int icmp(final DirectBuffer buffer, final int l4, final int end, final boolean fromCe)
+    private static int icmp(
+        final DirectBuffer buffer, final int l4, final int end, final boolean icmpv6, final boolean ceIsSource)
     {
         final int type = buffer.getByte(l4 + Icmp.TYPE) & 0xFF;
-        if (fromCe ? type == Icmp.V6_ECHO_REQUEST || type == Icmp.V6_ECHO_REPLY :
+        if (icmpv6 ? type == Icmp.V6_ECHO_REQUEST || type == Icmp.V6_ECHO_REPLY :
             type == Icmp.V4_ECHO_REQUEST || type == Icmp.V4_ECHO_REPLY)
         {
             return port(buffer, l4 + ECHO_IDENTIFIER);
         }
-        if (!(fromCe ? Icmp.isV6Error(type) : Icmp.isV4Error(type)))
+        if (!(icmpv6 ? Icmp.isV6Error(type) : Icmp.isV4Error(type)))
         {
             return MapTBorderRelay.NO_PORT;
         }
         final int quoted = l4 + Icmp.HEADER_LENGTH;
         final int quotedL4;
         final int quotedProtocol;
-        if (fromCe)
+        if (icmpv6)
         {
-            // The quoted IPv6 packet was sent to the CE: the CE's port is its destination port (no extension headers).
+            // The quoted IPv6 packet (no extension headers) went the other way.
             if (quoted + Ipv6Header.LENGTH > end)
             {
                 return MapTBorderRelay.NO_PORT;
@@ -91,7 +96,6 @@ final class Ports
         }
         else
         {
-            // RFC 7596 s.8.1 step 3: the quoted IPv4 packet was sent by the CE: its source port.
             if (quoted + Ipv4Header.MIN_LENGTH > end)
             {
                 return MapTBorderRelay.NO_PORT;
@@ -107,7 +111,8 @@ final class Ports
         {
             case Ipv4Header.PROTOCOL_TCP:
             case Ipv4Header.PROTOCOL_UDP:
-                return port(buffer, quotedL4 + (fromCe ? DESTINATION_PORT : 0));
+                // RFC 7596 s.8.1 step 3: the quoted packet went the other way: toward the CE its source port.
+                return port(buffer, quotedL4 + (ceIsSource ? DESTINATION_PORT : 0));
             case Ipv4Header.PROTOCOL_ICMP:
             case Ipv6Header.NEXT_HEADER_ICMPV6:
                 return port(buffer, quotedL4 + ECHO_IDENTIFIER);
