@@ -1,7 +1,6 @@
 package dev.xlat64.cli;
 
 import dev.xlat64.config.GatewayConfig;
-import dev.xlat64.config.MapConfig;
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.dataplane.DataPlane;
@@ -101,17 +100,12 @@ public final class RunCommand implements Callable<Integer>
             return 2;
         }
         final GatewayConfig config = result.config;
-        if (!config.mapDomains.isEmpty())
-        {
-            err.println("xlat64: " + MapConfig.refusal(config.mapDomains));
-            return 2;
-        }
         final List<AutoCloseable> companions = new ArrayList<>();
         final Metrics metrics = new Metrics();
         final DataPlane plane;
         try
         {
-            plane = DataPlane.start(config.tunSettings(), config.siit, null);
+            plane = DataPlane.start(config.tunSettings(), config.siit, null, config.mapDomains);
         }
         catch (final TunException ex)
         {
@@ -224,10 +218,6 @@ public final class RunCommand implements Callable<Integer>
         {
             final GatewayConfig.Result r = loader.load();
             final List<String> errors = new ArrayList<>(r.errors);
-            if (r.ok() && !r.config.mapDomains.isEmpty())
-            {
-                errors.add(MapConfig.refusal(r.config.mapDomains));
-            }
             if (r.ok() && r.config.file != null)
             {
                 errors.addAll(CheckConfigCommand.companionErrors(r.config.file));
@@ -238,6 +228,7 @@ public final class RunCommand implements Callable<Integer>
                 control.rejected();
                 return;
             }
+            plane.reloadMapDomains(r.config.mapDomains);
             plane.reload(r.config.siit);
             LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.format(),
                 r.config.siit.mapper.eamt().entries().size());
