@@ -114,6 +114,7 @@ public final class RunCommand implements Callable<Integer>
         }
         metrics.bindDataPlane(plane.counters());
         metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
+        metrics.bindMapDomains(plane.counters(), config.mapDomains);
         control = new ServiceControl(pidfile, config.manageRoutes ? config.tunName : null, metrics.registry());
         try
         {

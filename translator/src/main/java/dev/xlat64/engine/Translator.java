@@ -40,6 +40,7 @@ public final class Translator
     private final MapTBorderRelay mapT = new MapTBorderRelay();
     private final SoftwireBorderRelay softwire = new SoftwireBorderRelay(scratch, icmpErrors);
     private final PacketContext context = new PacketContext();
+    private int mapDomain = -1;
 
     public Translator(final TranslatorConfig config)
     {
@@ -91,6 +92,12 @@ public final class Translator
         return icmpErrors.lastReason();
     }
 
+    /** The MAP domain (position in the list given to {@link #mapDomains}) of the last packet; -1 for none. */
+    public int mapDomainIndex()
+    {
+        return mapDomain;
+    }
+
     /** The 6rd domain (position in {@code config().sixRdDomains}) of the last packet translated; -1 for none. */
     public int sixRdDomainIndex()
     {
@@ -111,6 +118,7 @@ public final class Translator
         }
         final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
         final PacketContext ctx = context.packet(buffer, offset, length, sink);
+        mapDomain = -1;
         // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT.
         if (sixRd.relay(ctx, version) == Verdict.DONE)
         {
@@ -119,10 +127,13 @@ public final class Translator
         // RFC 7597 s.8, RFC 7596 s.6: IPv4-in-IPv6 to a BR address, IPv4 to a MAP-E rule or lw4o6 binding.
         if (softwire.relay(ctx, version) == Verdict.DONE)
         {
+            mapDomain = softwire.domainIndex();
             return ctx.outcome;
         }
         // RFC 7599 s.7: MAP-T's packets are checked and their addresses mapped; RFC 7915 then translates them.
-        if (mapT.relay(ctx, version) == Verdict.DONE)
+        final Verdict mapped = mapT.relay(ctx, version);
+        mapDomain = mapT.domainIndex();
+        if (mapped == Verdict.DONE)
         {
             return ctx.outcome;
         }

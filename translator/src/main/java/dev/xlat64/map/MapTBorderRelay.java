@@ -25,6 +25,9 @@ public final class MapTBorderRelay
 
     private final Ipv6ExtensionHeaders chain = new Ipv6ExtensionHeaders();
     private MapDomain[] domains = new MapDomain[0];
+    /** Each domain's position in the list the owner gave (for per-domain counters). */
+    private int[] positions = new int[0];
+    private int domainIndex = -1;
 
     /** The MAP-T domains to serve (other mechanisms in the array are ignored); called by the owner between packets. */
     public void domains(final MapDomain[] all)
@@ -35,14 +38,17 @@ public final class MapTBorderRelay
             n += d.mechanism == Mechanism.MAP_T ? 1 : 0;
         }
         final MapDomain[] mapT = new MapDomain[n];
+        final int[] at = new int[n];
         n = 0;
-        for (final MapDomain d : all)
+        for (int i = 0; i < all.length; i++)
         {
-            if (d.mechanism == Mechanism.MAP_T)
+            if (all[i].mechanism == Mechanism.MAP_T)
             {
-                mapT[n++] = d;
+                at[n] = i;
+                mapT[n++] = all[i];
             }
         }
+        positions = at;
         domains = mapT;
     }
 
@@ -53,6 +59,7 @@ public final class MapTBorderRelay
      */
     public Verdict relay(final PacketContext ctx, final int version)
     {
+        domainIndex = -1;
         if (domains.length == 0)
         {
             return Verdict.CONTINUE;
@@ -68,6 +75,12 @@ public final class MapTBorderRelay
         return Verdict.CONTINUE;
     }
 
+    /** The position of the domain that claimed the last packet, -1 for none. */
+    public int domainIndex()
+    {
+        return domainIndex;
+    }
+
     /**
      * RFC 7599 s.7.2 and s.8.3 (RFC 7597 s.8.1): IPv6 from a CE. The source selects the rule; its interface ID
      * carries the IPv4 source, which must be the CE's (or in the CE's prefix); the source port must be in the CE's
@@ -81,8 +94,9 @@ public final class MapTBorderRelay
         final long sourceLow = buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
         final long destinationHigh = buffer.getLong(at + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN);
         final long destinationLow = buffer.getLong(at + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN);
-        for (final MapDomain d : domains)
+        for (int i = 0; i < domains.length; i++)
         {
+            final MapDomain d = domains[i];
             if (!d.dmr.contains(destinationHigh, destinationLow))
             {
                 continue;
@@ -92,6 +106,7 @@ public final class MapTBorderRelay
             {
                 continue;
             }
+            domainIndex = positions[i];
             // RFC 7599 s.6 (full IPv4 in the interface ID, docs/map.md): 0 (16) | IPv4 (32) | PSID (16).
             final int source = (int)(sourceLow >>> 16);
             final int length = rule.ceIpv4PrefixLength();
@@ -152,13 +167,15 @@ public final class MapTBorderRelay
         final MutableDirectBuffer buffer = ctx.buffer;
         final int at = ctx.offset;
         final int destination = buffer.getInt(at + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
-        for (final MapDomain d : domains)
+        for (int i = 0; i < domains.length; i++)
         {
+            final MapDomain d = domains[i];
             final MapRule any = d.rules.ruleForIpv4(destination);
             if (any == null)
             {
                 continue;
             }
+            domainIndex = positions[i];
             final int headerLength = (buffer.getByte(at) & 0x0F) * 4;
             final int totalLength = buffer.getShort(at + Ipv4Header.TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
             if (headerLength < Ipv4Header.MIN_LENGTH || totalLength < headerLength || totalLength > ctx.length)

@@ -38,6 +38,9 @@ public final class SoftwireBorderRelay
     private final Ipv4InIpv6 fourInSix;
     private final IcmpErrorOriginator icmpErrors;
     private MapDomain[] domains = new MapDomain[0];
+    /** Each domain's position in the list the owner gave (for per-domain counters). */
+    private int[] positions = new int[0];
+    private int domainIndex = -1;
     private long[] brHigh = new long[0];
     private long[] brLow = new long[0];
     /** The CE found by {@link #resolve}: its IPv6 address. */
@@ -61,17 +64,21 @@ public final class SoftwireBorderRelay
         final MapDomain[] mine = new MapDomain[n];
         final long[] high = new long[n];
         final long[] low = new long[n];
+        final int[] at = new int[n];
         n = 0;
-        for (final MapDomain d : all)
+        for (int i = 0; i < all.length; i++)
         {
+            final MapDomain d = all[i];
             if (d.mechanism != Mechanism.MAP_T)
             {
+                at[n] = i;
                 final ByteBuffer br = ByteBuffer.wrap(d.br);
                 high[n] = br.getLong();
                 low[n] = br.getLong();
                 mine[n++] = d;
             }
         }
+        positions = at;
         brHigh = high;
         brLow = low;
         domains = mine;
@@ -80,6 +87,7 @@ public final class SoftwireBorderRelay
     /** Claims the packets of the MAP-E and lw4o6 domains ({@link Verdict#DONE}, outcome in {@code ctx}). */
     public Verdict relay(final PacketContext ctx, final int version)
     {
+        domainIndex = -1;
         if (domains.length == 0)
         {
             return Verdict.CONTINUE;
@@ -93,6 +101,12 @@ public final class SoftwireBorderRelay
             return towardCe(ctx);
         }
         return Verdict.CONTINUE;
+    }
+
+    /** The position of the domain that claimed the last packet, -1 for none. */
+    public int domainIndex()
+    {
+        return domainIndex;
     }
 
     /**
@@ -163,6 +177,7 @@ public final class SoftwireBorderRelay
             {
                 continue;
             }
+            domainIndex = positions[i];
             if (found != FOUND)
             {
                 return ctx.done(dropped(found));
@@ -225,6 +240,7 @@ public final class SoftwireBorderRelay
         {
             if (brHigh[i] == destinationHigh && brLow[i] == destinationLow)
             {
+                domainIndex = positions[i];
                 return ctx.done(decapsulate(ctx, domains[i], brHigh[i], brLow[i]));
             }
         }

@@ -172,6 +172,22 @@ class Rfc7599EndToEndTest
         assertEquals(before + 1, counter("mapt_port_outside_set"), this::metrics);
         assertTrue(counter("translated_6to4") >= 5, this::metrics);
         assertTrue(counter("translated_4to6") >= 5, this::metrics);
+        // Per domain: the drop and the translations are counted under the domain's config key too.
+        assertEquals(1, domainCounter("mapt_port_outside_set"), this::metrics);
+        assertTrue(domainCounter("translated_6to4") >= 5, this::metrics);
+    }
+
+    /** The BR's per-domain counter of {@code mapt.domain[1]} for an outcome, summed over queues. */
+    private long domainCounter(final String outcome)
+    {
+        final Matcher m = Pattern.compile("^xlat64_map_domain_packets_total\\{[^}]*domain=\"mapt.domain\\[1\\]\"[^}]*"
+            + "outcome=\"" + outcome + "\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE).matcher(metrics());
+        long sum = 0;
+        while (m.find())
+        {
+            sum += (long)Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     private String metrics()
