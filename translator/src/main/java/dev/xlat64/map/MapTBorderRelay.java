@@ -116,7 +116,7 @@ public final class MapTBorderRelay
             {
                 return ctx.done(Outcome.MAPT_SPOOFED_SOURCE);
             }
-            if (rule.psidLength() > 0 && portCheckFromCe(ctx, rule, rule.psidOf(sourceHigh, sourceLow)) == Verdict.DONE)
+            if (checkFromCe(ctx, rule, rule.psidOf(sourceHigh, sourceLow)) == Verdict.DONE)
             {
                 return Verdict.DONE;
             }
@@ -127,11 +127,12 @@ public final class MapTBorderRelay
     }
 
     /**
-     * RFC 7597 s.8.1, RFC 7599 s.8.3: the source port of a CE with a port set must be in its set. A non-first fragment
+     * RFC 7597 s.8.1, RFC 7599 s.8.3: the source port of a CE with a port set must be in its set; ICMPv6 errors (any CE)
+     * are not translated yet (their quoted addresses need the MAP mapping too). A non-first fragment
      * has no port: it passed the address check and is forwarded (the residual spoofing stays within the CE's own
      * shared address, docs/map.md). Malformed packets are left to the transform, which drops them with their reason.
      */
-    private Verdict portCheckFromCe(final PacketContext ctx, final MapRule rule, final int psid)
+    private Verdict checkFromCe(final PacketContext ctx, final MapRule rule, final int psid)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int end = ctx.offset + Math.min(ctx.length,
@@ -145,16 +146,21 @@ public final class MapTBorderRelay
         {
             return Verdict.CONTINUE;
         }
-        final int port = Ports.ofCeSide(buffer, chain.upperLayerOffset(), end, chain.upperLayerProtocol(), true, true);
-        if (port == Ports.TRUNCATED)
+        final int l4 = chain.upperLayerOffset();
+        final int protocol = chain.upperLayerProtocol();
+        if (rule.psidLength() > 0)
         {
-            return Verdict.CONTINUE;
+            final int port = Ports.ofCeSide(buffer, l4, end, protocol, true, true);
+            if (port == Ports.TRUNCATED)
+            {
+                return Verdict.CONTINUE;
+            }
+            if (port == NO_PORT || !rule.portAllowed(port) || rule.psidOfPort(port) != psid)
+            {
+                return ctx.done(Outcome.MAPT_PORT_OUTSIDE_SET);
+            }
         }
-        if (port == NO_PORT || !rule.portAllowed(port) || rule.psidOfPort(port) != psid)
-        {
-            return ctx.done(Outcome.MAPT_PORT_OUTSIDE_SET);
-        }
-        return Ports.isIcmpError(buffer, chain.upperLayerOffset(), chain.upperLayerProtocol(), true) ?
+        return l4 + Icmp.HEADER_LENGTH <= end && Ports.isIcmpError(buffer, l4, protocol, true) ?
             ctx.done(Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED) : Verdict.CONTINUE;
     }
 

@@ -275,5 +275,18 @@ class Rfc7599BorderRelayTest
             assertEquals(hex(ipv4(CE14, HOST4, UDP, 63, 0, identification(out), 0, udp(CE14, HOST4, 80, 53, data))),
                 hex(out));
         }
+
+        @Test
+        void icmpErrorsAreNotTranslatedYetEvenWithoutPortSet()
+        {
+            // Without a port set there is no port check, but the quoted addresses would still need the MAP mapping.
+            final byte[] quoted = ipv6(HOST, CE1, UDP, 63, 0, 0, udp(HOST, CE1, 53, 80, bytes(4, 22)));
+            assertEquals(Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED, engine.translate(
+                ipv6(CE1, HOST, ICMPV6, 64, 0, 0, icmp6(CE1, HOST, 1, 4, 0, quoted))));
+            final byte[] quoted4 = ipv4(CE14, HOST4, UDP, 63, 0, 9, 0, udp(CE14, HOST4, 80, 53, bytes(4, 23)));
+            assertEquals(Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED, engine.translate(
+                ipv4(HOST4, CE14, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0, quoted4))));
+            assertTrue(engine.emitted().isEmpty());
+        }
     }
 }
