@@ -119,7 +119,8 @@ public class MapBorderRelayBenchmark
         mapT4to6 = ipv4(HOST4, T_CE4, UDP, 64, 0, 1, 0, udp(HOST4, T_CE4, 53, 1232, data));
         mapT6to4 = ipv6(T_CE, DMR_HOST, UDP, 64, 0, 0, udp(T_CE, DMR_HOST, 1232, 53, data));
         mapEEncap = ipv4(HOST4, E_CE4, UDP, 64, 0, 1, 0, udp(HOST4, E_CE4, 53, 1232, data));
-        mapEDecap = ipv6(E_CE, E_BR, 4, 64, 0, 0, ipv4(E_CE4, HOST4, UDP, 64, 0, 1, 0, udp(E_CE4, HOST4, 1232, 53, data)));
+        mapEDecap = ipv6(E_CE, E_BR, 4, 64, 0, 0,
+            ipv4(E_CE4, HOST4, UDP, 64, 0, 1, 0, udp(E_CE4, HOST4, 1232, 53, data)));
         final Random random = new Random(7596);
         for (int i = 0; i < CYCLE; i++)
         {
@@ -127,7 +128,8 @@ public class MapBorderRelayBenchmark
             final String a = ipv4Text(BASE + (b >>> 6));
             final int port = (b & 63) << 10 | random.nextInt(1024);
             lwEncap[i] = ipv4(HOST4, a, UDP, 64, 0, 1, 0, udp(HOST4, a, 53, port, data));
-            lwDecap[i] = ipv6(b4(b), AFTR, 4, 64, 0, 0, ipv4(a, HOST4, UDP, 64, 0, 1, 0, udp(a, HOST4, port, 53, data)));
+            lwDecap[i] = ipv6(b4(b), AFTR, 4, 64, 0, 0,
+                ipv4(a, HOST4, UDP, 64, 0, 1, 0, udp(a, HOST4, port, 53, data)));
         }
         check(mapT4to6, Outcome.TRANSLATED_4TO6);
         check(mapT6to4, Outcome.TRANSLATED_6TO4);
