@@ -73,7 +73,7 @@ public final class CheckConfigCommand implements Callable<Integer>
             c.siit.sixRdDomains.size());
         for (final MapDomain d : c.mapDomains)
         {
-            spec.commandLine().getOut().printf("%s: %s (validated; the data path is not built yet: run refuses it)%n",
+            spec.commandLine().getOut().printf("%s: %s (validated; run serves it as a BR, docs/map.md)%n",
                 d.origin, d.summary());
         }
         return 0;

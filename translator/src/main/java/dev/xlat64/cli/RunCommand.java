@@ -2,7 +2,6 @@ package dev.xlat64.cli;
 
 import dev.xlat64.addr.Eamt;
 import dev.xlat64.config.GatewayConfig;
-import dev.xlat64.config.MapConfig;
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.dataplane.DataPlane;
@@ -126,17 +125,12 @@ public final class RunCommand implements Callable<Integer>
             return 2;
         }
         final GatewayConfig config = result.config;
-        if (!config.mapDomains.isEmpty())
-        {
-            err.println("xlat64: " + MapConfig.refusal(config.mapDomains));
-            return 2;
-        }
         final List<AutoCloseable> companions = new ArrayList<>();
         final Metrics metrics = new Metrics();
         final DataPlane plane;
         try
         {
-            plane = DataPlane.start(config.tunSettings(), config.siit, null);
+            plane = DataPlane.start(config.tunSettings(), config.siit, null, config.mapDomains);
         }
         catch (final TunException ex)
         {
@@ -147,6 +141,7 @@ public final class RunCommand implements Callable<Integer>
         metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
         eamt = config.siit.mapper.eamt();
         metrics.bindEamt(() -> eamt);
+        metrics.bindMapDomains(plane.counters(), config.mapDomains);
         control = new ServiceControl(pidfile, config.manageRoutes ? config.tunName : null, metrics.registry());
         try
         {
@@ -288,10 +283,6 @@ public final class RunCommand implements Callable<Integer>
         {
             final GatewayConfig.Result r = loader.load();
             final List<String> errors = new ArrayList<>(r.errors);
-            if (r.ok() && !r.config.mapDomains.isEmpty())
-            {
-                errors.add(MapConfig.refusal(r.config.mapDomains));
-            }
             if (r.ok() && r.config.file != null)
             {
                 errors.addAll(CheckConfigCommand.companionErrors(r.config.file));
@@ -302,6 +293,7 @@ public final class RunCommand implements Callable<Integer>
                 control.rejected();
                 return;
             }
+            plane.reloadMapDomains(r.config.mapDomains);
             plane.reload(r.config.siit);
             eamt = r.config.siit.mapper.eamt();
             LOG.info("reloaded: prefix {}, {} EAM entries", r.config.siit.mapper.format(),

@@ -41,7 +41,7 @@ public final class GatewayConfig
     public final boolean manageRoutes;
     /** Whether {@code tun.mtu} (--mtu) was given. */
     private final boolean mtuGiven;
-    /** MAP-T, MAP-E and lw4o6 domains (validated only: {@code run} refuses them, {@link MapConfig#refusal}). */
+    /** MAP-T, MAP-E and lw4o6 domains: the BR data path serves them (docs/map.md). */
     public final List<MapDomain> mapDomains;
 
     private GatewayConfig(

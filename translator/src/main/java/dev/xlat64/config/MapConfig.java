@@ -24,8 +24,7 @@ import java.util.List;
  * The A+P domains of a config file: {@code [[mapt.domain]]}, {@code [[mape.domain]]} (each with
  * {@code [[...domain.rule]]} tables) and {@code [[lw4o6.domain]]} (with a binding-table file). Every error is
  * reported as {@code file:line: key: message}; domains are checked against each other and against the SIIT and 6rd
- * prefixes they would shadow. Validated and reported by {@code check-config}; {@code run} refuses them until the data
- * path exists ({@link #refusal}).
+ * prefixes they would shadow. Validated and reported by {@code check-config}; {@code run} serves them as a BR.
  */
 public final class MapConfig
 {
@@ -37,14 +36,6 @@ public final class MapConfig
 
     private MapConfig()
     {
-    }
-
-    /** Why {@code run} refuses a config with A+P domains, naming the first one. */
-    public static String refusal(final List<MapDomain> domains)
-    {
-        return domains.get(0).origin + ": " + domains.size() + " MAP-T/MAP-E/lw4o6 domain(s) configured: they are " +
-            "validated (check-config) but the BR data path is not built yet, so xlat64 will not run with them rather " +
-            "than ignore them; remove them to run (docs/map.md)";
     }
 
     /**

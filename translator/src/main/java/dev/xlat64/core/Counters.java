@@ -15,6 +15,9 @@ public final class Counters
 
     /** 6rd domains counted one by one (by their position in the config); packets of later ones are not split out. */
     public static final int MAX_SIXRD_DOMAINS = 64;
+    /** MAP-T/MAP-E/lw4o6 domains counted one by one (by their position in the config), likewise. */
+    public static final int MAX_MAP_DOMAINS = 64;
+    private final AtomicLongArray mapDomainPackets = new AtomicLongArray(MAX_MAP_DOMAINS * Outcome.count());
 
     /** Counts one packet of {@code length} bytes (the input length) with its outcome. Writer thread only. */
     public void record(final Outcome outcome, final int length)
@@ -32,6 +35,22 @@ public final class Counters
             final int i = domainIndex * Outcome.count() + outcome.ordinal();
             sixRdDomainPackets.lazySet(i, sixRdDomainPackets.get(i) + 1);
         }
+    }
+
+    /** Also counts the packet under its MAP domain (position in the config's MAP domain list; negative: none). */
+    public void recordMapDomain(final int domainIndex, final Outcome outcome)
+    {
+        if (domainIndex >= 0 && domainIndex < MAX_MAP_DOMAINS)
+        {
+            final int i = domainIndex * Outcome.count() + outcome.ordinal();
+            mapDomainPackets.lazySet(i, mapDomainPackets.get(i) + 1);
+        }
+    }
+
+    /** Packets of one MAP domain with this outcome (spoofed source, port outside set, hairpinned, ...). */
+    public long mapDomainPackets(final int domainIndex, final Outcome outcome)
+    {
+        return mapDomainPackets.get(domainIndex * Outcome.count() + outcome.ordinal());
     }
 
     /** Packets of one 6rd domain with this outcome. */

@@ -158,7 +158,57 @@ public enum Outcome
     IPV6_CARRIES_ICMPV4(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_carries_icmpv4",
         "IPv6 packet with upper-layer next header 1 (ICMPv4): copied through, it would reach IPv4 hosts "
             + "(or, hairpinned, xlat64 itself) as ICMPv4 that no RFC 7915 s.5.2 rule translated (policy: dropped)",
-        "RFC 7915 s.5.1 (Protocol), README deviation 13");
+        "RFC 7915 s.5.1 (Protocol), README deviation 13"),
+    MAPT_SPOOFED_SOURCE(Kind.DROPPED, Direction.V6_TO_V4, "mapt_spoofed_source",
+        "MAP-T: the IPv4 address in the source's interface ID is not the address (or in the prefix) that the CE's "
+            + "End-user prefix gives under its mapping rule", "RFC 7599 s.8.3, RFC 7597 s.8.1"),
+    MAPT_PORT_OUTSIDE_SET(Kind.DROPPED, Direction.V6_TO_V4, "mapt_port_outside_set",
+        "MAP-T: the source port (echo identifier; an ICMP error's quoted destination port) is not in the CE's port "
+            + "set, or a CE with a port set sent a protocol without ports", "RFC 7599 s.8.3, RFC 7597 s.8.1"),
+    MAPT_NO_PORT_SET(Kind.DROPPED, Direction.V4_TO_V6, "mapt_no_port_set",
+        "MAP-T: IPv4 packet to a MAP rule's IPv4 prefix whose address/port is in no CE's port set (A = 0, no "
+            + "explicit-PSID rule for the port, or a protocol without ports to a shared address)",
+        "RFC 7597 s.5.1, s.8.2"),
+    MAPT_FRAGMENT_WITHOUT_PORT(Kind.DROPPED, Direction.V4_TO_V6, "mapt_fragment_without_port",
+        "MAP-T: non-first IPv4 fragment to a shared address: it carries no port, so a stateless BR cannot tell "
+            + "which CE owns it (docs/map.md, Non-first fragments)", "RFC 7599 s.10.2, RFC 7597 s.8.3.2"),
+    MAPT_ICMP_ERROR_NOT_TRANSLATED(Kind.DROPPED, Direction.ANY, "mapt_icmp_error_not_translated",
+        "MAP-T: ICMP error that passed the port check but is not translated yet (its quoted addresses need the MAP "
+            + "mapping; docs/map.md)", "RFC 7599 s.9"),
+    SOFTWIRE_ENCAPSULATED(Kind.FORWARDED, Direction.V4_TO_V6, "softwire_encapsulated",
+        "MAP-E/lw4o6: IPv4 packet encapsulated in IPv6 toward the CE/B4 its destination address and port map to",
+        "RFC 7597 s.8.2, RFC 7596 s.6.2, RFC 2473 s.3"),
+    SOFTWIRE_DECAPSULATED(Kind.FORWARDED, Direction.V6_TO_V4, "softwire_decapsulated",
+        "MAP-E/lw4o6: IPv4-in-IPv6 packet from a CE/B4 that passed the source checks, decapsulated",
+        "RFC 7597 s.8.1, RFC 7596 s.6.2, RFC 2473 s.3"),
+    SOFTWIRE_HAIRPINNED(Kind.FORWARDED, Direction.V6_TO_V4, "softwire_hairpinned",
+        "MAP-E/lw4o6: IPv4-in-IPv6 packet from a CE/B4 to another CE/B4 of the domain, re-encapsulated toward "
+            + "it",
+        "RFC 7596 s.6.2, RFC 7597 s.8.2"),
+    SOFTWIRE_NO_PORT_SET(Kind.DROPPED, Direction.ANY, "softwire_no_port_set",
+        "MAP-E/lw4o6: IPv4 destination of the domain whose port is in no CE's set (A = 0, no binding for the "
+            + "PSID, or a protocol without ports to a shared address)",
+        "RFC 7597 s.5.1, s.8.2, RFC 7596 s.6.2"),
+    SOFTWIRE_FRAGMENT_WITHOUT_PORT(Kind.DROPPED, Direction.ANY, "softwire_fragment_without_port",
+        "MAP-E/lw4o6: non-first IPv4 fragment to or from a shared address: no port, so a stateless BR cannot "
+            + "tell the CE (docs/map.md)",
+        "RFC 7597 s.8.3.2"),
+    SOFTWIRE_SPOOFED_SOURCE(Kind.DROPPED, Direction.V6_TO_V4, "softwire_spoofed_source",
+        "MAP-E/lw4o6: the outer IPv6 source is not the CE/B4 that the inner IPv4 source address and port map to",
+        "RFC 7597 s.8.1, RFC 7596 s.6.2"),
+    SOFTWIRE_NOT_4IN6(Kind.DROPPED, Direction.V6_TO_V4, "softwire_not_4in6",
+        "MAP-E/lw4o6: IPv6 packet to a BR/lwAFTR address whose next header is not 4 (extension headers and "
+            + "ICMPv6 to the BR are not handled yet)",
+        "RFC 2473 s.4"),
+    SOFTWIRE_INNER_MALFORMED(Kind.DROPPED, Direction.V6_TO_V4, "softwire_inner_malformed",
+        "MAP-E/lw4o6: the encapsulated packet is not a whole IPv4 packet (version, header length, total length)",
+        "RFC 2473 s.3, RFC 791"),
+    SOFTWIRE_ECN_DROP(Kind.DROPPED, Direction.V6_TO_V4, "softwire_ecn_drop",
+        "MAP-E/lw4o6: outer ECN is CE but the inner packet is Not-ECT", "RFC 6040 s.4.2"),
+    SOFTWIRE_TOO_BIG(Kind.DROPPED, Direction.V4_TO_V6, "softwire_too_big",
+        "MAP-E/lw4o6: DF IPv4 packet too big for the tunnel (IPv6 next-hop MTU less 40); no ICMPv4 "
+            + "Fragmentation Needed could be sent",
+        "RFC 2473 s.7.1, RFC 1191");
 
     /** What happened to the packet. */
     public enum Kind

@@ -15,6 +15,21 @@ public final class PacketContext
     public int offset;
     public int length;
     public Outcome outcome;
+    /**
+     * Set by a mechanism that mapped the packet's addresses itself (MAP-T, RFC 7599 s.6/s.7: the MAP address mapping
+     * with its port); the RFC 7915 transform then uses the addresses below instead of the config's mapper.
+     */
+    public boolean addressesMapped;
+    /** IPv6 to IPv4: the mapped IPv4 source and destination (valid when {@link #addressesMapped}). */
+    public int mappedIpv4Source;
+    public int mappedIpv4Destination;
+    /**
+     * IPv4 to IPv6: the mapped IPv6 source and destination, big-endian halves (valid when {@link #addressesMapped}).
+     */
+    public long mappedSourceHigh;
+    public long mappedSourceLow;
+    public long mappedDestinationHigh;
+    public long mappedDestinationLow;
 
     /** Starts a packet: everything but the config, which changes only between batches. */
     public PacketContext packet(
@@ -25,6 +40,7 @@ public final class PacketContext
         this.length = length;
         this.sink = sink;
         this.outcome = null;
+        this.addressesMapped = false;
         return this;
     }
 
@@ -37,6 +53,25 @@ public final class PacketContext
         this.offset = offset;
         this.length = length;
         return this;
+    }
+
+    /** IPv6 to IPv4: the addresses a mechanism mapped (RFC 7599 s.7.2), for the RFC 7915 transform. */
+    public void mapIpv4(final int source, final int destination)
+    {
+        addressesMapped = true;
+        mappedIpv4Source = source;
+        mappedIpv4Destination = destination;
+    }
+
+    /** IPv4 to IPv6: the addresses a mechanism mapped (RFC 7599 s.7.1), for the RFC 7915 transform. */
+    public void mapIpv6(
+        final long sourceHigh, final long sourceLow, final long destinationHigh, final long destinationLow)
+    {
+        addressesMapped = true;
+        mappedSourceHigh = sourceHigh;
+        mappedSourceLow = sourceLow;
+        mappedDestinationHigh = destinationHigh;
+        mappedDestinationLow = destinationLow;
     }
 
     /** Records the packet's outcome and stops the steps: {@code return ctx.done(Outcome.X);}. */

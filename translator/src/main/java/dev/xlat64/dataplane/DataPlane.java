@@ -2,6 +2,7 @@ package dev.xlat64.dataplane;
 
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.TranslatorConfig;
+import dev.xlat64.map.MapDomain;
 import dev.xlat64.tun.IoUring;
 import dev.xlat64.tun.TunDevice;
 import dev.xlat64.tun.TunException;
@@ -32,6 +33,7 @@ public final class DataPlane implements AutoCloseable
     private String ioUring = "off";
     private final List<AgentRunner> runners = new ArrayList<>();
     private volatile TranslatorConfig current;
+    private volatile List<MapDomain> mapDomains = List.of();
 
     private DataPlane(final TunDevice tun, final TranslatorConfig initial)
     {
@@ -46,13 +48,22 @@ public final class DataPlane implements AutoCloseable
     public static DataPlane start(final TunSettings settings, final TranslatorConfig siit, final String netns)
         throws TunException
     {
-        // A TCP super-packet tunnelled in 6in4 has no virtio-net GSO type, so 6rd runs without offloads.
-        final boolean offload = settings.offload() && siit.sixRdDomains.isEmpty();
+        return start(settings, siit, netns, List.of());
+    }
+
+    /** {@link #start(TunSettings, TranslatorConfig, String)} with MAP-T, MAP-E and lw4o6 domains (docs/map.md). */
+    public static DataPlane start(
+        final TunSettings settings, final TranslatorConfig siit, final String netns, final List<MapDomain> mapDomains)
+        throws TunException
+    {
+        // A TCP super-packet tunnelled in 6in4 has no virtio-net GSO type, so 6rd runs without offloads; likewise
+        // 4in6 (MAP-E, lw4o6), and the MAP-T port checks want each packet's own ports.
+        final boolean offload = settings.offload() && siit.sixRdDomains.isEmpty() && mapDomains.isEmpty();
         String offloads = settings.offload() ? "on (csum, tso4, tso6, tso_ecn, uso4, uso6)" : "off (--no-offload)";
         if (settings.offload() && !offload)
         {
-            LOG.info("TUN offloads off: 6rd domains are configured (a 6in4 super-packet cannot be handed to the kernel)");
-            offloads = "off (6rd domains configured)";
+            LOG.info("TUN offloads off: 6rd or MAP domains are configured (super-packets cannot be tunnelled)");
+            offloads = "off (6rd or MAP domains configured)";
         }
         final TunDevice tun = TunDevice.open(TunOptions.named(settings.name()).queues(settings.queues()).netns(netns)
             .mtu(settings.mtu()).up(true).vnetHeader(offload));
@@ -80,6 +91,7 @@ public final class DataPlane implements AutoCloseable
             }
         }
         final DataPlane plane = new DataPlane(tun, siit.toBuilder().tunMtu(mtu(tun, settings)).build());
+        plane.mapDomains = List.copyOf(mapDomains);
         plane.offloads = offloads;
         final boolean ioUring = settings.ioUring() && ioUringAvailable(tun);
         plane.ioUring = ioUring ? "on (" + IoUringQueue.SLOTS + " buffers per queue)" :
@@ -87,6 +99,7 @@ public final class DataPlane implements AutoCloseable
         for (int q = 0; q < tun.queues(); q++)
         {
             final TunAgent agent = new TunAgent(tun, q, plane::current, offload, ioUring);
+            agent.mapDomainSource(plane::mapDomains);
             final AgentRunner runner = new AgentRunner(idleStrategy(settings.idle(), agent),
                 new AgentErrorLog(String.valueOf(q), 10), null, agent);
             plane.agents.add(agent);
@@ -136,6 +149,18 @@ public final class DataPlane implements AutoCloseable
     public TranslatorConfig current()
     {
         return current;
+    }
+
+    /** The MAP domains in force. */
+    public List<MapDomain> mapDomains()
+    {
+        return mapDomains;
+    }
+
+    /** Publishes new, validated MAP domains; agents switch to them before their next batch (with a reload). */
+    public void reloadMapDomains(final List<MapDomain> domains)
+    {
+        mapDomains = List.copyOf(domains);
     }
 
     /** Publishes a new, fully validated translation config; agents switch to it before their next packet. */

@@ -37,10 +37,11 @@ final class OutcomeRecorder
             slot.outcome = outcome;
             slot.inputLength = length;
             slot.sixRdDomain = translator.sixRdDomainIndex();
+            slot.mapDomain = translator.mapDomainIndex();
             slot.icmpReason = icmpReason;
             return;
         }
-        count(outcome, length, translator.sixRdDomainIndex(), icmpReason);
+        count(outcome, length, translator.sixRdDomainIndex(), translator.mapDomainIndex(), icmpReason);
     }
 
     /** A packet too short to hold its virtio-net header: counted at once, the engine never saw it. */
@@ -57,12 +58,13 @@ final class OutcomeRecorder
         {
             outcome = Outcome.TUN_WRITE_FAILED;
         }
-        count(outcome, slot.inputLength, slot.sixRdDomain, slot.icmpReason);
+        count(outcome, slot.inputLength, slot.sixRdDomain, slot.mapDomain, slot.icmpReason);
         slot.outcome = null;
         slot.icmpReason = null;
     }
 
-    private void count(final Outcome outcome, final int length, final int sixRdDomain, final Outcome icmpReason)
+    private void count(
+        final Outcome outcome, final int length, final int sixRdDomain, final int mapDomain, final Outcome icmpReason)
     {
         counters.record(outcome, length);
         if (icmpReason != null)
@@ -70,5 +72,6 @@ final class OutcomeRecorder
             counters.recordIcmpErrorReason(icmpReason);
         }
         counters.recordSixRdDomain(sixRdDomain, outcome);
+        counters.recordMapDomain(mapDomain, outcome);
     }
 }

@@ -37,6 +37,7 @@ final class Slot
     Outcome outcome;
     int inputLength;
     int sixRdDomain;
+    int mapDomain;
     Outcome icmpReason;
 
     Slot(final int id)

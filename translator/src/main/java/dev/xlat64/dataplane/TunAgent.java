@@ -6,6 +6,7 @@ import dev.xlat64.core.PacketSink;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.packet.VirtioNetHeader;
 import dev.xlat64.core.TranslatorConfig;
+import dev.xlat64.map.MapDomain;
 import dev.xlat64.tun.TunDevice;
 import dev.xlat64.tun.TunException;
 import org.agrona.MutableDirectBuffer;
@@ -14,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +46,8 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
     private QueueIo io;
     private TranslatorConfig config;
     private TranslatorConfig gsoConfig;
+    private Supplier<List<MapDomain>> mapDomainSource = List::of;
+    private List<MapDomain> mapDomains = List.of();
     /** The slot of the packet being handled, and whether a write of its results failed. */
     private Slot slot;
     private boolean writeFailed;
@@ -73,6 +77,12 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
         this.config = configSource.get();
         this.gsoConfig = unlimited(config);
         this.translator = new Translator(config);
+    }
+
+    /** Where the MAP domains in force are read, once per batch (default: none). */
+    public void mapDomainSource(final Supplier<List<MapDomain>> source)
+    {
+        mapDomainSource = source;
     }
 
     /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
@@ -129,6 +139,12 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
         {
             config = latest;
             gsoConfig = unlimited(latest); // allocates, but only on reload
+        }
+        final List<MapDomain> maps = mapDomainSource.get();
+        if (maps != mapDomains)
+        {
+            mapDomains = maps;
+            translator.mapDomains(maps); // allocates, but only on reload
         }
         translator.clock(System.nanoTime());
         return io.readBatch(this, BATCH);

@@ -6,6 +6,9 @@ import dev.xlat64.core.PacketContext;
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.core.Verdict;
+import dev.xlat64.map.MapDomain;
+import dev.xlat64.map.MapTBorderRelay;
+import dev.xlat64.map.SoftwireBorderRelay;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
 import dev.xlat64.sixrd.SixRdRelay;
@@ -13,11 +16,13 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The pure translation engine: {@code translate(buffer, offset, length, sink) -> outcome}. No I/O, no clock, no
  * allocation, no locks; one instance per agent. Picks the mechanism for a packet: 6rd (RFC 5969) claims its packets
- * first, SIIT (RFC 7915) translates the rest by IP version. Both share one ICMP-error originator and rate limiter.
+ * first, then MAP-E and lw4o6 (RFC 7597, 7596: 4in6); MAP-T (RFC 7599) maps the addresses of its domains' packets,
+ * and SIIT (RFC 7915) translates by IP version. All share one ICMP-error originator and rate limiter.
  */
 public final class Translator
 {
@@ -32,7 +37,10 @@ public final class Translator
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6(scratch, icmpErrors);
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
     private final SixRdRelay sixRd = new SixRdRelay(icmpErrors);
+    private final MapTBorderRelay mapT = new MapTBorderRelay();
+    private final SoftwireBorderRelay softwire = new SoftwireBorderRelay(scratch, icmpErrors);
     private final PacketContext context = new PacketContext();
+    private int mapDomain = -1;
 
     public Translator(final TranslatorConfig config)
     {
@@ -64,6 +72,15 @@ public final class Translator
         context.config = config;
     }
 
+    /** The MAP-T, MAP-E and lw4o6 domains this engine serves as a BR (docs/map.md); called between packets. */
+    public Translator mapDomains(final List<MapDomain> domains)
+    {
+        final MapDomain[] all = domains.toArray(new MapDomain[0]);
+        mapT.domains(all);
+        softwire.domains(all);
+        return this;
+    }
+
     public TranslatorConfig config()
     {
         return context.config;
@@ -73,6 +90,12 @@ public final class Translator
     public Outcome icmpErrorReason()
     {
         return icmpErrors.lastReason();
+    }
+
+    /** The MAP domain (position in the list given to {@link #mapDomains}) of the last packet; -1 for none. */
+    public int mapDomainIndex()
+    {
+        return mapDomain;
     }
 
     /** The 6rd domain (position in {@code config().sixRdDomains}) of the last packet translated; -1 for none. */
@@ -96,8 +119,22 @@ public final class Translator
         }
         final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
         final PacketContext ctx = context.packet(buffer, offset, length, sink);
+        mapDomain = -1;
         // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT.
         if (sixRd.relay(ctx, version) == Verdict.DONE)
+        {
+            return ctx.outcome;
+        }
+        // RFC 7597 s.8, RFC 7596 s.6: IPv4-in-IPv6 to a BR address, IPv4 to a MAP-E rule or lw4o6 binding.
+        if (softwire.relay(ctx, version) == Verdict.DONE)
+        {
+            mapDomain = softwire.domainIndex();
+            return ctx.outcome;
+        }
+        // RFC 7599 s.7: MAP-T's packets are checked and their addresses mapped; RFC 7915 then translates them.
+        final Verdict mapped = mapT.relay(ctx, version);
+        mapDomain = mapT.domainIndex();
+        if (mapped == Verdict.DONE)
         {
             return ctx.outcome;
         }

@@ -112,6 +112,14 @@ public final class Lw4o6BindingTable
         return at < keys.length && keys[at] == key ? at : -1;
     }
 
+    /** The first binding of the IPv4 address (its lowest PSID), or -1 when the address has none. */
+    public int firstOfAddress(final int ipv4)
+    {
+        final long base = (ipv4 & 0xffffffffL) << 16;
+        final int first = lowerBound(base);
+        return first < keys.length && keys[first] >>> 16 == base >>> 16 ? first : -1;
+    }
+
     /** RFC 7596 s.6.2: an outbound packet's IPv6 source must be the B4 address of the binding its IPv4 source hits. */
     public boolean isB4(final int index, final long high, final long low)
     {

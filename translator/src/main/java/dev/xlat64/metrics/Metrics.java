@@ -4,6 +4,7 @@ import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.SixRdDomain;
 import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
+import dev.xlat64.map.MapDomain;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -109,6 +110,37 @@ public final class Metrics implements AutoCloseable
                     FunctionCounter.builder("xlat64.sixrd.domain.packets", c,
                             counters -> counters.sixRdDomainPackets(domain, o))
                         .description("6rd packets by domain and outcome").tags(tags).register(registry);
+                }
+            }
+        }
+    }
+
+    /**
+     * Registers {@code xlat64_map_domain_packets_total} per queue, MAP-T/MAP-E/lw4o6 domain and outcome (spoofed
+     * source, port outside set, hairpinned, ...). Domains are labelled with their config key ({@code mapt.domain[1]});
+     * a reload that reorders them keeps counting by position.
+     */
+    public void bindMapDomains(final List<Counters> perQueue, final List<MapDomain> domains)
+    {
+        for (int q = 0; q < perQueue.size(); q++)
+        {
+            final Counters c = perQueue.get(q);
+            for (int d = 0; d < Math.min(domains.size(), Counters.MAX_MAP_DOMAINS); d++)
+            {
+                final int domain = d;
+                final String origin = domains.get(d).origin;
+                final String label = origin.substring(origin.lastIndexOf(": ") + 1).strip();
+                for (final Outcome o : Outcome.values())
+                {
+                    if (!o.id.startsWith("mapt_") && !o.id.startsWith("softwire_") && !o.id.startsWith("translated_"))
+                    {
+                        continue;
+                    }
+                    final Tags tags = Tags.of("outcome", o.id, "kind", o.kind.name().toLowerCase(Locale.ROOT),
+                        "domain", label, "queue", String.valueOf(q));
+                    FunctionCounter.builder("xlat64.map.domain.packets", c,
+                            counters -> counters.mapDomainPackets(domain, o))
+                        .description("MAP-T/MAP-E/lw4o6 packets by domain and outcome").tags(tags).register(registry);
                 }
             }
         }

@@ -177,20 +177,35 @@ public final class Ipv4ToIpv6
         final int ttl = in.ttl();
         final int source = in.source();
         final int destination = in.destination();
-        final AddressMapper mapper = config.mapper;
-        final int sourceRoute = hairpinned ? mapper.ipv6RouteWithoutEamt(source) : mapper.ipv6Route(source);
-        final int destinationRoute = mapper.ipv6Route(destination);
-        final Outcome unmapped = unmappedAddress(sourceRoute, destinationRoute);
-        if (unmapped != Outcome.TRANSLATED_4TO6)
+        final long sourceHigh;
+        final long sourceLow;
+        final long destinationHigh;
+        final long destinationLow;
+        // RFC 7599 s.7.1: a MAP-T BR mapped the addresses already (the port was needed); otherwise RFC 7757/6052.
+        if (ctx.addressesMapped)
         {
-            // RFC 7915 s.4.4: a discarded packet SHOULD be answered with ICMPv4 3/13 (administratively prohibited).
-            return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_COMMUNICATION_PROHIBITED, 0)
-                .sendIcmpv4(ctx, totalLength, unmapped);
+            sourceHigh = ctx.mappedSourceHigh;
+            sourceLow = ctx.mappedSourceLow;
+            destinationHigh = ctx.mappedDestinationHigh;
+            destinationLow = ctx.mappedDestinationLow;
         }
-        final long sourceHigh = mapper.ipv6High(sourceRoute, source);
-        final long sourceLow = mapper.ipv6Low(sourceRoute, source);
-        final long destinationHigh = mapper.ipv6High(destinationRoute, destination);
-        final long destinationLow = mapper.ipv6Low(destinationRoute, destination);
+        else
+        {
+            final AddressMapper mapper = config.mapper;
+            final int sourceRoute = hairpinned ? mapper.ipv6RouteWithoutEamt(source) : mapper.ipv6Route(source);
+            final int destinationRoute = mapper.ipv6Route(destination);
+            final Outcome unmapped = unmappedAddress(sourceRoute, destinationRoute);
+            if (unmapped != Outcome.TRANSLATED_4TO6)
+            {
+                // RFC 7915 s.4.4: a discarded packet SHOULD be answered with ICMPv4 3/13 (administratively prohibited).
+                return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_COMMUNICATION_PROHIBITED, 0)
+                    .sendIcmpv4(ctx, totalLength, unmapped);
+            }
+            sourceHigh = mapper.ipv6High(sourceRoute, source);
+            sourceLow = mapper.ipv6Low(sourceRoute, source);
+            destinationHigh = mapper.ipv6High(destinationRoute, destination);
+            destinationLow = mapper.ipv6Low(destinationRoute, destination);
+        }
         final int l4 = ctx.offset + in.headerLength();
         final int out = l4 - (translatedLength - payloadLength);
         TranslatedHeaders.writeIpv6Header(ip6.wrap(buffer, out), config, tos, translatedLength - Ipv6Header.LENGTH,

@@ -176,8 +176,11 @@ public final class Ipv6ToIpv4
         final long sourceLow = buffer.getLong(in.sourceOffset() + 8, ByteOrder.BIG_ENDIAN);
         final long destinationHigh = buffer.getLong(in.destinationOffset(), ByteOrder.BIG_ENDIAN);
         final long destinationLow = buffer.getLong(in.destinationOffset() + 8, ByteOrder.BIG_ENDIAN);
-        final long mappedSource = config.mapper.toIpv4(sourceHigh, sourceLow);
-        final long mappedDestination = mappedSource < 0 ? -1 : config.mapper.toIpv4(destinationHigh, destinationLow);
+        // RFC 7599 s.7.2: a MAP-T BR mapped the addresses already (the port was needed); otherwise RFC 7757/6052.
+        final boolean mapped = ctx.addressesMapped;
+        final long mappedSource = mapped ? ctx.mappedIpv4Source & 0xFFFF_FFFFL : config.mapper.toIpv4(sourceHigh, sourceLow);
+        final long mappedDestination = mapped ? ctx.mappedIpv4Destination & 0xFFFF_FFFFL :
+            mappedSource < 0 ? -1 : config.mapper.toIpv4(destinationHigh, destinationLow);
         if (mappedSource < 0 || mappedDestination < 0)
         {
             return icmpErrors.error(Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADMINISTRATIVELY_PROHIBITED, 0)
@@ -186,7 +189,7 @@ public final class Ipv6ToIpv4
         final int source = (int)mappedSource;
         final int destination = (int)mappedDestination;
         // RFC 7757 s.4: an IPv6 host reached an EAM-mapped IPv6 host through its prefix-embedded IPv4 address.
-        final boolean hairpinning = config.eamHairpinning && config.mapper.isEamIpv4(destination) &&
+        final boolean hairpinning = !mapped && config.eamHairpinning && config.mapper.isEamIpv4(destination) &&
             !config.mapper.isEamIpv6(destinationHigh, destinationLow);
         final int oldAddressSum = Checksum.fold(Checksum.addIpv6Address(sourceHigh, sourceLow,
             Checksum.addIpv6Address(destinationHigh, destinationLow, 0)));

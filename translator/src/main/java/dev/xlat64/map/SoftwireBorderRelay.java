@@ -1,0 +1,322 @@
+package dev.xlat64.map;
+
+import dev.xlat64.core.IcmpErrorOriginator;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketContext;
+import dev.xlat64.core.Verdict;
+import dev.xlat64.encap.Ipv4InIpv6;
+import dev.xlat64.packet.Icmp;
+import dev.xlat64.packet.Ipv4Header;
+import dev.xlat64.packet.Ipv6Header;
+import dev.xlat64.siit.PathMtu;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The MAP-E BR (RFC 7597 s.8) and the lw4o6 lwAFTR (RFC 7596 s.6): the CE/B4 address from the mapping rule or the
+ * binding table, plus the RFC 2473 IPv4-in-IPv6 transform. Toward a CE: the IPv4 destination address and port pick
+ * the CE, the packet is encapsulated (and the tunnel packet fragmented, or ICMPv4 Fragmentation Needed sent for DF).
+ * From a CE: the outer source must be the CE that the inner source address and port map to; then the inner packet is
+ * decapsulated, or hairpinned straight to another CE. Allocation-free; not thread safe: one instance per engine.
+ */
+public final class SoftwireBorderRelay
+{
+    /** RFC 2473 s.6.3: the tunnel hop limit (the inner TTL is decremented separately, as a router does). */
+    static final int TUNNEL_HOP_LIMIT = 64;
+
+    /** From {@link #resolve}: the CE is in {@link #ceHigh}/{@link #ceLow}. */
+    private static final int FOUND = 0;
+    /** From {@link #resolve}: the address is in no rule or binding of the domain. */
+    private static final int NOT_OURS = 1;
+    /** From {@link #resolve}: the address is the domain's, the port in no CE's set (or the packet has no port). */
+    private static final int NO_PORT_SET = 2;
+    /** From {@link #resolve}: a non-first fragment to/from a shared address: it has no port to decide by. */
+    private static final int NO_PORT_IN_FRAGMENT = 3;
+
+    private final Ipv4InIpv6 fourInSix;
+    private final IcmpErrorOriginator icmpErrors;
+    private MapDomain[] domains = new MapDomain[0];
+    /** Each domain's position in the list the owner gave (for per-domain counters). */
+    private int[] positions = new int[0];
+    private int domainIndex = -1;
+    private long[] brHigh = new long[0];
+    private long[] brLow = new long[0];
+    /** The CE found by {@link #resolve}: its IPv6 address. */
+    private long ceHigh;
+    private long ceLow;
+
+    public SoftwireBorderRelay(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors)
+    {
+        this.fourInSix = new Ipv4InIpv6(scratch);
+        this.icmpErrors = icmpErrors;
+    }
+
+    /** The MAP-E and lw4o6 domains to serve (MAP-T ones are ignored); called by the owner between packets. */
+    public void domains(final MapDomain[] all)
+    {
+        int n = 0;
+        for (final MapDomain d : all)
+        {
+            n += d.mechanism != Mechanism.MAP_T ? 1 : 0;
+        }
+        final MapDomain[] mine = new MapDomain[n];
+        final long[] high = new long[n];
+        final long[] low = new long[n];
+        final int[] at = new int[n];
+        n = 0;
+        for (int i = 0; i < all.length; i++)
+        {
+            final MapDomain d = all[i];
+            if (d.mechanism != Mechanism.MAP_T)
+            {
+                at[n] = i;
+                final ByteBuffer br = ByteBuffer.wrap(d.br);
+                high[n] = br.getLong();
+                low[n] = br.getLong();
+                mine[n++] = d;
+            }
+        }
+        positions = at;
+        brHigh = high;
+        brLow = low;
+        domains = mine;
+    }
+
+    /** Claims the packets of the MAP-E and lw4o6 domains ({@link Verdict#DONE}, outcome in {@code ctx}). */
+    public Verdict relay(final PacketContext ctx, final int version)
+    {
+        domainIndex = -1;
+        if (domains.length == 0)
+        {
+            return Verdict.CONTINUE;
+        }
+        if (version == 6 && ctx.length >= Ipv6Header.LENGTH)
+        {
+            return fromCe(ctx);
+        }
+        if (version == 4 && ctx.length >= Ipv4Header.MIN_LENGTH)
+        {
+            return towardCe(ctx);
+        }
+        return Verdict.CONTINUE;
+    }
+
+    /** The position of the domain that claimed the last packet, -1 for none. */
+    public int domainIndex()
+    {
+        return domainIndex;
+    }
+
+    /**
+     * The CE of {@code ipv4} and {@code port} in domain {@code d} into {@link #ceHigh}/{@link #ceLow}: FOUND,
+     * NOT_OURS, NO_PORT_SET or NO_PORT_IN_FRAGMENT.
+     */
+    private int resolve(final MapDomain d, final int ipv4, final int port, final boolean nonFirstFragment)
+    {
+        if (d.mechanism == Mechanism.MAP_E)
+        {
+            final MapRule any = d.rules.ruleForIpv4(ipv4);
+            if (any == null)
+            {
+                return NOT_OURS;
+            }
+            final MapRule rule = any.psidLength() == 0 ? any : nonFirstFragment || port == MapTBorderRelay.NO_PORT ?
+                null : d.rules.ruleForIpv4(ipv4, port);
+            if (rule == null)
+            {
+                return nonFirstFragment ? NO_PORT_IN_FRAGMENT : NO_PORT_SET;
+            }
+            final int psid = rule.psidLength() == 0 ? 0 : rule.psidOfPort(port);
+            // RFC 7597 s.5.2, s.6: the CE's MAP address (a CE's IPv4 prefix zero-padded in the interface ID).
+            ceHigh = rule.addressHigh(ipv4, psid);
+            ceLow = rule.addressLow(ipv4, psid, false);
+            return FOUND;
+        }
+        final Lw4o6BindingTable bindings = d.bindings;
+        final int first = bindings.firstOfAddress(ipv4);
+        if (first < 0)
+        {
+            return NOT_OURS;
+        }
+        final int index = bindings.psidLength(first) == 0 ? first :
+            nonFirstFragment || port == MapTBorderRelay.NO_PORT ? -1 : bindings.find(ipv4, port);
+        if (index < 0)
+        {
+            return nonFirstFragment ? NO_PORT_IN_FRAGMENT : NO_PORT_SET;
+        }
+        // RFC 7596 s.6.1: the binding's B4 address.
+        ceHigh = bindings.b4High(index);
+        ceLow = bindings.b4Low(index);
+        return FOUND;
+    }
+
+    /** The drop outcome of a {@link #resolve} result other than FOUND and NOT_OURS. */
+    private static Outcome dropped(final int resolved)
+    {
+        return resolved == NO_PORT_IN_FRAGMENT ? Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT : Outcome.SOFTWIRE_NO_PORT_SET;
+    }
+
+    /** RFC 7597 s.8.2, RFC 7596 s.6.2: IPv4 toward a CE/B4: find it by destination address and port, encapsulate. */
+    private Verdict towardCe(final PacketContext ctx)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int at = ctx.offset;
+        final int destination = buffer.getInt(at + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
+        final int totalLength = innerLength(buffer, at, ctx.length);
+        if (totalLength < 0)
+        {
+            return Verdict.CONTINUE;  // the transform's header checks drop it with their reason
+        }
+        for (int i = 0; i < domains.length; i++)
+        {
+            final int found = resolve(domains[i], destination, ceSidePort(buffer, at, totalLength, false),
+                nonFirstFragment(buffer, at));
+            if (found == NOT_OURS)
+            {
+                continue;
+            }
+            domainIndex = positions[i];
+            if (found != FOUND)
+            {
+                return ctx.done(dropped(found));
+            }
+            return ctx.done(encapsulate(ctx, at, totalLength, brHigh[i], brLow[i]));
+        }
+        return Verdict.CONTINUE;
+    }
+
+    /**
+     * RFC 2473 s.6-7: the inner TTL is decremented as by a router (Time Exceeded at 1); a tunnel packet above the IPv6
+     * next-hop MTU is fragmented (s.7.1), unless DF is set: then ICMPv4 Fragmentation Needed with the MTU less 40.
+     */
+    private Outcome encapsulate(final PacketContext ctx, final int at, final int totalLength, final long sourceHigh,
+        final long sourceLow)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int ttl = buffer.getByte(at + Ipv4Header.TTL) & 0xFF;
+        if (ttl <= 1)
+        {
+            return icmpErrors.error(Icmp.V4_TIME_EXCEEDED, Icmp.V4_TTL_EXCEEDED_IN_TRANSIT, 0)
+                .sendIcmpv4(ctx, totalLength, Outcome.IPV4_TTL_EXPIRED);
+        }
+        final int mtu = PathMtu.ipv6NextHop(ctx.config);
+        final boolean dontFragment =
+            (buffer.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & Ipv4Header.FLAG_DF) != 0;
+        final int outerLength = Ipv4InIpv6.OUTER_HEADER_LENGTH + totalLength;
+        if (outerLength > mtu && dontFragment)
+        {
+            final int tunnelMtu = Math.max(0, mtu - Ipv4InIpv6.OUTER_HEADER_LENGTH);
+            return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED, tunnelMtu)
+                .sendIcmpv4(ctx, totalLength, Outcome.SOFTWIRE_TOO_BIG);
+        }
+        final int oldWord = buffer.getShort(at + Ipv4Header.TTL, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        buffer.putByte(at + Ipv4Header.TTL, (byte)(ttl - 1));
+        Ipv4InIpv6.replaceInHeaderChecksum(buffer, at, oldWord, oldWord - 0x100);
+        final int out = fourInSix.encapsulate(buffer, at, totalLength, TUNNEL_HOP_LIMIT, sourceHigh, sourceLow, ceHigh,
+            ceLow);
+        if (outerLength > mtu)
+        {
+            fourInSix.emitFragmented(buffer, out, outerLength, mtu, ctx.sink);
+        }
+        else
+        {
+            ctx.sink.emit(buffer, out, outerLength);
+        }
+        return Outcome.SOFTWIRE_ENCAPSULATED;
+    }
+
+    /**
+     * RFC 7597 s.8.1, RFC 7596 s.6.2: IPv4-in-IPv6 to a BR address. The outer source must be the CE that the inner
+     * source address and port map to; the inner packet is then decapsulated, or hairpinned to another CE.
+     */
+    private Verdict fromCe(final PacketContext ctx)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int at = ctx.offset;
+        final long destinationHigh = buffer.getLong(at + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN);
+        final long destinationLow = buffer.getLong(at + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < domains.length; i++)
+        {
+            if (brHigh[i] == destinationHigh && brLow[i] == destinationLow)
+            {
+                domainIndex = positions[i];
+                return ctx.done(decapsulate(ctx, domains[i], brHigh[i], brLow[i]));
+            }
+        }
+        return Verdict.CONTINUE;
+    }
+
+    private Outcome decapsulate(final PacketContext ctx, final MapDomain d, final long ownHigh, final long ownLow)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int at = ctx.offset;
+        final int payloadLength = buffer.getShort(at + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        // RFC 2473 s.4: only IPv4 directly after the outer header is ours (no extension headers, no ICMPv6 relay yet).
+        if ((buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF) != Ipv4InIpv6.NEXT_HEADER_IPV4)
+        {
+            return Outcome.SOFTWIRE_NOT_4IN6;
+        }
+        final int inner = at + Ipv6Header.LENGTH;
+        final int innerLength = Ipv6Header.LENGTH + payloadLength > ctx.length ? Ipv4InIpv6.INNER_TRUNCATED :
+            innerLength(buffer, inner, payloadLength);
+        if (innerLength < 0)
+        {
+            return Outcome.SOFTWIRE_INNER_MALFORMED;
+        }
+        final int source = buffer.getInt(inner + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
+        final boolean fragment = nonFirstFragment(buffer, inner);
+        final int found = resolve(d, source, ceSidePort(buffer, inner, innerLength, true), fragment);
+        // RFC 7597 s.8.1, RFC 7596 s.6.2: the outer source must be the CE/B4 of the inner source address and port.
+        if (found != FOUND || ceHigh != buffer.getLong(at + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN) ||
+            ceLow != buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN))
+        {
+            return found == NO_PORT_IN_FRAGMENT ? Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT
+                : Outcome.SOFTWIRE_SPOOFED_SOURCE;
+        }
+        if (!Ipv4InIpv6.decapsulateEcn(buffer, inner, (buffer.getShort(at, ByteOrder.BIG_ENDIAN) >>> 4) & 0xFF))
+        {
+            return Outcome.SOFTWIRE_ECN_DROP;
+        }
+        // RFC 7596 s.6.2 (configurable), RFC 7597 s.8.2: to another CE of the domain: straight back into the tunnel.
+        final int destination = buffer.getInt(inner + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
+        if (d.mechanism == Mechanism.MAP_E || d.hairpinning)
+        {
+            final int target = resolve(d, destination, ceSidePort(buffer, inner, innerLength, false), fragment);
+            if (target == FOUND)
+            {
+                final Outcome sent = encapsulate(ctx.repoint(buffer, inner, innerLength), inner, innerLength, ownHigh,
+                    ownLow);
+                return sent == Outcome.SOFTWIRE_ENCAPSULATED ? Outcome.SOFTWIRE_HAIRPINNED : sent;
+            }
+            if (target != NOT_OURS)
+            {
+                return dropped(target);
+            }
+        }
+        ctx.sink.emit(buffer, inner, innerLength);
+        return Outcome.SOFTWIRE_DECAPSULATED;
+    }
+
+    /** The IPv4 packet's length within {@code available} bytes, or negative when malformed or cut short. */
+    private static int innerLength(final MutableDirectBuffer buffer, final int at, final int available)
+    {
+        return Ipv4InIpv6.innerPacketLength(buffer, at, available);
+    }
+
+    private static boolean nonFirstFragment(final MutableDirectBuffer buffer, final int at)
+    {
+        return (buffer.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
+            Ipv4Header.FRAGMENT_OFFSET_MASK) != 0;
+    }
+
+    /** The CE's port of the IPv4 packet at {@code at} (RFC 7596 s.8.1); NO_PORT when there is none to read. */
+    private static int ceSidePort(final MutableDirectBuffer buffer, final int at, final int length,
+        final boolean ceIsSource)
+    {
+        final int port = Ports.ofCeSide(buffer, at + (buffer.getByte(at) & 0x0F) * 4, at + length,
+            buffer.getByte(at + Ipv4Header.PROTOCOL) & 0xFF, false, ceIsSource);
+        return port < 0 ? MapTBorderRelay.NO_PORT : port;
+    }
+}
