@@ -155,7 +155,11 @@ public enum Outcome
     IPV6_CARRIES_ICMPV4(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_carries_icmpv4",
         "IPv6 packet with upper-layer next header 1 (ICMPv4): copied through, it would reach IPv4 hosts (or, hairpinned, "
             + "xlat64 itself) as ICMPv4 that no RFC 7915 s.5.2 rule translated (policy: dropped)",
-        "RFC 7915 s.5.1 (Protocol), README deviation 13");
+        "RFC 7915 s.5.1 (Protocol), README deviation 13"),
+    IPV6_EXTENSION_HEADER_AFTER_FRAGMENT(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_extension_header_after_fragment",
+        "IPv6 packet whose upper layer would be an extension header: one after the Fragment Header (the upper layer of "
+            + "the later fragments cannot be known) or an IPv6-only one (Mobility, HIP, Shim6); no IPv4 protocol carries it "
+            + "(answered with ICMPv6 1/1 where possible)", "RFC 7915 s.5.1, RFC 8200 s.4.5");
 
     /** What happened to the packet. */
     public enum Kind

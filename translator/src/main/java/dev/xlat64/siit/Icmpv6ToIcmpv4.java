@@ -133,8 +133,11 @@ final class Icmpv6ToIcmpv4
     {
         final int quotedEnd = quoted + originalLength;
         final Ipv6Header q = quoted6.wrap(buffer, quoted);
+        // RFC 7915 s.5.1 applies to the quoted header too: no IPv4 protocol carries an IPv6 extension header.
         if (originalLength < Ipv6Header.LENGTH || q.version() != 6 ||
-            !quotedChain.walk(buffer, quoted + Ipv6Header.LENGTH, q.nextHeader(), quotedEnd))
+            !quotedChain.walk(buffer, quoted + Ipv6Header.LENGTH, q.nextHeader(), quotedEnd) ||
+            quotedChain.extensionAfterFragment() ||
+            Ipv6ExtensionHeaders.isIpv6ExtensionHeader(quotedChain.upperLayerProtocol()))
         {
             return false;
         }

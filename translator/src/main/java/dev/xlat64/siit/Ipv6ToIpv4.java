@@ -53,8 +53,10 @@ public final class Ipv6ToIpv4
         }
         final Ipv6Header in = ip6.wrap(buffer, offset);
         final int payloadLength = in.payloadLength();
-        // RFC 8200 s.3: the payload length must fit what was received; zero means a jumbogram, which we do not carry.
-        if (payloadLength == 0 || Ipv6Header.LENGTH + payloadLength > ctx.length)
+        // RFC 8200 s.3: the payload length must fit what was received; zero with a Hop-by-Hop header means a jumbogram
+        // (RFC 2675 s.2), which we do not carry; zero otherwise is an empty payload (e.g. No Next Header, 59).
+        if (payloadLength == 0 && in.nextHeader() == Ipv6Header.NEXT_HEADER_HOP_BY_HOP ||
+            Ipv6Header.LENGTH + payloadLength > ctx.length)
         {
             return Outcome.IPV6_BAD_PAYLOAD_LENGTH;
         }
@@ -117,6 +119,14 @@ public final class Ipv6ToIpv4
             return ctx.done(icmpErrors.error(Icmp.V6_PARAMETER_PROBLEM, Icmp.V6_ERRONEOUS_HEADER_FIELD,
                 Ipv6ExtensionHeaders.segmentsLeftField(routingHeader) - ctx.offset)
                 .sendIcmpv6(ctx, packetLength, Outcome.IPV6_EXTENSION_HEADER_UNSUPPORTED));
+        }
+        // RFC 7915 s.5.1 copies the last Next Header into Protocol; an extension header after the Fragment Header (its
+        // later fragments' upper layer unknowable) or an IPv6-only one would become a meaningless IPv4 protocol:
+        // refused with 1/1 like a kernel SIIT (Jool) does.
+        if (chain.extensionAfterFragment() || Ipv6ExtensionHeaders.isIpv6ExtensionHeader(chain.upperLayerProtocol()))
+        {
+            return ctx.done(icmpErrors.error(Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADMINISTRATIVELY_PROHIBITED, 0)
+                .sendIcmpv6(ctx, packetLength, Outcome.IPV6_EXTENSION_HEADER_AFTER_FRAGMENT));
         }
         return Verdict.CONTINUE;
     }
