@@ -196,6 +196,17 @@ class Rfc7915Section5_2IcmpTest
     }
 
     @Test
+    void quotedAtomicFragmentGivesTheLow16BitsOfItsIdentification()
+    {
+        // RFC 7915 s.5.1.1 (applied to the quoted packet by s.5.3): offset 0, M 0; Identification = low 16 bits.
+        final byte[] data = bytes(24, 3);
+        final byte[] inner6 = ipv6(H6, S6, 44, 63, 0, 0,
+            concat(fragmentHeader(UDP, 0, false, 0xdead4321), udp(H6, S6, 40000, 53, data)));
+        final byte[] inner4 = ipv4(H4, S4, UDP, 63, 0, 0x4321, 0, udp(H4, S4, 40000, 53, data));
+        assertTranslates(ipv6(S6, H6, ICMPV6, 64, 0, 0, icmp6(S6, H6, 1, 4, 0, inner6)), S4, 3, 3, 0, inner4);
+    }
+
+    @Test
     void errorIsTruncatedTo576Bytes()
     {
         final byte[] data = bytes(1000, 7);
