@@ -159,7 +159,10 @@ public enum Outcome
     IPV6_EXTENSION_HEADER_AFTER_FRAGMENT(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_extension_header_after_fragment",
         "IPv6 packet whose upper layer would be an extension header: one after the Fragment Header (the upper layer of "
             + "the later fragments cannot be known) or an IPv6-only one (Mobility, HIP, Shim6); no IPv4 protocol carries it "
-            + "(answered with ICMPv6 1/1 where possible)", "RFC 7915 s.5.1, RFC 8200 s.4.5");
+            + "(answered with ICMPv6 1/1 where possible)", "RFC 7915 s.5.1, RFC 8200 s.4.5"),
+    FRAGMENT_BEYOND_65535(Kind.DROPPED, Direction.ANY, "fragment_beyond_65535",
+        "fragment whose offset plus length passes 65535 bytes (no datagram ends there; cut again its offset would wrap): "
+            + "answered with Parameter Problem pointing at the offset where possible", "RFC 8200 s.4.5, RFC 791");
 
     /** What happened to the packet. */
     public enum Kind

@@ -120,6 +120,16 @@ public final class Ipv6ToIpv4
                 Ipv6ExtensionHeaders.segmentsLeftField(routingHeader) - ctx.offset)
                 .sendIcmpv6(ctx, packetLength, Outcome.IPV6_EXTENSION_HEADER_UNSUPPORTED));
         }
+        // RFC 8200 s.4.5: a fragment whose reassembled payload would pass 65535 bytes gets Parameter Problem pointing
+        // at its Fragment Offset (and, cut again, its offset would spill into the IPv4 flags).
+        final int fragmentHeader = chain.fragmentHeaderOffset();
+        if (fragmentHeader >= 0 && (FragmentHeader.fragmentOffset(ctx.buffer, fragmentHeader) << 3) + packetLength -
+            Ipv6Header.LENGTH - FragmentHeader.LENGTH > Fragmenter.MAX_END)
+        {
+            return ctx.done(icmpErrors.error(Icmp.V6_PARAMETER_PROBLEM, Icmp.V6_ERRONEOUS_HEADER_FIELD,
+                fragmentHeader + FragmentHeader.OFFSET_FLAGS - ctx.offset)
+                .sendIcmpv6(ctx, packetLength, Outcome.FRAGMENT_BEYOND_65535));
+        }
         // RFC 7915 s.5.1 copies the last Next Header into Protocol; an extension header after the Fragment Header (its
         // later fragments' upper layer unknowable) or an IPv6-only one would become a meaningless IPv4 protocol:
         // refused with 1/1 like a kernel SIIT (Jool) does.
@@ -230,8 +240,8 @@ public final class Ipv6ToIpv4
         }
         if (totalLength > nextHopMtu)
         {
-            fragmenter.fragmentIpv4(buffer, out, totalLength, nextHopMtu, ctx.sink);
-            return Outcome.TRANSLATED_6TO4;
+            return fragmenter.fragmentIpv4(buffer, out, totalLength, nextHopMtu, ctx.sink) ?
+                Outcome.TRANSLATED_6TO4 : Outcome.FRAGMENT_BEYOND_65535;
         }
         ctx.sink.emit(buffer, out, totalLength);
         return Outcome.TRANSLATED_6TO4;
