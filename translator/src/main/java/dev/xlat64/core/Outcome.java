@@ -162,7 +162,11 @@ public enum Outcome
             + "(answered with ICMPv6 1/1 where possible)", "RFC 7915 s.5.1, RFC 8200 s.4.5"),
     FRAGMENT_BEYOND_65535(Kind.DROPPED, Direction.ANY, "fragment_beyond_65535",
         "fragment whose offset plus length passes 65535 bytes (no datagram ends there; cut again its offset would wrap): "
-            + "answered with Parameter Problem pointing at the offset where possible", "RFC 8200 s.4.5, RFC 791");
+            + "answered with Parameter Problem pointing at the offset where possible", "RFC 8200 s.4.5, RFC 791"),
+    IPV4_DENYLISTED(Kind.DROPPED, Direction.ANY, "ipv4_denylisted",
+        "IPv4 address (a packet's IPv4 source or destination, or one mapped from IPv6 by the prefix or an EAM) in "
+            + "translator.ipv4-denylist (by default this network, loopback, link-local, multicast, 240/4, broadcast)",
+        "RFC 1812 s.5.3.7, RFC 6890");
 
     /** What happened to the packet. */
     public enum Kind

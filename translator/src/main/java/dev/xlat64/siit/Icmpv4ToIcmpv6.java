@@ -166,7 +166,7 @@ final class Icmpv4ToIcmpv6
         {
             if (config.icmpPool6 == null)
             {
-                return s == AddressMapper.FORBIDDEN_UNDER_WKP ?
+                return s == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED : s == AddressMapper.FORBIDDEN_UNDER_WKP ?
                     Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_SOURCE_UNTRANSLATABLE;
             }
             Rfc6791Pool.ipv6(config.icmpPool6, flowHash(q.source(), q.destination(), q.protocol()), scratch,
@@ -175,7 +175,7 @@ final class Icmpv4ToIcmpv6
         final int d = mapper.toIpv6(o.destination(), scratch, Ipv6Header.DESTINATION);
         if (d != AddressMapper.MAPPED)
         {
-            return d == AddressMapper.FORBIDDEN_UNDER_WKP ?
+            return d == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED : d == AddressMapper.FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         if (mapper.toIpv6(q.source(), scratch, INNER6 + Ipv6Header.SOURCE) != AddressMapper.MAPPED ||

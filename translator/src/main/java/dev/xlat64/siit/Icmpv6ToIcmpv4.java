@@ -172,7 +172,7 @@ final class Icmpv6ToIcmpv4
         {
             if (config.icmpPool4 == null)
             {
-                return source == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                return source == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED : source == AddressMapper.NON_GLOBAL_UNDER_WKP ?
                     Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE;
             }
             source = Rfc6791Pool.ipv4(config.icmpPool4, Icmpv4ToIcmpv6.flowHash((int)innerSource, (int)innerDestination,
@@ -181,7 +181,8 @@ final class Icmpv6ToIcmpv4
         destination = mapper.toIpv4(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
         if (destination < 0)
         {
-            return destination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+            return destination == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                destination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
         }
         return Outcome.TRANSLATED_6TO4;

@@ -231,12 +231,14 @@ public final class Ipv4ToIpv6
     {
         if (sourceRoute < AddressMapper.ROUTE_PREFIX)
         {
-            return sourceRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
+            return sourceRoute == AddressMapper.ROUTE_DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                sourceRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_SOURCE_UNTRANSLATABLE;
         }
         if (destinationRoute < AddressMapper.ROUTE_PREFIX)
         {
-            return destinationRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
+            return destinationRoute == AddressMapper.ROUTE_DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                destinationRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         return Outcome.TRANSLATED_4TO6;

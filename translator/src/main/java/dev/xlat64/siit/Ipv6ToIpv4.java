@@ -252,10 +252,12 @@ public final class Ipv6ToIpv4
     {
         if (mappedSource < 0)
         {
-            return mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+            return mappedSource == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE;
         }
-        return mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+        return mappedDestination == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED :
+            mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
             Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
     }
 
