@@ -231,7 +231,11 @@ final class Icmpv4ToIcmpv6
             carryExtension = innerRoom >= 0;
             innerRoom = carryExtension ? innerRoom : room;
         }
-        final int copied = Math.min(originalLength - innerHeaderLength, innerRoom - (innerData - INNER6));
+        // RFC 4884 s.4.1: with an extension, the field past the quoted datagram's own length is zero padding, not
+        // datagram: only the datagram is translated, then padded again in ICMPv6's 64-bit words (s.4.2).
+        final int datagramLength = extensionLength > 0 ?
+            Math.max(innerHeaderLength, Math.min(originalLength, q.totalLength())) : originalLength;
+        final int copied = Math.min(datagramLength - innerHeaderLength, innerRoom - (innerData - INNER6));
         scratch.putBytes(innerData, buffer, quoted + innerHeaderLength, copied);
         final int innerPayloadLength = q.totalLength() - innerHeaderLength;
         final int innerUpperLayer = TranslatedHeaders.ipv6NextHeader(q.protocol());

@@ -262,7 +262,11 @@ final class Icmpv6ToIcmpv4
             innerRoom = carryExtension ? innerRoom : room;
         }
         final int innerL4 = quotedChain.upperLayerOffset();
-        final int copied = Math.min(quoted + originalLength - innerL4, innerRoom - Ipv4Header.MIN_LENGTH);
+        // RFC 4884 s.4.2: with an extension, the field past the quoted datagram's own length is zero padding, not
+        // datagram: only the datagram is translated, then padded again in ICMPv4's 32-bit words (s.4.1).
+        final int datagramEnd = extensionLength > 0 ? Math.max(innerL4,
+            quoted + Math.min(originalLength, Ipv6Header.LENGTH + q.payloadLength())) : quoted + originalLength;
+        final int copied = Math.min(datagramEnd - innerL4, innerRoom - Ipv4Header.MIN_LENGTH);
         scratch.putBytes(innerData, buffer, innerL4, copied);
         final int innerTotalLength = Ipv4Header.MIN_LENGTH + innerUpperLayerLength;
         final int innerFragmentHeader = quotedChain.fragmentHeaderOffset();

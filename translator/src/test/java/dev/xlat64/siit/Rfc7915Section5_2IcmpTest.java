@@ -245,6 +245,20 @@ class Rfc7915Section5_2IcmpTest
     }
 
     @Test
+    void rfc4884PaddingIsRecomputedInThirtyTwoBitWords()
+    {
+        // ICMPv6 time exceeded: a 153-byte datagram zero padded to 160 bytes (20 words of 64 bits), 12-byte extension.
+        final byte[] data = bytes(105, 3);
+        final byte[] original6 = pad(quoted6(data), 160);
+        final byte[] extension = concat(new byte[] {0x20, 0, 0, 0}, bytes(8, 4));
+        final byte[] in = ipv6(R6, H6, ICMPV6, 64, 0, 0, icmp6(R6, H6, 3, 0, 20 << 24, concat(original6, extension)));
+        // RFC 4884 s.4.1-4.2: the 7 padding bytes are not datagram: 133-byte IPv4 packet padded to 136 = 34 words
+        // (carrying the padding along would give 140 = 35 words).
+        final byte[] original4 = pad(quoted4(data), 136);
+        assertTranslates(in, R4, 11, 0, 34 << 16, concat(original4, extension));
+    }
+
+    @Test
     void rfc4884LengthBeyondTheMessageIsDropped()
     {
         final byte[] in = ipv6(R6, H6, ICMPV6, 64, 0, 0, icmp6(R6, H6, 1, 0, 20 << 24, quoted6(bytes(8, 0))));
