@@ -4,6 +4,8 @@ import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.engine.Translator;
+import dev.xlat64.packet.Ipv4Header;
+import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.VirtioNetHeader;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.tun.TunDevice;
@@ -78,7 +80,10 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
     /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
     private static TranslatorConfig unlimited(final TranslatorConfig c)
     {
-        return c.toBuilder().tunMtu(65535).ipv4Mtu(65535).ipv6Mtu(65535).lowestIpv6Mtu(65535).build();
+        // A 65516-65535-byte IPv4 super-packet becomes up to 20 bytes longer as IPv6 (its payload length still fits
+        // 16 bits): the MTU must not refuse or fragment it, its segments were checked to fit (VirtioNetOffload).
+        final int unlimited = 0xFFFF + Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH;
+        return c.toBuilder().tunMtu(unlimited).ipv4Mtu(unlimited).ipv6Mtu(unlimited).lowestIpv6Mtu(unlimited).build();
     }
 
     /** On the agent's thread: sets up its io_uring when asked for; stays with read/write if the kernel refuses. */

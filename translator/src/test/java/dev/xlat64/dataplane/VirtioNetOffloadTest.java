@@ -137,6 +137,22 @@ class VirtioNetOffloadTest
     }
 
     @Test
+    void superPacketOf65520BytesWhoseSegmentsFitIsNotRefused()
+    {
+        // 65520-byte IPv4 super-packet (DF): 65540 bytes as IPv6, payload length 65500; 1460-byte segments fit 1500.
+        final byte[] payload = bytes(65520 - 40, 3);
+        final byte[] segmentIn = withChecksum(tcp(H4, H6_AS_IPV4, 5000, 443, 7, 9, 0x10, payload), 16,
+            partial4(H4, H6_AS_IPV4, 0, TCP));
+        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, 1400, 20, 16), ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0x1234, DF, segmentIn)));
+        agent.doWork();
+
+        final byte[] segmentOut = withChecksum(segmentIn, 16, partial6(H4_AS_IPV6, H6, 0, TCP));
+        assertWritten(0, concat(vnet(NEEDS_CSUM, TCPV6, 60, 1400, 40, 16), ipv6(H4_AS_IPV6, H6, TCP, 63, 0, 0, segmentOut)));
+        assertEquals(1, queue.written.size());
+        assertEquals(1, agent.counters().packets(Outcome.TRANSLATED_4TO6));
+    }
+
+    @Test
     void rfc7915Section5_1TcpSegmentsAbove1260BytesKeepDf()
     {
         final byte[] segmentIn = withChecksum(tcp(H6, H4_AS_IPV6, 1000, 80, 1, 2, 0x18, bytes(2 * 1300 + 5, 3)), 16,
