@@ -149,7 +149,7 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
         {
             translateAndCount(slot.buffer, length, config);
         }
-        else if (!offload.read(slot.buffer, length))
+        else if (!offload.read(slot.buffer, length, config))
         {
             recorder.empty(length);
         }

@@ -261,6 +261,38 @@ class VirtioNetOffloadTest
     }
 
     @Test
+    void partialChecksumOfAPacketToBeFragmentedIsCompletedWhateverItsSize()
+    {
+        // 1048 bytes, well under 1260, but the 600-byte IPv4 MTU fragments it: the fragments carry no offload, so the
+        // UDP checksum must be the complete one (RFC 768), not the pseudo-header sum the kernel handed over.
+        final FakeQueue small = new FakeQueue(true, false);
+        final TunAgent fragmenting = new TunAgent(small, () -> config(600), true);
+        final byte[] payload = bytes(1000, 8);
+        final byte[] datagramIn = withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1008, UDP));
+        small.feed(concat(vnet(NEEDS_CSUM, 0, 0, 0, 40, 6), ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, datagramIn)));
+        fragmenting.doWork();
+
+        final byte[] datagram = udp(H6_AS_IPV4, H4, 7, 9, payload);
+        final int id = identification(small.written.get(0));
+        assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 0x2000, 576),
+            slice(datagram, 0, 576))), hex(small.written.get(0)));
+        assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 576 / 8, 1008 - 576),
+            slice(datagram, 576, 1008))), hex(small.written.get(1)));
+    }
+
+    @Test
+    void partialChecksumOfAPacketThatFitsIsHandedBackEvenAbove1260Bytes()
+    {
+        // 1400-byte IPv6 -> 1380-byte IPv4 (DF set, RFC 7915 s.5.1), fits the 1500-byte TUN MTU: offload kept.
+        final byte[] payload = bytes(1352, 8);
+        final byte[] datagramIn = withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1360, UDP));
+        queue.feed(concat(vnet(NEEDS_CSUM, 0, 0, 0, 40, 6), ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, datagramIn)));
+        agent.doWork();
+        assertWritten(0, concat(vnet(NEEDS_CSUM, 0, 0, 0, 20, 6), ipv4(H6_AS_IPV4, H4, UDP, 63, 0,
+            identification(queue.written.get(0)), DF, withChecksum(datagramIn, 6, partial4(H6_AS_IPV4, H4, 1360, UDP)))));
+    }
+
+    @Test
     void aQueuedWriteIsCountedWhenItCompletesAndAShortOneAsAFailedWrite()
     {
         final FakeQueue ring = new FakeQueue(false, true);
