@@ -42,6 +42,7 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
     private final OutcomeRecorder recorder = new OutcomeRecorder();
     private final VirtioNetOffload offload = new VirtioNetOffload();
     private final UdpSegmenter segmenter = new UdpSegmenter();
+    private final TcpSegmenter tcpSegmenter = new TcpSegmenter();
     /** read(2)/write(2) until {@link #onStart} sets up io_uring (on the agent's thread: the ring is single-issuer). */
     private QueueIo io;
     private TranslatorConfig config;
@@ -156,6 +157,12 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
         else if (offload.superPacket() && offload.segmentsFit(config))
         {
             translateAndCount(slot.buffer, length, gsoConfig);
+        }
+        else if (offload.tcpSuperPacket() && TcpSegmenter.count(length, offload.l4Offset(),
+            VirtioNetOffload.l4HeaderLength(slot.buffer, Translator.HEADROOM + offload.l4Offset(), 0), offload.segmentSize()) > 0)
+        {
+            offload.checksumsCompleted(); // every segment gets a complete checksum
+            tcpSegmenter.cut(slot.buffer, length, offload.l4Offset(), offload.segmentSize(), this);
         }
         else if (offload.udpSuperPacket() && UdpSegmenter.count(length, offload.l4Offset(), offload.segmentSize()) > 0)
         {

@@ -122,6 +122,12 @@ final class VirtioNetOffload
         return gsoType != VirtioNetHeader.GSO_NONE;
     }
 
+    /** Whether the current packet is a TCP super-packet (TSO), which may have to be cut ({@link TcpSegmenter}). */
+    boolean tcpSuperPacket()
+    {
+        return gsoType != VirtioNetHeader.GSO_NONE && gsoType != VirtioNetHeader.GSO_UDP_L4;
+    }
+
     /** Whether the current packet is a UDP super-packet (USO), which may have to be cut ({@link UdpSegmenter}). */
     boolean udpSuperPacket()
     {
@@ -158,13 +164,12 @@ final class VirtioNetOffload
         {
             return segment <= mtu(config, config.ipv4Mtu) + MAX_GROWTH;
         }
-        // RFC 7915 s.4.1: DF=0 datagrams above the lowest IPv6 MTU are fragmented to it, so such UDP segments are cut
-        // and translated one by one, as they would be without USO.
-        final boolean udpWithoutDf = gsoType == VirtioNetHeader.GSO_UDP_L4 &&
-            (buffer.getShort(Translator.HEADROOM + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
-            Ipv4Header.FLAG_DF) == 0;
+        // RFC 7915 s.4.1: DF=0 packets above the lowest IPv6 MTU are fragmented to it, so such TCP or UDP segments are
+        // cut and translated one by one, as they would be without GSO (the same packets on the wire either way).
+        final boolean withoutDf = (buffer.getShort(Translator.HEADROOM + Ipv4Header.FLAGS_FRAGMENT_OFFSET,
+            ByteOrder.BIG_ENDIAN) & Ipv4Header.FLAG_DF) == 0;
         final int ipv6Mtu = mtu(config, config.ipv6Mtu);
-        final int limit = udpWithoutDf ? Math.min(config.lowestIpv6Mtu, ipv6Mtu) : ipv6Mtu;
+        final int limit = withoutDf ? Math.min(config.lowestIpv6Mtu, ipv6Mtu) : ipv6Mtu;
         return segment + MAX_GROWTH <= limit;
     }
 

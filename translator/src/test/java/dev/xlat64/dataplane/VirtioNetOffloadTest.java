@@ -153,6 +153,39 @@ class VirtioNetOffloadTest
     }
 
     @Test
+    void tcpv4SuperPacketWithoutDfWhoseSegmentsDoNotFitIsCutLikeUdpAndMatchesGsoOff()
+    {
+        // Three segments (1400, 1400, 100 bytes) of 1440-byte IPv4 packets, DF clear: 1460 bytes as IPv6, above the
+        // lowest IPv6 MTU (1280), so each is fragmented (RFC 7915 s.4.1), exactly as when the sender did not use GSO.
+        final int mss = 1400;
+        final byte[] payload = bytes(2 * mss + 100, 4);
+        final byte[] whole = withChecksum(tcp(H4, H6_AS_IPV4, 5000, 443, 0x7FFFFF00, 9, 0x99, payload), 16,
+            partial4(H4, H6_AS_IPV4, 0, TCP));
+        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, mss, 20, 16), ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0xFFFF, 0, whole)));
+        agent.doWork();
+
+        // GSO off: the segments Linux's TCP segmentation makes (sequence advanced, CWR first only, FIN/PSH last only,
+        // identification + index, complete checksums), fed one by one behind a plain header.
+        final FakeQueue plain = new FakeQueue(true, false);
+        final TunAgent noGso = new TunAgent(plain, () -> config(0), true);
+        final int[] flags = {0x90, 0x10, 0x19};
+        for (int i = 0; i < 3; i++)
+        {
+            final byte[] chunk = slice(payload, i * mss, Math.min(payload.length, (i + 1) * mss));
+            plain.feed(concat(PLAIN, ipv4(H4, H6_AS_IPV4, TCP, 64, 0, (0xFFFF + i) & 0xFFFF, 0,
+                tcp(H4, H6_AS_IPV4, 5000, 443, 0x7FFFFF00 + i * mss, 9, flags[i], chunk))));
+        }
+        noGso.doWork();
+        assertEquals(5, plain.written.size(), "two fragments each for the full segments, the short one whole");
+        assertEquals(plain.written.size(), queue.written.size());
+        for (int i = 0; i < plain.written.size(); i++)
+        {
+            assertEquals(hex(plain.written.get(i)), hex(queue.written.get(i)), "packet " + i);
+        }
+        assertEquals(3, agent.counters().packets(Outcome.TRANSLATED_4TO6));
+    }
+
+    @Test
     void rfc7915Section5_1TcpSegmentsAbove1260BytesKeepDf()
     {
         final byte[] segmentIn = withChecksum(tcp(H6, H4_AS_IPV6, 1000, 80, 1, 2, 0x18, bytes(2 * 1300 + 5, 3)), 16,
