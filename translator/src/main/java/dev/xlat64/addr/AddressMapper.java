@@ -15,10 +15,13 @@ public final class AddressMapper
     public static final long NO_MAPPING = -1;
     /** Returned by {@link #toIpv4} for a non-global IPv4 address under the Well-Known Prefix (RFC 6052 s.3.1). */
     public static final long NON_GLOBAL_UNDER_WKP = -2;
+    /** Returned by {@link #toIpv4} when the IPv4 address is in the {@link Ipv4Denylist}. */
+    public static final long DENYLISTED = -3;
 
     public static final int MAPPED = 0;
     public static final int UNMAPPED = 1;
     public static final int FORBIDDEN_UNDER_WKP = 2;
+    public static final int DENYLISTED_IPV4 = 3;
 
     /** From {@link #ipv6Route}: the address maps through the embedding format. (An EAMT position is >= 0.) */
     public static final int ROUTE_PREFIX = -1;
@@ -26,10 +29,13 @@ public final class AddressMapper
     public static final int ROUTE_UNMAPPED = -2;
     /** From {@link #ipv6Route}: a non-global IPv4 address under the Well-Known Prefix (RFC 6052 s.3.1). */
     public static final int ROUTE_FORBIDDEN_UNDER_WKP = -3;
+    /** From {@link #ipv6Route}: the IPv4 address is in the {@link Ipv4Denylist}. */
+    public static final int ROUTE_DENYLISTED = -4;
 
     private final EmbeddingFormat prefix;
     private final Eamt eamt;
     private final boolean enforceWellKnownRestriction;
+    private final Ipv4Denylist denylist;
     /**
      * True when no EAM IPv6 prefix shares an address with the embedding format: an address the format contains then
      * cannot match the EAMT, so {@link #toIpv4} needs no scan for it (the EAMT's precedence, RFC 7757 s.3.1, cannot
@@ -43,6 +49,14 @@ public final class AddressMapper
      */
     public AddressMapper(final EmbeddingFormat prefix, final Eamt eamt, final boolean enforceWellKnownRestriction)
     {
+        this(prefix, eamt, enforceWellKnownRestriction, Ipv4Denylist.DEFAULT);
+    }
+
+    /** As above, with the IPv4 addresses never translated through the prefix or an EAM (RFC 1812 s.5.3.7). */
+    public AddressMapper(final EmbeddingFormat prefix, final Eamt eamt, final boolean enforceWellKnownRestriction,
+        final Ipv4Denylist denylist)
+    {
+        this.denylist = denylist;
         this.prefix = prefix;
         this.eamt = eamt;
         this.enforceWellKnownRestriction = enforceWellKnownRestriction && prefix != null && prefix.isWellKnown();
@@ -85,6 +99,12 @@ public final class AddressMapper
         return eamt;
     }
 
+    /** The IPv4 addresses never translated. */
+    public Ipv4Denylist denylist()
+    {
+        return denylist;
+    }
+
     /** The IPv4 address for the IPv6 address at {@code offset} (0..2^32-1), or {@link #NO_MAPPING} / {@link #NON_GLOBAL_UNDER_WKP}. */
     public long toIpv4(final DirectBuffer buffer, final int offset)
     {
@@ -101,7 +121,8 @@ public final class AddressMapper
         final int e = eamt.indexByIpv6(high, low);
         if (e >= 0)
         {
-            return eamt.ipv4(e, high, low) & 0xFFFF_FFFFL;
+            final int ipv4 = eamt.ipv4(e, high, low);
+            return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
         }
         if (prefix != null && prefix.contains(high, low))
         {
@@ -117,7 +138,7 @@ public final class AddressMapper
         {
             return NON_GLOBAL_UNDER_WKP;
         }
-        return ipv4 & 0xFFFF_FFFFL;
+        return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
     }
 
     /** Writes the IPv6 address for {@code ipv4} at {@code offset}; returns {@link #MAPPED}, {@link #UNMAPPED} or {@link #FORBIDDEN_UNDER_WKP}. */
@@ -142,6 +163,10 @@ public final class AddressMapper
      */
     public int ipv6Route(final int ipv4)
     {
+        if (denylist.contains(ipv4))
+        {
+            return ROUTE_DENYLISTED;
+        }
         final int entry = eamt.indexByIpv4(ipv4);
         return entry >= 0 ? entry : ipv6RouteWithoutEamt(ipv4);
     }
@@ -152,6 +177,10 @@ public final class AddressMapper
         if (prefix == null)
         {
             return ROUTE_UNMAPPED;
+        }
+        if (denylist.contains(ipv4))
+        {
+            return ROUTE_DENYLISTED;
         }
         return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
     }
@@ -172,7 +201,7 @@ public final class AddressMapper
     {
         if (route < ROUTE_PREFIX)
         {
-            return route == ROUTE_UNMAPPED ? UNMAPPED : FORBIDDEN_UNDER_WKP;
+            return route == ROUTE_UNMAPPED ? UNMAPPED : route == ROUTE_DENYLISTED ? DENYLISTED_IPV4 : FORBIDDEN_UNDER_WKP;
         }
         buffer.putLong(offset, ipv6High(route, ipv4), ByteOrder.BIG_ENDIAN);
         buffer.putLong(offset + 8, ipv6Low(route, ipv4), ByteOrder.BIG_ENDIAN);

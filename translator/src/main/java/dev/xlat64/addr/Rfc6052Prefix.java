@@ -52,7 +52,8 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     {
         final Ipv6Prefix p = Ipv6Prefix.parse(text);
         positions(p.length());
-        if (p.length() < 64 && (byteAt(p, 8) != 0))
+        // RFC 6052 s.2.2: bits 64-71 MUST be zero, also inside a /96 prefix.
+        if (byteAt(p, 8) != 0)
         {
             throw new IllegalArgumentException("RFC 6052 prefix " + text + ": bits 64-71 (the u octet) must be zero");
         }
@@ -96,10 +97,10 @@ public final class Rfc6052Prefix implements EmbeddingFormat
         return wellKnown;
     }
 
-    /** True when the 16 bytes at {@code offset} lie under this prefix. */
+    /** True when the 16 bytes at {@code offset} are an IPv4-embedded address under this prefix ({@link #contains(long, long)}). */
     public boolean contains(final DirectBuffer buffer, final int offset)
     {
-        return prefix.contains(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
+        return contains(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
     }
 
     /** RFC 6052 section 2.3: the embedded IPv4 address of the IPv6 address at {@code offset} (suffix ignored). */
@@ -108,10 +109,14 @@ public final class Rfc6052Prefix implements EmbeddingFormat
         return extract(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
     }
 
+    /**
+     * RFC 6052 s.2.2: under the prefix and, for prefixes shorter than /96, with a zero u octet (bits 64-71); an address
+     * whose u octet is set is not IPv4-embedded.
+     */
     @Override
     public boolean contains(final long high, final long low)
     {
-        return prefix.contains(high, low);
+        return prefix.contains(high, low) && (prefix.length() == 96 || (low >>> 56) == 0);
     }
 
     /** RFC 6052 section 2.2: the IPv4 bits around the u octet, from the address as two longs. */
@@ -150,7 +155,8 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     /** Byte-array form: the 4-byte IPv4 address embedded in {@code ipv6}, or null when it is not under the prefix. */
     public byte[] extract(final byte[] ipv6)
     {
-        if (!prefix.contains(ipv6))
+        // RFC 6052 s.2.2: a non-zero u octet (byte 8) means not IPv4-embedded.
+        if (!prefix.contains(ipv6) || prefix.length() < 96 && ipv6[8] != 0)
         {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.xlat64.cli;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
+import dev.xlat64.addr.Ipv4Denylist;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.config.EamtLoader;
 import dev.xlat64.config.Settings;
@@ -45,6 +46,10 @@ public final class MapCommand implements Callable<Integer>
     @Option(names = "--wkp-strict", paramLabel = "true|false", description = "RFC 6052 s.3.1 check (default: true).")
     boolean wkpStrict = true;
 
+    @Option(names = "--ipv4-denylist", paramLabel = "IPV4PREFIX",
+        description = "IPv4 prefix never translated, repeatable; replaces the default list; 'none' for none.")
+    List<String> ipv4Denylist;
+
     @Parameters(paramLabel = "ADDRESS", arity = "0..*", description = "IPv4 or IPv6 addresses to translate.")
     List<String> addresses = new ArrayList<>();
 
@@ -67,7 +72,8 @@ public final class MapCommand implements Callable<Integer>
             return 2;
         }
         final AddressMapper mapper = new AddressMapper(prefix == null ? null : Rfc6052Prefix.parse(prefix), eamt,
-            wkpStrict);
+            wkpStrict, ipv4Denylist == null ? Ipv4Denylist.DEFAULT :
+                ipv4Denylist.equals(List.of("none")) ? Ipv4Denylist.NONE : Ipv4Denylist.parse(ipv4Denylist));
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16]);
         int failures = 0;
         for (final String a : addresses)
@@ -79,8 +85,10 @@ public final class MapCommand implements Callable<Integer>
                 if (v4 < 0)
                 {
                     failures++;
-                    spec.commandLine().getOut().println(a + " -> (" + (v4 == AddressMapper.NON_GLOBAL_UNDER_WKP ?
-                        "non-global IPv4 under the Well-Known Prefix, RFC 6052 s.3.1" : "no EAM entry or prefix covers it") + ")");
+                    spec.commandLine().getOut().println(a + " -> (untranslatable: " + (v4 == AddressMapper.DENYLISTED ?
+                        "IPv4 address in the denylist, RFC 1812 s.5.3.7" : v4 == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                        "non-global IPv4 under the Well-Known Prefix, RFC 6052 s.3.1" :
+                        "no EAM entry or prefix covers it (or a non-zero u octet, RFC 6052 s.2.2)") + ")");
                 }
                 else
                 {
@@ -93,7 +101,8 @@ public final class MapCommand implements Callable<Integer>
                 if (r != AddressMapper.MAPPED)
                 {
                     failures++;
-                    spec.commandLine().getOut().println(a + " -> (" + (r == AddressMapper.FORBIDDEN_UNDER_WKP ?
+                    spec.commandLine().getOut().println(a + " -> (untranslatable: " + (r == AddressMapper.DENYLISTED_IPV4 ?
+                        "IPv4 address in the denylist, RFC 1812 s.5.3.7" : r == AddressMapper.FORBIDDEN_UNDER_WKP ?
                         "non-global IPv4 under the Well-Known Prefix, RFC 6052 s.3.1" : "no EAM entry or prefix covers it") + ")");
                 }
                 else

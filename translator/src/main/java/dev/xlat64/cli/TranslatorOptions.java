@@ -40,6 +40,11 @@ public final class TranslatorOptions
             "reread on reload. For large tables (a million entries load in seconds; see docs/tables.md).")
     String eamFile;
 
+    @Option(names = "--ipv4-denylist", paramLabel = "IPV4PREFIX",
+        description = "IPv4 prefix never translated (RFC 1812 s.5.3.7), repeatable; replaces the default list " +
+            "(0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4, 255.255.255.255/32); 'none' for none.")
+    List<String> ipv4Denylist;
+
     @Option(names = "--queues", paramLabel = "N", description = "TUN queues, one translating thread each (default: 1).")
     String queues;
 
@@ -148,6 +153,7 @@ public final class TranslatorOptions
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)
             .flag(Key.EAM_HAIRPINNING, hairpinning).flag(Key.METRICS, metrics);
         s.flag(Key.TUN_MANAGE_ROUTES, manageRoutes);
+        s.flag(Key.IPV4_DENYLIST, ipv4Denylist);
         sixRd.apply(s);
         return GatewayConfig.from(s);
     }

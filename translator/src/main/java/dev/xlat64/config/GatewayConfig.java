@@ -3,6 +3,7 @@ package dev.xlat64.config;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
+import dev.xlat64.addr.Ipv4Denylist;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.IviFormat;
@@ -139,6 +140,7 @@ public final class GatewayConfig
         final boolean copyTos = p.bool(Key.COPY_TOS, true);
         final int icmpRate = p.integer(Key.ICMP_ERRORS_PER_SECOND, 1000, 0, 1_000_000);
         final boolean hairpin = p.bool(Key.EAM_HAIRPINNING, true);
+        final Ipv4Denylist denylist = denylist(s, errors);
         final InetSocketAddress metrics = p.parse(Key.METRICS, GatewayConfig::socketAddress);
         final boolean manageRoutes = p.bool(Key.TUN_MANAGE_ROUTES, false);
 
@@ -146,7 +148,7 @@ public final class GatewayConfig
         {
             return new Result(null, List.copyOf(errors));
         }
-        final TranslatorConfig siit = TranslatorConfig.builder(new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict))
+        final TranslatorConfig siit = TranslatorConfig.builder(new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict, denylist))
             .udpZeroChecksum(udp).copyTos(copyTos)
             .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
             // RFC 6791 s.4: without a pool, xlat64's own address is the one-address pool, so an ICMP error from an
@@ -324,5 +326,31 @@ public final class GatewayConfig
     public TunSettings tunSettings()
     {
         return new TunSettings(tunName, queues, mtuGiven ? mtu : 0, idle, offload, ioUring);
+    }
+
+    /**
+     * RFC 1812 s.5.3.7: {@code translator.ipv4-denylist}, the IPv4 prefixes never translated; the default list when
+     * unset, none for an empty list (or the flag's single value {@code none}).
+     */
+    private static Ipv4Denylist denylist(final Settings s, final List<String> errors)
+    {
+        if (!s.has(Key.IPV4_DENYLIST))
+        {
+            return Ipv4Denylist.DEFAULT;
+        }
+        final List<String> list = s.list(Key.IPV4_DENYLIST);
+        if (list.equals(List.of("none")))
+        {
+            return Ipv4Denylist.NONE;
+        }
+        try
+        {
+            return Ipv4Denylist.parse(list);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            errors.add(s.origin(Key.IPV4_DENYLIST) + ": " + ex.getMessage());
+            return Ipv4Denylist.DEFAULT;
+        }
     }
 }

@@ -208,7 +208,18 @@ public enum Outcome
     SOFTWIRE_TOO_BIG(Kind.DROPPED, Direction.V4_TO_V6, "softwire_too_big",
         "MAP-E/lw4o6: DF IPv4 packet too big for the tunnel (IPv6 next-hop MTU less 40); no ICMPv4 "
             + "Fragmentation Needed could be sent",
-        "RFC 2473 s.7.1, RFC 1191");
+        "RFC 2473 s.7.1, RFC 1191"),
+    IPV6_EXTENSION_HEADER_AFTER_FRAGMENT(Kind.DROPPED, Direction.V6_TO_V4, "ipv6_extension_header_after_fragment",
+        "IPv6 packet whose upper layer would be an extension header: one after the Fragment Header (the upper layer "
+            + "of the later fragments cannot be known) or an IPv6-only one (Mobility, HIP, Shim6); no IPv4 protocol "
+            + "carries it (answered with ICMPv6 1/1 where possible)", "RFC 7915 s.5.1, RFC 8200 s.4.5"),
+    FRAGMENT_BEYOND_65535(Kind.DROPPED, Direction.ANY, "fragment_beyond_65535",
+        "fragment whose offset plus length passes 65535 bytes (no datagram ends there; cut again its offset would "
+            + "wrap): answered with Parameter Problem pointing at the offset where possible", "RFC 8200 s.4.5, RFC 791"),
+    IPV4_DENYLISTED(Kind.DROPPED, Direction.ANY, "ipv4_denylisted",
+        "IPv4 address (a packet's IPv4 source or destination, or one mapped from IPv6 by the prefix or an EAM) in "
+            + "translator.ipv4-denylist (by default this network, loopback, link-local, multicast, 240/4, broadcast)",
+        "RFC 1812 s.5.3.7, RFC 6890");
 
     /** What happened to the packet. */
     public enum Kind

@@ -4,6 +4,8 @@ import dev.xlat64.core.Counters;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.engine.Translator;
+import dev.xlat64.packet.Ipv4Header;
+import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.VirtioNetHeader;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.map.MapDomain;
@@ -42,6 +44,7 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
     private final OutcomeRecorder recorder = new OutcomeRecorder();
     private final VirtioNetOffload offload = new VirtioNetOffload();
     private final UdpSegmenter segmenter = new UdpSegmenter();
+    private final TcpSegmenter tcpSegmenter = new TcpSegmenter();
     /** read(2)/write(2) until {@link #onStart} sets up io_uring (on the agent's thread: the ring is single-issuer). */
     private QueueIo io;
     private TranslatorConfig config;
@@ -88,7 +91,10 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
     /** The snapshot used for GSO super-packets whose segments fit: size checks are per segment, done here. */
     private static TranslatorConfig unlimited(final TranslatorConfig c)
     {
-        return c.toBuilder().tunMtu(65535).ipv4Mtu(65535).ipv6Mtu(65535).lowestIpv6Mtu(65535).build();
+        // A 65516-65535-byte IPv4 super-packet becomes up to 20 bytes longer as IPv6 (its payload length still fits
+        // 16 bits): the MTU must not refuse or fragment it, its segments were checked to fit (VirtioNetOffload).
+        final int unlimited = 0xFFFF + Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH;
+        return c.toBuilder().tunMtu(unlimited).ipv4Mtu(unlimited).ipv6Mtu(unlimited).lowestIpv6Mtu(unlimited).build();
     }
 
     /** On the agent's thread: sets up its io_uring when asked for; stays with read/write if the kernel refuses. */
@@ -160,13 +166,19 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
         {
             translateAndCount(slot.buffer, length, config);
         }
-        else if (!offload.read(slot.buffer, length))
+        else if (!offload.read(slot.buffer, length, config))
         {
             recorder.empty(length);
         }
         else if (offload.superPacket() && offload.segmentsFit(config))
         {
             translateAndCount(slot.buffer, length, gsoConfig);
+        }
+        else if (offload.tcpSuperPacket() && TcpSegmenter.count(length, offload.l4Offset(),
+            VirtioNetOffload.l4HeaderLength(slot.buffer, Translator.HEADROOM + offload.l4Offset(), 0), offload.segmentSize()) > 0)
+        {
+            offload.checksumsCompleted(); // every segment gets a complete checksum
+            tcpSegmenter.cut(slot.buffer, length, offload.l4Offset(), offload.segmentSize(), this);
         }
         else if (offload.udpSuperPacket() && UdpSegmenter.count(length, offload.l4Offset(), offload.segmentSize()) > 0)
         {

@@ -24,8 +24,9 @@ import java.nio.ByteOrder;
  */
 final class VirtioNetOffload
 {
-    /** A non-GSO packet with a partial checksum that might be fragmented or quoted is finalised in software first. */
-    private static final int FINALISE_CHECKSUM_ABOVE = 1260;
+    /** IPv4 TTL and IPv6 hop limit offsets: a packet about to expire is quoted in Time Exceeded. */
+    private static final int IPV4_TTL = 8;
+    private static final int IPV6_HOP_LIMIT = 7;
     /** Largest growth of a translated header (IPv4 to IPv6), for the GSO segment-size check. */
     private static final int MAX_GROWTH = 20;
 
@@ -46,10 +47,10 @@ final class VirtioNetOffload
 
     /**
      * Takes the virtio-net header just before the packet of {@code length} bytes at {@link Translator#HEADROOM} of
-     * {@code buffer}, and prepares its checksum for the engine (completed, or complemented). False for a read too
-     * short to hold a header.
+     * {@code buffer}, and prepares its checksum for the engine (completed, or complemented) under {@code config}. False
+     * for a read too short to hold a header.
      */
-    boolean read(final MutableDirectBuffer buffer, final int length)
+    boolean read(final MutableDirectBuffer buffer, final int length, final TranslatorConfig config)
     {
         if (length <= 0)
         {
@@ -69,7 +70,8 @@ final class VirtioNetOffload
             return true;
         }
         checksumPosition = Translator.HEADROOM + csumStart + csumOffset;
-        if (finaliseChecksumFirst(gsoType, length, csumOffset))
+        if (finaliseChecksumFirst(gsoType, length, csumOffset) || gsoType == VirtioNetHeader.GSO_NONE &&
+            mayBeFragmentedOrQuoted(buffer, Translator.HEADROOM, length, config))
         {
             final int sum = Checksum.finish(Checksum.add(buffer, Translator.HEADROOM + csumStart, length - csumStart, 0));
             buffer.putShort(checksumPosition, (short)sum, ByteOrder.BIG_ENDIAN);
@@ -90,18 +92,40 @@ final class VirtioNetOffload
      * complement trick only holds where translation changes nothing the kernel will sum itself: TCP and UDP, whose
      * pseudo-header (outside the summed range) is all that changes. An ICMPv6 echo also changes its type byte, which
      * the kernel sums, and loses its pseudo-header (RFC 7915 s.5.2), so ICMP is completed first; so is a non-GSO
-     * packet that might be fragmented or quoted in an ICMP error (above 1260 bytes).
+     * packet that might be fragmented or quoted in an ICMP error ({@link #mayBeFragmentedOrQuoted}).
      */
     static boolean finaliseChecksumFirst(final int gsoType, final int length, final int csumOffset)
     {
-        return gsoType == VirtioNetHeader.GSO_NONE &&
-            (length > FINALISE_CHECKSUM_ABOVE || csumOffset != Tcp.CHECKSUM && csumOffset != Udp.CHECKSUM);
+        return gsoType == VirtioNetHeader.GSO_NONE && csumOffset != Tcp.CHECKSUM && csumOffset != Udp.CHECKSUM;
+    }
+
+    /**
+     * Whether the packet of {@code length} bytes at {@code ip} may leave in fragments or be quoted in an ICMP error
+     * (Fragmentation Needed / Packet Too Big, Time Exceeded): its checksum must then be complete. RFC 7915 s.4.1: IPv4
+     * grows by 20 bytes and DF=0 packets are fragmented to the lowest IPv6 MTU; s.5.1: IPv6 shrinks by 20 (or more
+     * with extension headers) toward the IPv4 next hop. Derived from the configured MTUs, not a fixed size.
+     */
+    static boolean mayBeFragmentedOrQuoted(
+        final MutableDirectBuffer buffer, final int ip, final int length, final TranslatorConfig config)
+    {
+        if ((buffer.getByte(ip) & 0xF0) == 0x40)
+        {
+            return (buffer.getByte(ip + IPV4_TTL) & 0xFF) <= 1 ||
+                length + MAX_GROWTH > Math.min(config.lowestIpv6Mtu, PathMtu.ipv6NextHop(config));
+        }
+        return (buffer.getByte(ip + IPV6_HOP_LIMIT) & 0xFF) <= 1 || length - MAX_GROWTH > PathMtu.ipv4NextHop(config);
     }
 
     /** Whether the current packet is a super-packet (GSO) with a partial checksum. */
     boolean superPacket()
     {
         return gsoType != VirtioNetHeader.GSO_NONE;
+    }
+
+    /** Whether the current packet is a TCP super-packet (TSO), which may have to be cut ({@link TcpSegmenter}). */
+    boolean tcpSuperPacket()
+    {
+        return gsoType != VirtioNetHeader.GSO_NONE && gsoType != VirtioNetHeader.GSO_UDP_L4;
     }
 
     /** Whether the current packet is a UDP super-packet (USO), which may have to be cut ({@link UdpSegmenter}). */
@@ -140,13 +164,12 @@ final class VirtioNetOffload
         {
             return segment <= mtu(config, config.ipv4Mtu) + MAX_GROWTH;
         }
-        // RFC 7915 s.4.1: DF=0 datagrams above the lowest IPv6 MTU are fragmented to it, so such UDP segments are cut
-        // and translated one by one, as they would be without USO.
-        final boolean udpWithoutDf = gsoType == VirtioNetHeader.GSO_UDP_L4 &&
-            (buffer.getShort(Translator.HEADROOM + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
-            Ipv4Header.FLAG_DF) == 0;
+        // RFC 7915 s.4.1: DF=0 packets above the lowest IPv6 MTU are fragmented to it, so such TCP or UDP segments are
+        // cut and translated one by one, as they would be without GSO (the same packets on the wire either way).
+        final boolean withoutDf = (buffer.getShort(Translator.HEADROOM + Ipv4Header.FLAGS_FRAGMENT_OFFSET,
+            ByteOrder.BIG_ENDIAN) & Ipv4Header.FLAG_DF) == 0;
         final int ipv6Mtu = mtu(config, config.ipv6Mtu);
-        final int limit = udpWithoutDf ? Math.min(config.lowestIpv6Mtu, ipv6Mtu) : ipv6Mtu;
+        final int limit = withoutDf ? Math.min(config.lowestIpv6Mtu, ipv6Mtu) : ipv6Mtu;
         return segment + MAX_GROWTH <= limit;
     }
 

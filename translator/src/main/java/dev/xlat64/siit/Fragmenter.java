@@ -15,6 +15,8 @@ final class Fragmenter
 {
     /** Fragment data is a multiple of 8 bytes, except in the last fragment (RFC 791, RFC 8200 s.4.5). */
     private static final int FRAGMENT_UNIT = 8;
+    /** RFC 791 / RFC 8200 s.4.5: no fragment's data may end beyond byte 65535 of its datagram (or payload). */
+    static final int MAX_END = 0xFFFF;
 
     private final MutableDirectBuffer scratch;
     private final Ipv4Header ip4 = new Ipv4Header();
@@ -28,9 +30,10 @@ final class Fragmenter
     /**
      * RFC 7915 s.4.1: fragments the translated IPv6 packet at {@code out} (with a fragment header already when
      * {@code hasFragmentHeader}) so that each fragment fits {@code mtu}; every fragment carries the IPv4
-     * identification and continues the offsets and M flag of an already fragmented input.
+     * identification and continues the offsets and M flag of an already fragmented input. False (nothing sent) when
+     * the last fragment's offset would not fit 13 bits.
      */
-    void fragmentIpv6(
+    boolean fragmentIpv6(
         final MutableDirectBuffer buffer, final int out, final int translatedLength, final boolean hasFragmentHeader,
         final FragmentFields fields, final int mtu, final PacketSink sink)
     {
@@ -38,6 +41,11 @@ final class Fragmenter
         final int dataLength = out + translatedLength - dataStart;
         final int headers = Ipv6Header.LENGTH + FragmentHeader.LENGTH;
         final int chunkMax = Math.max(FRAGMENT_UNIT, (mtu - headers) & ~(FRAGMENT_UNIT - 1));
+        // The 13-bit offset must not wrap (a crafted fragment would land at offset 0): callers refuse these first.
+        if ((fields.fragmentOffset << 3) + dataLength > MAX_END)
+        {
+            return false;
+        }
         for (int done = 0; done < dataLength; done += chunkMax)
         {
             final int chunk = Math.min(chunkMax, dataLength - done);
@@ -49,13 +57,15 @@ final class Fragmenter
             scratch.putBytes(headers, buffer, dataStart + done, chunk);
             sink.emit(scratch, 0, headers + chunk);
         }
+        return true;
     }
 
     /**
      * RFC 1812 s.5.2.6 / RFC 791: a DF=0 translated IPv4 packet larger than the next-hop MTU is fragmented, each
-     * fragment keeping the identification and continuing the offset (and MF) of an already fragmented input.
+     * fragment keeping the identification and continuing the offset (and MF) of an already fragmented input. False
+     * (nothing sent) when the last fragment's offset would not fit 13 bits.
      */
-    void fragmentIpv4(
+    boolean fragmentIpv4(
         final MutableDirectBuffer buffer, final int out, final int totalLength, final int mtu, final PacketSink sink)
     {
         final Ipv4Header in = ip4.wrap(buffer, out);
@@ -65,6 +75,11 @@ final class Fragmenter
         final int dataStart = out + Ipv4Header.MIN_LENGTH;
         final int dataLength = totalLength - Ipv4Header.MIN_LENGTH;
         final int chunkMax = Math.max(FRAGMENT_UNIT, (mtu - Ipv4Header.MIN_LENGTH) & ~(FRAGMENT_UNIT - 1));
+        // The 13-bit offset must not overflow into the flags: callers refuse these first.
+        if ((baseOffset << 3) + dataLength > MAX_END)
+        {
+            return false;
+        }
         for (int done = 0; done < dataLength; done += chunkMax)
         {
             final int chunk = Math.min(chunkMax, dataLength - done);
@@ -76,5 +91,6 @@ final class Fragmenter
             scratch.putBytes(Ipv4Header.MIN_LENGTH, buffer, dataStart + done, chunk);
             sink.emit(scratch, 0, Ipv4Header.MIN_LENGTH + chunk);
         }
+        return true;
     }
 }

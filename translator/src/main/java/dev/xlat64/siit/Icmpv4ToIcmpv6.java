@@ -166,7 +166,7 @@ final class Icmpv4ToIcmpv6
         {
             if (config.icmpPool6 == null)
             {
-                return s == AddressMapper.FORBIDDEN_UNDER_WKP ?
+                return s == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED : s == AddressMapper.FORBIDDEN_UNDER_WKP ?
                     Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_SOURCE_UNTRANSLATABLE;
             }
             Rfc6791Pool.ipv6(config.icmpPool6, flowHash(q.source(), q.destination(), q.protocol()), scratch,
@@ -175,7 +175,7 @@ final class Icmpv4ToIcmpv6
         final int d = mapper.toIpv6(o.destination(), scratch, Ipv6Header.DESTINATION);
         if (d != AddressMapper.MAPPED)
         {
-            return d == AddressMapper.FORBIDDEN_UNDER_WKP ?
+            return d == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED : d == AddressMapper.FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         if (mapper.toIpv6(q.source(), scratch, INNER6 + Ipv6Header.SOURCE) != AddressMapper.MAPPED ||
@@ -231,7 +231,11 @@ final class Icmpv4ToIcmpv6
             carryExtension = innerRoom >= 0;
             innerRoom = carryExtension ? innerRoom : room;
         }
-        final int copied = Math.min(originalLength - innerHeaderLength, innerRoom - (innerData - INNER6));
+        // RFC 4884 s.4.1: with an extension, the field past the quoted datagram's own length is zero padding, not
+        // datagram: only the datagram is translated, then padded again in ICMPv6's 64-bit words (s.4.2).
+        final int datagramLength = extensionLength > 0 ?
+            Math.max(innerHeaderLength, Math.min(originalLength, q.totalLength())) : originalLength;
+        final int copied = Math.min(datagramLength - innerHeaderLength, innerRoom - (innerData - INNER6));
         scratch.putBytes(innerData, buffer, quoted + innerHeaderLength, copied);
         final int innerPayloadLength = q.totalLength() - innerHeaderLength;
         final int innerUpperLayer = TranslatedHeaders.ipv6NextHeader(q.protocol());

@@ -133,8 +133,11 @@ final class Icmpv6ToIcmpv4
     {
         final int quotedEnd = quoted + originalLength;
         final Ipv6Header q = quoted6.wrap(buffer, quoted);
+        // RFC 7915 s.5.1 applies to the quoted header too: no IPv4 protocol carries an IPv6 extension header.
         if (originalLength < Ipv6Header.LENGTH || q.version() != 6 ||
-            !quotedChain.walk(buffer, quoted + Ipv6Header.LENGTH, q.nextHeader(), quotedEnd))
+            !quotedChain.walk(buffer, quoted + Ipv6Header.LENGTH, q.nextHeader(), quotedEnd) ||
+            quotedChain.extensionAfterFragment() ||
+            Ipv6ExtensionHeaders.isIpv6ExtensionHeader(quotedChain.upperLayerProtocol()))
         {
             return false;
         }
@@ -169,7 +172,7 @@ final class Icmpv6ToIcmpv4
         {
             if (config.icmpPool4 == null)
             {
-                return source == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+                return source == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED : source == AddressMapper.NON_GLOBAL_UNDER_WKP ?
                     Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE;
             }
             source = Rfc6791Pool.ipv4(config.icmpPool4, Icmpv4ToIcmpv6.flowHash((int)innerSource, (int)innerDestination,
@@ -178,7 +181,8 @@ final class Icmpv6ToIcmpv4
         destination = mapper.toIpv4(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
         if (destination < 0)
         {
-            return destination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+            return destination == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                destination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
         }
         return Outcome.TRANSLATED_6TO4;
@@ -258,7 +262,11 @@ final class Icmpv6ToIcmpv4
             innerRoom = carryExtension ? innerRoom : room;
         }
         final int innerL4 = quotedChain.upperLayerOffset();
-        final int copied = Math.min(quoted + originalLength - innerL4, innerRoom - Ipv4Header.MIN_LENGTH);
+        // RFC 4884 s.4.2: with an extension, the field past the quoted datagram's own length is zero padding, not
+        // datagram: only the datagram is translated, then padded again in ICMPv4's 32-bit words (s.4.1).
+        final int datagramEnd = extensionLength > 0 ? Math.max(innerL4,
+            quoted + Math.min(originalLength, Ipv6Header.LENGTH + q.payloadLength())) : quoted + originalLength;
+        final int copied = Math.min(datagramEnd - innerL4, innerRoom - Ipv4Header.MIN_LENGTH);
         scratch.putBytes(innerData, buffer, innerL4, copied);
         final int innerTotalLength = Ipv4Header.MIN_LENGTH + innerUpperLayerLength;
         final int innerFragmentHeader = quotedChain.fragmentHeaderOffset();

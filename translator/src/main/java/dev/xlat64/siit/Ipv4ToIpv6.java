@@ -94,6 +94,13 @@ public final class Ipv4ToIpv6
         {
             return ctx.done(Outcome.IPV4_CARRIES_ICMPV6);
         }
+        // RFC 791: a datagram is at most 65535 bytes, so a fragment ending beyond that is no datagram's (and cut again
+        // its offset would wrap past 13 bits): discarded, Parameter Problem pointing at the offset (RFC 8200 s.4.5).
+        if (((in.flagsAndFragmentOffset() & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3) + in.totalLength() > Fragmenter.MAX_END)
+        {
+            return ctx.done(icmpErrors.error(Icmp.V4_PARAMETER_PROBLEM, 0, Ipv4Header.FLAGS_FRAGMENT_OFFSET << 24)
+                .sendIcmpv4(ctx, in.totalLength(), Outcome.FRAGMENT_BEYOND_65535));
+        }
         // RFC 7915 s.4.1: an unexpired source route is refused with ICMPv4 "source route failed"; other options ignored.
         if (Ipv4Options.hasUnexpiredSourceRoute(ctx.buffer, ctx.offset, in.headerLength()))
         {
@@ -224,8 +231,8 @@ public final class Ipv4ToIpv6
         }
         if (mustFragment)
         {
-            fragmenter.fragmentIpv6(buffer, out, translatedLength, fragment, f, fragmentMtu, ctx.sink);
-            return Outcome.TRANSLATED_4TO6;
+            return fragmenter.fragmentIpv6(buffer, out, translatedLength, fragment, f, fragmentMtu, ctx.sink) ?
+                Outcome.TRANSLATED_4TO6 : Outcome.FRAGMENT_BEYOND_65535;
         }
         ctx.sink.emit(buffer, out, translatedLength);
         return Outcome.TRANSLATED_4TO6;
@@ -239,12 +246,14 @@ public final class Ipv4ToIpv6
     {
         if (sourceRoute < AddressMapper.ROUTE_PREFIX)
         {
-            return sourceRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
+            return sourceRoute == AddressMapper.ROUTE_DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                sourceRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_SOURCE_UNTRANSLATABLE;
         }
         if (destinationRoute < AddressMapper.ROUTE_PREFIX)
         {
-            return destinationRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
+            return destinationRoute == AddressMapper.ROUTE_DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                destinationRoute == AddressMapper.ROUTE_FORBIDDEN_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         return Outcome.TRANSLATED_4TO6;

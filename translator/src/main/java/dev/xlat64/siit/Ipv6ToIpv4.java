@@ -53,8 +53,10 @@ public final class Ipv6ToIpv4
         }
         final Ipv6Header in = ip6.wrap(buffer, offset);
         final int payloadLength = in.payloadLength();
-        // RFC 8200 s.3: the payload length must fit what was received; zero means a jumbogram, which we do not carry.
-        if (payloadLength == 0 || Ipv6Header.LENGTH + payloadLength > ctx.length)
+        // RFC 8200 s.3: the payload length must fit what was received; zero with a Hop-by-Hop header means a jumbogram
+        // (RFC 2675 s.2), which we do not carry; zero otherwise is an empty payload (e.g. No Next Header, 59).
+        if (payloadLength == 0 && in.nextHeader() == Ipv6Header.NEXT_HEADER_HOP_BY_HOP ||
+            Ipv6Header.LENGTH + payloadLength > ctx.length)
         {
             return Outcome.IPV6_BAD_PAYLOAD_LENGTH;
         }
@@ -117,6 +119,24 @@ public final class Ipv6ToIpv4
             return ctx.done(icmpErrors.error(Icmp.V6_PARAMETER_PROBLEM, Icmp.V6_ERRONEOUS_HEADER_FIELD,
                 Ipv6ExtensionHeaders.segmentsLeftField(routingHeader) - ctx.offset)
                 .sendIcmpv6(ctx, packetLength, Outcome.IPV6_EXTENSION_HEADER_UNSUPPORTED));
+        }
+        // RFC 8200 s.4.5: a fragment whose reassembled payload would pass 65535 bytes gets Parameter Problem pointing
+        // at its Fragment Offset (and, cut again, its offset would spill into the IPv4 flags).
+        final int fragmentHeader = chain.fragmentHeaderOffset();
+        if (fragmentHeader >= 0 && (FragmentHeader.fragmentOffset(ctx.buffer, fragmentHeader) << 3) + packetLength -
+            Ipv6Header.LENGTH - FragmentHeader.LENGTH > Fragmenter.MAX_END)
+        {
+            return ctx.done(icmpErrors.error(Icmp.V6_PARAMETER_PROBLEM, Icmp.V6_ERRONEOUS_HEADER_FIELD,
+                fragmentHeader + FragmentHeader.OFFSET_FLAGS - ctx.offset)
+                .sendIcmpv6(ctx, packetLength, Outcome.FRAGMENT_BEYOND_65535));
+        }
+        // RFC 7915 s.5.1 copies the last Next Header into Protocol; an extension header after the Fragment Header (its
+        // later fragments' upper layer unknowable) or an IPv6-only one would become a meaningless IPv4 protocol:
+        // refused with 1/1 like a kernel SIIT (Jool) does.
+        if (chain.extensionAfterFragment() || Ipv6ExtensionHeaders.isIpv6ExtensionHeader(chain.upperLayerProtocol()))
+        {
+            return ctx.done(icmpErrors.error(Icmp.V6_DESTINATION_UNREACHABLE, Icmp.V6_ADMINISTRATIVELY_PROHIBITED, 0)
+                .sendIcmpv6(ctx, packetLength, Outcome.IPV6_EXTENSION_HEADER_AFTER_FRAGMENT));
         }
         return Verdict.CONTINUE;
     }
@@ -223,8 +243,8 @@ public final class Ipv6ToIpv4
         }
         if (totalLength > nextHopMtu)
         {
-            fragmenter.fragmentIpv4(buffer, out, totalLength, nextHopMtu, ctx.sink);
-            return Outcome.TRANSLATED_6TO4;
+            return fragmenter.fragmentIpv4(buffer, out, totalLength, nextHopMtu, ctx.sink) ?
+                Outcome.TRANSLATED_6TO4 : Outcome.FRAGMENT_BEYOND_65535;
         }
         ctx.sink.emit(buffer, out, totalLength);
         return Outcome.TRANSLATED_6TO4;
@@ -235,10 +255,12 @@ public final class Ipv6ToIpv4
     {
         if (mappedSource < 0)
         {
-            return mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+            return mappedSource == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED :
+                mappedSource == AddressMapper.NON_GLOBAL_UNDER_WKP ?
                 Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE;
         }
-        return mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
+        return mappedDestination == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED :
+            mappedDestination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
             Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
     }
 

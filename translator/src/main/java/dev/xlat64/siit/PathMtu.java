@@ -70,7 +70,7 @@ public final class PathMtu
     }
 
     /** RFC 1191 s.7: the greatest plateau less than the total length of the datagram that was too big. */
-    static int plateau(final int totalLength)
+    public static int plateau(final int totalLength)
     {
         for (final int p : PLATEAUS)
         {

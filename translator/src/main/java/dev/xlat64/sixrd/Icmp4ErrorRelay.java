@@ -9,6 +9,7 @@ import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
+import dev.xlat64.siit.PathMtu;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -16,8 +17,10 @@ import java.nio.ByteOrder;
 /**
  * RFC 4213 section 3.4: an ICMPv4 error from a router between the BR and a CE, quoting one of our 6in4 packets, is
  * relayed to the IPv6 source of the quoted inner packet: Fragmentation Needed becomes Packet Too Big (the next-hop
- * MTU less the 20-byte outer header), every other unreachable, time exceeded or parameter problem becomes Destination
- * Unreachable code 3 (address unreachable). Relayed only when the quote reaches at least the inner source address.
+ * MTU less the 20-byte outer header; an RFC 1191 plateau when the router sent 0), every other unreachable, time exceeded
+ * or parameter problem becomes Destination Unreachable code 3 (address unreachable). Relayed only when the quote is of a
+ * 6in4 packet this node could have sent (its source, protocol 41, to a CE whose delegated prefix holds the quoted inner
+ * destination) and holds the whole inner IPv6 header.
  */
 public final class Icmp4ErrorRelay
 {
@@ -63,12 +66,20 @@ public final class Icmp4ErrorRelay
         final SixRdDomain answering = domainOfQuotedCe(ctx.config, domain,
             buffer.getInt(quoted + Ipv4Header.DESTINATION,
             ByteOrder.BIG_ENDIAN));
+        if (!couldHaveSent(answering, buffer, quoted, quotedInner, end))
+        {
+            return Outcome.SIXRD_ICMP4_NOT_RELAYABLE;
+        }
         if (type == Icmp.V4_DESTINATION_UNREACHABLE && code == Icmp.V4_FRAGMENTATION_NEEDED)
         {
-            final int nextHopMtu = buffer.getShort(icmp + Icmp.REST + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            final int advertised = buffer.getShort(icmp + Icmp.REST + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            // RFC 1191 s.5/s.7: a router that sends 0 is pre-RFC 1191: estimate with the plateau below the quoted
+            // datagram's total length.
+            final int nextHopMtu = advertised != 0 ? advertised :
+                PathMtu.plateau(buffer.getShort(quoted + Ipv4Header.TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF);
             if (nextHopMtu < Ipv4Header.MIN_LENGTH + Ipv6Header.LENGTH)
             {
-                return Outcome.SIXRD_ICMP4_NOT_RELAYABLE; // RFC 1191 s.4 "unknown" (0): nothing true to report
+                return Outcome.SIXRD_ICMP4_NOT_RELAYABLE;
             }
             // RFC 8200 s.5: IPv6 hosts need not go below 1280; a smaller IPv4 path is the operator's MTU to fix.
             icmpErrors.error(Icmp.V6_PACKET_TOO_BIG, 0, Math.max(SixRdDomain.MIN_MTU,
@@ -101,6 +112,28 @@ public final class Icmp4ErrorRelay
             }
         }
         return domain;
+    }
+
+    /**
+     * RFC 4213 s.3.4 / RFC 5969 s.8: a forged quote must not steer an ICMPv6 error anywhere, so the quoted 6in4 packet
+     * must be one {@code domain} could have encapsulated: to a CE of the domain whose delegated prefix holds the inner
+     * IPv6 destination (a BR sends a CE only its own prefix's traffic), or, at a CE, to its BR. (Source and protocol 41
+     * are checked by {@link #quotedSixInFour}.) Needs the whole inner IPv6 header quoted.
+     */
+    private static boolean couldHaveSent(
+        final SixRdDomain domain, final MutableDirectBuffer buffer, final int quoted, final int inner, final int end)
+    {
+        if (inner + Ipv6Header.LENGTH > end)
+        {
+            return false;
+        }
+        final int destination = buffer.getInt(quoted + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
+        if (domain.ceMode() && destination == domain.brIpv4())
+        {
+            return true;
+        }
+        return domain.isCeIpv4(destination) &&
+            domain.inDelegatedPrefix(destination, buffer.getLong(inner + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN));
     }
 
     /**

@@ -52,6 +52,39 @@ class CliTest
     }
 
     @Test
+    void mapAnswersUntranslatableForDenylistedAndUOctetAddresses()
+    {
+        assertEquals(1, run("map", "--prefix", "2001:db8:64::/96", "2001:db8:64::ffff:ffff", "2001:db8:64::7f00:1",
+            "2001:db8:64::e000:1", "0.0.0.1"));
+        assertEquals(4, out.toString().split("untranslatable: IPv4 address in the denylist", -1).length - 1, out.toString());
+        assertEquals(1, run("map", "--prefix", "2001:db8::/64", "2001:db8:0:0:ff01:203:400:0"));
+        assertTrue(out.toString().contains("2001:db8:0:0:ff01:203:400:0 -> (untranslatable"), out.toString());
+        assertEquals(0, run("map", "--prefix", "2001:db8:64::/96", "--ipv4-denylist", "none", "2001:db8:64::7f00:1"));
+        assertTrue(out.toString().contains("2001:db8:64::7f00:1 -> 127.0.0.1"), out.toString());
+    }
+
+    @Test
+    void mapRefusesAPrefixWithANonZeroUOctet()
+    {
+        assertEquals(2, run("map", "--prefix", "2001:db8:0:0:ff00::/96", "192.0.2.1"));
+        assertTrue(err.toString().contains("u octet"), err.toString());
+    }
+
+    @Test
+    void checkConfigReadsTheIpv4Denylist(@TempDir final Path dir) throws Exception
+    {
+        final Path f = dir.resolve("x.toml");
+        Files.writeString(f, "[translator]\nprefix = \"64:ff9b::/96\"\nipv4-denylist = []\n");
+        assertEquals(0, run("check-config", f.toString()));
+        Files.writeString(f, "[translator]\nprefix = \"64:ff9b::/96\"\nipv4-denylist = [\"10.0.0.1/8\"]\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertTrue(err.toString().contains(f + ":3: translator.ipv4-denylist:"), err.toString());
+        Files.writeString(f, "[translator]\nprefix = \"2001:db8:0:0:ff00::/96\"\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertTrue(err.toString().contains(f + ":2: translator.prefix:"), err.toString());
+    }
+
+    @Test
     void checkConfigAcceptsAGoodFile(@TempDir final Path dir) throws Exception
     {
         final Path f = dir.resolve("x.toml");

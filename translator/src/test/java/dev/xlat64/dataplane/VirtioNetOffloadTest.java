@@ -137,6 +137,55 @@ class VirtioNetOffloadTest
     }
 
     @Test
+    void superPacketOf65520BytesWhoseSegmentsFitIsNotRefused()
+    {
+        // 65520-byte IPv4 super-packet (DF): 65540 bytes as IPv6, payload length 65500; 1460-byte segments fit 1500.
+        final byte[] payload = bytes(65520 - 40, 3);
+        final byte[] segmentIn = withChecksum(tcp(H4, H6_AS_IPV4, 5000, 443, 7, 9, 0x10, payload), 16,
+            partial4(H4, H6_AS_IPV4, 0, TCP));
+        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, 1400, 20, 16), ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0x1234, DF, segmentIn)));
+        agent.doWork();
+
+        final byte[] segmentOut = withChecksum(segmentIn, 16, partial6(H4_AS_IPV6, H6, 0, TCP));
+        assertWritten(0, concat(vnet(NEEDS_CSUM, TCPV6, 60, 1400, 40, 16), ipv6(H4_AS_IPV6, H6, TCP, 63, 0, 0, segmentOut)));
+        assertEquals(1, queue.written.size());
+        assertEquals(1, agent.counters().packets(Outcome.TRANSLATED_4TO6));
+    }
+
+    @Test
+    void tcpv4SuperPacketWithoutDfWhoseSegmentsDoNotFitIsCutLikeUdpAndMatchesGsoOff()
+    {
+        // Three segments (1400, 1400, 100 bytes) of 1440-byte IPv4 packets, DF clear: 1460 bytes as IPv6, above the
+        // lowest IPv6 MTU (1280), so each is fragmented (RFC 7915 s.4.1), exactly as when the sender did not use GSO.
+        final int mss = 1400;
+        final byte[] payload = bytes(2 * mss + 100, 4);
+        final byte[] whole = withChecksum(tcp(H4, H6_AS_IPV4, 5000, 443, 0x7FFFFF00, 9, 0x99, payload), 16,
+            partial4(H4, H6_AS_IPV4, 0, TCP));
+        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, mss, 20, 16), ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0xFFFF, 0, whole)));
+        agent.doWork();
+
+        // GSO off: the segments Linux's TCP segmentation makes (sequence advanced, CWR first only, FIN/PSH last only,
+        // identification + index, complete checksums), fed one by one behind a plain header.
+        final FakeQueue plain = new FakeQueue(true, false);
+        final TunAgent noGso = new TunAgent(plain, () -> config(0), true);
+        final int[] flags = {0x90, 0x10, 0x19};
+        for (int i = 0; i < 3; i++)
+        {
+            final byte[] chunk = slice(payload, i * mss, Math.min(payload.length, (i + 1) * mss));
+            plain.feed(concat(PLAIN, ipv4(H4, H6_AS_IPV4, TCP, 64, 0, (0xFFFF + i) & 0xFFFF, 0,
+                tcp(H4, H6_AS_IPV4, 5000, 443, 0x7FFFFF00 + i * mss, 9, flags[i], chunk))));
+        }
+        noGso.doWork();
+        assertEquals(5, plain.written.size(), "two fragments each for the full segments, the short one whole");
+        assertEquals(plain.written.size(), queue.written.size());
+        for (int i = 0; i < plain.written.size(); i++)
+        {
+            assertEquals(hex(plain.written.get(i)), hex(queue.written.get(i)), "packet " + i);
+        }
+        assertEquals(3, agent.counters().packets(Outcome.TRANSLATED_4TO6));
+    }
+
+    @Test
     void rfc7915Section5_1TcpSegmentsAbove1260BytesKeepDf()
     {
         final byte[] segmentIn = withChecksum(tcp(H6, H4_AS_IPV6, 1000, 80, 1, 2, 0x18, bytes(2 * 1300 + 5, 3)), 16,
@@ -242,6 +291,38 @@ class VirtioNetOffloadTest
         assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 576 / 8, 1008 - 576),
             slice(datagram, 576, 1008))), hex(small.written.get(1)));
         assertEquals(List.of(false, false), small.inPlace);
+    }
+
+    @Test
+    void partialChecksumOfAPacketToBeFragmentedIsCompletedWhateverItsSize()
+    {
+        // 1048 bytes, well under 1260, but the 600-byte IPv4 MTU fragments it: the fragments carry no offload, so the
+        // UDP checksum must be the complete one (RFC 768), not the pseudo-header sum the kernel handed over.
+        final FakeQueue small = new FakeQueue(true, false);
+        final TunAgent fragmenting = new TunAgent(small, () -> config(600), true);
+        final byte[] payload = bytes(1000, 8);
+        final byte[] datagramIn = withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1008, UDP));
+        small.feed(concat(vnet(NEEDS_CSUM, 0, 0, 0, 40, 6), ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, datagramIn)));
+        fragmenting.doWork();
+
+        final byte[] datagram = udp(H6_AS_IPV4, H4, 7, 9, payload);
+        final int id = identification(small.written.get(0));
+        assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 0x2000, 576),
+            slice(datagram, 0, 576))), hex(small.written.get(0)));
+        assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 576 / 8, 1008 - 576),
+            slice(datagram, 576, 1008))), hex(small.written.get(1)));
+    }
+
+    @Test
+    void partialChecksumOfAPacketThatFitsIsHandedBackEvenAbove1260Bytes()
+    {
+        // 1400-byte IPv6 -> 1380-byte IPv4 (DF set, RFC 7915 s.5.1), fits the 1500-byte TUN MTU: offload kept.
+        final byte[] payload = bytes(1352, 8);
+        final byte[] datagramIn = withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1360, UDP));
+        queue.feed(concat(vnet(NEEDS_CSUM, 0, 0, 0, 40, 6), ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, datagramIn)));
+        agent.doWork();
+        assertWritten(0, concat(vnet(NEEDS_CSUM, 0, 0, 0, 20, 6), ipv4(H6_AS_IPV4, H4, UDP, 63, 0,
+            identification(queue.written.get(0)), DF, withChecksum(datagramIn, 6, partial4(H6_AS_IPV4, H4, 1360, UDP)))));
     }
 
     @Test

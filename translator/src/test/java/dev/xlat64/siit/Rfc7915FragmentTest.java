@@ -125,6 +125,16 @@ class Rfc7915FragmentTest
     }
 
     @Test
+    void atomicFragmentKeepsOnlyTheLow16BitsOfA32BitIdentification()
+    {
+        // RFC 7915 s.5.1.1: "Identification: Copied from the low-order 16 bits in the Identification field".
+        final byte[] data = bytes(30, 6);
+        final byte[] in = ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 0, false, 0xdead4321), udp(B6, A6, 7, 8, data)));
+        assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
+        assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x4321, 0, udp(B4, A4, 7, 8, data))), hex(engine.single()));
+    }
+
+    @Test
     void fragmentedIcmpv6IsDropped()
     {
         final byte[] echo = icmp6(B6, A6, 128, 0, 1, bytes(100, 0));

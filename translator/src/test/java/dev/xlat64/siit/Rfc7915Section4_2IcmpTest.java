@@ -276,9 +276,24 @@ class Rfc7915Section4_2IcmpTest
         final byte[] original4 = pad(quoted4(data), 128);             // 100-byte packet, zero padded (RFC 4884 s.4.1)
         final byte[] extension = concat(new byte[] {0x20, 0, 0, 0}, bytes(8, 4));
         final byte[] in = ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(11, 0, 32 << 16, concat(original4, extension)));
-        // IPv6: 120-byte packet + 28 bytes of padding carried along = 148, padded to 152 = 19 words.
-        final byte[] original6 = pad(quoted6(data), 152);
-        final byte[] expected = ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 3, 0, 19 << 24, concat(original6, extension)));
+        // RFC 4884 s.4.1-4.2: the 28 bytes past the datagram's total length are padding, not datagram: the 120-byte
+        // IPv6 packet is padded to the 128-byte minimum = 16 words of 64 bits.
+        final byte[] original6 = pad(quoted6(data), 128);
+        final byte[] expected = ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 3, 0, 16 << 24, concat(original6, extension)));
+        assertEquals(hex(expected), hex(translate(in)));
+    }
+
+    @Test
+    void rfc4884PaddingIsRecomputedInSixtyFourBitWords()
+    {
+        // ICMPv4 destination unreachable (host, 3/1): a 133-byte datagram padded to 136 bytes (34 words of 32 bits).
+        final byte[] data = bytes(105, 3);
+        final byte[] original4 = pad(quoted4(data), 136);
+        final byte[] extension = concat(new byte[] {0x20, 0, 0, 0}, bytes(8, 4));
+        final byte[] in = ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(3, 1, 34 << 16, concat(original4, extension)));
+        // IPv6: 153-byte datagram, zero padded to 160 = 20 words of 64 bits (RFC 7915 s.4.2: 3/1 -> 1/0).
+        final byte[] original6 = pad(quoted6(data), 160);
+        final byte[] expected = ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 1, 0, 20 << 24, concat(original6, extension)));
         assertEquals(hex(expected), hex(translate(in)));
     }
 
@@ -290,7 +305,8 @@ class Rfc7915Section4_2IcmpTest
         final byte[] original4 = pad(quoted4(data), 128);
         final byte[] in = ipv4(R4, H4, ICMP, 64, 0, 9, 0,
             icmp4(3, 4, (32 << 16) | 1400, concat(original4, bytes(8, 4))));
-        final byte[] expected = ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 2, 0, 1420, pad(quoted6(data), 148)));
+        // The extension and the field's zero padding (RFC 4884 s.4.1) are left out: the datagram alone is quoted.
+        final byte[] expected = ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 2, 0, 1420, quoted6(data)));
         assertEquals(hex(expected), hex(translate(in)));
     }
 

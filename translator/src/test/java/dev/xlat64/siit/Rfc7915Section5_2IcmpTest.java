@@ -196,6 +196,17 @@ class Rfc7915Section5_2IcmpTest
     }
 
     @Test
+    void quotedAtomicFragmentGivesTheLow16BitsOfItsIdentification()
+    {
+        // RFC 7915 s.5.1.1 (applied to the quoted packet by s.5.3): offset 0, M 0; Identification = low 16 bits.
+        final byte[] data = bytes(24, 3);
+        final byte[] inner6 = ipv6(H6, S6, 44, 63, 0, 0,
+            concat(fragmentHeader(UDP, 0, false, 0xdead4321), udp(H6, S6, 40000, 53, data)));
+        final byte[] inner4 = ipv4(H4, S4, UDP, 63, 0, 0x4321, 0, udp(H4, S4, 40000, 53, data));
+        assertTranslates(ipv6(S6, H6, ICMPV6, 64, 0, 0, icmp6(S6, H6, 1, 4, 0, inner6)), S4, 3, 3, 0, inner4);
+    }
+
+    @Test
     void errorIsTruncatedTo576Bytes()
     {
         final byte[] data = bytes(1000, 7);
@@ -231,6 +242,20 @@ class Rfc7915Section5_2IcmpTest
         // IPv4: 108-byte packet + 8 bytes of padding = 116, padded to the RFC 4884 minimum of 128 = 32 words.
         final byte[] original4 = pad(quoted4(data), 128);
         assertTranslates(in, R4, 11, 0, 32 << 16, concat(original4, extension));
+    }
+
+    @Test
+    void rfc4884PaddingIsRecomputedInThirtyTwoBitWords()
+    {
+        // ICMPv6 time exceeded: a 153-byte datagram zero padded to 160 bytes (20 words of 64 bits), 12-byte extension.
+        final byte[] data = bytes(105, 3);
+        final byte[] original6 = pad(quoted6(data), 160);
+        final byte[] extension = concat(new byte[] {0x20, 0, 0, 0}, bytes(8, 4));
+        final byte[] in = ipv6(R6, H6, ICMPV6, 64, 0, 0, icmp6(R6, H6, 3, 0, 20 << 24, concat(original6, extension)));
+        // RFC 4884 s.4.1-4.2: the 7 padding bytes are not datagram: 133-byte IPv4 packet padded to 136 = 34 words
+        // (carrying the padding along would give 140 = 35 words).
+        final byte[] original4 = pad(quoted4(data), 136);
+        assertTranslates(in, R4, 11, 0, 34 << 16, concat(original4, extension));
     }
 
     @Test

@@ -86,10 +86,35 @@ class Rfc5969IcmpRelayTest
     }
 
     @Test
-    void unknownNextHopMtuIsNotRelayed()
+    void unknownNextHopMtuUsesTheRfc1191Plateau()
     {
-        final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(3, 4, 0, sent()));
-        assertEquals(Outcome.SIXRD_ICMP4_NOT_RELAYABLE, engine.translate(error));
+        // RFC 1191 s.7: MTU 0 from the router; the quoted 6in4 packet was 1500 bytes: plateau 1492, less 20 = 1472.
+        final byte[] inner = ipv6("1::1", "2002:ac10:202::1", UDP, 63, 0, 0, udp("1::1", "2002:ac10:202::1", 5, 6, bytes(1432, 2)));
+        final byte[] sent = sixInFour(BR, CE, 64, 0, inner);
+        assertEquals(1500, sent.length);
+        final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(3, 4, 0, head(sent, 548)));
+        assertEquals(Outcome.SIXRD_ICMP4_ERROR_RELAYED, engine.translate(error));
+        final byte[] expected = ipv6("2002::", "1::1", ICMPV6, 64, 0, 0, icmp6("2002::", "1::1", 2, 0, 1472, head(inner, 528)));
+        assertEquals(hex(expected), hex(engine.single()));
+    }
+
+    @Test
+    void forgedQuoteIsNotRelayed()
+    {
+        // A 6in4 "from the BR" to a CE whose delegated prefix does not hold the inner destination: the BR never sent
+        // it (it would steer an ICMPv6 error at 2001:db8::99 from anyone who can reach the BR).
+        final byte[] inner = ipv6("2001:db8::99", "2002:ac10:303::1", UDP, 63, 0, 0,
+            udp("2001:db8::99", "2002:ac10:303::1", 5, 6, bytes(20, 2)));
+        final byte[] forged = sixInFour(BR, CE, 64, 0, inner);
+        assertEquals(Outcome.SIXRD_ICMP4_NOT_RELAYABLE,
+            engine.translate(ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(3, 1, 0, forged))));
+        // Not protocol 41.
+        final byte[] notSixInFour = with(with(sent(), 9, 17), 11, 0);
+        assertEquals(Outcome.SIXRD_ICMP4_NOT_RELAYABLE,
+            engine.translate(ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(3, 1, 0, head(notSixInFour, 68)))));
+        // Less than the whole inner IPv6 header quoted: the destination cannot be checked.
+        assertEquals(Outcome.SIXRD_ICMP4_NOT_RELAYABLE,
+            engine.translate(ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(3, 1, 0, head(sent(), 20 + 39)))));
     }
 
     @Test
@@ -98,9 +123,11 @@ class Rfc5969IcmpRelayTest
         final EngineHarness shared = new EngineHarness(SixRdTestConfigs.of(
             SixRdDomain.builder("2001:db8::/32", "192.0.2.0/24", BR).build(),
             SixRdDomain.builder("2002::/16", "172.16.0.0/16", BR).build()));
-        final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(11, 0, 0, head(sent(), 20 + 48)));
+        // In 2002::/16 with the 172.16.0.0/16 IPv4 prefix, CE 172.16.2.2 delegates 2002:202::/32 (RFC 5969 s.4).
+        final byte[] inner = ipv6("1::1", "2002:202::1", UDP, 63, 0, 0, udp("1::1", "2002:202::1", 5, 6, bytes(100, 2)));
+        final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(11, 0, 0, head(sixInFour(BR, CE, 64, 0, inner), 20 + 48)));
         assertEquals(Outcome.SIXRD_ICMP4_ERROR_RELAYED, shared.translate(error));
-        final byte[] innerQuote = head(java.util.Arrays.copyOfRange(sent(), 20, sent().length), 48);
+        final byte[] innerQuote = head(inner, 48);
         final byte[] expected = ipv6("2002::", "1::1", ICMPV6, 64, 0, 0, icmp6("2002::", "1::1", 1, 3, 0, innerQuote));
         assertEquals(hex(expected), hex(shared.single()));
     }

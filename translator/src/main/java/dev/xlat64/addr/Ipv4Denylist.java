@@ -1,0 +1,75 @@
+package dev.xlat64.addr;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * IPv4 addresses that are never translated, whatever prefix or EAM would map them (RFC 1812 s.5.3.7 martians, like a
+ * kernel SIIT's denylist): a packet to or from one, in either direction, is dropped. Immutable; {@link #contains} scans
+ * a few prefixes without allocating.
+ */
+public final class Ipv4Denylist
+{
+    /**
+     * RFC 1812 s.5.3.7 and RFC 6890: this network (0.0.0.0/8), loopback, link-local, multicast, reserved (240/4) and the
+     * limited broadcast address.
+     */
+    public static final List<String> DEFAULT_PREFIXES = List.of(
+        "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32");
+    /** The default list. */
+    public static final Ipv4Denylist DEFAULT = parse(DEFAULT_PREFIXES);
+    /** No address denied (an empty {@code translator.ipv4-denylist}). */
+    public static final Ipv4Denylist NONE = new Ipv4Denylist(List.of());
+
+    private final List<Ipv4Prefix> prefixes;
+    private final int[] networks;
+    private final int[] masks;
+
+    public Ipv4Denylist(final List<Ipv4Prefix> prefixes)
+    {
+        this.prefixes = Collections.unmodifiableList(new ArrayList<>(prefixes));
+        this.networks = new int[prefixes.size()];
+        this.masks = new int[prefixes.size()];
+        for (int i = 0; i < networks.length; i++)
+        {
+            masks[i] = prefixes.get(i).mask();
+            networks[i] = prefixes.get(i).address() & masks[i];
+        }
+    }
+
+    /** Parses prefixes such as {@code 127.0.0.0/8} (a bare address is a /32); the message names the bad one. */
+    public static Ipv4Denylist parse(final List<String> texts)
+    {
+        final List<Ipv4Prefix> parsed = new ArrayList<>();
+        for (final String t : texts)
+        {
+            parsed.add(Ipv4Prefix.parse(t.trim()));
+        }
+        return new Ipv4Denylist(parsed);
+    }
+
+    /** True when {@code ipv4} lies in a denied prefix. */
+    public boolean contains(final int ipv4)
+    {
+        for (int i = 0; i < networks.length; i++)
+        {
+            if ((ipv4 & masks[i]) == networks[i])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public List<Ipv4Prefix> prefixes()
+    {
+        return prefixes;
+    }
+
+    @Override
+    public String toString()
+    {
+        return prefixes.toString();
+    }
+}
