@@ -54,7 +54,10 @@ systemd-nspawn -D "$root" --boot --register=no --keep-unit --private-network --m
 nspawn_pid=$!
 leader=""
 for _ in $(seq 1 200); do
-  leader="$(pgrep -P "$nspawn_pid" | head -1 || true)"
+  # The container's PID 1 is nspawn's child that has become systemd (an earlier child can be a short-lived helper).
+  for child in $(pgrep -P "$nspawn_pid" || true); do
+    [ "$(cat "/proc/$child/comm" 2>/dev/null)" = systemd ] && leader="$child"
+  done
   [ -n "$leader" ] && break
   kill -0 "$nspawn_pid" 2>/dev/null || break
   sleep 0.1
@@ -65,7 +68,7 @@ fi
 ct() { nsenter -t "$leader" -m -u -i -n -p -- "$@"; }
 state="$(ct systemctl is-system-running --wait 2>/dev/null || true)"
 echo "systemd-nspawn-test: container $machine booted (PID 1 = systemd, host pid $leader): system $state"
-[ "$(ct cat /proc/1/comm)" = systemd ] || { echo "PID 1 in the container is not systemd"; exit 77; }
+[ "$(ct cat /proc/1/comm)" = systemd ] || { echo "PID 1 in the container is not systemd"; cat "$work/console.log"; exit 77; }
 
 fail() { echo "systemd-nspawn-test: FAILED: $*" >&2; ct journalctl -u xlat64 --no-pager | tail -40 >&2 || true; exit 1; }
 show() { ct systemctl show xlat64 -p "$1" --value; }
