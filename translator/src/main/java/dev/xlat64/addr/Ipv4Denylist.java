@@ -25,6 +25,8 @@ public final class Ipv4Denylist
     private final List<Ipv4Prefix> prefixes;
     private final int[] networks;
     private final int[] masks;
+    /** Per first octet: whether any denied prefix can hold an address starting with it (most cannot: no scan). */
+    private final boolean[] firstOctetMayMatch = new boolean[256];
 
     public Ipv4Denylist(final List<Ipv4Prefix> prefixes)
     {
@@ -35,6 +37,10 @@ public final class Ipv4Denylist
         {
             masks[i] = prefixes.get(i).mask();
             networks[i] = prefixes.get(i).address() & masks[i];
+            for (int octet = 0; octet < 256; octet++)
+            {
+                firstOctetMayMatch[octet] |= ((octet << 24) & masks[i] & 0xFF000000) == (networks[i] & 0xFF000000);
+            }
         }
     }
 
@@ -52,6 +58,10 @@ public final class Ipv4Denylist
     /** True when {@code ipv4} lies in a denied prefix. */
     public boolean contains(final int ipv4)
     {
+        if (!firstOctetMayMatch[ipv4 >>> 24])
+        {
+            return false;
+        }
         for (int i = 0; i < networks.length; i++)
         {
             if ((ipv4 & masks[i]) == networks[i])
