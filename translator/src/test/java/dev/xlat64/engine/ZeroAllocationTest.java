@@ -8,11 +8,11 @@ import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
+import dev.xlat64.testing.AllocationProbe;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -83,29 +83,9 @@ class ZeroAllocationTest
         final Translator translator = new Translator(config);
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
         final NullSink sink = new NullSink();
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long thread = Thread.currentThread().getId();
-
-        for (int i = 0; i < 200_000; i++)
-        {
-            run(translator, buffer, packets[i % packets.length], sink, i);
-        }
-        final long before = threads.getThreadAllocatedBytes(thread);
-        for (int i = 0; i < 200_000; i++)
-        {
-            run(translator, buffer, packets[i % packets.length], sink, i);
-        }
-        final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        final long allocated = AllocationProbe.allocatedBytes(translator, buffer, packets, sink);
         assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes over 200000 packets");
         assertTrue(sink.bytes > 0);
     }
 
-    private static void run(
-        final Translator translator, final UnsafeBuffer buffer, final byte[] packet, final NullSink sink, final int i)
-    {
-        translator.clock(i * 1_000L);
-        buffer.putBytes(Translator.HEADROOM, packet);
-        translator.translate(buffer, Translator.HEADROOM, packet.length, sink);
-    }
 }

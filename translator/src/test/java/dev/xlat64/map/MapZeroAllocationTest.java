@@ -8,13 +8,13 @@ import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
+import dev.xlat64.testing.AllocationProbe;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,18 +106,7 @@ class MapZeroAllocationTest
         {
             assertEquals(expected[i], run(translator, buffer, packets[i], sink, i), "packet " + i);
         }
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long thread = Thread.currentThread().getId();
-        for (int i = 0; i < 200_000; i++)
-        {
-            run(translator, buffer, packets[i % packets.length], sink, i);
-        }
-        final long before = threads.getThreadAllocatedBytes(thread);
-        for (int i = 0; i < 200_000; i++)
-        {
-            run(translator, buffer, packets[i % packets.length], sink, i);
-        }
-        final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        final long allocated = AllocationProbe.allocatedBytes(translator, buffer, packets, sink);
         assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes over 200000 packets");
         assertTrue(sink.bytes > 0);
     }
