@@ -99,7 +99,10 @@ class FastPathTest
             n += resolver.fastAnswer(query, query.length, out);
         }
         final long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        assertEquals(0, allocated, "bytes allocated by 100,000 hits");
+        // One allocation per hit would be at least 16 bytes x 100,000. A few hundred bytes once are the JVM's, not the
+        // hit path's: a deoptimisation (e.g. when the aged TTL crosses a second) re-materialises scalar-replaced
+        // objects on the heap. The same bound as the data plane's ZeroAllocationTest (CI saw 184 bytes once).
+        assertTrue(allocated < 16 * 1024, "bytes allocated by 100,000 hits: " + allocated);
         assertEquals(Rcode.NOERROR, new Message(java.util.Arrays.copyOf(out, n / 100_001)).getRcode());
         loop.close();
     }
