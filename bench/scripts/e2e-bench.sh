@@ -15,7 +15,8 @@
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/results/HISTORY.md, "2026-12-01: UDP super-packets").
-# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>][-at-<TAG>], tayga, cfwd-<N>q[-off]
+# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>|-mapt|-lw4o6-<BINDINGS>][-at-<TAG>],
+# tayga, cfwd-<N>q[-off]
 # (bench/c/tunfwd.c, read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see
 # start_contender for every option. -at-<TAG> runs the build of another checkout, the directory in $XLAT64_ROOT_<TAG>
 # (built with `mvn -q -o -DskipTests package`), for an A/B of two builds in one run, e.g. XLAT64_ROOT_old=/tmp/old
@@ -52,7 +53,7 @@ while [ $# -gt 0 ]; do
     --no-rfc8219) DO_RFC8219=0; shift ;;
     --no-readme) DO_README=0; shift ;;
     --udp-gro) UDP_GRO="$2"; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "e2e-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -155,6 +156,7 @@ PY
 # Starts the contender in the gw namespace, routes the prefix and the EAM IPv4 side into its TUN, checks one ping.
 start_contender() {
   local name="$1" queues idle
+  MODE=siit
   case "$name" in
     xlat64-*)
       # xlat64-<N>q-<spin|backoff|sleep>[-b<BUFFERS>][-nooff][-nouring]: -b<N> gives each queue N io_uring buffers
@@ -167,12 +169,21 @@ start_contender() {
           { echo "e2e-bench: $name needs $root_var, a checkout with a build (mvn -q -o -DskipTests package)" >&2; exit 2; }
         launcher="${!root_var}/xlat64"; build="${build%-at-*}"
       fi
+      # -mapt: a MAP-T BR (docs/map.md) instead of the EAM, the generator a CE; -lw4o6-<N>: an lwAFTR with N bindings,
+      # the generator a B4 sending IPv4-in-IPv6 (see map_mode). UDP only: a CE's TCP would need ports in its set.
+      MODE=siit
+      if [[ "$build" =~ -mapt$ ]]; then
+        MODE=mapt; build="${build%-mapt}"
+      elif [[ "$build" =~ -lw4o6-([0-9]+)$ ]]; then
+        MODE="lw4o6-${BASH_REMATCH[1]}"; build="${build%-lw4o6*}"
+      fi
       # -eam<N> adds an EAM file of N more entries (--eam-file, docs/tables.md): /32=/128 pairs in 10.0.0.0/8
       # and the host's own /64 (2001:db8:1::/64, so its lookups share 64+ bits with them), the host's entry last.
       local eam=("--eam" "$H6_AS_IPV4=$H6_ADDR")
       if [[ "$build" =~ -eam([0-9]+)$ ]]; then
         eam_file "${BASH_REMATCH[1]}"; eam=("--eam-file" "$WORK/eam-${BASH_REMATCH[1]}.txt"); build="${build%-eam*}"
       fi
+      [ "$MODE" = siit ] || eam=("--config" "$(map_mode "$MODE")")
       local base="${build%-nouring}" offload=() jopts="${JAVA_OPTS:-}"
       [ "$base" != "$build" ] && offload=(--no-io-uring)
       local plain="${base%-nooff}"
@@ -236,6 +247,12 @@ CONF
   ip -n "$GW" link set "$TUN" up
   ip -n "$GW" -6 route replace "$PREFIX" dev "$TUN"
   ip -n "$GW" route replace 192.0.2.0/24 dev "$TUN"
+  if [ "$MODE" != siit ]; then
+    ip -n "$GW" -6 route replace "$MAP_DMR" dev "$TUN"
+    ip -n "$GW" -6 route replace "$LW_AFTR/128" dev "$TUN"
+    map_probe && return 0
+    log "$name: no datagram through the BR"; cat "$WORK/$name.log" >&2; return 1
+  fi
   for i in $(seq 20); do
     ip netns exec "$H6" ping -6 -c 1 -W 1 "$H4_AS_IPV6" >/dev/null 2>&1 && return 0
   done
@@ -262,12 +279,87 @@ now() { date +%s.%N; }
 
 # trafgen config: 8 UDP flows (source ports 10000-10007, so a multi-queue TUN can spread them) to h4's port 9.
 trafgen_config() {
-  local size="$1" f="$WORK/udp-$1.cfg" sp
+  local size="$1" f="$WORK/udp-$MODE-$1.cfg" sp
   : >"$f"
-  for sp in $(seq 10000 10007); do
-    echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$H6_ADDR, da=$H4_AS_IPV6, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
-  done
+  case "$MODE" in
+    siit) for sp in $(seq 10000 10007); do
+      echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$H6_ADDR, da=$H4_AS_IPV6, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
+      done ;;
+    mapt) for sp in $MAPT_PORTS; do
+      echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$MAPT_CE, da=$MAPT_H4, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
+      done ;;
+    lw4o6-*) for sp in $LW_PORTS; do
+      # trafgen cannot nest ipv4() in ipv6(): the inner IPv4 + UDP headers as bytes (UDP checksum 0, RFC 768).
+      echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$H6_ADDR, da=$LW_AFTR, nh=4, hl=64), $(inner_ipv4_udp "$sp" "$size"), fill(0x5a, $size) }" >>"$f"
+      done ;;
+  esac
   echo "$f"
+}
+
+# The MAP contenders (docs/map.md). MAP-T: rule 2001:db8:2::/48 <-> 192.0.2.0/24 with 16 EA bits (a = 6, k = 8):
+# the generator is the CE with EA bits 0x1234, i.e. IPv4 192.0.2.18, PSID 52 (ports 1232-1235, 2256-2259, ...) and
+# MAP address 2001:db8:2:1234:0:c000:212:34 (RFC 7599: full IPv4 in the IID); h4 is reached under the DMR
+# 2001:db8:fffc::/64. lw4o6: N bindings of PSID/12 port sets (a = 0: 16 ports each) over 192.0.2.0/24, the last one
+# the generator's (B4 2001:db8:1::2, 192.0.2.18 PSID 52: ports 832-847), lwAFTR 2001:db8:fffe::1.
+MAP_DMR=2001:db8:fffc::/64
+MAPT_CE=2001:db8:2:1234:0:c000:212:34
+MAPT_H4=2001:db8:fffc:0:c6:3364:200:0
+MAPT_PORTS="1232 1233 1234 1235 2256 2257 2258 2259"
+MAP_CE4=192.0.2.18
+LW_AFTR=2001:db8:fffe::1
+LW_PORTS="832 833 834 835 836 837 838 839"
+
+# The IPv4 and UDP headers of a datagram from the B4's IPv4 (port $1, $2 bytes of payload) to h4's port 9, as trafgen
+# bytes.
+inner_ipv4_udp() {
+  python3 - "$MAP_CE4" "$H4_ADDR" "$1" "$2" <<'PY'
+import socket, struct, sys
+src, dst, port, size = socket.inet_aton(sys.argv[1]), socket.inet_aton(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+header = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + size, 0, 0, 64, 17, 0, src, dst))
+total = sum(struct.unpack("!10H", header))
+total = (total & 0xFFFF) + (total >> 16)
+struct.pack_into("!H", header, 10, ~((total & 0xFFFF) + (total >> 16)) & 0xFFFF)
+print(", ".join("0x%02x" % b for b in header + struct.pack("!HHHH", port, 9, 8 + size, 0)))
+PY
+}
+
+# Writes the config file of a MAP contender once and prints its path.
+map_mode() {
+  local mode="$1" f="$WORK/$1.toml"
+  if [ ! -s "$f" ]; then
+    case "$mode" in
+      mapt) printf '%s\n' '[[mapt.domain]]' "dmr = \"$MAP_DMR\"" '[[mapt.domain.rule]]' \
+          'ipv6-prefix = "2001:db8:2::/48"' 'ipv4-prefix = "192.0.2.0/24"' 'ea-bits = 16' >"$f" ;;
+      lw4o6-*)
+        python3 - "${mode#lw4o6-}" "$H6_ADDR" "$WORK/$mode.txt" <<'PY'
+import sys
+n, b4, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+with open(out, "w") as f:
+    f.write("# %d bindings: 192.0.2.0/24 x PSID/12, the generator's last\n" % n)
+    for i in range(n - 1):
+        host, psid = i >> 12, i & 4095
+        if (host, psid) == (18, 52):
+            continue
+        f.write("192.0.2.%d %d/12 2001:db8:e%x:%x::1\n" % (host, psid, i >> 16, i & 0xFFFF))
+    f.write("192.0.2.18 52/12 %s\n" % b4)
+PY
+        printf '%s\n' '[[lw4o6.domain]]' "br = \"$LW_AFTR\"" "binding-table = \"$mode.txt\"" >"$f" ;;
+    esac
+  fi
+  echo "$f"
+}
+
+# A MAP contender is ready when 20 datagrams from the generator reach h4 (its CE has no kernel stack to ping from).
+map_probe() {
+  local i before cfg
+  cfg="$(trafgen_config 64)"
+  for i in $(seq 20); do
+    before=$(udp_received)
+    ip netns exec "$H6" timeout 5 trafgen -o eth0 -i "$cfg" -n 20 -Q --no-sock-mem >/dev/null 2>&1 || true
+    sleep 0.2
+    [ "$(udp_received)" -gt "$before" ] && return 0
+  done
+  return 1
 }
 
 # One UDP measurement: trafgen flat out for 1 s warm-up + S s measured. Prints "pps loss gbps cpu".
@@ -324,7 +416,7 @@ run_rounds() {
       for size in $SIZES; do
         echo "$round,$name,udp$size,$(measure_udp "$size" | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
       done
-      echo "$round,$name,tcp,$(measure_tcp | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
+      [ "$MODE" = siit ] && echo "$round,$name,tcp,$(measure_tcp | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
       stop_contender
     done
   done
