@@ -32,7 +32,9 @@ final class MapTHairpin
         final MutableDirectBuffer buffer = ctx.buffer;
         final int at = ctx.offset;
         final int hopLimit = buffer.getByte(at + Ipv6Header.HOP_LIMIT) & 0xFF;
-        if (any == null || hopLimit <= 1)
+        final int payloadLength = buffer.getShort(at + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        // A packet cut short (or a jumbogram) is left to the transform, which drops it with its reason.
+        if (any == null || hopLimit <= 1 || payloadLength == 0 || Ipv6Header.LENGTH + payloadLength > ctx.length)
         {
             return null;
         }

@@ -220,8 +220,8 @@ final class Icmpv6ToIcmpv4
     {
         final TranslatorConfig config = ctx.config;
         final AddressMapper mapper = config.mapper;
-        final boolean hairpinning = config.eamHairpinning && mapper.isEamIpv4((int)destination) &&
-            !mapper.isEamIpv6(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
+        final boolean hairpinning = !ctx.addressesMapped && config.eamHairpinning &&
+            mapper.isEamIpv4((int)destination) && !mapper.isEamIpv6(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
         // A hairpinned error is built further in, so the IPv4-to-IPv6 pass can build its result at the start.
         final int base = hairpinning ? HAIRPIN_SCRATCH_OFFSET : 0;
         final int icmp4 = base + Ipv4Header.MIN_LENGTH;
