@@ -173,8 +173,8 @@ public final class MapTBorderRelay
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         upperLayer = -1;
-        final int payloadLength = buffer.getShort(ctx.offset + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        packetEnd = ctx.offset + Math.min(ctx.length, Ipv6Header.LENGTH + payloadLength);
+        final int payload = buffer.getShort(ctx.offset + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        packetEnd = ctx.offset + Math.min(ctx.length, Ipv6Header.LENGTH + payload);
         if (!chain.walk(buffer, ctx.offset + Ipv6Header.LENGTH, buffer.getByte(ctx.offset + 6) & 0xFF, packetEnd))
         {
             return null;

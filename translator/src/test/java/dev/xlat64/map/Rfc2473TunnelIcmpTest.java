@@ -98,7 +98,8 @@ class Rfc2473TunnelIcmpTest
         {
             // s.8.3: 3/4 with MTU 1400 - 40; s.7.2: only because the original packet had DF; the quote is as much
             // of the original IPv4 packet as fits in 576 bytes (RFC 1812 s.4.3.2.3).
-            final byte[] inner = ipv4(HOST4, CE4, UDP, 63, 0, 0x1234, 0x4000, udp(HOST4, CE4, 53, 1232, bytes(1400, 1)));
+            final byte[] inner = ipv4(HOST4, CE4, UDP, 63, 0, 0x1234, 0x4000,
+                udp(HOST4, CE4, 53, 1232, bytes(1400, 1)));
             assertEquals(Outcome.SOFTWIRE_ICMP_RELAYED, engine.translate(errorToBr(2, 0, 1400, tunnelPacket(inner))));
             final byte[] out = engine.single();
             assertEquals(hex(ipv4(BR4, HOST4, ICMP, 64, ERROR_TOS, identification(out), 0,
