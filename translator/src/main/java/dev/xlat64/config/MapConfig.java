@@ -30,9 +30,10 @@ public final class MapConfig
 {
     private static final String[] RULE_KEYS =
         {"ipv6-prefix", "ipv4-prefix", "ea-bits", "psid-offset", "psid-length", "psid", "forwarding"};
-    private static final String[] MAPT_KEYS = {"dmr", "rule"};
-    private static final String[] MAPE_KEYS = {"br", "rule"};
-    private static final String[] LW4O6_KEYS = {"br", "binding-table", "psid-offset", "hairpinning"};
+    private static final String[] MAPT_KEYS = {"dmr", "rule", "icmp-spoofed", "icmp-unreachable"};
+    private static final String[] MAPE_KEYS = {"br", "rule", "icmp-spoofed", "icmp-unreachable"};
+    private static final String[] LW4O6_KEYS =
+        {"br", "binding-table", "psid-offset", "hairpinning", "icmp-spoofed", "icmp-unreachable"};
 
     private MapConfig()
     {
@@ -71,7 +72,9 @@ public final class MapConfig
             final TomlArray domains = tables(file, t, "domain", table + ".domain");
             for (int i = 0; domains != null && i < domains.size(); i++)
             {
-                final MapDomain d = domain(file, m, domains.getTable(i), table + ".domain[" + (i + 1) + "]");
+                final String path = table + ".domain[" + (i + 1) + "]";
+                final TomlTable domainTable = domains.getTable(i);
+                final MapDomain d = icmpAnswers(file, domainTable, path, domain(file, m, domainTable, path));
                 if (d != null)
                 {
                     found.add(d);
@@ -81,6 +84,18 @@ public final class MapConfig
         errors.addAll(file.errors().subList(before, file.errors().size()));
         crossCheck(found, siitPrefix, eamt, sixRdPrefixes, errors);
         return List.copyOf(found);
+    }
+
+    /**
+     * The optional ICMP answers of a BR (off by default, rate-limited by icmp-errors-per-second): {@code icmp-spoofed}
+     * (ICMPv6 1/5 to a CE whose source is not its own; RFC 7599 s.8.3, RFC 7597 s.8.1, RFC 7596 s.6.2) and
+     * {@code icmp-unreachable} (ICMPv4 3/1 for IPv4 to an address/port in no port set; RFC 7597 s.8.2).
+     */
+    private static MapDomain icmpAnswers(final ConfigFile file, final TomlTable t, final String path, final MapDomain d)
+    {
+        final boolean spoofed = file.bool(t, "icmp-spoofed", path + ".icmp-spoofed", false);
+        final boolean unreachable = file.bool(t, "icmp-unreachable", path + ".icmp-unreachable", false);
+        return d != null && (spoofed || unreachable) ? d.withIcmpAnswers(spoofed, unreachable) : d;
     }
 
     private static String table(final Mechanism m)

@@ -173,8 +173,9 @@ public enum Outcome
         "MAP-T: non-first IPv4 fragment to a shared address: it carries no port, so a stateless BR cannot tell "
             + "which CE owns it (docs/map.md, Non-first fragments)", "RFC 7599 s.10.2, RFC 7597 s.8.3.2"),
     MAPT_ICMP_ERROR_NOT_TRANSLATED(Kind.DROPPED, Direction.ANY, "mapt_icmp_error_not_translated",
-        "MAP-T: ICMP error that passed the port check but is not translated yet (its quoted addresses need the MAP "
-            + "mapping; docs/map.md)", "RFC 7599 s.9"),
+        "MAP-T: ICMP error whose quoted packet cannot be mapped: toward a CE, the quoted source is not the outer "
+            + "destination; from a CE, the quoted destination is not a MAP address of that CE or the quoted source is "
+            + "not under the DMR (docs/map.md)", "RFC 7599 s.10.1, RFC 7915 s.4.3, s.5.3"),
     SOFTWIRE_ENCAPSULATED(Kind.FORWARDED, Direction.V4_TO_V6, "softwire_encapsulated",
         "MAP-E/lw4o6: IPv4 packet encapsulated in IPv6 toward the CE/B4 its destination address and port map to",
         "RFC 7597 s.8.2, RFC 7596 s.6.2, RFC 2473 s.3"),
@@ -197,9 +198,9 @@ public enum Outcome
         "MAP-E/lw4o6: the outer IPv6 source is not the CE/B4 that the inner IPv4 source address and port map to",
         "RFC 7597 s.8.1, RFC 7596 s.6.2"),
     SOFTWIRE_NOT_4IN6(Kind.DROPPED, Direction.V6_TO_V4, "softwire_not_4in6",
-        "MAP-E/lw4o6: IPv6 packet to a BR/lwAFTR address whose next header is not 4 (extension headers and "
-            + "ICMPv6 to the BR are not handled yet)",
-        "RFC 2473 s.4"),
+        "MAP-E/lw4o6: IPv6 packet to a BR/lwAFTR address whose upper layer (after any extension headers) is "
+            + "neither 4 nor ICMPv6, or a fragment of a tunnel packet (not reassembled)",
+        "RFC 2473 s.4, s.7.1"),
     SOFTWIRE_INNER_MALFORMED(Kind.DROPPED, Direction.V6_TO_V4, "softwire_inner_malformed",
         "MAP-E/lw4o6: the encapsulated packet is not a whole IPv4 packet (version, header length, total length)",
         "RFC 2473 s.3, RFC 791"),
@@ -219,7 +220,32 @@ public enum Outcome
     IPV4_DENYLISTED(Kind.DROPPED, Direction.ANY, "ipv4_denylisted",
         "IPv4 address (a packet's IPv4 source or destination, or one mapped from IPv6 by the prefix or an EAM) in "
             + "translator.ipv4-denylist (by default this network, loopback, link-local, multicast, 240/4, broadcast)",
-        "RFC 1812 s.5.3.7, RFC 6890");
+        "RFC 1812 s.5.3.7, RFC 6890"),
+    MAPT_HAIRPINNED(Kind.FORWARDED, Direction.V6_TO_V4, "mapt_hairpinned",
+        "MAP-T: IPv6 from a CE to an IPv4 address of the domain (under the DMR) sent straight to the CE that the "
+            + "address and port map to, its source under the DMR (hub-and-spoke CE-to-CE)",
+        "RFC 7599 s.12.2, RFC 7597 s.8.2"),
+    MAPT_SPOOFED_ANSWERED(Kind.ICMP_ERROR, Direction.V6_TO_V4, "mapt_spoofed_answered",
+        "MAP-T: spoofed source address or port (mapt_spoofed_source, mapt_port_outside_set) dropped and answered "
+            + "with ICMPv6 1/5 (icmp-spoofed = true)", "RFC 7599 s.8.3, RFC 7597 s.8.1"),
+    MAPT_NO_PORT_SET_ANSWERED(Kind.ICMP_ERROR, Direction.V4_TO_V6, "mapt_no_port_set_answered",
+        "MAP-T: IPv4 to an address/port in no port set (mapt_no_port_set) dropped and answered with ICMPv4 3/1 "
+            + "(icmp-unreachable = true)", "RFC 7597 s.8.2"),
+    SOFTWIRE_SPOOFED_ANSWERED(Kind.ICMP_ERROR, Direction.V6_TO_V4, "softwire_spoofed_answered",
+        "MAP-E/lw4o6: spoofed inner source (softwire_spoofed_source) dropped and answered with ICMPv6 1/5 from the "
+            + "BR address (icmp-spoofed = true)", "RFC 7597 s.8.1, RFC 7596 s.6.2"),
+    SOFTWIRE_NO_PORT_SET_ANSWERED(Kind.ICMP_ERROR, Direction.V4_TO_V6, "softwire_no_port_set_answered",
+        "MAP-E/lw4o6: IPv4 to an address/port in no port set (softwire_no_port_set) dropped and answered with ICMPv4 "
+            + "3/1 (icmp-unreachable = true)", "RFC 7597 s.8.2, RFC 7596 s.6.2"),
+    SOFTWIRE_ICMP_RELAYED(Kind.ICMP_ERROR, Direction.V6_TO_V4, "softwire_icmp_relayed",
+        "MAP-E/lw4o6: ICMPv6 error about a tunnel packet this BR sent, relayed to the inner IPv4 source as ICMPv4 "
+            + "3/1 (unreachable, time exceeded, parameter problem) or 3/4 (packet too big, MTU less 40)",
+        "RFC 2473 s.8.1, s.8.3, RFC 7597 s.8.2"),
+    SOFTWIRE_ICMP_NOT_RELAYED(Kind.DROPPED, Direction.V6_TO_V4, "softwire_icmp_not_relayed",
+        "MAP-E/lw4o6: ICMPv6 to a BR address not relayed: not an error, bad checksum, its quote is not a 4in6 "
+            + "packet this BR sent to that CE, Packet Too Big for a packet without DF, or no ICMPv4 error may be sent "
+            + "(no translator IPv4 address, icmp-errors-per-second 0, RFC 1812 s.4.3.2.7)",
+        "RFC 2473 s.8, RFC 4443 s.2.4");
 
     /** What happened to the packet. */
     public enum Kind

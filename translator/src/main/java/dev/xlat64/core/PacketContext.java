@@ -2,6 +2,8 @@ package dev.xlat64.core;
 
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteOrder;
+
 /**
  * The packet being handled and what handles it: the config snapshot in force, the buffer and the packet's place in it,
  * the sink for what the engine produces, and the outcome once a step decided it. One instance per engine, refilled for
@@ -79,5 +81,49 @@ public final class PacketContext
     {
         this.outcome = outcome;
         return Verdict.DONE;
+    }
+
+    /**
+     * An ICMP error whose addresses a mechanism mapped (RFC 7599 s.10.1 / RFC 7915 s.4.3, s.5.3, with the quoted
+     * packet's port, RFC 7596 s.8.1 step 3): the quoted packet's mapped addresses, valid with {@link #addressesMapped}.
+     */
+    public int mappedQuotedIpv4Source;
+    public int mappedQuotedIpv4Destination;
+    public long mappedQuotedSourceHigh;
+    public long mappedQuotedSourceLow;
+    public long mappedQuotedDestinationHigh;
+    public long mappedQuotedDestinationLow;
+
+    /** IPv6 to IPv4, an ICMPv6 error: the quoted packet's mapped addresses (after {@link #mapIpv4}). */
+    public void mapQuotedIpv4(final int source, final int destination)
+    {
+        mappedQuotedIpv4Source = source;
+        mappedQuotedIpv4Destination = destination;
+    }
+
+    /** IPv4 to IPv6, an ICMPv4 error: the quoted packet's mapped addresses (after {@link #mapIpv6}). */
+    public void mapQuotedIpv6(
+        final long sourceHigh, final long sourceLow, final long destinationHigh, final long destinationLow)
+    {
+        mappedQuotedSourceHigh = sourceHigh;
+        mappedQuotedSourceLow = sourceLow;
+        mappedQuotedDestinationHigh = destinationHigh;
+        mappedQuotedDestinationLow = destinationLow;
+    }
+
+    /**
+     * Writes the mapped IPv6 addresses (source then destination, 32 bytes) of the packet at {@code outer} and of its
+     * quoted packet at {@code quoted} into {@code out}: an ICMPv4 error translated with a mechanism's mapping.
+     */
+    public void writeMappedIpv6(final MutableDirectBuffer out, final int outer, final int quoted)
+    {
+        out.putLong(outer, mappedSourceHigh, ByteOrder.BIG_ENDIAN);
+        out.putLong(outer + 8, mappedSourceLow, ByteOrder.BIG_ENDIAN);
+        out.putLong(outer + 16, mappedDestinationHigh, ByteOrder.BIG_ENDIAN);
+        out.putLong(outer + 24, mappedDestinationLow, ByteOrder.BIG_ENDIAN);
+        out.putLong(quoted, mappedQuotedSourceHigh, ByteOrder.BIG_ENDIAN);
+        out.putLong(quoted + 8, mappedQuotedSourceLow, ByteOrder.BIG_ENDIAN);
+        out.putLong(quoted + 16, mappedQuotedDestinationHigh, ByteOrder.BIG_ENDIAN);
+        out.putLong(quoted + 24, mappedQuotedDestinationLow, ByteOrder.BIG_ENDIAN);
     }
 }

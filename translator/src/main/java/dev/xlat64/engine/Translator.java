@@ -37,7 +37,7 @@ public final class Translator
     private final Ipv4ToIpv6 ipv4ToIpv6 = new Ipv4ToIpv6(scratch, icmpErrors);
     private final Ipv6ToIpv4 ipv6ToIpv4 = new Ipv6ToIpv4(scratch, icmpErrors, ipv4ToIpv6);
     private final SixRdRelay sixRd = new SixRdRelay(icmpErrors);
-    private final MapTBorderRelay mapT = new MapTBorderRelay();
+    private final MapTBorderRelay mapT = new MapTBorderRelay(icmpErrors);
     private final SoftwireBorderRelay softwire = new SoftwireBorderRelay(scratch, icmpErrors);
     private final PacketContext context = new PacketContext();
     private int mapDomain = -1;

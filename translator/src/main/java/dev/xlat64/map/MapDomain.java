@@ -5,7 +5,7 @@ import dev.xlat64.addr.Rfc6052Prefix;
 
 /**
  * One validated A+P domain: MAP-E (rules + BR address), MAP-T (rules + DMR) or lw4o6 (binding table + lwAFTR
- * address). Immutable; what a BR needs to map addresses, not yet the data path that uses it (docs/map.md).
+ * address). Immutable; what a BR needs to map addresses and the answers it gives (docs/map.md).
  */
 public final class MapDomain
 {
@@ -22,9 +22,23 @@ public final class MapDomain
     public final Lw4o6BindingTable bindings;
     /** lw4o6: hairpinning between B4s (RFC 7596 s.6.2: MUST be configurable). */
     public final boolean hairpinning;
+    /**
+     * Answer a CE's spoofed source (address or port not its own) with ICMPv6 1/5 (RFC 7599 s.8.3 SHOULD, RFC 7597
+     * s.8.1, RFC 7596 s.6.2 MAY); off by default, rate-limited.
+     */
+    public final boolean icmpSpoofed;
+    /** Answer IPv4 to an address/port in no port set with ICMPv4 3/1 (RFC 7597 s.8.2); off by default, rate-limited. */
+    public final boolean icmpUnreachable;
 
     public MapDomain(final Mechanism mechanism, final String origin, final MapRuleTable rules, final Rfc6052Prefix dmr,
         final byte[] br, final Lw4o6BindingTable bindings, final boolean hairpinning)
+    {
+        this(mechanism, origin, rules, dmr, br, bindings, hairpinning, false, false);
+    }
+
+    private MapDomain(final Mechanism mechanism, final String origin, final MapRuleTable rules,
+        final Rfc6052Prefix dmr, final byte[] br, final Lw4o6BindingTable bindings, final boolean hairpinning,
+        final boolean icmpSpoofed, final boolean icmpUnreachable)
     {
         this.mechanism = mechanism;
         this.origin = origin;
@@ -33,6 +47,14 @@ public final class MapDomain
         this.br = br == null ? null : br.clone();
         this.bindings = bindings;
         this.hairpinning = hairpinning;
+        this.icmpSpoofed = icmpSpoofed;
+        this.icmpUnreachable = icmpUnreachable;
+    }
+
+    /** This domain with the optional ICMP answers (config keys {@code icmp-spoofed}, {@code icmp-unreachable}). */
+    public MapDomain withIcmpAnswers(final boolean spoofed, final boolean unreachable)
+    {
+        return new MapDomain(mechanism, origin, rules, dmr, br, bindings, hairpinning, spoofed, unreachable);
     }
 
     /** One line for operators, e.g. {@code map-t: 2 rules, DMR 2001:db8:ffff::/64}. */
@@ -41,11 +63,18 @@ public final class MapDomain
         switch (mechanism)
         {
             case MAP_T:
-                return mechanism.id + ": " + rules.rules().size() + " rule(s), DMR " + dmr.prefix();
+                return mechanism.id + ": " + rules.rules().size() + " rule(s), DMR " + dmr.prefix() + answers();
             case MAP_E:
-                return mechanism.id + ": " + rules.rules().size() + " rule(s), BR " + Addresses.format6(br);
+                return mechanism.id + ": " + rules.rules().size() + " rule(s), BR " + Addresses.format6(br) + answers();
             default:
-                return mechanism.id + ": " + bindings.size() + " binding(s), lwAFTR " + Addresses.format6(br);
+                return mechanism.id + ": " + bindings.size() + " binding(s), lwAFTR " + Addresses.format6(br) +
+                    answers();
         }
+    }
+
+    private String answers()
+    {
+        return icmpSpoofed || icmpUnreachable ? ", ICMP answers:" + (icmpSpoofed ? " spoofed 1/5" : "") +
+            (icmpUnreachable ? " unreachable 3/1" : "") : "";
     }
 }

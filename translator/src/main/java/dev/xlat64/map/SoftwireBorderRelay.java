@@ -7,6 +7,7 @@ import dev.xlat64.core.Verdict;
 import dev.xlat64.encap.Ipv4InIpv6;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
+import dev.xlat64.packet.Ipv6ExtensionHeaders;
 import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.siit.PathMtu;
 import org.agrona.MutableDirectBuffer;
@@ -19,7 +20,9 @@ import java.nio.ByteOrder;
  * binding table, plus the RFC 2473 IPv4-in-IPv6 transform. Toward a CE: the IPv4 destination address and port pick
  * the CE, the packet is encapsulated (and the tunnel packet fragmented, or ICMPv4 Fragmentation Needed sent for DF).
  * From a CE: the outer source must be the CE that the inner source address and port map to; then the inner packet is
- * decapsulated, or hairpinned straight to another CE. Allocation-free; not thread safe: one instance per engine.
+ * decapsulated, or hairpinned straight to another CE. ICMPv6 errors about tunnel packets are relayed
+ * ({@link TunnelIcmpRelay}); spoofed and unowned packets may be answered (icmp-spoofed, icmp-unreachable).
+ * Allocation-free; not thread safe: one instance per engine.
  */
 public final class SoftwireBorderRelay
 {
@@ -37,6 +40,9 @@ public final class SoftwireBorderRelay
 
     private final Ipv4InIpv6 fourInSix;
     private final IcmpErrorOriginator icmpErrors;
+    private final TunnelIcmpRelay tunnelIcmp;
+    private final Ipv6ExtensionHeaders chain = new Ipv6ExtensionHeaders();
+    private final MutableDirectBuffer scratch;
     private MapDomain[] domains = new MapDomain[0];
     /** Each domain's position in the list the owner gave (for per-domain counters). */
     private int[] positions = new int[0];
@@ -51,6 +57,8 @@ public final class SoftwireBorderRelay
     {
         this.fourInSix = new Ipv4InIpv6(scratch);
         this.icmpErrors = icmpErrors;
+        this.tunnelIcmp = new TunnelIcmpRelay(icmpErrors);
+        this.scratch = scratch;
     }
 
     /** The MAP-E and lw4o6 domains to serve (MAP-T ones are ignored); called by the owner between packets. */
@@ -178,6 +186,14 @@ public final class SoftwireBorderRelay
                 continue;
             }
             domainIndex = positions[i];
+            if (found == NO_PORT_SET && domains[i].icmpUnreachable)
+            {
+                // RFC 7597 s.8.2, RFC 7596 s.6.2: optionally answered with host unreachable, rate-limited.
+                final Outcome sent = icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_HOST_UNREACHABLE, 0)
+                    .sendIcmpv4(ctx, totalLength, Outcome.SOFTWIRE_NO_PORT_SET);
+                return ctx.done(sent == Outcome.ICMPV4_ERROR_SENT ? Outcome.SOFTWIRE_NO_PORT_SET_ANSWERED :
+                    Outcome.SOFTWIRE_NO_PORT_SET);
+            }
             if (found != FOUND)
             {
                 return ctx.done(dropped(found));
@@ -242,25 +258,53 @@ public final class SoftwireBorderRelay
             if (brHigh[i] == destinationHigh && brLow[i] == destinationLow)
             {
                 domainIndex = positions[i];
-                return ctx.done(decapsulate(ctx, domains[i], brHigh[i], brLow[i]));
+                return ctx.done(toBr(ctx, domains[i], brHigh[i], brLow[i]));
             }
         }
         return Verdict.CONTINUE;
     }
 
-    private Outcome decapsulate(final PacketContext ctx, final MapDomain d, final long ownHigh, final long ownLow)
+    /**
+     * RFC 2473 s.3.3, s.4.1.1, s.8: a packet to the BR address: IPv4 after the extension headers (e.g. a Destination
+     * Options header with the Tunnel Encapsulation Limit) is decapsulated; an ICMPv6 error about a tunnel packet is
+     * relayed; fragments of tunnel packets are not reassembled.
+     */
+    private Outcome toBr(final PacketContext ctx, final MapDomain d, final long ownHigh, final long ownLow)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int at = ctx.offset;
-        final int payloadLength = buffer.getShort(at + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        // RFC 2473 s.4: only IPv4 directly after the outer header is ours (no extension headers, no ICMPv6 relay yet).
-        if ((buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF) != Ipv4InIpv6.NEXT_HEADER_IPV4)
+        final int packetLength = Ipv6Header.LENGTH +
+            (buffer.getShort(at + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+        if (packetLength > ctx.length)
+        {
+            return Outcome.SOFTWIRE_INNER_MALFORMED;
+        }
+        if (!chain.walk(buffer, at + Ipv6Header.LENGTH, buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF,
+            at + packetLength) || chain.fragmentHeaderOffset() >= 0)
         {
             return Outcome.SOFTWIRE_NOT_4IN6;
         }
-        final int inner = at + Ipv6Header.LENGTH;
-        final int innerLength = Ipv6Header.LENGTH + payloadLength > ctx.length ? Ipv4InIpv6.INNER_TRUNCATED :
-            innerLength(buffer, inner, payloadLength);
+        final int upper = chain.upperLayerOffset();
+        if (chain.upperLayerProtocol() == Ipv6Header.NEXT_HEADER_ICMPV6)
+        {
+            final int inner = tunnelIcmp.quotedInner(ctx, upper, at + packetLength, ownHigh, ownLow);
+            final int available = tunnelIcmp.innerAvailable();
+            // RFC 2473 s.8: only about a packet this BR sent: to the CE that its destination address and port map to.
+            return inner < 0 || resolve(d, buffer.getInt(inner + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN),
+                ceSidePort(buffer, inner, available, false), nonFirstFragment(buffer, inner)) != FOUND ||
+                ceHigh != tunnelIcmp.ceHigh() || ceLow != tunnelIcmp.ceLow() ? Outcome.SOFTWIRE_ICMP_NOT_RELAYED :
+                tunnelIcmp.relay(ctx, upper, inner);
+        }
+        return chain.upperLayerProtocol() == Ipv4InIpv6.NEXT_HEADER_IPV4 ?
+            decapsulate(ctx, d, upper, at + packetLength - upper, ownHigh, ownLow) : Outcome.SOFTWIRE_NOT_4IN6;
+    }
+
+    private Outcome decapsulate(final PacketContext ctx, final MapDomain d, final int inner, final int available,
+        final long ownHigh, final long ownLow)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int at = ctx.offset;
+        final int innerLength = innerLength(buffer, inner, available);
         if (innerLength < 0)
         {
             return Outcome.SOFTWIRE_INNER_MALFORMED;
@@ -272,8 +316,8 @@ public final class SoftwireBorderRelay
         if (found != FOUND || ceHigh != buffer.getLong(at + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN) ||
             ceLow != buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN))
         {
-            return found == NO_PORT_IN_FRAGMENT ? Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT
-                : Outcome.SOFTWIRE_SPOOFED_SOURCE;
+            return found == NO_PORT_IN_FRAGMENT ? Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT :
+                spoofed(ctx, d, inner - at + innerLength, ownHigh, ownLow);
         }
         if (!Ipv4InIpv6.decapsulateEcn(buffer, inner, (buffer.getShort(at, ByteOrder.BIG_ENDIAN) >>> 4) & 0xFF))
         {
@@ -297,6 +341,24 @@ public final class SoftwireBorderRelay
         }
         ctx.sink.emit(buffer, inner, innerLength);
         return Outcome.SOFTWIRE_DECAPSULATED;
+    }
+
+    /**
+     * RFC 7597 s.8.1, RFC 7596 s.6.2 (MAY): a spoofed tunnel packet is dropped; with {@code icmp-spoofed} it is also
+     * answered with ICMPv6 1/5 from the BR address, rate-limited (when none may be sent, counted as the drop).
+     */
+    private Outcome spoofed(final PacketContext ctx, final MapDomain d, final int length, final long ownHigh,
+        final long ownLow)
+    {
+        if (!d.icmpSpoofed ||
+            icmpErrors.permitIcmpv6(ctx.config, ctx.buffer, ctx.offset, length) != IcmpErrorOriginator.Permit.SEND)
+        {
+            return Outcome.SOFTWIRE_SPOOFED_SOURCE;
+        }
+        final int total = icmpErrors.error(Icmp.V6_DESTINATION_UNREACHABLE, MapTBorderRelay.SOURCE_FAILED_POLICY, 0)
+            .writeIcmpv6(ownHigh, ownLow, ctx.buffer, ctx.offset, length, scratch, 0);
+        ctx.sink.emit(scratch, 0, total);
+        return Outcome.SOFTWIRE_SPOOFED_ANSWERED;
     }
 
     /** The IPv4 packet's length within {@code available} bytes, or negative when malformed or cut short. */

@@ -156,6 +156,12 @@ final class Icmpv4ToIcmpv6
      */
     private Outcome translateAddresses(final PacketContext ctx, final boolean hairpinned)
     {
+        if (ctx.addressesMapped)
+        {
+            // RFC 7599 s.10.1: a MAP-T BR mapped all four, the quoted packet's by its port (RFC 7596 s.8.1 step 3).
+            ctx.writeMappedIpv6(scratch, Ipv6Header.SOURCE, INNER6 + Ipv6Header.SOURCE);
+            return Outcome.TRANSLATED_4TO6;
+        }
         final TranslatorConfig config = ctx.config;
         final AddressMapper mapper = config.mapper;
         final Ipv4Header o = outer.wrap(ctx.buffer, ctx.offset);

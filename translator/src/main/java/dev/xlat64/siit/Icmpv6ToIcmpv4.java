@@ -155,10 +155,18 @@ final class Icmpv6ToIcmpv4
 
     /**
      * RFC 7915 s.5.3 and RFC 6791: both inner addresses and the outer destination must map; a router's source that does
-     * not map takes an icmpPool4 address (flow hash). TRANSLATED_6TO4 when all four map.
+     * not map takes an icmpPool4 address (flow hash); a MAP-T BR's mapping when set (RFC 7599 s.10.1, the quoted
+     * packet's by its port, RFC 7596 s.8.1 step 3). TRANSLATED_6TO4 when all four map.
      */
     private Outcome translateAddresses(final PacketContext ctx, final int quoted)
     {
+        if (ctx.addressesMapped)
+        {
+            source = ctx.mappedIpv4Source & 0xFFFF_FFFFL; destination = ctx.mappedIpv4Destination & 0xFFFF_FFFFL;
+            innerSource = ctx.mappedQuotedIpv4Source & 0xFFFF_FFFFL;
+            innerDestination = ctx.mappedQuotedIpv4Destination & 0xFFFF_FFFFL;
+            return Outcome.TRANSLATED_6TO4;
+        }
         final TranslatorConfig config = ctx.config;
         final AddressMapper mapper = config.mapper;
         innerSource = mapper.toIpv4(ctx.buffer, quoted + Ipv6Header.SOURCE);
@@ -181,9 +189,8 @@ final class Icmpv6ToIcmpv4
         destination = mapper.toIpv4(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
         if (destination < 0)
         {
-            return destination == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED :
-                destination == AddressMapper.NON_GLOBAL_UNDER_WKP ?
-                Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
+            return destination == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED : destination ==
+                AddressMapper.NON_GLOBAL_UNDER_WKP ? Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
         }
         return Outcome.TRANSLATED_6TO4;
     }
@@ -213,8 +220,8 @@ final class Icmpv6ToIcmpv4
     {
         final TranslatorConfig config = ctx.config;
         final AddressMapper mapper = config.mapper;
-        final boolean hairpinning = config.eamHairpinning && mapper.isEamIpv4((int)destination) &&
-            !mapper.isEamIpv6(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
+        final boolean hairpinning = !ctx.addressesMapped && config.eamHairpinning &&
+            mapper.isEamIpv4((int)destination) && !mapper.isEamIpv6(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
         // A hairpinned error is built further in, so the IPv4-to-IPv6 pass can build its result at the start.
         final int base = hairpinning ? HAIRPIN_SCRATCH_OFFSET : 0;
         final int icmp4 = base + Ipv4Header.MIN_LENGTH;

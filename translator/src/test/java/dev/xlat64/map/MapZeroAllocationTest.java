@@ -3,6 +3,7 @@ package dev.xlat64.map;
 import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.addr.Addresses;
 import dev.xlat64.addr.Eamt;
+import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketSink;
@@ -24,6 +25,7 @@ import static dev.xlat64.testing.TestPackets.ICMPV6;
 import static dev.xlat64.testing.TestPackets.UDP;
 import static dev.xlat64.testing.TestPackets.addr;
 import static dev.xlat64.testing.TestPackets.bytes;
+import static dev.xlat64.testing.TestPackets.concat;
 import static dev.xlat64.testing.TestPackets.icmp4;
 import static dev.xlat64.testing.TestPackets.icmp6;
 import static dev.xlat64.testing.TestPackets.ipv4;
@@ -34,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docs/architecture.md invariant 1 for the BR paths: after warm-up, MAP-T translation, MAP-E and lw4o6 encapsulation,
- * decapsulation, hairpinning, outer fragmentation and every drop allocate nothing on the calling thread (the JVM's
+ * decapsulation, hairpinning, outer fragmentation, ICMP errors through MAP-T, RFC 2473 s.8 relays, the optional ICMP
+ * answers and every drop allocate nothing on the calling thread (the JVM's
  * per-thread allocation counter, not a time).
  */
 class MapZeroAllocationTest
@@ -50,6 +53,9 @@ class MapZeroAllocationTest
     private static final String AFTR = "2001:db8:fffe::1";
     private static final String B4 = "2001:db8:99:3400::1";
     private static final String LW4 = "192.0.2.200";
+    /** 192.0.2.18 under the DMR: a CE-to-CE destination (RFC 7599 s.12.2). */
+    private static final String CE4_UNDER_DMR = "2001:db8:ffff:0:c0:2:1200:0";
+    private static final String ROUTER = "2001:db8:1::1";
 
     private static final class NullSink implements PacketSink
     {
@@ -71,12 +77,13 @@ class MapZeroAllocationTest
         assertEquals(List.of(), errors);
         final List<MapDomain> domains = List.of(
             new MapDomain(Mechanism.MAP_T, "t", SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/25", 15)),
-                Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, null, false),
+                Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, null, false).withIcmpAnswers(true, true),
             new MapDomain(Mechanism.MAP_E, "e", SortedMapRuleTable.of(MapRule.of("2001:db8:100::/40", "203.0.113.0/24",
-                16)), null, addr(BR), null, false),
+                16)), null, addr(BR), null, false).withIcmpAnswers(true, true),
             new MapDomain(Mechanism.LW4O6, "l", null, null, addr(AFTR), bindings, true));
         final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse(
             "2001:db8:64::/96"), Eamt.EMPTY, true)).ipv4Address(Addresses.parse4("192.0.0.1"))
+            .ipv6Address(Ipv6Prefix.parse("2001:db8:fff0::1/128"))
             .icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv6Mtu(1280).build();
         final byte[] fromLw = ipv4(LW4, LW4, UDP, 64, 0, 5, 0, udp(LW4, LW4, 0x3410, 0x3411, bytes(20, 2)));
         final byte[][] packets = {
@@ -92,15 +99,26 @@ class MapZeroAllocationTest
             ipv6(E_CE, BR, 4, 64, 0, 0, ipv4(E_CE4, HOST4, UDP, 64, 0, 1, 0, udp(E_CE4, HOST4, 1236, 53, bytes(9, 1)))),
             ipv4(HOST4, LW4, UDP, 64, 0, 1, 0, udp(HOST4, LW4, 53, 0x3410, bytes(40, 1))),
             ipv6(B4, AFTR, 4, 64, 0, 0, fromLw),
+            ipv4(HOST4, CE4, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0,
+                ipv4(CE4, HOST4, UDP, 63, 0, 9, 0, udp(CE4, HOST4, 1232, 53, bytes(8, 1))))),
+            ipv6(CE, DMR_HOST, ICMPV6, 64, 0, 0, icmp6(CE, DMR_HOST, 1, 4, 0,
+                ipv6(DMR_HOST, CE, UDP, 63, 0, 0, udp(DMR_HOST, CE, 53, 1232, bytes(8, 1))))),
+            ipv6(CE, CE4_UNDER_DMR, UDP, 64, 0, 0, udp(CE, CE4_UNDER_DMR, 1232, 1236, bytes(40, 1))),
+            ipv6(ROUTER, BR, ICMPV6, 64, 0, 0, icmp6(ROUTER, BR, 2, 0, 1400, ipv6(BR, E_CE, 4, 64, 0, 0,
+                ipv4(HOST4, E_CE4, UDP, 63, 0, 1, 0x4000, udp(HOST4, E_CE4, 53, 1232, bytes(100, 1)))))),
+            ipv6(E_CE, BR, 60, 64, 0, 0, concat(new byte[] {4, 0, 4, 1, 5, 1, 1, 0},
+                ipv4(E_CE4, HOST4, UDP, 64, 0, 1, 0, udp(E_CE4, HOST4, 1232, 53, bytes(9, 1))))),
         };
         final Translator translator = new Translator(config).mapDomains(domains);
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
         final NullSink sink = new NullSink();
         final Outcome[] expected = {
-            Outcome.TRANSLATED_4TO6, Outcome.TRANSLATED_6TO4, Outcome.TRANSLATED_6TO4, Outcome.MAPT_PORT_OUTSIDE_SET,
-            Outcome.MAPT_NO_PORT_SET, Outcome.SOFTWIRE_ENCAPSULATED, Outcome.SOFTWIRE_ENCAPSULATED,
-            Outcome.ICMPV4_ERROR_SENT, Outcome.SOFTWIRE_DECAPSULATED, Outcome.SOFTWIRE_SPOOFED_SOURCE,
-            Outcome.SOFTWIRE_ENCAPSULATED, Outcome.SOFTWIRE_HAIRPINNED,
+            Outcome.TRANSLATED_4TO6, Outcome.TRANSLATED_6TO4, Outcome.TRANSLATED_6TO4, Outcome.MAPT_SPOOFED_ANSWERED,
+            Outcome.MAPT_NO_PORT_SET_ANSWERED, Outcome.SOFTWIRE_ENCAPSULATED, Outcome.SOFTWIRE_ENCAPSULATED,
+            Outcome.ICMPV4_ERROR_SENT, Outcome.SOFTWIRE_DECAPSULATED, Outcome.SOFTWIRE_SPOOFED_ANSWERED,
+            Outcome.SOFTWIRE_ENCAPSULATED, Outcome.SOFTWIRE_HAIRPINNED, Outcome.TRANSLATED_4TO6,
+            Outcome.TRANSLATED_6TO4, Outcome.MAPT_HAIRPINNED, Outcome.SOFTWIRE_ICMP_RELAYED,
+            Outcome.SOFTWIRE_DECAPSULATED,
         };
         for (int i = 0; i < packets.length; i++)
         {
