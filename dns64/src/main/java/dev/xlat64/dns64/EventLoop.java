@@ -5,6 +5,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +50,8 @@ final class EventLoop implements AutoCloseable
 
     private final Selector selector;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Work handed over by other threads ({@link #execute}). */
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     /** Called (on the loop thread) for every RuntimeException a handler or timer threw: a bug, counted not hidden. */
     private final Runnable onBug;
@@ -86,6 +89,13 @@ final class EventLoop implements AutoCloseable
         final Timer t = new Timer(System.nanoTime() + delayMillis * 1_000_000L, action);
         timers.add(t);
         return t;
+    }
+
+    /** Runs {@code task} on the loop thread soon; callable from any thread. */
+    void execute(final Runnable task)
+    {
+        tasks.add(task);
+        selector.wakeup();
     }
 
     boolean inLoop()
@@ -132,8 +142,9 @@ final class EventLoop implements AutoCloseable
         {
             try
             {
+                runTasks();
                 final long waitMillis = runDueTimers();
-                if (waitMillis == 0)
+                if (waitMillis == 0 || !tasks.isEmpty())
                 {
                     selector.selectNow();
                 }
@@ -202,6 +213,22 @@ final class EventLoop implements AutoCloseable
         }
     }
 
+    private void runTasks()
+    {
+        Runnable task;
+        while ((task = tasks.poll()) != null)
+        {
+            try
+            {
+                task.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                onBug.run();
+            }
+        }
+    }
+
     /** Runs due timers; returns milliseconds to the next one (-1 when none). */
     private long runDueTimers()
     {
@@ -230,6 +257,11 @@ final class EventLoop implements AutoCloseable
     {
         running = false;
         selector.wakeup();
+        if (thread.getState() == Thread.State.NEW)
+        {
+            closeAll(); // never started (e.g. a listen address failed): nobody else closes its channels
+            return;
+        }
         if (!inLoop())
         {
             try

@@ -58,6 +58,8 @@ final class Resolver
     private final ServerCookies cookies;
     /** The fast path for hits; null when caching is off or rate limiting is on (its bookkeeping allocates). */
     private final AnswerCache answers;
+    /** Queries taken (both paths): the per-loop counter. Written by the loop only; read by metrics. */
+    private long queries;
 
     Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
     {
@@ -90,12 +92,19 @@ final class Resolver
         final int n = answers.answer(query, length, out, start);
         if (n > 0)
         {
+            queries++;
             metrics.queriesUdp.increment();
             metrics.cacheHits.increment();
             metrics.answerHits.increment();
             metrics.response(out[3] & 0xf, start);
         }
         return n;
+    }
+
+    /** Queries this resolver took so far (its event loop's share). */
+    double queries()
+    {
+        return queries;
     }
 
     /** The query's COOKIE option (RFC 7873 section 4), or null. */
@@ -149,6 +158,7 @@ final class Resolver
     void handle(final byte[] wire, final Client client)
     {
         final long start = System.nanoTime();
+        queries++;
         (client.tcp() ? metrics.queriesTcp : metrics.queriesUdp).increment();
         // RFC 1035 section 4.1.1: without a whole header there is no ID to answer to; a response is never answered.
         if (wire.length < 12 || (wire[2] & 0x80) != 0)
