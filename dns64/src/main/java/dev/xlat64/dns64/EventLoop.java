@@ -58,6 +58,7 @@ final class EventLoop implements AutoCloseable
     /** Called once with an Error (e.g. OutOfMemoryError) that reached the loop; the loop has stopped by then. */
     private final Consumer<Throwable> onFatal;
     private volatile boolean running = true;
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
 
     EventLoop(final String name, final Runnable onBug) throws IOException
     {
@@ -144,36 +145,15 @@ final class EventLoop implements AutoCloseable
             {
                 runTasks();
                 final long waitMillis = runDueTimers();
+                // The action form: no selected-key set to fill (a HashSet node per ready key) and empty again.
                 if (waitMillis == 0 || !tasks.isEmpty())
                 {
-                    selector.selectNow();
+                    selector.selectNow(dispatch);
                 }
                 else
                 {
-                    selector.select(waitMillis < 0 ? 1000 : waitMillis);
+                    selector.select(dispatch, waitMillis < 0 ? 1000 : waitMillis);
                 }
-                for (final SelectionKey key : selector.selectedKeys())
-                {
-                    final Handler h = (Handler)key.attachment();
-                    try
-                    {
-                        if (key.isValid())
-                        {
-                            h.ready(key);
-                        }
-                    }
-                    catch (final IOException ex)
-                    {
-                        h.failed(ex);
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        // A bug in one exchange must not stop the responder.
-                        onBug.run();
-                        h.failed(new IOException(ex));
-                    }
-                }
-                selector.selectedKeys().clear();
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -188,6 +168,28 @@ final class EventLoop implements AutoCloseable
             }
         }
         closeAll();
+    }
+
+    private void dispatch(final SelectionKey key)
+    {
+        final Handler h = (Handler)key.attachment();
+        try
+        {
+            if (key.isValid())
+            {
+                h.ready(key);
+            }
+        }
+        catch (final IOException ex)
+        {
+            h.failed(ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug in one exchange must not stop the responder.
+            onBug.run();
+            h.failed(new IOException(ex));
+        }
     }
 
     private void closeAll()

@@ -436,9 +436,9 @@ final class Resolver
         upstreams.query(q, new Upstreams.Callback()
         {
             @Override
-            public void answered(final Message response)
+            public void answered(final Message response, final byte[] wire)
             {
-                cache.put(key, response, System.nanoTime());
+                cache.put(key, response, wire, System.nanoTime());
                 fanOut(key, response);
             }
 

@@ -33,7 +33,7 @@ final class ServerLoop
     private final byte[] udpIn = new byte[65535];
     private final byte[] udpOut = new byte[65535];
     private final ByteBuffer udpOutBuffer = ByteBuffer.allocateDirect(65535);
-    private InetSocketAddress lastAdmitted;
+    private InetAddress lastAdmitted;
     private final Dns64Metrics metrics;
     private final Policy policy;
 
@@ -105,16 +105,20 @@ final class ServerLoop
         }
     }
 
-    /** The ACL for the fast path; the JDK hands back the same address object for a repeating sender. */
+    /**
+     * The ACL for the fast path. The last admitted address is remembered: many queries in a row come from one host
+     * (on other ports too), and {@link Policy#admits} copies the address bytes (InetAddress.getAddress clones them).
+     */
     private boolean admittedFast(final InetSocketAddress from)
     {
-        if (from == lastAdmitted)
+        final InetAddress address = from.getAddress();
+        if (address.equals(lastAdmitted))
         {
             return true;
         }
-        if (policy.admits(from.getAddress()))
+        if (policy.admits(address))
         {
-            lastAdmitted = from;
+            lastAdmitted = address;
             return true;
         }
         return false;

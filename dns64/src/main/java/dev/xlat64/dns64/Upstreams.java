@@ -24,7 +24,8 @@ final class Upstreams
     /** The outcome of one look-up. */
     interface Callback
     {
-        void answered(Message response);
+        /** {@code wire} is the response as dnsjava writes it back (checked writable), for the cache. */
+        void answered(Message response, byte[] wire);
 
         /** Every attempt timed out or failed. */
         void failed();
@@ -85,6 +86,8 @@ final class Upstreams
         /** The query's wire form, written once; each attempt patches its ID in. */
         private final byte[] wire;
         private UpstreamSockets.Socket udp;
+        /** The matching response written back by dnsjava ({@link #matching}). */
+        private byte[] rewritten;
         private SocketChannel tcp;
         private ByteBuffer tcpOut;
         private ByteBuffer tcpLength;
@@ -282,7 +285,7 @@ final class Upstreams
                 {
                     // dnsjava parses some records it cannot write back (a WKS record without a bitmap throws in
                     // toWire): an answer we cannot pass on is no answer, not a client left waiting.
-                    m.toWire();
+                    rewritten = m.toWire();
                     return m;
                 }
             }
@@ -326,7 +329,7 @@ final class Upstreams
             }
             else
             {
-                callback.answered(response);
+                callback.answered(response, rewritten);
             }
         }
 
