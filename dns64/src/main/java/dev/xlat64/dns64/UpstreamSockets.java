@@ -7,9 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The UDP sockets of one event loop towards the upstream servers: a few connected sockets per server, each with a
@@ -39,11 +38,19 @@ final class UpstreamSockets
         void socketFailed(IOException cause);
     }
 
-    /** One connected socket and the exchanges waiting on it by ID. */
+    /**
+     * One connected socket and the exchanges waiting on it by ID: an open-addressed table of twice {@link #MAX_USES}
+     * slots, so every ID ever sent on the socket keeps its slot (a finished one with no waiter) and a probe always
+     * ends. No boxing, no map nodes.
+     */
     final class Socket implements EventLoop.Handler
     {
+        private static final int SLOTS = 2 * MAX_USES;
         private final DatagramChannel channel;
-        private final Map<Integer, Waiter> waiting = new HashMap<>();
+        /** ID + 1 per slot (0 = never used), and the exchange waiting for it (null = finished). */
+        private final int[] ids = new int[SLOTS];
+        private final Waiter[] waiters = new Waiter[SLOTS];
+        private int waiting;
         private final long openedNanos;
         private int uses;
         private boolean retired;
@@ -59,26 +66,41 @@ final class UpstreamSockets
             return !retired && uses < MAX_USES && now - openedNanos < MAX_AGE_NANOS;
         }
 
-        /** Sends {@code wire} with a random ID no other exchange on this socket holds, written into bytes 0-1. */
+        /** The slot of {@code id}, or of the empty slot where it would go. */
+        private int slot(final int id)
+        {
+            int i = (id * 0x9E3779B1 >>> 16) & (SLOTS - 1);
+            while (ids[i] != 0 && ids[i] != id + 1)
+            {
+                i = (i + 1) & (SLOTS - 1);
+            }
+            return i;
+        }
+
+        /** Sends {@code wire} with a random ID not used on this socket before, written into bytes 0-1. */
         int send(final byte[] wire, final Waiter waiter) throws IOException
         {
             int id;
+            int i;
             do
             {
                 id = random.nextInt(0x10000);
+                i = slot(id);
             }
-            while (waiting.containsKey(id));
+            while (ids[i] != 0);
             wire[0] = (byte)(id >>> 8);
             wire[1] = (byte)id;
             uses++;
-            waiting.put(id, waiter);
+            ids[i] = id + 1;
+            waiters[i] = waiter;
+            waiting++;
             try
             {
                 channel.write(ByteBuffer.wrap(wire));
             }
             catch (final IOException ex)
             {
-                waiting.remove(id);
+                release(id);
                 throw ex;
             }
             return id;
@@ -87,7 +109,12 @@ final class UpstreamSockets
         /** The exchange holding {@code id} is done with this socket. */
         void release(final int id)
         {
-            waiting.remove(id);
+            final int i = slot(id);
+            if (waiters[i] != null)
+            {
+                waiters[i] = null;
+                waiting--;
+            }
             closeIfDone();
         }
 
@@ -99,7 +126,7 @@ final class UpstreamSockets
 
         private void closeIfDone()
         {
-            if (retired && waiting.isEmpty() && channel.isOpen())
+            if (retired && waiting == 0 && channel.isOpen())
             {
                 open--;
                 try
@@ -129,7 +156,7 @@ final class UpstreamSockets
                     continue; // not even a header: not an answer
                 }
                 buffer.flip();
-                final Waiter w = waiting.get(((buffer.get(0) & 0xff) << 8) | (buffer.get(1) & 0xff));
+                final Waiter w = waiters[slot(((buffer.get(0) & 0xff) << 8) | (buffer.get(1) & 0xff))];
                 if (w == null)
                 {
                     continue; // RFC 5452 section 9.1: no query with this ID; a late or forged answer
@@ -145,11 +172,20 @@ final class UpstreamSockets
         {
             // Every exchange on it hears of it (each moves to its next attempt); the socket is not used again.
             retired = true;
-            for (final Waiter w : waiting.values().toArray(new Waiter[0]))
+            final List<Waiter> all = new ArrayList<>();
+            for (int i = 0; i < SLOTS; i++)
+            {
+                if (waiters[i] != null)
+                {
+                    all.add(waiters[i]);
+                    waiters[i] = null;
+                }
+            }
+            waiting = 0;
+            for (final Waiter w : all)
             {
                 w.socketFailed(cause);
             }
-            waiting.clear();
             closeIfDone();
         }
     }
