@@ -166,6 +166,9 @@ EOC
     --threads "$t" > "$work/xlat64-$t.log" 2>&1 & xlat_pid=$!
   pids=("$upstream_pid" "$unbound_pid" "$xlat_pid")
   wait_ready "$unbound_port"; wait_ready "$xlat_port"
+  # CPU is read from these PIDs: make sure they are the servers themselves (the launcher execs java).
+  [ "$(cat "/proc/$xlat_pid/comm")" = java ] || { echo "PID $xlat_pid is not the JVM" >&2; exit 1; }
+  [ "$(cat "/proc/$unbound_pid/comm")" = unbound ] || { echo "PID $unbound_pid is not unbound" >&2; exit 1; }
   for port in "$unbound_port" "$xlat_port"; do
     answer=$(dig @127.0.0.1 -p "$port" +short h1.bench.example AAAA)
     [ "$answer" = "2001:db8:64::c000:202" ] || { echo "DNS64 on port $port answered '$answer'" >&2; exit 1; }
