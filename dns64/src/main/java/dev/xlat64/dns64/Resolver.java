@@ -59,7 +59,7 @@ final class Resolver
     /** The fast path for hits; null when caching is off or rate limiting is on (its bookkeeping allocates). */
     private final AnswerCache answers;
     /** Queries taken (both paths): the per-loop counter. Written by the loop only; read by metrics. */
-    private long queries;
+    long queries;
 
     Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
     {
@@ -99,12 +99,6 @@ final class Resolver
             metrics.response(out[3] & 0xf, start);
         }
         return n;
-    }
-
-    /** Queries this resolver took so far (its event loop's share). */
-    double queries()
-    {
-        return queries;
     }
 
     /** The query's COOKIE option (RFC 7873 section 4), or null. */

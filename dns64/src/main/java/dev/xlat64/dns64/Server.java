@@ -35,7 +35,7 @@ public final class Server implements AutoCloseable
         {
             final ServerLoop loop = new ServerLoop(share, metrics, i, onFatal);
             loops.add(loop);
-            FunctionCounter.builder("xlat64.dns64.loop.queries", loop.resolver, Resolver::queries)
+            FunctionCounter.builder("xlat64.dns64.loop.queries", loop.resolver, r -> r.queries)
                 .tag("loop", Integer.toString(i))
                 .description("Queries taken by one event loop (dns64.threads): how evenly the kernel spreads clients")
                 .register(registry);
