@@ -169,8 +169,8 @@ final class Resolver
         catch (final IOException | RuntimeException ex)
         {
             metrics.malformed.increment();
-            client.send(Replies.headerOnly(wire, Rcode.FORMERR), true);
             metrics.response(Rcode.FORMERR, start);
+            client.send(Replies.headerOnly(wire, Rcode.FORMERR), true);
             return;
         }
         final int ednsPayload = config.ednsPayload;
@@ -481,8 +481,9 @@ final class Resolver
             sent = Replies.empty(query, Rcode.SERVFAIL, config.ednsPayload);
             wire = toWire(query, sent, client);
         }
-        client.send(wire, false);
+        // Counted before it leaves (as on the fast path), so a client that has its answer sees it counted.
         metrics.response(sent.getRcode(), start);
+        client.send(wire, false);
         if (answers != null && (wire[2] & 0x02) == 0)
         {
             answers.store(query, sent, wire, start);
