@@ -98,6 +98,12 @@ final class Cache
 
     void put(final String key, final Message response, final long nowNanos)
     {
+        put(key, response, null, nowNanos);
+    }
+
+    /** {@code wire}: {@code response.toWire()} when the caller has it already (or null), to spare writing it again. */
+    void put(final String key, final Message response, final byte[] wire, final long nowNanos)
+    {
         if (capacity == 0 || maxBytes == 0)
         {
             return;
@@ -107,17 +113,18 @@ final class Cache
         {
             return;
         }
-        final byte[] wire = negativeSoaTtls(response).toWire();
-        if (wire.length > MAX_CACHED_MESSAGE)
+        final Message stored = negativeSoaTtls(response);
+        final byte[] encoded = stored == response && wire != null ? wire : stored.toWire();
+        if (encoded.length > MAX_CACHED_MESSAGE)
         {
             return;
         }
-        final WireTtls w = WireTtls.of(wire);
+        final WireTtls w = WireTtls.of(encoded);
         if (w == null)
         {
             return;
         }
-        final long cost = wire.length + 8L * w.count() + 2L * key.length() + ENTRY_OVERHEAD;
+        final long cost = encoded.length + 8L * w.count() + 2L * key.length() + ENTRY_OVERHEAD;
         final Entry old = entries.remove(key);
         if (old != null)
         {

@@ -75,6 +75,11 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
         description = "Client network allowed to query besides loopback (repeatable). Default: dns64.allow-clients.")
     List<String> allowClient = new ArrayList<>();
 
+    @Option(names = "--threads", paramLabel = "N",
+        description = "Event loops, each with its own sockets (SO_REUSEPORT) and caches; 0 = one per CPU. "
+            + "Default: dns64.threads, else 1.")
+    Integer threads;
+
     @Option(names = "--metrics", paramLabel = "ADDR:PORT",
         description = "Serve Prometheus metrics over HTTP at http://ADDR:PORT/metrics.")
     String metrics;
@@ -102,6 +107,7 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
         overrides.upstream = upstream;
         overrides.prefixes = prefix;
         overrides.allowClients = allowClient;
+        overrides.threads = threads;
         final Dns64Config c = file.hasErrors() ? null : Dns64Config.load(file, overrides);
         if (c == null)
         {

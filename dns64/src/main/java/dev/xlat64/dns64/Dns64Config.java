@@ -23,7 +23,7 @@ public final class Dns64Config
         "listen", "upstream", "prefixes", "exclude", "allow-clients", "timeout-ms", "attempts", "cache-entries",
         "edns-payload", "mapped", "max-pending", "max-tcp-clients", "tcp-idle-timeout-ms", "cache-bytes",
         "tcp-output-bytes", "tcp-connection-output-bytes", "ratelimit", "ratelimit-slip", "ratelimit-ipv4-prefix",
-        "ratelimit-ipv6-prefix", "cookies", "cookie-secret"};
+        "ratelimit-ipv6-prefix", "cookies", "cookie-secret", "threads"};
 
     /** Command-line values that replace the file's (null or empty = keep the file's). */
     public static final class Overrides
@@ -32,6 +32,8 @@ public final class Dns64Config
         public List<String> upstream = List.of();
         public List<String> prefixes = List.of();
         public List<String> allowClients = List.of();
+        /** --threads; null = the file's. */
+        public Integer threads;
     }
 
     public final List<InetSocketAddress> listen;
@@ -78,13 +80,16 @@ public final class Dns64Config
     public final int maxTcpClients;
     /** RFC 7766 section 6.2.3: a client TCP connection with nothing in flight for this long is closed. */
     public final int tcpIdleTimeoutMs;
+    /** Event loops (docs/dns64.md, "Threads"); each gets its share of the bounds above ({@link #share}). */
+    public final int threads;
 
     Dns64Config(
         final List<InetSocketAddress> listen, final List<InetSocketAddress> upstreams, final Policy policy,
         final int timeoutMs, final int attempts, final int cacheEntries, final int ednsPayload, final int maxPending,
         final int maxTcpClients, final int tcpIdleTimeoutMs, final long cacheBytes, final long tcpOutputBytes,
-        final int tcpConnectionOutputBytes, final Abuse abuse)
+        final int tcpConnectionOutputBytes, final Abuse abuse, final int threads)
     {
+        this.threads = threads;
         this.abuse = abuse;
         this.tcpOutputBytes = tcpOutputBytes;
         this.tcpConnectionOutputBytes = tcpConnectionOutputBytes;
@@ -105,7 +110,36 @@ public final class Dns64Config
     Dns64Config withPolicy(final Policy other)
     {
         return new Dns64Config(listen, upstreams, other, timeoutMs, attempts, cacheEntries, ednsPayload, maxPending,
-            maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes, tcpConnectionOutputBytes, abuse);
+            maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes, tcpConnectionOutputBytes, abuse, threads);
+    }
+
+    /** This configuration with {@code n} threads. */
+    Dns64Config withThreads(final int n)
+    {
+        return new Dns64Config(listen, upstreams, policy, timeoutMs, attempts, cacheEntries, ednsPayload, maxPending,
+            maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes, tcpConnectionOutputBytes, abuse, n);
+    }
+
+    /**
+     * One event loop's share when {@code n} loops run: the totals (cache entries and bytes, look-ups in flight, TCP
+     * clients and output, the rate limit) divided so that all loops together keep the configured bounds.
+     */
+    Dns64Config share(final int n)
+    {
+        if (n == 1)
+        {
+            return this;
+        }
+        final Abuse a = abuse.ratelimit == 0 ? abuse :
+            new Abuse(ceil(abuse.ratelimit, n), abuse.slip, abuse.ipv4Prefix, abuse.ipv6Prefix, abuse.cookieSecret);
+        return new Dns64Config(listen, upstreams, policy, timeoutMs, attempts, cacheEntries == 0 ? 0 :
+            ceil(cacheEntries, n), ednsPayload, ceil(maxPending, n), ceil(maxTcpClients, n), tcpIdleTimeoutMs,
+            cacheBytes / n, Math.max(65537, tcpOutputBytes / n), tcpConnectionOutputBytes, a, 1);
+    }
+
+    private static int ceil(final int total, final int n)
+    {
+        return (total + n - 1) / n;
     }
 
     /** Reads {@code [dns64]} of {@code file} with {@code overrides} applied; errors go to {@code file}. */
@@ -252,6 +286,17 @@ public final class Dns64Config
         final int tcpConnectionOutputBytes = (int)file.integer(section, "tcp-connection-output-bytes",
             "dns64.tcp-connection-output-bytes", 256 << 10, 65537, 1 << 30);
         final Abuse abuse = abuse(file, section);
+        // 0 = one per CPU; the default is 1 (docs/dns64.md, "Threads").
+        int threads = overrides.threads != null ? overrides.threads :
+            (int)file.integer(section, "threads", "dns64.threads", 1, 0, 256);
+        if (overrides.threads != null && (threads < 0 || threads > 256))
+        {
+            file.errors().add("--threads: expected 0 (one per CPU) to 256, got " + threads);
+        }
+        if (threads == 0)
+        {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
 
         if (file.hasErrors())
         {
@@ -259,7 +304,7 @@ public final class Dns64Config
         }
         return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow),
             timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes,
-            tcpConnectionOutputBytes, abuse);
+            tcpConnectionOutputBytes, abuse, threads);
     }
 
     private static Abuse abuse(final ConfigFile file, final TomlTable section)

@@ -8,7 +8,7 @@ import org.xbill.DNS.Rcode;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** The DNS64's micrometer meters, all named {@code xlat64.dns64.*}. Updated on the event-loop thread only. */
+/** The DNS64's micrometer meters, all named {@code xlat64.dns64.*}, shared by every event loop (the meters are thread-safe). */
 final class Dns64Metrics
 {
     private final MeterRegistry registry;

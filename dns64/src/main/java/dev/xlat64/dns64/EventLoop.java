@@ -5,6 +5,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
@@ -49,12 +50,15 @@ final class EventLoop implements AutoCloseable
 
     private final Selector selector;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Work handed over by other threads ({@link #execute}). */
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     /** Called (on the loop thread) for every RuntimeException a handler or timer threw: a bug, counted not hidden. */
     private final Runnable onBug;
     /** Called once with an Error (e.g. OutOfMemoryError) that reached the loop; the loop has stopped by then. */
     private final Consumer<Throwable> onFatal;
     private volatile boolean running = true;
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
 
     EventLoop(final String name, final Runnable onBug) throws IOException
     {
@@ -86,6 +90,13 @@ final class EventLoop implements AutoCloseable
         final Timer t = new Timer(System.nanoTime() + delayMillis * 1_000_000L, action);
         timers.add(t);
         return t;
+    }
+
+    /** Runs {@code task} on the loop thread soon; callable from any thread. */
+    void execute(final Runnable task)
+    {
+        tasks.add(task);
+        selector.wakeup();
     }
 
     boolean inLoop()
@@ -132,37 +143,17 @@ final class EventLoop implements AutoCloseable
         {
             try
             {
+                runTasks();
                 final long waitMillis = runDueTimers();
-                if (waitMillis == 0)
+                // The action form: no selected-key set to fill (a HashSet node per ready key) and empty again.
+                if (waitMillis == 0 || !tasks.isEmpty())
                 {
-                    selector.selectNow();
+                    selector.selectNow(dispatch);
                 }
                 else
                 {
-                    selector.select(waitMillis < 0 ? 1000 : waitMillis);
+                    selector.select(dispatch, waitMillis < 0 ? 1000 : waitMillis);
                 }
-                for (final SelectionKey key : selector.selectedKeys())
-                {
-                    final Handler h = (Handler)key.attachment();
-                    try
-                    {
-                        if (key.isValid())
-                        {
-                            h.ready(key);
-                        }
-                    }
-                    catch (final IOException ex)
-                    {
-                        h.failed(ex);
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        // A bug in one exchange must not stop the responder.
-                        onBug.run();
-                        h.failed(new IOException(ex));
-                    }
-                }
-                selector.selectedKeys().clear();
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -177,6 +168,28 @@ final class EventLoop implements AutoCloseable
             }
         }
         closeAll();
+    }
+
+    private void dispatch(final SelectionKey key)
+    {
+        final Handler h = (Handler)key.attachment();
+        try
+        {
+            if (key.isValid())
+            {
+                h.ready(key);
+            }
+        }
+        catch (final IOException ex)
+        {
+            h.failed(ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug in one exchange must not stop the responder.
+            onBug.run();
+            h.failed(new IOException(ex));
+        }
     }
 
     private void closeAll()
@@ -199,6 +212,22 @@ final class EventLoop implements AutoCloseable
         catch (final IOException ignored)
         {
             // closing anyway
+        }
+    }
+
+    private void runTasks()
+    {
+        Runnable task;
+        while ((task = tasks.poll()) != null)
+        {
+            try
+            {
+                task.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                onBug.run();
+            }
         }
     }
 
@@ -230,6 +259,11 @@ final class EventLoop implements AutoCloseable
     {
         running = false;
         selector.wakeup();
+        if (thread.getState() == Thread.State.NEW)
+        {
+            closeAll(); // never started (e.g. a listen address failed): nobody else closes its channels
+            return;
+        }
         if (!inLoop())
         {
             try

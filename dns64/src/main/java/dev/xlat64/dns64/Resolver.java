@@ -58,6 +58,8 @@ final class Resolver
     private final ServerCookies cookies;
     /** The fast path for hits; null when caching is off or rate limiting is on (its bookkeeping allocates). */
     private final AnswerCache answers;
+    /** Queries taken (both paths): the per-loop counter. Written by the loop only; read by metrics. */
+    long queries;
 
     Resolver(final Dns64Config config, final Cache cache, final Upstreams upstreams, final Dns64Metrics metrics)
     {
@@ -90,6 +92,7 @@ final class Resolver
         final int n = answers.answer(query, length, out, start);
         if (n > 0)
         {
+            queries++;
             metrics.queriesUdp.increment();
             metrics.cacheHits.increment();
             metrics.answerHits.increment();
@@ -149,6 +152,7 @@ final class Resolver
     void handle(final byte[] wire, final Client client)
     {
         final long start = System.nanoTime();
+        queries++;
         (client.tcp() ? metrics.queriesTcp : metrics.queriesUdp).increment();
         // RFC 1035 section 4.1.1: without a whole header there is no ID to answer to; a response is never answered.
         if (wire.length < 12 || (wire[2] & 0x80) != 0)
@@ -165,8 +169,8 @@ final class Resolver
         catch (final IOException | RuntimeException ex)
         {
             metrics.malformed.increment();
-            client.send(Replies.headerOnly(wire, Rcode.FORMERR), true);
             metrics.response(Rcode.FORMERR, start);
+            client.send(Replies.headerOnly(wire, Rcode.FORMERR), true);
             return;
         }
         final int ednsPayload = config.ednsPayload;
@@ -426,9 +430,9 @@ final class Resolver
         upstreams.query(q, new Upstreams.Callback()
         {
             @Override
-            public void answered(final Message response)
+            public void answered(final Message response, final byte[] wire)
             {
-                cache.put(key, response, System.nanoTime());
+                cache.put(key, response, wire, System.nanoTime());
                 fanOut(key, response);
             }
 
@@ -477,8 +481,9 @@ final class Resolver
             sent = Replies.empty(query, Rcode.SERVFAIL, config.ednsPayload);
             wire = toWire(query, sent, client);
         }
-        client.send(wire, false);
+        // Counted before it leaves (as on the fast path), so a client that has its answer sees it counted.
         metrics.response(sent.getRcode(), start);
+        client.send(wire, false);
         if (answers != null && (wire[2] & 0x02) == 0)
         {
             answers.store(query, sent, wire, start);

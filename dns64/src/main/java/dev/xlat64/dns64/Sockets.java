@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
@@ -40,12 +41,17 @@ final class Sockets
         return out;
     }
 
-    static DatagramChannel bindUdp(final InetSocketAddress address) throws IOException
+    /** {@code shared}: SO_REUSEPORT, for one socket per event loop on the same address (same user only, Linux). */
+    static DatagramChannel bindUdp(final InetSocketAddress address, final boolean shared) throws IOException
     {
         final DatagramChannel udp = DatagramChannel.open(
             address.getAddress().getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try
         {
+            if (shared)
+            {
+                udp.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             udp.bind(address);
             return udp;
         }
@@ -56,12 +62,16 @@ final class Sockets
         }
     }
 
-    static ServerSocketChannel bindTcp(final InetSocketAddress address) throws IOException
+    static ServerSocketChannel bindTcp(final InetSocketAddress address, final boolean shared) throws IOException
     {
         final ServerSocketChannel tcp = ServerSocketChannel.open();
-        tcp.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
         try
         {
+            tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (shared)
+            {
+                tcp.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             tcp.bind(address, 128);
             return tcp;
         }

@@ -1,8 +1,5 @@
 package dev.xlat64.dns64;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,8 +38,7 @@ final class TcpClients
     private final int maxConnectionOutBytes;
 
     TcpClients(
-        final Dns64Config config, final EventLoop loop, final Resolver resolver, final Dns64Metrics metrics,
-        final MeterRegistry registry)
+        final Dns64Config config, final EventLoop loop, final Resolver resolver, final Dns64Metrics metrics)
     {
         this.loop = loop;
         this.resolver = resolver;
@@ -51,9 +47,12 @@ final class TcpClients
         this.idleMs = config.tcpIdleTimeoutMs;
         this.maxTotalOutBytes = config.tcpOutputBytes;
         this.maxConnectionOutBytes = config.tcpConnectionOutputBytes;
-        Gauge.builder("xlat64.dns64.tcp.output.bytes", this, t -> t.totalOutBytes)
-            .description("Bytes of answers queued for client TCP connections (bounded by dns64.tcp-output-bytes)")
-            .register(registry);
+    }
+
+    /** Bytes of answers queued for all connections (the tcp.output.bytes gauge; read by other threads). */
+    long outputBytes()
+    {
+        return totalOutBytes;
     }
 
     /** A connection from an admitted client: kept (evicting the idlest at the bound), or closed when all are busy. */

@@ -7,31 +7,29 @@ import org.xbill.DNS.Record;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.List;
 
 /**
- * Forwards questions to the upstream resolvers: a fresh UDP socket (kernel-random source port) and a random ID per
- * attempt, answers accepted only from the server asked with the same ID and question (RFC 5452), TCP when the UDP
- * answer is truncated, timeouts, retries and failover to the next upstream. Runs on the event loop.
+ * Forwards questions to the upstream resolvers: a random ID per attempt on one of a few connected UDP sockets with
+ * kernel-random source ports, re-drawn often ({@link UpstreamSockets}), answers accepted only from the server asked
+ * with the same ID and question (RFC 5452), TCP when the UDP answer is truncated, timeouts, retries and failover to
+ * the next upstream. Runs on the event loop.
  */
 final class Upstreams
 {
     /** The outcome of one look-up. */
     interface Callback
     {
-        void answered(Message response);
+        /** {@code wire} is the response as dnsjava writes it back (checked writable), for the cache. */
+        void answered(Message response, byte[] wire);
 
         /** Every attempt timed out or failed. */
         void failed();
     }
-
-    private static final int MAX_MESSAGE = 65535;
 
     private final EventLoop loop;
     private final List<InetSocketAddress> servers;
@@ -39,7 +37,7 @@ final class Upstreams
     private final int attempts;
     private final Dns64Metrics metrics;
     private final SecureRandom random = new SecureRandom();
-    private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(MAX_MESSAGE);
+    private final UpstreamSockets sockets;
     /** Failover: the server asked first; moves on when it times out, so a dead server is not asked first again. */
     private int preferred;
     /** Exchanges started and not finished (each holds a socket and a timer). Written by the loop, read by metrics. */
@@ -54,6 +52,13 @@ final class Upstreams
         this.timeoutMs = timeoutMs;
         this.attempts = attempts;
         this.metrics = metrics;
+        this.sockets = new UpstreamSockets(loop, this.servers, random);
+    }
+
+    /** UDP sockets open towards the upstreams (tests). */
+    int openSockets()
+    {
+        return sockets.open();
     }
 
     /** Sends {@code query} (its ID is replaced per attempt) and reports to {@code callback} exactly once. */
@@ -69,7 +74,7 @@ final class Upstreams
         return inFlight;
     }
 
-    private final class Exchange implements EventLoop.Handler
+    private final class Exchange implements EventLoop.Handler, UpstreamSockets.Waiter
     {
         private final Message query;
         private final Record question;
@@ -78,7 +83,11 @@ final class Upstreams
         private int attempt;
         private int server;
         private int id;
-        private DatagramChannel udp;
+        /** The query's wire form, written once; each attempt patches its ID in. */
+        private final byte[] wire;
+        private UpstreamSockets.Socket udp;
+        /** The matching response written back by dnsjava ({@link #matching}). */
+        private byte[] rewritten;
         private SocketChannel tcp;
         private ByteBuffer tcpOut;
         private ByteBuffer tcpLength;
@@ -91,6 +100,7 @@ final class Upstreams
             this.query = query;
             this.question = query.getQuestion();
             this.callback = callback;
+            this.wire = query.toWire();
         }
 
         void attempt()
@@ -103,22 +113,24 @@ final class Upstreams
             }
             server = (first + attempt) % servers.size();
             attempt++;
-            id = random.nextInt(0x10000);
-            query.getHeader().setID(id);
-            final InetSocketAddress to = servers.get(server);
             timer = loop.schedule(timeoutMs, this::timedOut);
             try
             {
-                udp = DatagramChannel.open(to.getAddress().getAddress().length == 4 ?
-                    StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-                udp.connect(to);
-                loop.register(udp, SelectionKey.OP_READ, this);
-                udp.write(ByteBuffer.wrap(query.toWire()));
+                final UpstreamSockets.Socket s = sockets.socket(server);
+                id = s.send(wire, this);
+                udp = s;
             }
             catch (final IOException ex)
             {
                 failed(ex);
             }
+        }
+
+        @Override
+        public void socketFailed(final IOException cause)
+        {
+            udp = null; // the socket forgets its waiters itself
+            failed(cause);
         }
 
         private void timedOut()
@@ -158,49 +170,44 @@ final class Upstreams
                 key.cancel();
                 return;
             }
-            if (key.channel() == udp)
-            {
-                readUdp();
-            }
-            else if (key.channel() == tcp)
+            if (key.channel() == tcp)
             {
                 tcpReady(key);
             }
         }
 
-        private void readUdp() throws IOException
+        @Override
+        public void datagram(final byte[] answer)
         {
-            while (!done && udp != null)
+            if (done || udp == null)
             {
-                udpBuffer.clear();
-                final int n = udp.read(udpBuffer);
-                if (n <= 0)
-                {
-                    return;
-                }
-                udpBuffer.flip();
-                final byte[] wire = new byte[n];
-                udpBuffer.get(wire);
-                final Message response = matching(wire);
-                if (response == null)
-                {
-                    continue; // RFC 5452 section 9.1: not our answer; keep waiting for the real one
-                }
-                if (response.getHeader().getFlag(Flags.TC))
-                {
-                    metrics.upstreamTruncated.increment();
-                    startTcp();
-                    return;
-                }
-                accept(response);
+                return;
             }
+            final Message response = matching(answer);
+            if (response == null)
+            {
+                return; // RFC 5452 section 9.1: not our answer; keep waiting for the real one
+            }
+            if (response.getHeader().getFlag(Flags.TC))
+            {
+                metrics.upstreamTruncated.increment();
+                try
+                {
+                    startTcp();
+                }
+                catch (final IOException ex)
+                {
+                    failed(ex);
+                }
+                return;
+            }
+            accept(response);
         }
 
         private void startTcp() throws IOException
         {
-            udp.close();
+            udp.release(id);
             udp = null;
-            final byte[] wire = query.toWire();
             tcpOut = ByteBuffer.allocate(2 + wire.length);
             tcpOut.putShort((short)wire.length).put(wire).flip();
             tcpLength = ByteBuffer.allocate(2);
@@ -265,11 +272,11 @@ final class Upstreams
          * too (RFC 1035 section 4.1.1: copied into the response): dnsjava parses an UPDATE message's records with
          * empty RDATA, which would make our QUERY response to the client unparseable.
          */
-        private Message matching(final byte[] wire)
+        private Message matching(final byte[] answer)
         {
             try
             {
-                final Message m = new Message(wire);
+                final Message m = new Message(answer);
                 final Record q = m.getQuestion();
                 if (m.getHeader().getID() == id && m.getHeader().getFlag(Flags.QR) &&
                     m.getHeader().getOpcode() == query.getHeader().getOpcode() && q != null &&
@@ -278,7 +285,7 @@ final class Upstreams
                 {
                     // dnsjava parses some records it cannot write back (a WKS record without a bitmap throws in
                     // toWire): an answer we cannot pass on is no answer, not a client left waiting.
-                    m.toWire();
+                    rewritten = m.toWire();
                     return m;
                 }
             }
@@ -322,18 +329,18 @@ final class Upstreams
             }
             else
             {
-                callback.answered(response);
+                callback.answered(response, rewritten);
             }
         }
 
         private void closeChannels()
         {
+            if (udp != null)
+            {
+                udp.release(id);
+            }
             try
             {
-                if (udp != null)
-                {
-                    udp.close();
-                }
                 if (tcp != null)
                 {
                     tcp.close();

@@ -41,6 +41,8 @@ final class FakeUpstream implements AutoCloseable
     volatile Function<Message, List<byte[]>> raw;
     /** The source of the last UDP query, so a script can aim a forged answer at it from another socket. */
     volatile java.net.SocketAddress lastClient;
+    /** The source of every UDP query, in order of arrival. */
+    final List<java.net.SocketAddress> sources = new CopyOnWriteArrayList<>();
     volatile boolean truncateUdp;
     private volatile boolean running = true;
 
@@ -104,6 +106,7 @@ final class FakeUpstream implements AutoCloseable
                 final Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
                 seen.add(q);
                 lastClient = p.getSocketAddress();
+                sources.add(p.getSocketAddress());
                 final Function<Message, List<byte[]>> rawScript = raw;
                 if (rawScript != null)
                 {

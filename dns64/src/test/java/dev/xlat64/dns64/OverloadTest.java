@@ -65,8 +65,15 @@ class OverloadTest
                 received, maxInFlight, MAX_PENDING, overload, heapBefore / 1048576.0, heapFull / 1048576.0,
                 (heapFull - heapBefore) / 1048576.0);
             assertTrue(maxInFlight <= MAX_PENDING, "in flight " + maxInFlight);
-            assertEquals(MAX_PENDING, inFlight(h), "the table fills up to its bound");
-            assertTrue(overload >= received - MAX_PENDING - 10, "every query beyond the bound is counted: " + overload);
+            // The most seen, not the last value: on a loaded machine the burst can outlast timeout-ms, and then the
+            // first look-ups time out (freeing their slots) while it still runs.
+            final double timeouts = h.registry.counter("xlat64.dns64.upstream.timeouts").count();
+            assertEquals(MAX_PENDING, maxInFlight, "the table fills up to its bound; upstream errors " +
+                h.registry.counter("xlat64.dns64.upstream.errors").count() + ", timeouts " + timeouts +
+                ", internal errors " + h.registry.counter("xlat64.dns64.internal.errors").count());
+            // Each timed-out look-up (attempts = 1) freed a slot that a later query took.
+            assertTrue(overload >= received - MAX_PENDING - timeouts - 10,
+                "every query beyond the bound is counted: " + overload + " (timeouts " + timeouts + ")");
             assertTrue(heapFull - heapBefore < 64L << 20, "heap grew by " + (heapFull - heapBefore));
 
             final long deadline = System.nanoTime() + 10_000_000_000L;
