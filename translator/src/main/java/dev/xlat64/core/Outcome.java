@@ -219,7 +219,19 @@ public enum Outcome
     IPV4_DENYLISTED(Kind.DROPPED, Direction.ANY, "ipv4_denylisted",
         "IPv4 address (a packet's IPv4 source or destination, or one mapped from IPv6 by the prefix or an EAM) in "
             + "translator.ipv4-denylist (by default this network, loopback, link-local, multicast, 240/4, broadcast)",
-        "RFC 1812 s.5.3.7, RFC 6890");
+        "RFC 1812 s.5.3.7, RFC 6890"),
+    MAP_CE_ADDRESS_NOT_CE(Kind.DROPPED, Direction.ANY, "map_ce_address_not_ce",
+        "MAP CE mode: the IPv4 source of a packet leaving the CE (or the inner destination of one arriving) is not the "
+            + "CE's IPv4 address or prefix (the NAPT44 into the CE's port set did not map it)",
+        "RFC 7597 s.7, s.8.1, RFC 7599 s.6"),
+    MAP_CE_PORT_OUTSIDE_SET(Kind.DROPPED, Direction.V4_TO_V6, "map_ce_port_outside_set",
+        "MAP CE mode: the source port (echo identifier; an ICMP error's quoted port) of a packet leaving the CE is not "
+            + "in the CE's port set, or a protocol without ports left a CE with a port set",
+        "RFC 7597 s.5.1, s.8.1, RFC 7599 s.6"),
+    MAP_CE_UNKNOWN_SOURCE(Kind.DROPPED, Direction.V6_TO_V4, "map_ce_unknown_source",
+        "MAP CE mode: IPv6 to the CE's MAP address from neither the BR (MAP-E: its address; MAP-T: the DMR) nor the "
+            + "FMR peer that its IPv4 source (and port) map to",
+        "RFC 7597 s.8.1, RFC 7599 s.8.3");
 
     /** What happened to the packet. */
     public enum Kind
