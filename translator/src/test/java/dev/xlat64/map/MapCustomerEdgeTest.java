@@ -6,11 +6,17 @@ import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
+import dev.xlat64.engine.Translator;
+import dev.xlat64.testing.AllocationProbe;
 import dev.xlat64.testing.EngineHarness;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import static dev.xlat64.testing.TestPackets.ICMP;
@@ -182,5 +188,44 @@ class MapCustomerEdgeTest
                 ipv4(CE4, HOST4, UDP, 63, 0, 1, 0, udp(CE4, HOST4, 1236, 53, bytes(4, 4)))));
             assertTrue(engine.emitted().isEmpty());
         }
+    }
+
+    /** docs/architecture.md invariant 1: after warm-up, both CEs' paths and drops allocate nothing on the thread. */
+    @Test
+    void bothCesAllocateNothingAfterWarmUp()
+    {
+        final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse(
+            "2001:db8:64::/96"), Eamt.EMPTY, true)).ipv4Address(Addresses.parse4("192.0.0.1"))
+            .icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv6Mtu(1280).build();
+        final String br = "2001:db8:ffff::1";
+        final List<MapDomain> t = List.of(MapDomain.customerEdge(Mechanism.MAP_T, "t",
+            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), Rfc6052Prefix.parse(
+                "2001:db8:ffff::/64"), null, Ipv6Prefix.parse("2001:db8:12:3400::/56")));
+        final List<MapDomain> e = List.of(MapDomain.customerEdge(Mechanism.MAP_E, "e",
+            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, Addresses.parse6(br),
+            Ipv6Prefix.parse("2001:db8:12:3400::/56")));
+        final byte[][] mapT = {
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1232, 53, bytes(40, 1))),
+            ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1232, 1236, bytes(40, 1))),
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1236, 53, bytes(4, 1))),
+            ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, bytes(40, 1))),
+            ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1232, bytes(40, 1))),
+        };
+        final byte[] fromBr = ipv4(HOST4, CE4, UDP, 64, 0, 1, 0, udp(HOST4, CE4, 53, 1232, bytes(9, 1)));
+        final byte[][] mapE = {
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1232, 53, bytes(40, 1))),
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1232, 53, bytes(1400, 1))),
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0x4000, udp(CE4, HOST4, 1232, 53, bytes(1400, 1))),
+            ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1232, 1236, bytes(40, 1))),
+            ipv6(br, CE, 4, 64, 0, 0, fromBr),
+            ipv6(PEER_T, CE, 4, 64, 0, 0, fromBr),
+        };
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
+        final long[] emitted = new long[1];
+        final PacketSink sink = (MutableDirectBuffer b, int offset, int length) -> emitted[0] += length;
+        final long allocated = AllocationProbe.allocatedBytes(new Translator(config).mapDomains(t), buffer, mapT, sink)
+            + AllocationProbe.allocatedBytes(new Translator(config).mapDomains(e), buffer, mapE, sink);
+        assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes over 2 x 200000 packets");
+        assertTrue(emitted[0] > 0);
     }
 }
