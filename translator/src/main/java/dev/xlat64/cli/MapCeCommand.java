@@ -111,7 +111,8 @@ public final class MapCeCommand implements Callable<Integer>
     {
         out.println(ce.summary());
         final MapRule bmr = bmr(ce);
-        new MapCalculator(bmr, ce.mechanism.fullIpv4InInterfaceId(), false, out).endUserPrefix(ce.endUserPrefix.toString());
+        new MapCalculator(bmr, ce.mechanism.fullIpv4InInterfaceId(), false, out)
+            .endUserPrefix(ce.endUserPrefix.toString());
         for (final MapRule r : ce.rules.rules())
         {
             if (r.forwarding())

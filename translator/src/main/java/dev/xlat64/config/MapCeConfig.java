@@ -92,8 +92,8 @@ final class MapCeConfig
         }
         else if (endUser.length() < bmr.endUserPrefixLength())
         {
-            file.error(t, "end-user-prefix", TABLE + ".end-user-prefix", endUser + " is shorter than the BMR's n + o = /"
-                + bmr.endUserPrefixLength() + ": the EA bits are not all in it (RFC 7597 s.5.2)");
+            file.error(t, "end-user-prefix", TABLE + ".end-user-prefix", endUser + " is shorter than the BMR's "
+                + "n + o = /" + bmr.endUserPrefixLength() + ": the EA bits are not all in it (RFC 7597 s.5.2)");
         }
         return file.errors().size() > before ? null :
             MapDomain.customerEdge(m, where, table, dmr, br, endUser);

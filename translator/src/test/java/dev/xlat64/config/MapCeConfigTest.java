@@ -45,7 +45,8 @@ class MapCeConfigTest
         assertTrue(ok.ok(), ok.errors.toString());
         final GatewayConfig.Result bad = load(String.join("\n", "[map-ce]", "mechanism = \"map-e\"",
             "end-user-prefix = \"2001:db8:12:3400::/56\"", "dmr = \"2001:db8:ffff::/64\"", RULE));
-        assertEquals(List.of("ce.toml:2: map-ce: a MAP-E CE needs br, the BR's IPv6 address (RFC 7597 s.5.4), and no dmr"),
+        assertEquals(List.of(
+            "ce.toml:2: map-ce: a MAP-E CE needs br, the BR's IPv6 address (RFC 7597 s.5.4), and no dmr"),
             bad.errors);
     }
 
@@ -54,7 +55,8 @@ class MapCeConfigTest
     {
         final GatewayConfig.Result r = load(String.join("\n", "[map-ce]", "mechanism = \"map-x\"",
             "end-user-prefix = \"2001:db8:12:3400::/56\"", "dmr = \"2001:db8:ffff::/64\"", "colour = 1", RULE));
-        assertEquals(List.of("ce.toml:5: map-ce.colour: unknown key (known here: mechanism, end-user-prefix, dmr, br, rule)",
+        assertEquals(List.of(
+            "ce.toml:5: map-ce.colour: unknown key (known here: mechanism, end-user-prefix, dmr, br, rule)",
             "ce.toml:2: map-ce.mechanism: 'map-x': expected \"map-t\" or \"map-e\""), r.errors);
     }
 
@@ -67,7 +69,7 @@ class MapCeConfigTest
             + "no Basic Mapping Rule (RFC 7597 s.5)"), outside.errors);
         final GatewayConfig.Result shorter = load(String.join("\n", "[map-ce]", "mechanism = \"map-t\"",
             "end-user-prefix = \"2001:db8:12::/48\"", "dmr = \"2001:db8:ffff::/64\"", RULE));
-        assertEquals(List.of("ce.toml:3: map-ce.end-user-prefix: 2001:db8:12::/48 is shorter than the BMR's n + o = /56: "
-            + "the EA bits are not all in it (RFC 7597 s.5.2)"), shorter.errors);
+        assertEquals(List.of("ce.toml:3: map-ce.end-user-prefix: 2001:db8:12::/48 is shorter than the BMR's "
+            + "n + o = /56: the EA bits are not all in it (RFC 7597 s.5.2)"), shorter.errors);
     }
 }

@@ -76,8 +76,8 @@ class MapCeEndToEndTest
             "[[mape.domain.rule]]", "ipv6-prefix = \"2001:db8:100::/40\"", "ipv4-prefix = \"203.0.113.0/24\"",
             "ea-bits = 16").toString(), "--tun", "xmb", "--metrics", "127.0.0.1:" + METRICS));
         final Shell.Background t = ce(ceT, hostT, "1", "mct", MAP_T_ADDRESS, "2001:db8:12:3400::/56",
-            "mechanism = \"map-t\"", "dmr = \"2001:db8:ffff::/64\"", "[[map-ce.rule]]", "ipv6-prefix = \"2001:db8::/40\"",
-            "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16");
+            "mechanism = \"map-t\"", "dmr = \"2001:db8:ffff::/64\"", "[[map-ce.rule]]",
+            "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16");
         final Shell.Background e = ce(ceE, hostE, "2", "mce", MAP_E_ADDRESS, "2001:db8:112:3400::/56", mapE());
         final Shell.Background e2 = ce(ceE2, null, "3", "mcf", MAP_E2_ADDRESS, "2001:db8:113:3500::/56", mapE());
         MapNodes.awaitLink(br, "xmb", brProcess);
@@ -176,10 +176,12 @@ class MapCeEndToEndTest
     {
         final Shell.Result nft = ceT.exec("nft", "list", "table", "ip", "xlat64_map_ce");
         assertTrue(nft.stdout().contains("oifname \"mct\"") && nft.stdout().contains("numgen inc mod 63") &&
-            nft.stdout().contains("192.0.2.18 . 1232-1235") && nft.stdout().contains("192.0.2.18 . 64720-64723"), nft::toString);
+            nft.stdout().contains("192.0.2.18 . 1232-1235") && nft.stdout().contains("192.0.2.18 . 64720-64723"),
+            nft::toString);
         final Shell.Result show = ceT.exec(MapNodes.xlat64("map-ce", "--config", files.get(1).toString(), "--show"));
         assertTrue(show.stdout().contains("IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, offset 6") &&
-            show.stdout().contains("ports (252 in 63 ranges)") && show.stdout().contains("MAP address: " + MAP_T_ADDRESS),
+            show.stdout().contains("ports (252 in 63 ranges)") &&
+            show.stdout().contains("MAP address: " + MAP_T_ADDRESS),
             show::toString);
     }
 

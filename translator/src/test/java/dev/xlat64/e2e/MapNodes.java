@@ -45,14 +45,15 @@ final class MapNodes
 
     static String[] xlat64(final String... args)
     {
-        final List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        final List<String> argv = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
             "dev.xlat64.cli.Xlat64"));
         argv.addAll(List.of(args));
         return argv.toArray(new String[0]);
     }
 
-    /** Waits until {@code link} exists in {@code ns} (xlat64 created its TUN device), then turns rp_filter off on it. */
+    /** Waits until {@code link} exists in {@code ns} (xlat64 made its TUN device), then turns rp_filter off on it. */
     static void awaitLink(final Netns ns, final String link, final Shell.Background process)
     {
         final long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
@@ -93,8 +94,9 @@ final class MapNodes
     /** {@code xlat64_packets_total} for an outcome, summed over queues. */
     static long counter(final String metrics, final String outcome)
     {
-        final Matcher m = Pattern.compile("^xlat64_packets_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.eE+]+)$",
-            Pattern.MULTILINE).matcher(metrics);
+        final Matcher m = Pattern.compile(
+            "^xlat64_packets_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE)
+            .matcher(metrics);
         long sum = 0;
         while (m.find())
         {

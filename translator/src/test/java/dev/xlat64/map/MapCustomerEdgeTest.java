@@ -151,7 +151,8 @@ class MapCustomerEdgeTest
         void ipv4FromThePortSetIsEncapsulatedToTheBr()
         {
             // RFC 2473 s.6: traffic class from the TOS; the kernel already decremented the TTL, the CE does not.
-            final byte[] inner = ipv4(CE4, HOST4, UDP, 63, 0xba, 0x1234, 0x4000, udp(CE4, HOST4, 2257, 53, bytes(30, 1)));
+            final byte[] inner =
+                ipv4(CE4, HOST4, UDP, 63, 0xba, 0x1234, 0x4000, udp(CE4, HOST4, 2257, 53, bytes(30, 1)));
             assertEquals(Outcome.SOFTWIRE_ENCAPSULATED, engine.translate(inner));
             assertEquals(hex(ipv6(CE, BR, IPIP, 64, 0xba, 0, inner)), hex(engine.single()));
         }
