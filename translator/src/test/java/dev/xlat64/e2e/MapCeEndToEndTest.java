@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * CEs ({@code xlat64 map-ce --install-nft}: the kernel's NAPT44 into the CE's port set) reach an IPv4 server through
  * the xlat64 BR ({@code xlat64 run} with a {@code [[mapt.domain]]} and a {@code [[mape.domain]]}):
  * <pre>
+ *                         ceT2 (MAP-T CE 192.0.2.19 PSID 0x35) -- 2001:db8:4::/64 -+
  *   hostT 192.168.1.2 -- ceT (MAP-T CE 192.0.2.18 PSID 0x34) -- 2001:db8:1::/64 --+
  *   hostE 192.168.1.2 -- ceE (MAP-E CE 203.0.113.18 PSID 0x34) -- 2001:db8:2::/64 -+- BR 198.51.100.1 -- srv .2
  *                         ceE2 (MAP-E CE 203.0.113.19 PSID 0x35) -- 2001:db8:3::/64 -+
@@ -40,6 +41,8 @@ class MapCeEndToEndTest
     private static final String CE_E2 = "203.0.113.19";
     private static final String MAP_T_ADDRESS = "2001:db8:12:3400:0:c000:212:34";
     private static final String MAP_E_ADDRESS = "2001:db8:112:3400:0:cb00:7112:34";
+    private static final String CE_T2 = "192.0.2.19";
+    private static final String MAP_T2_ADDRESS = "2001:db8:13:3500:0:c000:213:35";
     private static final String MAP_E2_ADDRESS = "2001:db8:113:3500:0:cb00:7113:35";
     private static final String BR_E = "2001:db8:fffe::1";
     private static final int METRICS = 9470;
@@ -51,8 +54,10 @@ class MapCeEndToEndTest
     private Netns ceT;
     private Netns ceE;
     private Netns ceE2;
+    private Netns ceT2;
     private Netns hostT;
     private Netns hostE;
+    private Shell.Background ceTProcess;
 
     @BeforeAll
     void topology() throws IOException
@@ -63,6 +68,7 @@ class MapCeEndToEndTest
         ceT = add(Netns.create("mcet"));
         ceE = add(Netns.create("mcee"));
         ceE2 = add(Netns.create("mcef"));
+        ceT2 = add(Netns.create("mceu"));
         hostT = add(Netns.create("mcht"));
         hostE = add(Netns.create("mche"));
         Netns.veth(br, "b4", srv, "v4");
@@ -78,12 +84,17 @@ class MapCeEndToEndTest
         final Shell.Background t = ce(ceT, hostT, "1", "mct", MAP_T_ADDRESS, "2001:db8:12:3400::/56",
             "mechanism = \"map-t\"", "dmr = \"2001:db8:ffff::/64\"", "[[map-ce.rule]]",
             "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16");
+        final Shell.Background t2 = ce(ceT2, null, "4", "mcu", MAP_T2_ADDRESS, "2001:db8:13:3500::/56",
+            "mechanism = \"map-t\"", "dmr = \"2001:db8:ffff::/64\"", "[[map-ce.rule]]",
+            "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16");
         final Shell.Background e = ce(ceE, hostE, "2", "mce", MAP_E_ADDRESS, "2001:db8:112:3400::/56", mapE());
         final Shell.Background e2 = ce(ceE2, null, "3", "mcf", MAP_E2_ADDRESS, "2001:db8:113:3500::/56", mapE());
         MapNodes.awaitLink(br, "xmb", brProcess);
         br.route("192.0.2.0/24", "dev", "xmb").route("203.0.113.0/24", "dev", "xmb")
             .route("2001:db8:ffff::/64", "dev", "xmb").route(BR_E + "/128", "dev", "xmb");
         ceUp(ceT, "mct", MAP_T_ADDRESS, t);
+        ceTProcess = t;
+        ceUp(ceT2, "mcu", MAP_T2_ADDRESS, t2);
         ceUp(ceE, "mce", MAP_E_ADDRESS, e);
         ceUp(ceE2, "mcf", MAP_E2_ADDRESS, e2);
         srv.start("/usr/bin/python3", "-c", MapNodes.SERVER, SERVER, "7", "8080");
@@ -91,6 +102,8 @@ class MapCeEndToEndTest
         // The FMR peer: a UDP service on ceE2's own address, on port 1236 of its set (PSID 0x35).
         ceE2.ip("addr", "add", CE_E2 + "/32", "dev", "lo");
         ceE2.start("/usr/bin/python3", "-c", MapNodes.SERVER, CE_E2, "1236", "1237");
+        ceT2.ip("addr", "add", CE_T2 + "/32", "dev", "lo");
+        ceT2.start("/usr/bin/python3", "-c", MapNodes.SERVER, CE_T2, "1236", "1237");
         MapNodes.sleep(500);
     }
 
@@ -127,8 +140,8 @@ class MapCeEndToEndTest
     private Shell.Background ce(final Netns ce, final Netns host, final String n, final String tun, final String map,
         final String endUserPrefix, final String... table) throws IOException
     {
-        Netns.veth(br, "b" + n, ce, "w");
-        br.addr("b" + n, "2001:db8:" + n + "::1/64").route(endUserPrefix, "via", "2001:db8:" + n + "::2");
+        Netns.veth(br, "bc" + n, ce, "w");
+        br.addr("bc" + n, "2001:db8:" + n + "::1/64").route(endUserPrefix, "via", "2001:db8:" + n + "::2");
         ce.addr("w", "2001:db8:" + n + "::2/64").route("default", "via", "2001:db8:" + n + "::1");
         router(ce);
         if (host != null)
@@ -178,11 +191,10 @@ class MapCeEndToEndTest
         assertTrue(nft.stdout().contains("oifname \"mct\"") && nft.stdout().contains("numgen inc mod 63") &&
             nft.stdout().contains("192.0.2.18 . 1232-1235") && nft.stdout().contains("192.0.2.18 . 64720-64723"),
             nft::toString);
-        final Shell.Result show = ceT.exec(MapNodes.xlat64("map-ce", "--config", files.get(1).toString(), "--show"));
-        assertTrue(show.stdout().contains("IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, offset 6") &&
-            show.stdout().contains("ports (252 in 63 ranges)") &&
-            show.stdout().contains("MAP address: " + MAP_T_ADDRESS),
-            show::toString);
+        // What map-ce printed when it started (as --show does).
+        final String shown = ceTProcess.output();
+        assertTrue(shown.contains("IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, offset 6") &&
+            shown.contains("ports (252 in 63 ranges)") && shown.contains("MAP address: " + MAP_T_ADDRESS), shown);
     }
 
     @Test
@@ -212,7 +224,7 @@ class MapCeEndToEndTest
     {
         for (final Netns host : List.of(hostT, hostE))
         {
-            final Shell.Result r = host.exec("sh", "-c", "echo map-ce | socat -t 3 - UDP4:" + SERVER + ":7");
+            final Shell.Result r = host.exec("sh", "-c", "echo map-ce | socat -t 2 - UDP4:" + SERVER + ":7");
             assertTrue(r.stdout().contains(" map-ce"), () -> r + MapNodes.metrics(br, METRICS));
             assertTrue(inSet(MapNodes.port(r.stdout(), host == hostT ? CE_T : CE_E), 0x34), r::toString);
         }
@@ -266,7 +278,7 @@ class MapCeEndToEndTest
     void mapECeToCeGoesStraightToThePeerThroughTheFmr()
     {
         final String before = MapNodes.metrics(br, METRICS);
-        final Shell.Result r = hostE.exec("sh", "-c", "echo peer | socat -t 3 - UDP4:" + CE_E2 + ":1236");
+        final Shell.Result r = hostE.exec("sh", "-c", "echo peer | socat -t 2 - UDP4:" + CE_E2 + ":1236");
         // The peer saw the CE's shared address and a port of its set; the answer came back the same way.
         assertTrue(r.stdout().contains(" peer"), () -> r + MapNodes.metrics(ceE, METRICS));
         assertTrue(inSet(MapNodes.port(r.stdout(), CE_E), 0x34), r::toString);
@@ -277,6 +289,22 @@ class MapCeEndToEndTest
             MapNodes.counter(after, "softwire_decapsulated"), after);
         assertTrue(MapNodes.counter(MapNodes.metrics(ceE2, METRICS), "softwire_decapsulated") >= 1,
             () -> MapNodes.metrics(ceE2, METRICS));
+    }
+
+    @Test
+    @Order(9)
+    void mapTCeToCeGoesStraightToThePeerThroughTheFmr()
+    {
+        final String before = MapNodes.metrics(br, METRICS);
+        final Shell.Result r = hostT.exec("sh", "-c", "echo peer | socat -t 2 - UDP4:" + CE_T2 + ":1236");
+        // RFC 7599 s.6: translated from the MAP address to the peer's MAP address, and back; the BR is not involved.
+        assertTrue(r.stdout().contains(" peer"), () -> r + MapNodes.metrics(ceT, METRICS));
+        assertTrue(inSet(MapNodes.port(r.stdout(), CE_T), 0x34), r::toString);
+        final String after = MapNodes.metrics(br, METRICS);
+        assertEquals(MapNodes.counter(before, "translated_6to4"), MapNodes.counter(after, "translated_6to4"), after);
+        assertEquals(MapNodes.counter(before, "translated_4to6"), MapNodes.counter(after, "translated_4to6"), after);
+        assertTrue(MapNodes.counter(MapNodes.metrics(ceT2, METRICS), "translated_6to4") >= 1,
+            () -> MapNodes.metrics(ceT2, METRICS));
     }
 
     private void awaitCounter(final String outcome, final long expected)
