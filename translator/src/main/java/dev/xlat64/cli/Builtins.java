@@ -13,6 +13,7 @@ final class Builtins
     {
         return List.of(new RunCommand(), new CheckConfigCommand(), new MapCommand(), new DemoCommand(), new SixRdCeCommand(),
             new StatsCommand(), new ReloadCommand(), new ImportTaygaCommand(), new ClatCommand(), new TaygaCommand(),
+            new MapCeCommand(),
             new DrainCommand());
     }
 }

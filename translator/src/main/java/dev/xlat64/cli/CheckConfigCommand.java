@@ -73,8 +73,8 @@ public final class CheckConfigCommand implements Callable<Integer>
             c.siit.sixRdDomains.size());
         for (final MapDomain d : c.mapDomains)
         {
-            spec.commandLine().getOut().printf("%s: %s (validated; run serves it as a BR, docs/map.md)%n",
-                d.origin, d.summary());
+            spec.commandLine().getOut().printf("%s: %s (validated; %s, docs/map.md)%n", d.origin, d.summary(),
+                d.endUserPrefix != null ? "map-ce serves it as this node's CE" : "run serves it as a BR");
         }
         return 0;
     }

@@ -83,6 +83,7 @@ public final class MapConfig
         }
         errors.addAll(file.errors().subList(before, file.errors().size()));
         crossCheck(found, siitPrefix, eamt, sixRdPrefixes, errors);
+        MapCeConfig.customerEdge(file, errors, found);  // CE mode ([map-ce]): after every BR domain
         return List.copyOf(found);
     }
 
@@ -104,7 +105,7 @@ public final class MapConfig
     }
 
     /** The array of tables under {@code key}, or null (absent, or an error reported). */
-    private static TomlArray tables(final ConfigFile file, final TomlTable t, final String key, final String display)
+    static TomlArray tables(final ConfigFile file, final TomlTable t, final String key, final String display)
     {
         final Object v = t.get(key);
         if (v == null)
@@ -189,7 +190,7 @@ public final class MapConfig
         return Rfc6052Prefix.parse(text);
     }
 
-    private static MapRule rule(final ConfigFile file, final TomlTable t, final String path)
+    static MapRule rule(final ConfigFile file, final TomlTable t, final String path)
     {
         final int before = file.errors().size();
         file.rejectUnknownKeys(t, path, RULE_KEYS);
@@ -256,12 +257,12 @@ public final class MapConfig
         }
     }
 
-    private interface Parser<T>
+    interface Parser<T>
     {
         T parse(String text);
     }
 
-    private static <T> T parse(final ConfigFile file, final TomlTable t, final String key, final String path,
+    static <T> T parse(final ConfigFile file, final TomlTable t, final String key, final String path,
         final Parser<T> parser)
     {
         final String text = file.string(t, key, path + "." + key, null);
@@ -280,7 +281,7 @@ public final class MapConfig
         }
     }
 
-    private static String line(final TomlTable t)
+    static String line(final TomlTable t)
     {
         int line = Integer.MAX_VALUE;
         for (final String key : t.keySet())

@@ -245,7 +245,19 @@ public enum Outcome
         "MAP-E/lw4o6: ICMPv6 to a BR address not relayed: not an error, bad checksum, its quote is not a 4in6 "
             + "packet this BR sent to that CE, Packet Too Big for a packet without DF, or no ICMPv4 error may be sent "
             + "(no translator IPv4 address, icmp-errors-per-second 0, RFC 1812 s.4.3.2.7)",
-        "RFC 2473 s.8, RFC 4443 s.2.4");
+        "RFC 2473 s.8, RFC 4443 s.2.4"),
+    MAP_CE_ADDRESS_NOT_CE(Kind.DROPPED, Direction.ANY, "map_ce_address_not_ce",
+        "MAP CE mode: the IPv4 source of a packet leaving the CE (or the inner destination of one arriving) is not the "
+            + "CE's IPv4 address or prefix (the NAPT44 into the CE's port set did not map it)",
+        "RFC 7597 s.7, s.8.1, RFC 7599 s.6"),
+    MAP_CE_PORT_OUTSIDE_SET(Kind.DROPPED, Direction.V4_TO_V6, "map_ce_port_outside_set",
+        "MAP CE mode: the source port (echo identifier; an ICMP error's quoted port) of a packet leaving the CE is not "
+            + "in the CE's port set, or a protocol without ports left a CE with a port set",
+        "RFC 7597 s.5.1, s.8.1, RFC 7599 s.6"),
+    MAP_CE_UNKNOWN_SOURCE(Kind.DROPPED, Direction.V6_TO_V4, "map_ce_unknown_source",
+        "MAP CE mode: IPv6 to the CE's MAP address from neither the BR (MAP-E: its address; MAP-T: the DMR) nor the "
+            + "FMR peer that its IPv4 source (and port) map to",
+        "RFC 7597 s.8.1, RFC 7599 s.8.3");
 
     /** What happened to the packet. */
     public enum Kind

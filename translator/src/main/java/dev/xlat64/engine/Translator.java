@@ -6,6 +6,7 @@ import dev.xlat64.core.PacketContext;
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.core.Verdict;
+import dev.xlat64.map.MapCustomerEdge;
 import dev.xlat64.map.MapDomain;
 import dev.xlat64.map.MapTBorderRelay;
 import dev.xlat64.map.SoftwireBorderRelay;
@@ -39,6 +40,7 @@ public final class Translator
     private final SixRdRelay sixRd = new SixRdRelay(icmpErrors);
     private final MapTBorderRelay mapT = new MapTBorderRelay(icmpErrors);
     private final SoftwireBorderRelay softwire = new SoftwireBorderRelay(scratch, icmpErrors);
+    private final MapCustomerEdge ce = new MapCustomerEdge(scratch, icmpErrors, ipv4ToIpv6, ipv6ToIpv4);
     private final PacketContext context = new PacketContext();
     private int mapDomain = -1;
 
@@ -75,7 +77,7 @@ public final class Translator
     /** The MAP-T, MAP-E and lw4o6 domains this engine serves as a BR (docs/map.md); called between packets. */
     public Translator mapDomains(final List<MapDomain> domains)
     {
-        final MapDomain[] all = domains.toArray(new MapDomain[0]);
+        final MapDomain[] all = ce.domains(domains.toArray(new MapDomain[0]));  // CE mode takes its own domain
         mapT.domains(all);
         softwire.domains(all);
         return this;
@@ -123,6 +125,12 @@ public final class Translator
         // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT.
         if (sixRd.relay(ctx, version) == Verdict.DONE)
         {
+            return ctx.outcome;
+        }
+        // RFC 7597 s.7-8, RFC 7599 s.6-7: as a MAP CE (CE mode), the CE's IPv4 and the IPv6 to its MAP address.
+        if (ce.relay(ctx, version) == Verdict.DONE)
+        {
+            mapDomain = ce.domainIndex();
             return ctx.outcome;
         }
         // RFC 7597 s.8, RFC 7596 s.6: IPv4-in-IPv6 to a BR address, IPv4 to a MAP-E rule or lw4o6 binding.

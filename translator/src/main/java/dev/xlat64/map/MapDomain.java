@@ -1,6 +1,7 @@
 package dev.xlat64.map;
 
 import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 
 /**
@@ -29,17 +30,30 @@ public final class MapDomain
     public final boolean icmpSpoofed;
     /** Answer IPv4 to an address/port in no port set with ICMPv4 3/1 (RFC 7597 s.8.2); off by default, rate-limited. */
     public final boolean icmpUnreachable;
+    /**
+     * CE mode (MAP-T or MAP-E): this node is the CE of this End-user IPv6 prefix (RFC 7597 s.5.2), not a BR; null for
+     * a BR's domain. A CE domain is served by {@link MapCustomerEdge} only and listed after every BR domain.
+     */
+    public final Ipv6Prefix endUserPrefix;
 
     public MapDomain(final Mechanism mechanism, final String origin, final MapRuleTable rules, final Rfc6052Prefix dmr,
         final byte[] br, final Lw4o6BindingTable bindings, final boolean hairpinning)
     {
-        this(mechanism, origin, rules, dmr, br, bindings, hairpinning, false, false);
+        this(mechanism, origin, rules, dmr, br, bindings, hairpinning, false, false, null);
+    }
+
+    /** A CE's domain (CE mode): its rules, the DMR (MAP-T) or BR address (MAP-E), and its End-user prefix. */
+    public static MapDomain customerEdge(final Mechanism mechanism, final String origin, final MapRuleTable rules,
+        final Rfc6052Prefix dmr, final byte[] br, final Ipv6Prefix endUserPrefix)
+    {
+        return new MapDomain(mechanism, origin, rules, dmr, br, null, false, false, false, endUserPrefix);
     }
 
     private MapDomain(final Mechanism mechanism, final String origin, final MapRuleTable rules,
         final Rfc6052Prefix dmr, final byte[] br, final Lw4o6BindingTable bindings, final boolean hairpinning,
-        final boolean icmpSpoofed, final boolean icmpUnreachable)
+        final boolean icmpSpoofed, final boolean icmpUnreachable, final Ipv6Prefix endUserPrefix)
     {
+        this.endUserPrefix = endUserPrefix;
         this.mechanism = mechanism;
         this.origin = origin;
         this.rules = rules;
@@ -54,12 +68,18 @@ public final class MapDomain
     /** This domain with the optional ICMP answers (config keys {@code icmp-spoofed}, {@code icmp-unreachable}). */
     public MapDomain withIcmpAnswers(final boolean spoofed, final boolean unreachable)
     {
-        return new MapDomain(mechanism, origin, rules, dmr, br, bindings, hairpinning, spoofed, unreachable);
+        return new MapDomain(mechanism, origin, rules, dmr, br, bindings, hairpinning, spoofed, unreachable,
+            endUserPrefix);
     }
 
     /** One line for operators, e.g. {@code map-t: 2 rules, DMR 2001:db8:ffff::/64}. */
     public String summary()
     {
+        if (endUserPrefix != null)
+        {
+            return mechanism.id + " CE of " + endUserPrefix + ": " + rules.rules().size() + " rule(s), " +
+                (dmr != null ? "DMR " + dmr.prefix() : "BR " + Addresses.format6(br));
+        }
         switch (mechanism)
         {
             case MAP_T:

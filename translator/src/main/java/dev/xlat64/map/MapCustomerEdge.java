@@ -1,0 +1,397 @@
+package dev.xlat64.map;
+
+import dev.xlat64.core.IcmpErrorOriginator;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketContext;
+import dev.xlat64.core.Verdict;
+import dev.xlat64.encap.Ipv4InIpv6;
+import dev.xlat64.packet.Icmp;
+import dev.xlat64.packet.Ipv4Header;
+import dev.xlat64.packet.Ipv6Header;
+import dev.xlat64.siit.Ipv4ToIpv6;
+import dev.xlat64.siit.Ipv6ToIpv4;
+import dev.xlat64.siit.PathMtu;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A MAP CE in CE mode (RFC 7599 s.6-7 MAP-T, RFC 7597 s.7-8 MAP-E): the node whose End-user prefix the config names.
+ * IPv4 leaving it (already put into the CE's address and port set by the kernel's NAPT44) must carry the CE's address
+ * and a source port of its set; it leaves as IPv6 from the CE's MAP address, to the BR (MAP-E: RFC 2473 4in6 to the BR
+ * address; MAP-T: RFC 7915 to the DMR's address) or, when an FMR covers the destination, straight to the peer CE's
+ * MAP address. IPv6 arriving for the MAP address from the BR (or an FMR peer) goes the reverse way. The rules, the
+ * port sets and the two transforms are the BR's ({@link MapRule}, RFC 7915 through {@link PacketContext#mapIpv6} /
+ * {@link PacketContext#mapIpv4}, {@link Ipv4InIpv6}). Allocation-free; not thread safe: one instance per engine.
+ */
+public final class MapCustomerEdge
+{
+    private final Ipv4InIpv6 fourInSix;
+    private final IcmpErrorOriginator icmpErrors;
+    private final Ipv4ToIpv6 ipv4ToIpv6;
+    private final Ipv6ToIpv4 ipv6ToIpv4;
+    /** This node's CE domain, or null: not a CE. */
+    private MapDomain domain;
+    private int position = -1;
+    private int domainIndex = -1;
+    /** The Basic Mapping Rule: the rule of the End-user prefix (RFC 7597 s.5). */
+    private MapRule bmr;
+    private int ceIpv4;
+    private int ceMask;
+    private int psid;
+    private boolean fullIpv4;
+    private long brHigh;
+    private long brLow;
+    /** The far end found by {@link #farEnd}. */
+    private long farHigh;
+    private long farLow;
+
+    public MapCustomerEdge(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors,
+        final Ipv4ToIpv6 ipv4ToIpv6, final Ipv6ToIpv4 ipv6ToIpv4)
+    {
+        this.fourInSix = new Ipv4InIpv6(scratch);
+        this.icmpErrors = icmpErrors;
+        this.ipv4ToIpv6 = ipv4ToIpv6;
+        this.ipv6ToIpv4 = ipv6ToIpv4;
+    }
+
+    /**
+     * Takes this node's CE domain (the first with an End-user prefix) from {@code all} and returns the others, the BR
+     * domains, in their order (CE domains come last, so the BR domains keep their positions); called between packets.
+     */
+    public MapDomain[] domains(final MapDomain[] all)
+    {
+        int brs = 0;
+        MapDomain ce = null;
+        int at = -1;
+        for (int i = 0; i < all.length; i++)
+        {
+            if (all[i].endUserPrefix == null)
+            {
+                brs++;
+            }
+            else if (ce == null)
+            {
+                ce = all[i];
+                at = i;
+            }
+        }
+        final MapDomain[] rest = new MapDomain[brs];
+        brs = 0;
+        for (final MapDomain d : all)
+        {
+            if (d.endUserPrefix == null)
+            {
+                rest[brs++] = d;
+            }
+        }
+        if (ce != null)
+        {
+            final long high = ce.endUserPrefix.high();
+            final long low = ce.endUserPrefix.low();
+            bmr = ce.rules.ruleForIpv6(high, low);
+            ceIpv4 = bmr.ipv4Of(high, low);
+            psid = bmr.psidOf(high, low);
+            final int length = bmr.ceIpv4PrefixLength();
+            ceMask = length == 0 ? 0 : -1 << (32 - length);
+            fullIpv4 = ce.mechanism.fullIpv4InInterfaceId();
+            if (ce.br != null)
+            {
+                final ByteBuffer br = ByteBuffer.wrap(ce.br);
+                brHigh = br.getLong();
+                brLow = br.getLong();
+            }
+        }
+        position = at;
+        domain = ce;
+        return rest;
+    }
+
+    /**
+     * Claims this CE's packets: IPv4 from the LAN side and IPv6 to its MAP address. Translated, encapsulated,
+     * decapsulated or dropped, always {@link Verdict#DONE} with the outcome in {@code ctx}; others continue.
+     */
+    public Verdict relay(final PacketContext ctx, final int version)
+    {
+        domainIndex = -1;
+        if (domain == null)
+        {
+            return Verdict.CONTINUE;
+        }
+        if (version == 4 && ctx.length >= Ipv4Header.MIN_LENGTH)
+        {
+            domainIndex = position;
+            return ctx.done(fromLan(ctx));
+        }
+        if (version == 6 && ctx.length >= Ipv6Header.LENGTH)
+        {
+            final Outcome outcome = domain.mechanism == Mechanism.MAP_E ? decapsulate(ctx) : fromMapT(ctx);
+            if (outcome == null)
+            {
+                return Verdict.CONTINUE;
+            }
+            domainIndex = position;
+            return ctx.done(outcome);
+        }
+        return Verdict.CONTINUE;
+    }
+
+    /** The position of the CE domain if it claimed the last packet, -1 otherwise. */
+    public int domainIndex()
+    {
+        return domainIndex;
+    }
+
+    /**
+     * RFC 7597 s.8.1, RFC 7599 s.6: IPv4 leaving the CE must carry the CE's address and a source port of its set
+     * (the NAPT44 put it there); then RFC 7915 or RFC 2473 from the MAP address to the BR or an FMR peer.
+     */
+    private Outcome fromLan(final PacketContext ctx)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int at = ctx.offset;
+        final int source = buffer.getInt(at + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
+        if (((source ^ ceIpv4) & ceMask) != 0)
+        {
+            return Outcome.MAP_CE_ADDRESS_NOT_CE;
+        }
+        final boolean mapT = domain.mechanism == Mechanism.MAP_T;
+        final int totalLength = Ipv4InIpv6.innerPacketLength(buffer, at, ctx.length);
+        final int destination = buffer.getInt(at + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
+        if (totalLength < 0)
+        {
+            // Malformed: MAP-T's transform drops it with its reason; MAP-E would tunnel it whole or not at all.
+            return mapT ? translate4to6(ctx, source, destination) : Outcome.SOFTWIRE_INNER_MALFORMED;
+        }
+        final int l4 = at + (buffer.getByte(at) & 0x0F) * 4;
+        final int protocol = buffer.getByte(at + Ipv4Header.PROTOCOL) & 0xFF;
+        final boolean nonFirstFragment =
+            (buffer.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0x1FFF) != 0;
+        if (bmr.psidLength() > 0 && !nonFirstFragment)
+        {
+            // RFC 7597 s.8.1 (the BR's check, kept at home): the source port must be in the CE's port set.
+            final int port = Ports.ofCeSide(buffer, l4, at + totalLength, protocol, false, true);
+            if (port == Ports.TRUNCATED)
+            {
+                return mapT ? translate4to6(ctx, source, destination) : Outcome.SOFTWIRE_INNER_MALFORMED;
+            }
+            if (port < 0 || !bmr.portAllowed(port) || bmr.psidOfPort(port) != psid)
+            {
+                return Outcome.MAP_CE_PORT_OUTSIDE_SET;
+            }
+        }
+        if (mapT && !nonFirstFragment && l4 + Icmp.HEADER_LENGTH <= at + totalLength &&
+            Ports.isIcmpError(buffer, l4, protocol, false))
+        {
+            return Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED;
+        }
+        final Outcome far = farEnd(buffer, at, totalLength, destination, nonFirstFragment);
+        if (far != null)
+        {
+            return far;
+        }
+        if (mapT)
+        {
+            ctx.mapIpv6(bmr.addressHigh(source, psid), bmr.addressLow(source, psid, true), farHigh, farLow);
+            return ipv4ToIpv6.translate(ctx);
+        }
+        return encapsulate(ctx, at, totalLength);
+    }
+
+    /** MAP-T, a malformed packet: mapped to the BR so that the RFC 7915 transform can drop it with its reason. */
+    private Outcome translate4to6(final PacketContext ctx, final int source, final int destination)
+    {
+        ctx.mapIpv6(bmr.addressHigh(source, psid), bmr.addressLow(source, psid, true), domain.dmr.high(destination),
+            domain.dmr.low(destination));
+        return ipv4ToIpv6.translate(ctx);
+    }
+
+    /**
+     * RFC 7597 s.5, s.7 (RFC 7599 s.6): the IPv6 far end of an IPv4 destination into {@link #farHigh}/{@link #farLow}:
+     * a peer CE's MAP address when an FMR (a rule with the F-flag) covers it, else the BR (MAP-E) or the destination's
+     * address under the DMR (MAP-T). Null, or the drop outcome when a shared peer address has no port to decide by.
+     */
+    private Outcome farEnd(final MutableDirectBuffer buffer, final int at, final int totalLength, final int destination,
+        final boolean nonFirstFragment)
+    {
+        final boolean mapT = domain.mechanism == Mechanism.MAP_T;
+        final MapRule any = domain.rules.ruleForIpv4(destination);
+        if (any == null || !any.forwarding())
+        {
+            farHigh = mapT ? domain.dmr.high(destination) : brHigh;
+            farLow = mapT ? domain.dmr.low(destination) : brLow;
+            return null;
+        }
+        int peerPsid = 0;
+        MapRule rule = any;
+        if (any.psidLength() > 0)
+        {
+            if (nonFirstFragment)
+            {
+                return mapT ? Outcome.MAPT_FRAGMENT_WITHOUT_PORT : Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT;
+            }
+            final int port = Ports.ofCeSide(buffer, at + (buffer.getByte(at) & 0x0F) * 4, at + totalLength,
+                buffer.getByte(at + Ipv4Header.PROTOCOL) & 0xFF, false, false);
+            rule = port < 0 ? null : domain.rules.ruleForIpv4(destination, port);
+            if (rule == null)
+            {
+                return mapT ? Outcome.MAPT_NO_PORT_SET : Outcome.SOFTWIRE_NO_PORT_SET;
+            }
+            peerPsid = rule.psidLength() == 0 ? 0 : rule.psidOfPort(port);
+        }
+        farHigh = rule.addressHigh(destination, peerPsid);
+        farLow = rule.addressLow(destination, peerPsid, mapT);
+        return null;
+    }
+
+    /**
+     * RFC 2473 s.6-7 as the BR does it: a tunnel packet above the IPv6 next-hop MTU is fragmented (s.7.1), unless DF
+     * is set: then ICMPv4 Fragmentation Needed with the MTU less 40. The kernel already decremented the TTL.
+     */
+    private Outcome encapsulate(final PacketContext ctx, final int at, final int totalLength)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int mtu = PathMtu.ipv6NextHop(ctx.config);
+        final boolean dontFragment =
+            (buffer.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & Ipv4Header.FLAG_DF) != 0;
+        final int outerLength = Ipv4InIpv6.OUTER_HEADER_LENGTH + totalLength;
+        if (outerLength > mtu && dontFragment)
+        {
+            final int tunnelMtu = Math.max(0, mtu - Ipv4InIpv6.OUTER_HEADER_LENGTH);
+            return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED, tunnelMtu)
+                .sendIcmpv4(ctx, totalLength, Outcome.SOFTWIRE_TOO_BIG);
+        }
+        // RFC 7597 s.6: the MAP-E CE's address carries its IPv4 address (prefix) zero-padded in the interface ID.
+        final int source = buffer.getInt(at + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
+        final int out = fourInSix.encapsulate(buffer, at, totalLength, SoftwireBorderRelay.TUNNEL_HOP_LIMIT,
+            bmr.addressHigh(source, psid), bmr.addressLow(source, psid, false), farHigh, farLow);
+        if (outerLength > mtu)
+        {
+            fourInSix.emitFragmented(buffer, out, outerLength, mtu, ctx.sink);
+        }
+        else
+        {
+            ctx.sink.emit(buffer, out, outerLength);
+        }
+        return Outcome.SOFTWIRE_ENCAPSULATED;
+    }
+
+    /**
+     * RFC 7597 s.7-8: 4in6 to the MAP-E CE's MAP address, from the BR or from the FMR peer that the inner source
+     * address and port map to; the inner packet is for the CE's address. Null: not addressed to this CE.
+     */
+    private Outcome decapsulate(final PacketContext ctx)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int at = ctx.offset;
+        if (buffer.getLong(at + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN) != bmr.addressHigh(ceIpv4, psid) ||
+            buffer.getLong(at + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN) !=
+                bmr.addressLow(ceIpv4, psid, false))
+        {
+            return null;
+        }
+        if ((buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF) != Ipv4InIpv6.NEXT_HEADER_IPV4)
+        {
+            return Outcome.SOFTWIRE_NOT_4IN6;
+        }
+        final int payloadLength = buffer.getShort(at + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int inner = at + Ipv6Header.LENGTH;
+        final int innerLength = Ipv6Header.LENGTH + payloadLength > ctx.length ? Ipv4InIpv6.INNER_TRUNCATED :
+            Ipv4InIpv6.innerPacketLength(buffer, inner, payloadLength);
+        if (innerLength < 0)
+        {
+            return Outcome.SOFTWIRE_INNER_MALFORMED;
+        }
+        if (((buffer.getInt(inner + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN) ^ ceIpv4) & ceMask) != 0)
+        {
+            return Outcome.MAP_CE_ADDRESS_NOT_CE;
+        }
+        final long sourceHigh = buffer.getLong(at + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);
+        final long sourceLow = buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
+        if (sourceHigh != brHigh || sourceLow != brLow)
+        {
+            // RFC 7597 s.8.1 at the CE: an FMR peer's outer source is the MAP address of its inner source and port.
+            final boolean fragment = (buffer.getShort(inner + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
+                Ipv4Header.FRAGMENT_OFFSET_MASK) != 0;
+            final Outcome far = fragment ? Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT : peerOf(buffer, inner, innerLength);
+            if (far != null || farHigh != sourceHigh || farLow != sourceLow)
+            {
+                return far != null && far != Outcome.SOFTWIRE_NO_PORT_SET ? far : Outcome.MAP_CE_UNKNOWN_SOURCE;
+            }
+        }
+        if (!Ipv4InIpv6.decapsulateEcn(buffer, inner, (buffer.getShort(at, ByteOrder.BIG_ENDIAN) >>> 4) & 0xFF))
+        {
+            return Outcome.SOFTWIRE_ECN_DROP;
+        }
+        ctx.sink.emit(buffer, inner, innerLength);
+        return Outcome.SOFTWIRE_DECAPSULATED;
+    }
+
+    /** The MAP address of the FMR peer owning the inner source and source port, into farHigh/farLow; null if found. */
+    private Outcome peerOf(final MutableDirectBuffer buffer, final int inner, final int innerLength)
+    {
+        final int source = buffer.getInt(inner + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
+        final MapRule any = domain.rules.ruleForIpv4(source);
+        if (any == null || !any.forwarding())
+        {
+            return Outcome.MAP_CE_UNKNOWN_SOURCE;
+        }
+        final int port = any.psidLength() == 0 ? 0 : Ports.ofCeSide(buffer, inner + (buffer.getByte(inner) & 0x0F) * 4,
+            inner + innerLength, buffer.getByte(inner + Ipv4Header.PROTOCOL) & 0xFF, false, true);
+        final MapRule rule = any.psidLength() == 0 ? any : port < 0 ? null : domain.rules.ruleForIpv4(source, port);
+        if (rule == null)
+        {
+            return Outcome.SOFTWIRE_NO_PORT_SET;
+        }
+        final int peerPsid = rule.psidLength() == 0 ? 0 : rule.psidOfPort(port);
+        farHigh = rule.addressHigh(source, peerPsid);
+        farLow = rule.addressLow(source, peerPsid, false);
+        return null;
+    }
+
+    /**
+     * RFC 7599 s.7: IPv6 to the MAP-T CE's MAP address (full IPv4 in the interface ID): from an address under the DMR
+     * (the BR) or from an FMR peer whose interface ID agrees with its EA bits; then RFC 7915. Null: not for this CE.
+     */
+    private Outcome fromMapT(final PacketContext ctx)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        final int at = ctx.offset;
+        final long destinationHigh = buffer.getLong(at + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN);
+        final long destinationLow = buffer.getLong(at + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN);
+        final int destination = (int)(destinationLow >>> 16);
+        if (((destination ^ ceIpv4) & ceMask) != 0 || destinationHigh != bmr.addressHigh(destination, psid) ||
+            destinationLow != bmr.addressLow(destination, psid, true))
+        {
+            return null;
+        }
+        final long sourceHigh = buffer.getLong(at + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);
+        final long sourceLow = buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
+        final int source;
+        if (domain.dmr.contains(sourceHigh, sourceLow))
+        {
+            source = domain.dmr.extract(sourceHigh, sourceLow);
+        }
+        else
+        {
+            final MapRule rule = domain.rules.ruleForIpv6(sourceHigh, sourceLow);
+            source = (int)(sourceLow >>> 16);
+            final int length = rule == null ? 0 : rule.ceIpv4PrefixLength();
+            final int mask = length == 0 ? 0 : -1 << (32 - length);
+            // RFC 7599 s.8.3 at the CE: an FMR peer's interface ID must hold the IPv4 its EA bits give.
+            if (rule == null || !rule.forwarding() || ((source ^ rule.ipv4Of(sourceHigh, sourceLow)) & mask) != 0)
+            {
+                return Outcome.MAP_CE_UNKNOWN_SOURCE;
+            }
+        }
+        final int next = buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF;
+        if (ctx.length >= Ipv6Header.LENGTH + Icmp.HEADER_LENGTH &&
+            Ports.isIcmpError(buffer, at + Ipv6Header.LENGTH, next, true))
+        {
+            return Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED;
+        }
+        ctx.mapIpv4(source, destination);
+        return ipv6ToIpv4.translate(ctx);
+    }
+}

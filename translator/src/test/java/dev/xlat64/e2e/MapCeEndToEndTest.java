@@ -1,0 +1,320 @@
+package dev.xlat64.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * MAP CE mode end to end (RFC 7599 MAP-T, RFC 7597 MAP-E), real kernels and real clients: IPv4 hosts behind xlat64
+ * CEs ({@code xlat64 map-ce --install-nft}: the kernel's NAPT44 into the CE's port set) reach an IPv4 server through
+ * the xlat64 BR ({@code xlat64 run} with a {@code [[mapt.domain]]} and a {@code [[mape.domain]]}):
+ * <pre>
+ *                         ceT2 (MAP-T CE 192.0.2.19 PSID 0x35) -- 2001:db8:4::/64 -+
+ *   hostT 192.168.1.2 -- ceT (MAP-T CE 192.0.2.18 PSID 0x34) -- 2001:db8:1::/64 --+
+ *   hostE 192.168.1.2 -- ceE (MAP-E CE 203.0.113.18 PSID 0x34) -- 2001:db8:2::/64 -+- BR 198.51.100.1 -- srv .2
+ *                         ceE2 (MAP-E CE 203.0.113.19 PSID 0x35) -- 2001:db8:3::/64 -+
+ * </pre>
+ * The MAP-T rule is RFC 7599 appendix A's ({2001:db8::/40, 192.0.2.0/24, 16}, DMR 2001:db8:ffff::/64); the MAP-E
+ * rule {2001:db8:100::/40, 203.0.113.0/24, 16} with the BR at 2001:db8:fffe::1; both with offset 6, 8-bit PSIDs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MapCeEndToEndTest
+{
+    private static final String SERVER = "198.51.100.2";
+    private static final String CE_T = "192.0.2.18";
+    private static final String CE_E = "203.0.113.18";
+    private static final String CE_E2 = "203.0.113.19";
+    private static final String MAP_T_ADDRESS = "2001:db8:12:3400:0:c000:212:34";
+    private static final String MAP_E_ADDRESS = "2001:db8:112:3400:0:cb00:7112:34";
+    private static final String CE_T2 = "192.0.2.19";
+    private static final String MAP_T2_ADDRESS = "2001:db8:13:3500:0:c000:213:35";
+    private static final String MAP_E2_ADDRESS = "2001:db8:113:3500:0:cb00:7113:35";
+    private static final String BR_E = "2001:db8:fffe::1";
+    private static final int METRICS = 9470;
+
+    private final List<Netns> namespaces = new ArrayList<>();
+    private final List<Path> files = new ArrayList<>();
+    private Netns srv;
+    private Netns br;
+    private Netns ceT;
+    private Netns ceE;
+    private Netns ceE2;
+    private Netns ceT2;
+    private Netns hostT;
+    private Netns hostE;
+    private Shell.Background ceTProcess;
+
+    @BeforeAll
+    void topology() throws IOException
+    {
+        assumeTrue(Netns.requireRoot(), Netns.ROOT_MESSAGE);
+        srv = add(Netns.create("mces"));
+        br = add(Netns.create("mceb"));
+        ceT = add(Netns.create("mcet"));
+        ceE = add(Netns.create("mcee"));
+        ceE2 = add(Netns.create("mcef"));
+        ceT2 = add(Netns.create("mceu"));
+        hostT = add(Netns.create("mcht"));
+        hostE = add(Netns.create("mche"));
+        Netns.veth(br, "b4", srv, "v4");
+        srv.addr("v4", SERVER + "/24").route("192.0.2.0/24", "via", "198.51.100.1")
+            .route("203.0.113.0/24", "via", "198.51.100.1");
+        br.addr("b4", "198.51.100.1/24");
+        router(br);
+        final Shell.Background brProcess = br.start(MapNodes.xlat64("run", "--config", write("br", "[[mapt.domain]]",
+            "dmr = \"2001:db8:ffff::/64\"", "[[mapt.domain.rule]]", "ipv6-prefix = \"2001:db8::/40\"",
+            "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16", "[[mape.domain]]", "br = \"" + BR_E + "\"",
+            "[[mape.domain.rule]]", "ipv6-prefix = \"2001:db8:100::/40\"", "ipv4-prefix = \"203.0.113.0/24\"",
+            "ea-bits = 16").toString(), "--tun", "xmb", "--metrics", "127.0.0.1:" + METRICS));
+        final Shell.Background t = ce(ceT, hostT, "1", "mct", MAP_T_ADDRESS, "2001:db8:12:3400::/56",
+            "mechanism = \"map-t\"", "dmr = \"2001:db8:ffff::/64\"", "[[map-ce.rule]]",
+            "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16");
+        final Shell.Background t2 = ce(ceT2, null, "4", "mcu", MAP_T2_ADDRESS, "2001:db8:13:3500::/56",
+            "mechanism = \"map-t\"", "dmr = \"2001:db8:ffff::/64\"", "[[map-ce.rule]]",
+            "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16");
+        final Shell.Background e = ce(ceE, hostE, "2", "mce", MAP_E_ADDRESS, "2001:db8:112:3400::/56", mapE());
+        final Shell.Background e2 = ce(ceE2, null, "3", "mcf", MAP_E2_ADDRESS, "2001:db8:113:3500::/56", mapE());
+        MapNodes.awaitLink(br, "xmb", brProcess);
+        br.route("192.0.2.0/24", "dev", "xmb").route("203.0.113.0/24", "dev", "xmb")
+            .route("2001:db8:ffff::/64", "dev", "xmb").route(BR_E + "/128", "dev", "xmb");
+        ceUp(ceT, "mct", MAP_T_ADDRESS, t);
+        ceTProcess = t;
+        ceUp(ceT2, "mcu", MAP_T2_ADDRESS, t2);
+        ceUp(ceE, "mce", MAP_E_ADDRESS, e);
+        ceUp(ceE2, "mcf", MAP_E2_ADDRESS, e2);
+        srv.start("/usr/bin/python3", "-c", MapNodes.SERVER, SERVER, "7", "8080");
+        srv.start("iperf3", "-s", "-B", SERVER, "-p", "5201");
+        // The FMR peer: a UDP service on ceE2's own address, on port 1236 of its set (PSID 0x35).
+        ceE2.ip("addr", "add", CE_E2 + "/32", "dev", "lo");
+        ceE2.start("/usr/bin/python3", "-c", MapNodes.SERVER, CE_E2, "1236", "1237");
+        ceT2.ip("addr", "add", CE_T2 + "/32", "dev", "lo");
+        ceT2.start("/usr/bin/python3", "-c", MapNodes.SERVER, CE_T2, "1236", "1237");
+        MapNodes.sleep(500);
+    }
+
+    private static String[] mapE()
+    {
+        return new String[] {"mechanism = \"map-e\"", "br = \"" + BR_E + "\"", "[[map-ce.rule]]",
+            "ipv6-prefix = \"2001:db8:100::/40\"", "ipv4-prefix = \"203.0.113.0/24\"", "ea-bits = 16"};
+    }
+
+    private Netns add(final Netns n)
+    {
+        namespaces.add(n);
+        return n;
+    }
+
+    private static void router(final Netns n)
+    {
+        n.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1")
+            .sysctl("net.ipv4.conf.all.rp_filter", "0").sysctl("net.ipv4.conf.default.rp_filter", "0");
+    }
+
+    private Path write(final String name, final String... lines) throws IOException
+    {
+        final Path p = Files.createTempFile("mce-" + name, ".toml");
+        files.add(p);
+        Files.writeString(p, String.join("\n", lines) + "\n");
+        return p;
+    }
+
+    /**
+     * A CE on link 2001:db8:N::/64 to the BR (with the End-user prefix routed to it), its host behind it on
+     * 192.168.1.0/24 (MTU 1400, so the translated or tunnelled packets fit the 1500-byte links), xlat64 map-ce started.
+     */
+    private Shell.Background ce(final Netns ce, final Netns host, final String n, final String tun, final String map,
+        final String endUserPrefix, final String... table) throws IOException
+    {
+        Netns.veth(br, "bc" + n, ce, "w");
+        br.addr("bc" + n, "2001:db8:" + n + "::1/64").route(endUserPrefix, "via", "2001:db8:" + n + "::2");
+        ce.addr("w", "2001:db8:" + n + "::2/64").route("default", "via", "2001:db8:" + n + "::1");
+        router(ce);
+        if (host != null)
+        {
+            Netns.veth(ce, "lan", host, "eth");
+            ce.addr("lan", "192.168.1.1/24");
+            host.ip("link", "set", "eth", "mtu", "1400");
+            host.addr("eth", "192.168.1.2/24").route("default", "via", "192.168.1.1");
+        }
+        final List<String> lines = new ArrayList<>(List.of("[map-ce]", "end-user-prefix = \"" + endUserPrefix + "\""));
+        lines.addAll(List.of(table));
+        final Path conf = write("ce" + n, lines.toArray(new String[0]));
+        return ce.start(MapNodes.xlat64("map-ce", "--config", conf.toString(), "--tun", tun, "--install-nft",
+            "--metrics", "127.0.0.1:" + METRICS));
+    }
+
+    private static void ceUp(final Netns ce, final String tun, final String map, final Shell.Background process)
+    {
+        MapNodes.awaitLink(ce, tun, process);
+        ce.route("default", "dev", tun).route(map + "/128", "dev", tun);
+    }
+
+    @AfterAll
+    void cleanUp() throws IOException
+    {
+        for (int i = namespaces.size() - 1; i >= 0; i--)
+        {
+            namespaces.get(i).close();
+        }
+        for (final Path p : files)
+        {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    /** RFC 7597 s.5.1: a port of PSID {@code psid} with offset 6 and 8 PSID bits. */
+    private static boolean inSet(final int port, final int psid)
+    {
+        return port >= 1024 && (port >>> 2 & 0xFF) == psid;
+    }
+
+    @Test
+    @Order(1)
+    void theCePrintsItsAddressPortSetAndMapAddressAndInstalledTheNftRuleset()
+    {
+        final Shell.Result nft = ceT.exec("nft", "list", "table", "ip", "xlat64_map_ce");
+        assertTrue(nft.stdout().contains("oifname \"mct\"") && nft.stdout().contains("numgen inc mod 63") &&
+            nft.stdout().contains("192.0.2.18 . 1232-1235") && nft.stdout().contains("192.0.2.18 . 64720-64723"),
+            nft::toString);
+        // What map-ce printed when it started (as --show does).
+        final String shown = ceTProcess.output();
+        assertTrue(shown.contains("IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, offset 6") &&
+            shown.contains("ports (252 in 63 ranges)") && shown.contains("MAP address: " + MAP_T_ADDRESS), shown);
+    }
+
+    @Test
+    @Order(2)
+    void pingThroughBothCes()
+    {
+        for (final Netns host : List.of(hostT, hostE))
+        {
+            final Shell.Result r = host.exec("ping", "-c", "3", "-i", "0.2", "-W", "3", SERVER);
+            assertTrue(r.stdout().contains("3 received"), () -> r + MapNodes.metrics(br, METRICS));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void tcpWithCurlFromAPortOfTheSet()
+    {
+        final Shell.Result t = hostT.exec("curl", "-s", "-m", "10", "http://" + SERVER + ":8080/");
+        assertTrue(inSet(MapNodes.port(t.stdout(), CE_T), 0x34), t::toString);
+        final Shell.Result e = hostE.exec("curl", "-s", "-m", "10", "http://" + SERVER + ":8080/");
+        assertTrue(inSet(MapNodes.port(e.stdout(), CE_E), 0x34), e::toString);
+    }
+
+    @Test
+    @Order(4)
+    void udpBothWaysFromAPortOfTheSet()
+    {
+        for (final Netns host : List.of(hostT, hostE))
+        {
+            final Shell.Result r = host.exec("sh", "-c", "echo map-ce | socat -t 2 - UDP4:" + SERVER + ":7");
+            assertTrue(r.stdout().contains(" map-ce"), () -> r + MapNodes.metrics(br, METRICS));
+            assertTrue(inSet(MapNodes.port(r.stdout(), host == hostT ? CE_T : CE_E), 0x34), r::toString);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void iperf3ThroughBothCes()
+    {
+        for (final Netns host : List.of(hostT, hostE))
+        {
+            final Shell.Result r = host.exec("iperf3", "-c", SERVER, "-p", "5201", "-t", "2", "-f", "m");
+            assertEquals(0, r.exitCode(), () -> r + MapNodes.metrics(br, METRICS));
+            assertTrue(r.stdout().contains("receiver"), r::toString);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aMapTSourcePortOutsideTheSetIsDroppedAndCountedAtTheBr()
+    {
+        final long before = MapNodes.counter(MapNodes.metrics(br, METRICS), "mapt_port_outside_set");
+        // Past the CE (which would drop it too): a datagram from the MAP address and port 1236 (PSID 0x35).
+        final Shell.Result r = ceT.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
+            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
+            "s.bind(('" + MAP_T_ADDRESS + "', 1236))", "s.sendto(b'x', ('2001:db8:ffff:0:c6:3364:200:0', 7))"));
+        assertEquals(0, r.exitCode(), r::toString);
+        awaitCounter("mapt_port_outside_set", before + 1);
+    }
+
+    @Test
+    @Order(7)
+    void aMapESourcePortOutsideTheSetIsDroppedAndCountedAtTheBr()
+    {
+        final long before = MapNodes.counter(MapNodes.metrics(br, METRICS), "softwire_spoofed_source");
+        // 4in6 from the MAP-E CE's address carrying UDP from 203.0.113.18:1236, a port of PSID 0x35, not 0x34.
+        final Shell.Result r = ceE.exec("/usr/bin/python3", "-c", String.join("\n", "import socket, struct",
+            "udp = struct.pack('!HHHH', 1236, 7, 9, 0) + b'x'",
+            "h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,",
+            "    socket.inet_aton('" + CE_E + "'), socket.inet_aton('" + SERVER + "'))",
+            "c = sum(struct.unpack('!10H', h))", "c = (c & 0xffff) + (c >> 16)", "c = (c & 0xffff) + (c >> 16)",
+            "h = h[:10] + struct.pack('!H', ~c & 0xffff) + h[12:]",
+            "s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 4)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
+            "s.bind(('" + MAP_E_ADDRESS + "', 0))", "s.sendto(h + udp, ('" + BR_E + "', 0))"));
+        assertEquals(0, r.exitCode(), r::toString);
+        awaitCounter("softwire_spoofed_source", before + 1);
+    }
+
+    @Test
+    @Order(8)
+    void mapECeToCeGoesStraightToThePeerThroughTheFmr()
+    {
+        final String before = MapNodes.metrics(br, METRICS);
+        final Shell.Result r = hostE.exec("sh", "-c", "echo peer | socat -t 2 - UDP4:" + CE_E2 + ":1236");
+        // The peer saw the CE's shared address and a port of its set; the answer came back the same way.
+        assertTrue(r.stdout().contains(" peer"), () -> r + MapNodes.metrics(ceE, METRICS));
+        assertTrue(inSet(MapNodes.port(r.stdout(), CE_E), 0x34), r::toString);
+        final String after = MapNodes.metrics(br, METRICS);
+        // Not through the BR's data path: it neither decapsulated nor hairpinned anything more.
+        assertEquals(MapNodes.counter(before, "softwire_hairpinned"), MapNodes.counter(after, "softwire_hairpinned"));
+        assertEquals(MapNodes.counter(before, "softwire_decapsulated"),
+            MapNodes.counter(after, "softwire_decapsulated"), after);
+        assertTrue(MapNodes.counter(MapNodes.metrics(ceE2, METRICS), "softwire_decapsulated") >= 1,
+            () -> MapNodes.metrics(ceE2, METRICS));
+    }
+
+    @Test
+    @Order(9)
+    void mapTCeToCeGoesStraightToThePeerThroughTheFmr()
+    {
+        final String before = MapNodes.metrics(br, METRICS);
+        final Shell.Result r = hostT.exec("sh", "-c", "echo peer | socat -t 2 - UDP4:" + CE_T2 + ":1236");
+        // RFC 7599 s.6: translated from the MAP address to the peer's MAP address, and back; the BR is not involved.
+        assertTrue(r.stdout().contains(" peer"), () -> r + MapNodes.metrics(ceT, METRICS));
+        assertTrue(inSet(MapNodes.port(r.stdout(), CE_T), 0x34), r::toString);
+        final String after = MapNodes.metrics(br, METRICS);
+        assertEquals(MapNodes.counter(before, "translated_6to4"), MapNodes.counter(after, "translated_6to4"), after);
+        assertEquals(MapNodes.counter(before, "translated_4to6"), MapNodes.counter(after, "translated_4to6"), after);
+        assertTrue(MapNodes.counter(MapNodes.metrics(ceT2, METRICS), "translated_6to4") >= 1,
+            () -> MapNodes.metrics(ceT2, METRICS));
+    }
+
+    private void awaitCounter(final String outcome, final long expected)
+    {
+        long now = 0;
+        for (int i = 0; i < 30 && now < expected; i++)
+        {
+            MapNodes.sleep(100);
+            now = MapNodes.counter(MapNodes.metrics(br, METRICS), outcome);
+        }
+        assertEquals(expected, now, () -> MapNodes.metrics(br, METRICS));
+    }
+}

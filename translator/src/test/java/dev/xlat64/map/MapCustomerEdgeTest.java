@@ -1,0 +1,232 @@
+package dev.xlat64.map;
+
+import dev.xlat64.addr.AddressMapper;
+import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.Eamt;
+import dev.xlat64.addr.Ipv6Prefix;
+import dev.xlat64.addr.Rfc6052Prefix;
+import dev.xlat64.core.Outcome;
+import dev.xlat64.core.PacketSink;
+import dev.xlat64.core.TranslatorConfig;
+import dev.xlat64.engine.Translator;
+import dev.xlat64.testing.AllocationProbe;
+import dev.xlat64.testing.EngineHarness;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static dev.xlat64.testing.TestPackets.ICMP;
+import static dev.xlat64.testing.TestPackets.TCP;
+import static dev.xlat64.testing.TestPackets.UDP;
+import static dev.xlat64.testing.TestPackets.bytes;
+import static dev.xlat64.testing.TestPackets.hex;
+import static dev.xlat64.testing.TestPackets.icmp4;
+import static dev.xlat64.testing.TestPackets.ipv4;
+import static dev.xlat64.testing.TestPackets.ipv6;
+import static dev.xlat64.testing.TestPackets.tcp;
+import static dev.xlat64.testing.TestPackets.udp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * CE mode (RFC 7599 s.6-7 MAP-T, RFC 7597 s.7-8 MAP-E) through the whole engine, as the CE of RFC 7597/7599 appendix
+ * A's End-user prefix 2001:db8:12:3400::/56 under {2001:db8::/40, 192.0.2.0/24, 16}: IPv4 192.0.2.18, PSID 0x34
+ * (ports 1232-1235, 2256-2259, ...), MAP address 2001:db8:12:3400:0:c000:212:34. The expected packets come from the
+ * test's packet builder (checksums from scratch), never from the code under test.
+ */
+class MapCustomerEdgeTest
+{
+    private static final String CE = "2001:db8:12:3400:0:c000:212:34";
+    private static final String CE4 = "192.0.2.18";
+    /** RFC 7599 appendix A example 2: 10.2.3.4 under the DMR 2001:db8:ffff::/64. */
+    private static final String HOST = "2001:db8:ffff:0:a:203:400:0";
+    private static final String HOST4 = "10.2.3.4";
+    /** The FMR peer 192.0.2.19 with PSID 0x35 (port 1236): End-user prefix 2001:db8:13:3500::/56. */
+    private static final String PEER4 = "192.0.2.19";
+    private static final String PEER_T = "2001:db8:13:3500:0:c000:213:35";
+
+    private static EngineHarness ce(final Mechanism mechanism, final Rfc6052Prefix dmr, final byte[] br)
+    {
+        // The SIIT prefix is the one every other test uses: a CE's packets must never take it.
+        final EngineHarness engine = new EngineHarness(TranslatorConfig.builder(
+            new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true)).build());
+        engine.translator().mapDomains(List.of(MapDomain.customerEdge(mechanism, "test",
+            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), dmr, br,
+            Ipv6Prefix.parse("2001:db8:12:3400::/56"))));
+        return engine;
+    }
+
+    private static int identification(final byte[] ipv4)
+    {
+        return ((ipv4[4] & 0xff) << 8) | (ipv4[5] & 0xff);
+    }
+
+    @Nested
+    class MapT
+    {
+        private final EngineHarness engine = ce(Mechanism.MAP_T, Rfc6052Prefix.parse("2001:db8:ffff::/64"), null);
+
+        @Test
+        void ipv4FromThePortSetLeavesFromTheMapAddressToTheDmr()
+        {
+            // RFC 7599 s.6: source the CE's MAP address (full IPv4 in the IID), destination under the DMR.
+            final byte[] data = bytes(20, 1);
+            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
+                ipv4(CE4, HOST4, TCP, 64, 0, 0x1234, 0x4000, tcp(CE4, HOST4, 1232, 80, 7, 9, 0x18, data))));
+            assertEquals(hex(ipv6(CE, HOST, TCP, 63, 0, 0, tcp(CE, HOST, 1232, 80, 7, 9, 0x18, data))),
+                hex(engine.single()));
+        }
+
+        @Test
+        void aPortOutsideTheSetOrAnotherSourceIsDroppedAndCounted()
+        {
+            // RFC 7597 s.5.1: 1236 is PSID 0x35's; 80 has A = 0; an echo identifier counts as the port.
+            assertEquals(Outcome.MAP_CE_PORT_OUTSIDE_SET, engine.translate(
+                ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1236, 53, bytes(4, 2)))));
+            assertEquals(Outcome.MAP_CE_PORT_OUTSIDE_SET, engine.translate(
+                ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 80, 53, bytes(4, 2)))));
+            assertEquals(Outcome.MAP_CE_PORT_OUTSIDE_SET, engine.translate(
+                ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0, icmp4(8, 0, 5 << 16 | 1, bytes(8, 3)))));
+            assertEquals(Outcome.MAP_CE_ADDRESS_NOT_CE, engine.translate(
+                ipv4("192.168.1.2", HOST4, UDP, 64, 0, 1, 0, udp("192.168.1.2", HOST4, 1232, 53, bytes(4, 2)))));
+            assertTrue(engine.emitted().isEmpty());
+        }
+
+        @Test
+        void ipv6FromTheDmrToTheMapAddressArrivesAsIpv4()
+        {
+            final byte[] data = bytes(9, 4);
+            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
+                ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, data))));
+            final byte[] out = engine.single();
+            assertEquals(hex(ipv4(HOST4, CE4, UDP, 63, 0, identification(out), 0, udp(HOST4, CE4, 53, 1232, data))),
+                hex(out));
+        }
+
+        @Test
+        void anFmrSendsStraightToThePeerAndTakesItsAnswer()
+        {
+            // RFC 7599 s.6 (RFC 7597 s.5): 192.0.2.19:1236 is under the FMR: the peer's MAP address, not the DMR.
+            final byte[] data = bytes(6, 5);
+            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
+                ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1233, 1236, data))));
+            assertEquals(hex(ipv6(CE, PEER_T, UDP, 63, 0, 0, udp(CE, PEER_T, 1233, 1236, data))), hex(engine.single()));
+            engine.emitted().clear();
+            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
+                ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1233, data))));
+            final byte[] out = engine.single();
+            assertEquals(hex(ipv4(PEER4, CE4, UDP, 63, 0, identification(out), 0, udp(PEER4, CE4, 1236, 1233, data))),
+                hex(out));
+        }
+
+        @Test
+        void ipv6FromNeitherTheDmrNorAPeerIsDropped()
+        {
+            // A peer whose interface ID does not hold the IPv4 its EA bits give (192.0.2.20 instead of .19).
+            final String liar = "2001:db8:13:3500:0:c000:214:35";
+            assertEquals(Outcome.MAP_CE_UNKNOWN_SOURCE, engine.translate(
+                ipv6(liar, CE, UDP, 64, 0, 0, udp(liar, CE, 1236, 1233, bytes(4, 6)))));
+            final String outside = "2001:db8:ff00::1";
+            assertEquals(Outcome.MAP_CE_UNKNOWN_SOURCE, engine.translate(
+                ipv6(outside, CE, UDP, 64, 0, 0, udp(outside, CE, 53, 1233, bytes(4, 6)))));
+            assertTrue(engine.emitted().isEmpty());
+        }
+    }
+
+    @Nested
+    class MapE
+    {
+        private static final int IPIP = 4;
+        private static final String BR = "2001:db8:ffff::1";
+        /** RFC 7597 s.6: the MAP-E address of the peer (a full address: the same as MAP-T's form). */
+        private static final String PEER_E = "2001:db8:13:3500:0:c000:213:35";
+
+        private final EngineHarness engine = ce(Mechanism.MAP_E, null, Addresses.parse6(BR));
+
+        @Test
+        void ipv4FromThePortSetIsEncapsulatedToTheBr()
+        {
+            // RFC 2473 s.6: traffic class from the TOS; the kernel already decremented the TTL, the CE does not.
+            final byte[] inner =
+                ipv4(CE4, HOST4, UDP, 63, 0xba, 0x1234, 0x4000, udp(CE4, HOST4, 2257, 53, bytes(30, 1)));
+            assertEquals(Outcome.SOFTWIRE_ENCAPSULATED, engine.translate(inner));
+            assertEquals(hex(ipv6(CE, BR, IPIP, 64, 0xba, 0, inner)), hex(engine.single()));
+        }
+
+        @Test
+        void anFmrPeerIsReachedDirectly()
+        {
+            final byte[] inner = ipv4(CE4, PEER4, UDP, 63, 0, 1, 0, udp(CE4, PEER4, 1233, 1236, bytes(8, 2)));
+            assertEquals(Outcome.SOFTWIRE_ENCAPSULATED, engine.translate(inner));
+            assertEquals(hex(ipv6(CE, PEER_E, IPIP, 64, 0, 0, inner)), hex(engine.single()));
+        }
+
+        @Test
+        void fromTheBrOrThePeerIsDecapsulatedUnchanged()
+        {
+            final byte[] fromBr = ipv4(HOST4, CE4, UDP, 60, 0, 7, 0, udp(HOST4, CE4, 53, 1233, bytes(12, 3)));
+            assertEquals(Outcome.SOFTWIRE_DECAPSULATED, engine.translate(ipv6(BR, CE, IPIP, 60, 0, 0, fromBr)));
+            assertEquals(hex(fromBr), hex(engine.single()));
+            engine.emitted().clear();
+            final byte[] fromPeer = ipv4(PEER4, CE4, UDP, 60, 0, 7, 0, udp(PEER4, CE4, 1236, 1233, bytes(12, 3)));
+            assertEquals(Outcome.SOFTWIRE_DECAPSULATED, engine.translate(ipv6(PEER_E, CE, IPIP, 60, 0, 0, fromPeer)));
+            assertEquals(hex(fromPeer), hex(engine.single()));
+        }
+
+        @Test
+        void aPeerSendingFromAnotherPortSetOrForAnotherAddressIsDropped()
+        {
+            // RFC 7597 s.8.1: 192.0.2.19 port 1232 belongs to PSID 0x34's CE, not to the sender's MAP address.
+            assertEquals(Outcome.MAP_CE_UNKNOWN_SOURCE, engine.translate(ipv6(PEER_E, CE, IPIP, 60, 0, 0,
+                ipv4(PEER4, CE4, UDP, 60, 0, 7, 0, udp(PEER4, CE4, 1232, 1233, bytes(4, 4))))));
+            assertEquals(Outcome.MAP_CE_ADDRESS_NOT_CE, engine.translate(ipv6(BR, CE, IPIP, 60, 0, 0,
+                ipv4(HOST4, PEER4, UDP, 60, 0, 7, 0, udp(HOST4, PEER4, 53, 1233, bytes(4, 4))))));
+            assertEquals(Outcome.MAP_CE_PORT_OUTSIDE_SET, engine.translate(
+                ipv4(CE4, HOST4, UDP, 63, 0, 1, 0, udp(CE4, HOST4, 1236, 53, bytes(4, 4)))));
+            assertTrue(engine.emitted().isEmpty());
+        }
+    }
+
+    /** docs/architecture.md invariant 1: after warm-up, both CEs' paths and drops allocate nothing on the thread. */
+    @Test
+    void bothCesAllocateNothingAfterWarmUp()
+    {
+        final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse(
+            "2001:db8:64::/96"), Eamt.EMPTY, true)).ipv4Address(Addresses.parse4("192.0.0.1"))
+            .icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv6Mtu(1280).build();
+        final String br = "2001:db8:ffff::1";
+        final List<MapDomain> t = List.of(MapDomain.customerEdge(Mechanism.MAP_T, "t",
+            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), Rfc6052Prefix.parse(
+                "2001:db8:ffff::/64"), null, Ipv6Prefix.parse("2001:db8:12:3400::/56")));
+        final List<MapDomain> e = List.of(MapDomain.customerEdge(Mechanism.MAP_E, "e",
+            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, Addresses.parse6(br),
+            Ipv6Prefix.parse("2001:db8:12:3400::/56")));
+        final byte[][] mapT = {
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1232, 53, bytes(40, 1))),
+            ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1232, 1236, bytes(40, 1))),
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1236, 53, bytes(4, 1))),
+            ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, bytes(40, 1))),
+            ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1232, bytes(40, 1))),
+        };
+        final byte[] fromBr = ipv4(HOST4, CE4, UDP, 64, 0, 1, 0, udp(HOST4, CE4, 53, 1232, bytes(9, 1)));
+        final byte[][] mapE = {
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1232, 53, bytes(40, 1))),
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1232, 53, bytes(1400, 1))),
+            ipv4(CE4, HOST4, UDP, 64, 0, 1, 0x4000, udp(CE4, HOST4, 1232, 53, bytes(1400, 1))),
+            ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1232, 1236, bytes(40, 1))),
+            ipv6(br, CE, 4, 64, 0, 0, fromBr),
+            ipv6(PEER_T, CE, 4, 64, 0, 0, fromBr),
+        };
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
+        final long[] emitted = new long[1];
+        final PacketSink sink = (MutableDirectBuffer b, int offset, int length) -> emitted[0] += length;
+        final long allocated = AllocationProbe.allocatedBytes(new Translator(config).mapDomains(t), buffer, mapT, sink)
+            + AllocationProbe.allocatedBytes(new Translator(config).mapDomains(e), buffer, mapE, sink);
+        assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes over 2 x 200000 packets");
+        assertTrue(emitted[0] > 0);
+    }
+}
