@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code xlat64 import-tayga}: turns a TAYGA tayga.conf into an xlat64 TOML config, saying what does not carry over. */
+/**
+ * {@code xlat64 import-tayga}: turns a TAYGA tayga.conf into an xlat64 TOML config, saying what does not carry over.
+ */
 @Command(
     name = "import-tayga",
     mixinStandardHelpOptions = true,
@@ -31,21 +33,22 @@ import java.util.concurrent.Callable;
             + "warning on standard error: dynamic-pool (xlat64 is stateless: map those IPv6 hosts with EAM entries), "
             + "data-dir, strict-frag-hdr, and anything unknown. The result is validated as check-config would.",
         ""},
-    footer = {"", "Exit codes: 0 converted (warnings may have been printed), 1 the file cannot be read, 2 the result is "
-        + "not a valid xlat64 config (errors printed; the TOML is still written for you to fix)."})
+    footer = {"", "Exit codes: 0 converted (warnings may have been printed), 1 the file cannot be read, 2 the result "
+        + "is not a valid xlat64 config (errors printed; the TOML is still written for you to fix)."})
 public final class ImportTaygaCommand implements Callable<Integer>
 {
     @Parameters(paramLabel = "TAYGA_CONF", defaultValue = "/etc/tayga.conf",
         description = "The TAYGA config file (default: ${DEFAULT-VALUE}).")
     Path file;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the TOML here instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+        description = "Write the TOML here instead of standard output.")
     Path output;
 
     @Option(names = "--eam-file", paramLabel = "FILE",
-        description = "Where the map lines go when there are more than " + EAM_FILE_THRESHOLD + " (translator.eam-file, " +
-            "one IPV4PREFIX=IPV6PREFIX per line; a long TOML list loads slowly). Default: next to --output, with the " +
-            "extension .eam; without --output they stay in the TOML.")
+        description = "Where the map lines go when there are more than " + EAM_FILE_THRESHOLD
+            + " (translator.eam-file, one IPV4PREFIX=IPV6PREFIX per line; a long TOML list loads slowly). Default: "
+            + "next to --output, with the extension .eam; without --output they stay in the TOML.")
     Path eamFile;
 
     /** Above this many map lines the EAM entries go into an eam-file instead of the TOML list (docs/tables.md). */
@@ -83,15 +86,16 @@ public final class ImportTaygaCommand implements Callable<Integer>
         if (!c.eamFileLines().isEmpty())
         {
             final List<String> eamText = new ArrayList<>();
-            eamText.add("# EAM entries (RFC 7757) converted from the map lines of " + file + " by xlat64 import-tayga.");
+            eamText.add("# EAM entries (RFC 7757) converted from the map lines of " + file
+                + " by xlat64 import-tayga.");
             eamText.addAll(c.eamFileLines());
             Files.write(eamTarget, eamText);
             err.println("xlat64: wrote " + c.eamFileLines().size() + " EAM entries to " + eamTarget);
         }
         else if (eamTarget == null && countMaps(lines) > EAM_FILE_THRESHOLD)
         {
-            err.println("warning: " + countMaps(lines) + " map lines stay in the TOML list; give --output or --eam-file " +
-                "to write them to an EAM file instead (a long TOML list loads slowly)");
+            err.println("warning: " + countMaps(lines) + " map lines stay in the TOML list; give --output or "
+                + "--eam-file to write them to an EAM file instead (a long TOML list loads slowly)");
         }
         c.warnings().forEach(w -> err.println("warning: " + w));
         final List<String> errors = new ArrayList<>(c.errors());
@@ -176,10 +180,10 @@ public final class ImportTaygaCommand implements Callable<Integer>
                     }
                     break;
                 case "dynamic-pool":
-                    warnings.add(where + "dynamic-pool " + (args > 0 ? words[1] : "") + " is not supported: xlat64 is " +
-                        "stateless only (no dynamic mappings). Give the IPv6 hosts that used the pool fixed IPv4 " +
-                        "addresses with EAM entries ([translator] eam = [\"IPV4=IPV6\"]), or put a stateful NAT64 in " +
-                        "front of xlat64.");
+                    warnings.add(where + "dynamic-pool " + (args > 0 ? words[1] : "") + " is not supported: xlat64 "
+                        + "is stateless only (no dynamic mappings). Give the IPv6 hosts that used the pool fixed IPv4 "
+                        + "addresses with EAM entries ([translator] eam = [\"IPV4=IPV6\"]), or put a stateful NAT64 in "
+                        + "front of xlat64.");
                     break;
                 case "data-dir":
                     warnings.add(where + "data-dir ignored: it held TAYGA's dynamic.map, and xlat64 keeps no state.");
@@ -220,7 +224,8 @@ public final class ImportTaygaCommand implements Callable<Integer>
             // TAYGA's rule: without ipv6-addr, its IPv6 address is ipv4-addr mapped into the prefix.
             try
             {
-                ipv6Addr = Addresses.format6(Rfc6052Prefix.parse(prefix).embed(Addresses.bytes4(Addresses.parse4(ipv4Addr))));
+                final byte[] ipv4 = Addresses.bytes4(Addresses.parse4(ipv4Addr));
+                ipv6Addr = Addresses.format6(Rfc6052Prefix.parse(prefix).embed(ipv4));
             }
             catch (final IllegalArgumentException ex)
             {
@@ -244,7 +249,8 @@ public final class ImportTaygaCommand implements Callable<Integer>
         final boolean toFile = eamFile != null && eam.size() > EAM_FILE_THRESHOLD;
         if (toFile)
         {
-            t.append("# ").append(eam.size()).append(" EAM entries, one IPV4PREFIX=IPV6PREFIX per line (docs/tables.md)\n");
+            t.append("# ").append(eam.size())
+                .append(" EAM entries, one IPV4PREFIX=IPV6PREFIX per line (docs/tables.md)\n");
             t.append("eam-file = ").append(quote(eamFile)).append('\n');
         }
         else
@@ -272,7 +278,8 @@ public final class ImportTaygaCommand implements Callable<Integer>
         {
             t.append("udp-zero-checksum = ").append(quote(udpZeroChecksum)).append('\n');
         }
-        return new Conversion(t.toString(), List.copyOf(warnings), List.copyOf(errors), toFile ? List.copyOf(eam) : List.of());
+        return new Conversion(t.toString(), List.copyOf(warnings), List.copyOf(errors),
+            toFile ? List.copyOf(eam) : List.of());
     }
 
     private static String one(final String[] words, final String where, final List<String> errors)

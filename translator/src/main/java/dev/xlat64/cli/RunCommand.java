@@ -36,11 +36,12 @@ import java.util.concurrent.CountDownLatch;
     mixinStandardHelpOptions = true,
     description = {
         "Translate between IPv4 and IPv6 on a TUN device until stopped (SIGINT/SIGTERM). SIGHUP reloads the config "
-            + "file: the new one is validated in full and swapped in atomically, or rejected while the old one runs on.",
+            + "file: the new one is validated in full and swapped in atomically, or rejected while the old one runs "
+            + "on.",
         "",
         "With --manage-routes (tun.manage-routes) xlat64 adds the routes into its TUN device itself and removes them "
-            + "when it stops. Otherwise they are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) "
-            + "and the IPv4 pool (or EAM IPv4 side) into the TUN device, e.g.",
+            + "when it stops. Otherwise they are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 "
+            + "side) and the IPv4 pool (or EAM IPv4 side) into the TUN device, e.g.",
         "  ip -6 route add 64:ff9b::/96 dev xlat64 ; ip route add 192.0.2.0/24 dev xlat64",
         "",
         "Under systemd (Type=notify) it reports READY=1 once the TUN device and routes are up, RELOADING=1/READY=1 "
@@ -205,9 +206,9 @@ public final class RunCommand implements Callable<Integer>
             plane.close();
             return 1;
         }
-        LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, 6rd {})",
-            plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(), plane.ioUring(),
-            config.siit.mapper.format(), config.siit.mapper.eamt().size(), config.siit.sixRdDomains);
+        LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, "
+            + "6rd {})", plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(),
+            plane.ioUring(), config.siit.mapper.format(), config.siit.mapper.eamt().size(), config.siit.sixRdDomains);
         control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
             config.siit.mapper.eamt().size() + " EAM entries", () -> plane.running() && scaleOut.healthy(),
             plane::counters, 10);

@@ -120,7 +120,8 @@ public final class ClatTopology implements AutoCloseable
         }
         platProcess = plat.start(xlat64("run", "--tun", "plat", "--prefix", prefix, "--eam",
             "192.0.2.64/32=" + clatIpv6 + "/128", "--manage-routes", "--no-offload"));
-        waitFor(Duration.ofSeconds(30), () -> "the PLAT to start\n" + platProcess.errors(), () -> platProcess.errors().contains("translating on"));
+        waitFor(Duration.ofSeconds(30), () -> "the PLAT to start\n" + platProcess.errors(),
+            () -> platProcess.errors().contains("translating on"));
     }
 
     public Path dir()

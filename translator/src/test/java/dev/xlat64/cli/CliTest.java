@@ -56,7 +56,8 @@ class CliTest
     {
         assertEquals(1, run("map", "--prefix", "2001:db8:64::/96", "2001:db8:64::ffff:ffff", "2001:db8:64::7f00:1",
             "2001:db8:64::e000:1", "0.0.0.1"));
-        assertEquals(4, out.toString().split("untranslatable: IPv4 address in the denylist", -1).length - 1, out.toString());
+        assertEquals(4, out.toString().split("untranslatable: IPv4 address in the denylist", -1).length - 1,
+            out.toString());
         assertEquals(1, run("map", "--prefix", "2001:db8::/64", "2001:db8:0:0:ff01:203:400:0"));
         assertTrue(out.toString().contains("2001:db8:0:0:ff01:203:400:0 -> (untranslatable"), out.toString());
         assertEquals(0, run("map", "--prefix", "2001:db8:64::/96", "--ipv4-denylist", "none", "2001:db8:64::7f00:1"));

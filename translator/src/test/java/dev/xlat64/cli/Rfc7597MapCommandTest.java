@@ -44,7 +44,8 @@ class Rfc7597MapCommandTest
     @Test
     void mapTFromAnEndUserPrefix()
     {
-        assertEquals(0, run(with(RULE, "map-t", "--dmr", "2001:db8:ffff::/64", "--end-user-prefix", "2001:db8:12:3400::/56")));
+        assertEquals(0,
+            run(with(RULE, "map-t", "--dmr", "2001:db8:ffff::/64", "--end-user-prefix", "2001:db8:12:3400::/56")));
         final String[] lines = out.toString().split("\n");
         assertEquals("2001:db8:12:3400::/56 -> IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, offset 6", lines[0]);
         assertTrue(lines[1].startsWith(PORTS_0X34), lines[1]);
@@ -150,8 +151,9 @@ class Rfc7597MapCommandTest
     void checkConfigReportsMapDomainsThatRunServes(@TempDir final Path dir) throws IOException
     {
         final Path conf = dir.resolve("gw.toml");
-        Files.writeString(conf, String.join("\n", "[[mape.domain]]", "br = \"2001:db8:fffe::1\"", "[[mape.domain.rule]]",
-            "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16", ""));
+        Files.writeString(conf, String.join("\n", "[[mape.domain]]", "br = \"2001:db8:fffe::1\"",
+            "[[mape.domain.rule]]", "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16",
+            ""));
         assertEquals(0, run("check-config", conf.toString()));
         assertTrue(out.toString().contains(conf + ":2: mape.domain[1]: map-e: 1 rule(s), BR 2001:db8:fffe::1 " +
             "(validated; run serves it as a BR, docs/map.md)"), out.toString());

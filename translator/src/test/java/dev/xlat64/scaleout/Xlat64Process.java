@@ -104,8 +104,9 @@ public final class Xlat64Process implements AutoCloseable
     /** One metric line's value from the endpoint, e.g. {@code xlat64_announced}; NaN when absent. */
     public double metric(final String name)
     {
-        final Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE)
-            .matcher(ns.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout());
+        final Matcher m =
+            Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE)
+                .matcher(ns.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout());
         return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
     }
 
