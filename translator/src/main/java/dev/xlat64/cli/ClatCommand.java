@@ -117,9 +117,7 @@ public final class ClatCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter err = spec.commandLine().getErr();
-        // RFC 7050 is re-asked while running: the JVM must not keep the first answer (or failure) for ever.
-        Security.setProperty("networkaddress.cache.ttl", "0");
-        Security.setProperty("networkaddress.cache.negative.ttl", "0");
+        doNotCacheDnsAnswers();
         Rfc6052Prefix configured = null;
         byte[] ipv6 = null;
         try
@@ -150,19 +148,13 @@ public final class ClatCommand implements Callable<Integer>
             return 1;
         }
         final HostPlumbing plumbing = new HostPlumbing(link, tun);
-        if (ipv6 == null)
+        final byte[] clat6 = ipv6 != null ? ipv6 : generatedAddress(link, plumbing);
+        if (clat6 == null)
         {
-            final byte[] slash64 = HostState.global64(link);
-            if (slash64 == null)
-            {
-                err.println("xlat64: uplink " + link + " has no global /64 address (SLAAC) to take the CLAT address " +
-                    "from: give --clat-ipv6");
-                return 1;
-            }
-            java.util.Arrays.fill(slash64, 8, 16, (byte)0);
-            ipv6 = plumbing.uniqueAddress(slash64);
+            err.println("xlat64: uplink " + link + " has no global /64 address (SLAAC) to take the CLAT address "
+                + "from: give --clat-ipv6");
+            return 1;
         }
-        final byte[] clat6 = ipv6;
         final GatewayConfig.Result first = config(configured, clat6, mtu6);
         if (!first.ok())
         {
@@ -204,14 +196,7 @@ public final class ClatCommand implements Callable<Integer>
         catch (final IOException ex)
         {
             err.println("xlat64: " + ex.getMessage());
-            clat.close();
-            plumbing.close();
-            if (server != null)
-            {
-                server.close();
-            }
-            control.close();
-            plane.close();
+            closeStarted(clat, plumbing, server, control, plane);
             return 1;
         }
         LOG.info("CLAT translating on {} ({} queue(s), offloads {}, io_uring {})", plane.tun().name(),
@@ -222,19 +207,48 @@ public final class ClatCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             control.stopping();
-            clat.close();
-            plumbing.close();
-            if (finalServer != null)
-            {
-                finalServer.close();
-            }
-            control.close();
-            plane.close();
+            closeStarted(clat, plumbing, finalServer, control, plane);
             RunCommand.printSummary(plane.counters(), spec.commandLine().getOut());
             stopped.countDown();
         }, "xlat64-clat-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** RFC 7050 is re-asked while running: the JVM must not keep the first answer (or failure) for ever. */
+    private static void doNotCacheDnsAnswers()
+    {
+        Security.setProperty("networkaddress.cache.ttl", "0");
+        Security.setProperty("networkaddress.cache.negative.ttl", "0");
+    }
+
+    /**
+     * RFC 6877 s.6.3: a fresh address in the uplink's global /64 (random interface ID, checked with DAD), or null
+     * when the uplink has no global /64.
+     */
+    private static byte[] generatedAddress(final String link, final HostPlumbing plumbing) throws IOException
+    {
+        final byte[] slash64 = HostState.global64(link);
+        if (slash64 == null)
+        {
+            return null;
+        }
+        java.util.Arrays.fill(slash64, 8, 16, (byte)0);
+        return plumbing.uniqueAddress(slash64);
+    }
+
+    /** Closes, in this order, what {@link #call} started: the CLAT, its host changes, metrics, routes, data plane. */
+    private static void closeStarted(final Clat clat, final HostPlumbing plumbing, final MetricsServer server,
+        final ServiceControl control, final DataPlane plane)
+    {
+        clat.close();
+        plumbing.close();
+        if (server != null)
+        {
+            server.close();
+        }
+        control.close();
+        plane.close();
     }
 
     /**

@@ -138,11 +138,7 @@ public final class RunCommand implements Callable<Integer>
             err.println("xlat64: " + ex.getMessage());
             return 1;
         }
-        metrics.bindDataPlane(plane.counters());
-        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
-        eamt = config.siit.mapper.eamt();
-        metrics.bindEamt(() -> eamt);
-        metrics.bindMapDomains(plane.counters(), config.mapDomains);
+        bindMetrics(metrics, plane, config);
         control = new ServiceControl(pidfile, config.manageRoutes ? config.tunName : null, metrics.registry());
         try
         {
@@ -163,29 +159,11 @@ public final class RunCommand implements Callable<Integer>
                 server = new MetricsServer(config.metrics, metrics);
                 LOG.info("metrics at http://{}:{}/metrics", config.metrics.getHostString(), server.address().getPort());
             }
-            if (config.file != null)
-            {
-                for (final CompanionService service : ServiceLoader.load(CompanionService.class))
-                {
-                    if (config.file.toml().contains(service.section()))
-                    {
-                        companions.add(service.start(config.file, metrics.registry()));
-                        LOG.info("started [{}]", service.section());
-                    }
-                }
-            }
+            startCompanions(config, metrics, companions);
         }
         catch (final Exception ex)
         {
-            err.println("xlat64: " + ex.getMessage());
-            closeAll(companions);
-            if (server != null)
-            {
-                server.close();
-            }
-            control.close();
-            plane.close();
-            return 1;
+            return abort(err, ex, companions, server, plane);
         }
         final ScaleOut scaleOut;
         try
@@ -196,15 +174,7 @@ public final class RunCommand implements Callable<Integer>
         }
         catch (final IOException ex)
         {
-            err.println("xlat64: " + ex.getMessage());
-            closeAll(companions);
-            if (server != null)
-            {
-                server.close();
-            }
-            control.close();
-            plane.close();
-            return 1;
+            return abort(err, ex, companions, server, plane);
         }
         LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, "
             + "6rd {})", plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(),
@@ -219,13 +189,7 @@ public final class RunCommand implements Callable<Integer>
         {
             control.stopping();
             scaleOut.close();
-            closeAll(companions);
-            if (finalServer != null)
-            {
-                finalServer.close();
-            }
-            control.close();
-            plane.close();
+            closeStarted(companions, finalServer, plane);
             printSummary(plane.counters(), spec.commandLine().getOut());
             stopped.countDown();
         }, "xlat64-shutdown"));
@@ -241,6 +205,55 @@ public final class RunCommand implements Callable<Integer>
         Signals.handle("USR1", () -> scaleOut.drain(control::stopping, () -> System.exit(0)));
         stopped.await();
         return 0;
+    }
+
+    /** The data plane's counters, the 6rd and MAP domains' and the running EAMT's gauges. */
+    private void bindMetrics(final Metrics metrics, final DataPlane plane, final GatewayConfig config)
+    {
+        metrics.bindDataPlane(plane.counters());
+        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
+        eamt = config.siit.mapper.eamt();
+        metrics.bindEamt(() -> eamt);
+        metrics.bindMapDomains(plane.counters(), config.mapDomains);
+    }
+
+    /** Starts each companion service (e.g. DNS64) whose section the config file has, into {@code companions}. */
+    private static void startCompanions(final GatewayConfig config, final Metrics metrics,
+        final List<AutoCloseable> companions) throws Exception
+    {
+        if (config.file == null)
+        {
+            return;
+        }
+        for (final CompanionService service : ServiceLoader.load(CompanionService.class))
+        {
+            if (config.file.toml().contains(service.section()))
+            {
+                companions.add(service.start(config.file, metrics.registry()));
+                LOG.info("started [{}]", service.section());
+            }
+        }
+    }
+
+    /** A start-up step failed after the routes were up: says why, closes what started, exit code 1. */
+    private int abort(final PrintWriter err, final Exception ex, final List<AutoCloseable> companions,
+        final MetricsServer server, final DataPlane plane)
+    {
+        err.println("xlat64: " + ex.getMessage());
+        closeStarted(companions, server, plane);
+        return 1;
+    }
+
+    /** Closes, newest first, what {@link #call} started: companions, metrics server (if any), routes, data plane. */
+    private void closeStarted(final List<AutoCloseable> companions, final MetricsServer server, final DataPlane plane)
+    {
+        closeAll(companions);
+        if (server != null)
+        {
+            server.close();
+        }
+        control.close();
+        plane.close();
     }
 
     private static long processed(final List<Counters> perQueue)
