@@ -2,11 +2,8 @@ package dev.xlat64.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,22 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code xlat64 map map-t|map-e|lw4o6} end to end through picocli, on the RFC 7597/7599 appendix A examples. */
-class Rfc7597MapCommandTest
+class Rfc7597MapCommandTest extends CliHarness
 {
     private static final String[] RULE =
         {"--rule-ipv6-prefix", "2001:db8::/40", "--rule-ipv4-prefix", "192.0.2.0/24", "--ea-bits", "16"};
     private static final String PORTS_0X34 = "  ports (252 in 63 ranges): 1232-1235, 2256-2259, 3280-3283";
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(final String... args)
-    {
-        final CommandLine cl = Xlat64.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     private static String[] with(final String[] head, final String... tail)
     {
