@@ -2,6 +2,7 @@ package dev.xlat64.clat;
 
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
+import dev.xlat64.e2e.Xlat64Jvm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,11 +133,7 @@ public final class ClatTopology implements AutoCloseable
     /** The java command line for {@code xlat64 ARGS} with the test classpath. */
     public static String[] xlat64(final String... args)
     {
-        final List<String> argv = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64"));
-        argv.addAll(List.of(args));
-        return argv.toArray(new String[0]);
+        return Xlat64Jvm.argv(args);
     }
 
     /** Polls {@code condition} every 200 ms until it holds; throws with {@code what} when {@code timeout} passes. */
