@@ -43,7 +43,8 @@ public final class Clat implements AutoCloseable
     private boolean appliedOnce;
     private long nextLookup;
 
-    public Clat(final Settings settings, final PrefixDiscovery discovery, final HostPlumbing plumbing, final Applier applier)
+    public Clat(final Settings settings, final PrefixDiscovery discovery, final HostPlumbing plumbing,
+        final Applier applier)
     {
         this.settings = settings;
         this.discovery = discovery;

@@ -159,7 +159,8 @@ public final class HostPlumbing implements AutoCloseable
         }
         if (wanted)
         {
-            ip("-4", "route", "replace", "default", "dev", tun, "src", Addresses.format4(src), "mtu", String.valueOf(mtu));
+            ip("-4", "route", "replace", "default", "dev", tun, "src", Addresses.format4(src),
+                "mtu", String.valueOf(mtu));
             defaultRouteUndo = () -> run("ip", "-4", "route", "del", "default", "dev", tun);
             undo.push(defaultRouteUndo);
             LOG.info("IPv4 default route via {} added (mtu {})", tun, mtu);

@@ -56,7 +56,8 @@ public final class HostState
         {
             // address, ifindex, prefix length, scope, flags, name (all hex but the name)
             final String[] f = line.trim().split("\\s+");
-            if (f.length < 6 || !f[5].equals(device) || Integer.parseInt(f[2], 16) != 64 || Integer.parseInt(f[3], 16) != 0)
+            if (f.length < 6 || !f[5].equals(device)
+                || Integer.parseInt(f[2], 16) != 64 || Integer.parseInt(f[3], 16) != 0)
             {
                 continue;
             }
@@ -79,7 +80,8 @@ public final class HostState
             if (f.length >= 6 && f[5].equals(device) && f[0].equals(hex))
             {
                 final int flags = Integer.parseInt(f[4], 16);
-                return (flags & IFA_F_DADFAILED) != 0 ? "dadfailed" : (flags & IFA_F_TENTATIVE) != 0 ? "tentative" : "ok";
+                return (flags & IFA_F_DADFAILED) != 0 ? "dadfailed"
+                    : (flags & IFA_F_TENTATIVE) != 0 ? "tentative" : "ok";
             }
         }
         return null;

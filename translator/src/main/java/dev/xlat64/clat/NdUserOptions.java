@@ -1,12 +1,6 @@
 package dev.xlat64.clat;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Platform;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
+import dev.xlat64.service.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,29 +44,6 @@ public final class NdUserOptions implements AutoCloseable
     private static final int ND_ROUTER_SOLICIT = 133;
     private static final int EAGAIN = 11;
 
-    /** The libc calls used here. */
-    @SaveError
-    public interface Native
-    {
-        int socket(int domain, int type, int protocol);
-
-        int bind(int fd, @In byte[] address, int length);
-
-        int setsockopt(int fd, int level, int name, @In byte[] value, int length);
-
-        @ssize_t long recv(int fd, @Out byte[] buffer, @size_t long length, int flags);
-
-        @ssize_t long sendto(int fd, @In byte[] buffer, @size_t long length, int flags, @In byte[] address, int addressLength);
-
-        int close(int fd);
-
-        int if_nametoindex(String name);
-
-        String strerror(int errno);
-    }
-
-    private static volatile Native libc;
-
     private final int fd;
     private final int ifindex;
     private final byte[] buffer = new byte[65536];
@@ -83,39 +54,29 @@ public final class NdUserOptions implements AutoCloseable
         this.ifindex = ifindex;
     }
 
-    static Native libc()
-    {
-        Native n = libc;
-        if (n == null)
-        {
-            n = LibraryLoader.create(Native.class).load(Platform.getNativePlatform().getStandardCLibraryName());
-            libc = n;
-        }
-        return n;
-    }
-
     /** Subscribes to the ND user options of {@code device}; {@link #receive} waits at most {@code timeoutMillis}. */
     public static NdUserOptions open(final String device, final int timeoutMillis) throws IOException
     {
-        final int ifindex = libc().if_nametoindex(device);
+        final int ifindex = Libc.get().if_nametoindex(device);
         if (ifindex == 0)
         {
             throw new IOException("no device " + device);
         }
-        final int fd = libc().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        final int fd = Libc.get().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         if (fd < 0)
         {
-            throw new IOException("cannot open a NETLINK_ROUTE socket: " + error());
+            throw new IOException("cannot open a NETLINK_ROUTE socket: " + Libc.lastError());
         }
         // struct sockaddr_nl: family, pad, pid (0: the kernel assigns), groups (the legacy bit mask).
         final ByteBuffer sa = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
         sa.putShort((short)AF_NETLINK).putShort((short)0).putInt(0).putInt(1 << (RTNLGRP_ND_USEROPT - 1));
         final ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
         tv.putLong(timeoutMillis / 1000).putLong((timeoutMillis % 1000) * 1000L);
-        if (libc().bind(fd, sa.array(), 12) != 0 || libc().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv.array(), 16) != 0)
+        if (Libc.get().bind(fd, sa.array(), 12) != 0
+            || Libc.get().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv.array(), 16) != 0)
         {
-            final String why = error();
-            libc().close(fd);
+            final String why = Libc.lastError();
+            Libc.get().close(fd);
             throw new IOException("cannot subscribe to RTNLGRP_ND_USEROPT: " + why);
         }
         return new NdUserOptions(fd, ifindex);
@@ -124,15 +85,15 @@ public final class NdUserOptions implements AutoCloseable
     /** The PREF64 options of the RAs that arrived on the link, waiting up to the timeout; empty when none came. */
     public List<Pref64Option> receive() throws IOException
     {
-        final long n = libc().recv(fd, buffer, buffer.length, 0);
+        final long n = Libc.get().recv(fd, buffer, buffer.length, 0);
         if (n < 0)
         {
-            final int errno = errno();
+            final int errno = Libc.errno();
             if (errno == EAGAIN)
             {
                 return List.of();
             }
-            throw new IOException("netlink receive failed: " + libc().strerror(errno));
+            throw new IOException("netlink receive failed: " + Libc.get().strerror(errno));
         }
         return pref64Options(buffer, (int)n, ifindex);
     }
@@ -199,26 +160,26 @@ public final class NdUserOptions implements AutoCloseable
      */
     public static void solicit(final String device) throws IOException
     {
-        final int ifindex = libc().if_nametoindex(device);
+        final int ifindex = Libc.get().if_nametoindex(device);
         if (ifindex == 0)
         {
             throw new IOException("no device " + device);
         }
-        final int fd = libc().socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+        final int fd = Libc.get().socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
         if (fd < 0)
         {
-            throw new IOException("cannot open a raw ICMPv6 socket: " + error());
+            throw new IOException("cannot open a raw ICMPv6 socket: " + Libc.lastError());
         }
         try
         {
             final byte[] name = (device + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             final byte[] hops = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(255).array();
             final byte[] index = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(ifindex).array();
-            if (libc().setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length) != 0
-                || libc().setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, hops, 4) != 0
-                || libc().setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, index, 4) != 0)
+            if (Libc.get().setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length) != 0
+                || Libc.get().setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, hops, 4) != 0
+                || Libc.get().setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, index, 4) != 0)
             {
-                throw new IOException("cannot set up the raw ICMPv6 socket: " + error());
+                throw new IOException("cannot set up the raw ICMPv6 socket: " + Libc.lastError());
             }
             // RFC 4861 section 4.1: type 133, code 0, checksum, 32 reserved bits; no options (source LLA may be left
             // out).
@@ -228,31 +189,20 @@ public final class NdUserOptions implements AutoCloseable
             sa.putShort((short)AF_INET6).putShort((short)0).putInt(0);
             sa.put(new byte[] {(byte)0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
             sa.putInt(ifindex);
-            if (libc().sendto(fd, rs, rs.length, 0, sa.array(), 28) != rs.length)
+            if (Libc.get().sendto(fd, rs, rs.length, 0, sa.array(), 28) != rs.length)
             {
-                throw new IOException("cannot send a Router Solicitation on " + device + ": " + error());
+                throw new IOException("cannot send a Router Solicitation on " + device + ": " + Libc.lastError());
             }
         }
         finally
         {
-            libc().close(fd);
+            Libc.get().close(fd);
         }
-    }
-
-    private static int errno()
-    {
-        return jnr.ffi.Runtime.getRuntime(libc()).getLastError();
-    }
-
-    private static String error()
-    {
-        final int errno = errno();
-        return libc().strerror(errno) + " (errno " + errno + ")";
     }
 
     @Override
     public void close()
     {
-        libc().close(fd);
+        Libc.get().close(fd);
     }
 }

@@ -31,7 +31,9 @@ public final class CheckConfigCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    /** The errors of the sections that companion services (e.g. DNS64) validate; none when the file has syntax errors. */
+    /**
+     * The errors of the sections that companion services (e.g. DNS64) validate; none when the file has syntax errors.
+     */
     static List<String> companionErrors(final ConfigFile configFile)
     {
         final List<String> errors = new ArrayList<>();

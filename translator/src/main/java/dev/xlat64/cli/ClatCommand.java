@@ -44,7 +44,8 @@ import java.util.concurrent.CountDownLatch;
         "",
         "IPv6 forwarding is turned on (the uplink keeps accepting RAs: accept_ra 2) and restored at stop.",
         ""},
-    footer = {"", "Exit codes: 0 stopped cleanly, 1 runtime failure (no uplink, TUN device, DAD), 2 usage or config error."})
+    footer = {"",
+        "Exit codes: 0 stopped cleanly, 1 runtime failure (no uplink, TUN device, DAD), 2 usage or config error."})
 public final class ClatCommand implements Callable<Integer>
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClatCommand.class);
@@ -52,7 +53,10 @@ public final class ClatCommand implements Callable<Integer>
     static final String CLAT_IPV4 = "192.0.0.1";
     /** RFC 7335: the translator's own IPv4 address (source of the ICMPv4 errors it sends), as clatd gives TAYGA. */
     static final String TRANSLATOR_IPV4 = "192.0.0.2";
-    /** IPv6 header 40 minus IPv4 header 20, plus the Fragment header (8) xlat64 adds to IPv4 fragments (RFC 7915 s.5.1.1). */
+    /**
+     * IPv6 header 40 minus IPv4 header 20, plus the Fragment header (8) xlat64 adds to IPv4 fragments
+     * (RFC 7915 s.5.1.1).
+     */
     static final int IPV4_ROUTE_MTU_OVERHEAD = 28;
 
     @Option(names = "--uplink", paramLabel = "IFACE",
@@ -64,10 +68,12 @@ public final class ClatCommand implements Callable<Integer>
     String prefix;
 
     @Option(names = "--clat-ipv6", paramLabel = "ADDR",
-        description = "The CLAT's IPv6 address (routed to this host; default: random in the uplink's /64, with DAD and proxy ND).")
+        description = "The CLAT's IPv6 address (routed to this host; default: random in the uplink's /64, with DAD "
+            + "and proxy ND).")
     String clatIpv6;
 
-    @Option(names = "--tun", paramLabel = "NAME", defaultValue = "clat", description = "TUN device (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tun", paramLabel = "NAME", defaultValue = "clat",
+        description = "TUN device (default: ${DEFAULT-VALUE}).")
     String tun;
 
     @Option(names = "--no-pref64", description = "Do not read the PREF64 option of Router Advertisements.")
@@ -77,7 +83,8 @@ public final class ClatCommand implements Callable<Integer>
     boolean noRfc7050;
 
     @Option(names = "--recheck", paramLabel = "SECONDS", defaultValue = "60",
-        description = "Re-resolve ipv4only.arpa this often while it is the prefix's source (default: ${DEFAULT-VALUE}).")
+        description = "Re-resolve ipv4only.arpa this often while it is the prefix's source "
+            + "(default: ${DEFAULT-VALUE}).")
     int recheck;
 
     @Option(names = "--wkp-strict", paramLabel = "true|false",
@@ -110,9 +117,7 @@ public final class ClatCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter err = spec.commandLine().getErr();
-        // RFC 7050 is re-asked while running: the JVM must not keep the first answer (or failure) for ever.
-        Security.setProperty("networkaddress.cache.ttl", "0");
-        Security.setProperty("networkaddress.cache.negative.ttl", "0");
+        doNotCacheDnsAnswers();
         Rfc6052Prefix configured = null;
         byte[] ipv6 = null;
         try
@@ -122,7 +127,8 @@ public final class ClatCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            err.println("xlat64: " + (configured == null && prefix != null ? "--prefix" : "--clat-ipv6") + ": " + ex.getMessage());
+            final String option = configured == null && prefix != null ? "--prefix" : "--clat-ipv6";
+            err.println("xlat64: " + option + ": " + ex.getMessage());
             return 2;
         }
         final String link = uplink != null ? uplink : HostState.ipv6DefaultDevice();
@@ -142,19 +148,13 @@ public final class ClatCommand implements Callable<Integer>
             return 1;
         }
         final HostPlumbing plumbing = new HostPlumbing(link, tun);
-        if (ipv6 == null)
+        final byte[] clat6 = ipv6 != null ? ipv6 : generatedAddress(link, plumbing);
+        if (clat6 == null)
         {
-            final byte[] slash64 = HostState.global64(link);
-            if (slash64 == null)
-            {
-                err.println("xlat64: uplink " + link + " has no global /64 address (SLAAC) to take the CLAT address " +
-                    "from: give --clat-ipv6");
-                return 1;
-            }
-            java.util.Arrays.fill(slash64, 8, 16, (byte)0);
-            ipv6 = plumbing.uniqueAddress(slash64);
+            err.println("xlat64: uplink " + link + " has no global /64 address (SLAAC) to take the CLAT address "
+                + "from: give --clat-ipv6");
+            return 1;
         }
-        final byte[] clat6 = ipv6;
         final GatewayConfig.Result first = config(configured, clat6, mtu6);
         if (!first.ok())
         {
@@ -173,7 +173,8 @@ public final class ClatCommand implements Callable<Integer>
         }
         final Metrics meters = new Metrics();
         meters.bindDataPlane(plane.counters());
-        final ServiceControl control = new ServiceControl(pidfile, first.config.manageRoutes ? first.config.tunName : null, meters.registry());
+        final ServiceControl control = new ServiceControl(pidfile,
+            first.config.manageRoutes ? first.config.tunName : null, meters.registry());
         MetricsServer server = null;
         final Clat clat = new Clat(new Clat.Settings(link, tun, clat6, Addresses.parse4(CLAT_IPV4),
             mtu6 - IPV4_ROUTE_MTU_OVERHEAD, !noPref64, !noRfc7050, recheck * 1000L, noPref64 ? 0 : 3000),
@@ -187,39 +188,26 @@ public final class ClatCommand implements Callable<Integer>
             if (first.config.metrics != null)
             {
                 server = new MetricsServer(first.config.metrics, meters);
-                LOG.info("metrics at http://{}:{}/metrics", first.config.metrics.getHostString(), server.address().getPort());
+                LOG.info("metrics at http://{}:{}/metrics", first.config.metrics.getHostString(),
+                    server.address().getPort());
             }
             clat.start();
         }
         catch (final IOException ex)
         {
             err.println("xlat64: " + ex.getMessage());
-            clat.close();
-            plumbing.close();
-            if (server != null)
-            {
-                server.close();
-            }
-            control.close();
-            plane.close();
+            closeStarted(clat, plumbing, server, control, plane);
             return 1;
         }
-        LOG.info("CLAT translating on {} ({} queue(s), offloads {}, io_uring {})", plane.tun().name(), plane.tun().queues(),
-            plane.offloads(), plane.ioUring());
+        LOG.info("CLAT translating on {} ({} queue(s), offloads {}, io_uring {})", plane.tun().name(),
+            plane.tun().queues(), plane.offloads(), plane.ioUring());
         control.ready(clat.status(), plane::running, plane::counters, 10);
         final CountDownLatch stopped = new CountDownLatch(1);
         final MetricsServer finalServer = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             control.stopping();
-            clat.close();
-            plumbing.close();
-            if (finalServer != null)
-            {
-                finalServer.close();
-            }
-            control.close();
-            plane.close();
+            closeStarted(clat, plumbing, finalServer, control, plane);
             RunCommand.printSummary(plane.counters(), spec.commandLine().getOut());
             stopped.countDown();
         }, "xlat64-clat-shutdown"));
@@ -227,7 +215,45 @@ public final class ClatCommand implements Callable<Integer>
         return 0;
     }
 
-    /** The translator config of a CLAT: the PLAT prefix (or none yet) and one EAM entry, 192.0.0.1 = the CLAT address. */
+    /** RFC 7050 is re-asked while running: the JVM must not keep the first answer (or failure) for ever. */
+    private static void doNotCacheDnsAnswers()
+    {
+        Security.setProperty("networkaddress.cache.ttl", "0");
+        Security.setProperty("networkaddress.cache.negative.ttl", "0");
+    }
+
+    /**
+     * RFC 6877 s.6.3: a fresh address in the uplink's global /64 (random interface ID, checked with DAD), or null
+     * when the uplink has no global /64.
+     */
+    private static byte[] generatedAddress(final String link, final HostPlumbing plumbing) throws IOException
+    {
+        final byte[] slash64 = HostState.global64(link);
+        if (slash64 == null)
+        {
+            return null;
+        }
+        java.util.Arrays.fill(slash64, 8, 16, (byte)0);
+        return plumbing.uniqueAddress(slash64);
+    }
+
+    /** Closes, in this order, what {@link #call} started: the CLAT, its host changes, metrics, routes, data plane. */
+    private static void closeStarted(final Clat clat, final HostPlumbing plumbing, final MetricsServer server,
+        final ServiceControl control, final DataPlane plane)
+    {
+        clat.close();
+        plumbing.close();
+        if (server != null)
+        {
+            server.close();
+        }
+        control.close();
+        plane.close();
+    }
+
+    /**
+     * The translator config of a CLAT: the PLAT prefix (or none yet) and one EAM entry, 192.0.0.1 = the CLAT address.
+     */
     GatewayConfig.Result config(final Rfc6052Prefix plat, final byte[] clat6, final int mtu6)
     {
         final Settings s = new Settings();

@@ -86,9 +86,11 @@ final class Host implements AutoCloseable
         return full;
     }
 
-    static void veth(final Host a, final String ifA, final Host b, final String ifB) throws IOException, InterruptedException
+    static void veth(final Host a, final String ifA, final Host b, final String ifB)
+        throws IOException, InterruptedException
     {
-        final Result r = run(10, "ip", "link", "add", ifA, "netns", a.name, "type", "veth", "peer", "name", ifB, "netns", b.name);
+        final Result r = run(10, "ip", "link", "add", ifA, "netns", a.name, "type", "veth",
+            "peer", "name", ifB, "netns", b.name);
         if (r.exit != 0)
         {
             throw new IOException("cannot create veth " + ifA + "/" + ifB + ": " + r.output.trim());

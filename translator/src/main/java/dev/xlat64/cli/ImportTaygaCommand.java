@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code xlat64 import-tayga}: turns a TAYGA tayga.conf into an xlat64 TOML config, saying what does not carry over. */
+/**
+ * {@code xlat64 import-tayga}: turns a TAYGA tayga.conf into an xlat64 TOML config, saying what does not carry over.
+ */
 @Command(
     name = "import-tayga",
     mixinStandardHelpOptions = true,
@@ -31,21 +33,22 @@ import java.util.concurrent.Callable;
             + "warning on standard error: dynamic-pool (xlat64 is stateless: map those IPv6 hosts with EAM entries), "
             + "data-dir, strict-frag-hdr, and anything unknown. The result is validated as check-config would.",
         ""},
-    footer = {"", "Exit codes: 0 converted (warnings may have been printed), 1 the file cannot be read, 2 the result is "
-        + "not a valid xlat64 config (errors printed; the TOML is still written for you to fix)."})
+    footer = {"", "Exit codes: 0 converted (warnings may have been printed), 1 the file cannot be read, 2 the result "
+        + "is not a valid xlat64 config (errors printed; the TOML is still written for you to fix)."})
 public final class ImportTaygaCommand implements Callable<Integer>
 {
     @Parameters(paramLabel = "TAYGA_CONF", defaultValue = "/etc/tayga.conf",
         description = "The TAYGA config file (default: ${DEFAULT-VALUE}).")
     Path file;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the TOML here instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+        description = "Write the TOML here instead of standard output.")
     Path output;
 
     @Option(names = "--eam-file", paramLabel = "FILE",
-        description = "Where the map lines go when there are more than " + EAM_FILE_THRESHOLD + " (translator.eam-file, " +
-            "one IPV4PREFIX=IPV6PREFIX per line; a long TOML list loads slowly). Default: next to --output, with the " +
-            "extension .eam; without --output they stay in the TOML.")
+        description = "Where the map lines go when there are more than " + EAM_FILE_THRESHOLD
+            + " (translator.eam-file, one IPV4PREFIX=IPV6PREFIX per line; a long TOML list loads slowly). Default: "
+            + "next to --output, with the extension .eam; without --output they stay in the TOML.")
     Path eamFile;
 
     /** Above this many map lines the EAM entries go into an eam-file instead of the TOML list (docs/tables.md). */
@@ -83,15 +86,16 @@ public final class ImportTaygaCommand implements Callable<Integer>
         if (!c.eamFileLines().isEmpty())
         {
             final List<String> eamText = new ArrayList<>();
-            eamText.add("# EAM entries (RFC 7757) converted from the map lines of " + file + " by xlat64 import-tayga.");
+            eamText.add("# EAM entries (RFC 7757) converted from the map lines of " + file
+                + " by xlat64 import-tayga.");
             eamText.addAll(c.eamFileLines());
             Files.write(eamTarget, eamText);
             err.println("xlat64: wrote " + c.eamFileLines().size() + " EAM entries to " + eamTarget);
         }
         else if (eamTarget == null && countMaps(lines) > EAM_FILE_THRESHOLD)
         {
-            err.println("warning: " + countMaps(lines) + " map lines stay in the TOML list; give --output or --eam-file " +
-                "to write them to an EAM file instead (a long TOML list loads slowly)");
+            err.println("warning: " + countMaps(lines) + " map lines stay in the TOML list; give --output or "
+                + "--eam-file to write them to an EAM file instead (a long TOML list loads slowly)");
         }
         c.warnings().forEach(w -> err.println("warning: " + w));
         final List<String> errors = new ArrayList<>(c.errors());
@@ -130,24 +134,37 @@ public final class ImportTaygaCommand implements Callable<Integer>
      */
     public static Conversion convert(final String name, final List<String> lines, final String eamFile)
     {
-        final List<String> warnings = new ArrayList<>();
-        final List<String> errors = new ArrayList<>();
-        String tun = null;
-        String ipv4Addr = null;
-        String ipv6Addr = null;
-        String prefix = null;
-        String wkpStrict = null;
-        String udpZeroChecksum = null;
-        final List<String> eam = new ArrayList<>();
+        final TaygaConf c = new TaygaConf();
         for (int i = 0; i < lines.size(); i++)
         {
-            final String where = name + ":" + (i + 1) + ": ";
             final String line = lines.get(i).replaceAll("#.*", "").strip();
-            if (line.isEmpty())
+            if (!line.isEmpty())
             {
-                continue;
+                c.directive(name + ":" + (i + 1) + ": ", line.split("\\s+"));
             }
-            final String[] words = line.split("\\s+");
+        }
+        c.complete(name);
+        final boolean toFile = eamFile != null && c.eam.size() > EAM_FILE_THRESHOLD;
+        return new Conversion(c.toml(name, toFile ? eamFile : null), List.copyOf(c.warnings), List.copyOf(c.errors),
+            toFile ? List.copyOf(c.eam) : List.of());
+    }
+
+    /** What a tayga.conf says, directive by directive, with the warnings and errors of its conversion. */
+    private static final class TaygaConf
+    {
+        final List<String> warnings = new ArrayList<>();
+        final List<String> errors = new ArrayList<>();
+        final List<String> eam = new ArrayList<>();
+        String tun;
+        String ipv4Addr;
+        String ipv6Addr;
+        String prefix;
+        String wkpStrict;
+        String udpZeroChecksum;
+
+        /** One directive line ({@code words}, at {@code where}). */
+        void directive(final String where, final String[] words)
+        {
             final String directive = words[0].toLowerCase(Locale.ROOT);
             final int args = words.length - 1;
             switch (directive)
@@ -176,10 +193,10 @@ public final class ImportTaygaCommand implements Callable<Integer>
                     }
                     break;
                 case "dynamic-pool":
-                    warnings.add(where + "dynamic-pool " + (args > 0 ? words[1] : "") + " is not supported: xlat64 is " +
-                        "stateless only (no dynamic mappings). Give the IPv6 hosts that used the pool fixed IPv4 " +
-                        "addresses with EAM entries ([translator] eam = [\"IPV4=IPV6\"]), or put a stateful NAT64 in " +
-                        "front of xlat64.");
+                    warnings.add(where + "dynamic-pool " + (args > 0 ? words[1] : "") + " is not supported: xlat64 "
+                        + "is stateless only (no dynamic mappings). Give the IPv6 hosts that used the pool fixed IPv4 "
+                        + "addresses with EAM entries ([translator] eam = [\"IPV4=IPV6\"]), or put a stateful NAT64 in "
+                        + "front of xlat64.");
                     break;
                 case "data-dir":
                     warnings.add(where + "data-dir ignored: it held TAYGA's dynamic.map, and xlat64 keeps no state.");
@@ -211,68 +228,78 @@ public final class ImportTaygaCommand implements Callable<Integer>
                     warnings.add(where + "'" + words[0] + "' is not a TAYGA directive xlat64 knows; ignored.");
             }
         }
-        if (tun == null)
+
+        /** What TAYGA derives after reading the whole file, and what it requires. */
+        void complete(final String name)
         {
-            warnings.add(name + ": no tun-device (mandatory for TAYGA); xlat64's default \"xlat64\" is used");
-        }
-        if (ipv6Addr == null && prefix != null && ipv4Addr != null)
-        {
-            // TAYGA's rule: without ipv6-addr, its IPv6 address is ipv4-addr mapped into the prefix.
-            try
+            if (tun == null)
             {
-                ipv6Addr = Addresses.format6(Rfc6052Prefix.parse(prefix).embed(Addresses.bytes4(Addresses.parse4(ipv4Addr))));
+                warnings.add(name + ": no tun-device (mandatory for TAYGA); xlat64's default \"xlat64\" is used");
             }
-            catch (final IllegalArgumentException ex)
+            if (ipv6Addr == null && prefix != null && ipv4Addr != null)
             {
-                errors.add(name + ": prefix " + prefix + " / ipv4-addr " + ipv4Addr + ": " + ex.getMessage());
+                // TAYGA's rule: without ipv6-addr, its IPv6 address is ipv4-addr mapped into the prefix.
+                try
+                {
+                    final byte[] ipv4 = Addresses.bytes4(Addresses.parse4(ipv4Addr));
+                    ipv6Addr = Addresses.format6(Rfc6052Prefix.parse(prefix).embed(ipv4));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    errors.add(name + ": prefix " + prefix + " / ipv4-addr " + ipv4Addr + ": " + ex.getMessage());
+                }
             }
         }
 
-        final StringBuilder t = new StringBuilder();
-        t.append("# xlat64 config converted from ").append(name).append(" by xlat64 import-tayga.\n");
-        t.append("# Every key is described in /etc/xlat64/xlat64.toml as installed (systemd/xlat64.toml).\n\n");
-        t.append("[tun]\n");
-        t.append("name = ").append(quote(tun == null ? "xlat64" : tun)).append('\n');
-        t.append("# TAYGA left routes to you (ip route ... dev ").append(tun == null ? "xlat64" : tun)
-            .append("); set true to let xlat64 add and remove them.\n");
-        t.append("manage-routes = false\n\n");
-        t.append("[translator]\n");
-        if (prefix != null)
+        /** The xlat64 TOML; the EAM entries go into {@code eamFile} when it is not null. */
+        String toml(final String name, final String eamFile)
         {
-            t.append("prefix = ").append(quote(prefix)).append('\n');
-        }
-        final boolean toFile = eamFile != null && eam.size() > EAM_FILE_THRESHOLD;
-        if (toFile)
-        {
-            t.append("# ").append(eam.size()).append(" EAM entries, one IPV4PREFIX=IPV6PREFIX per line (docs/tables.md)\n");
-            t.append("eam-file = ").append(quote(eamFile)).append('\n');
-        }
-        else
-        {
-            t.append("eam = [");
-            for (int i = 0; i < eam.size(); i++)
+            final StringBuilder t = new StringBuilder();
+            t.append("# xlat64 config converted from ").append(name).append(" by xlat64 import-tayga.\n");
+            t.append("# Every key is described in /etc/xlat64/xlat64.toml as installed (systemd/xlat64.toml).\n\n");
+            t.append("[tun]\n");
+            t.append("name = ").append(quote(tun == null ? "xlat64" : tun)).append('\n');
+            t.append("# TAYGA left routes to you (ip route ... dev ").append(tun == null ? "xlat64" : tun)
+                .append("); set true to let xlat64 add and remove them.\n");
+            t.append("manage-routes = false\n\n");
+            t.append("[translator]\n");
+            if (prefix != null)
             {
-                t.append(i == 0 ? "\n" : ",\n").append("  ").append(quote(eam.get(i)));
+                t.append("prefix = ").append(quote(prefix)).append('\n');
             }
-            t.append(eam.isEmpty() ? "]\n" : "\n]\n");
+            if (eamFile != null)
+            {
+                t.append("# ").append(eam.size())
+                    .append(" EAM entries, one IPV4PREFIX=IPV6PREFIX per line (docs/tables.md)\n");
+                t.append("eam-file = ").append(quote(eamFile)).append('\n');
+            }
+            else
+            {
+                t.append("eam = [");
+                for (int i = 0; i < eam.size(); i++)
+                {
+                    t.append(i == 0 ? "\n" : ",\n").append("  ").append(quote(eam.get(i)));
+                }
+                t.append(eam.isEmpty() ? "]\n" : "\n]\n");
+            }
+            if (ipv4Addr != null)
+            {
+                t.append("ipv4-addr = ").append(quote(ipv4Addr)).append('\n');
+            }
+            if (ipv6Addr != null)
+            {
+                t.append("ipv6-addr = ").append(quote(ipv6Addr)).append('\n');
+            }
+            if (wkpStrict != null)
+            {
+                t.append("wkp-strict = ").append(wkpStrict).append('\n');
+            }
+            if (udpZeroChecksum != null)
+            {
+                t.append("udp-zero-checksum = ").append(quote(udpZeroChecksum)).append('\n');
+            }
+            return t.toString();
         }
-        if (ipv4Addr != null)
-        {
-            t.append("ipv4-addr = ").append(quote(ipv4Addr)).append('\n');
-        }
-        if (ipv6Addr != null)
-        {
-            t.append("ipv6-addr = ").append(quote(ipv6Addr)).append('\n');
-        }
-        if (wkpStrict != null)
-        {
-            t.append("wkp-strict = ").append(wkpStrict).append('\n');
-        }
-        if (udpZeroChecksum != null)
-        {
-            t.append("udp-zero-checksum = ").append(quote(udpZeroChecksum)).append('\n');
-        }
-        return new Conversion(t.toString(), List.copyOf(warnings), List.copyOf(errors), toFile ? List.copyOf(eam) : List.of());
     }
 
     private static String one(final String[] words, final String where, final List<String> errors)

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "lw4o6 calculator (RFC 7596): a subscriber's IPv4 address and port set give its port ranges, its B4 IPv6 "
-            + "address (s.5.1 figure 3, from the binding prefix) and the DHCPv6 OPTION_S46_CONT_LW / DHCPv4 option 159; "
+            + "address (s.5.1 figure 3, from the binding prefix) and the DHCPv6 OPTION_S46_CONT_LW / DHCPv4 option "
+            + "159; "
             + "or check a binding-table file and look up who owns IPV4:PORT.",
         "Example: xlat64 map lw4o6 --ipv4 192.0.2.1 --ports 0x34/8 --binding-prefix 2001:db8:12:3400::/56",
         "  192.0.2.1 PSID 0x34 (52), 8 bits, offset 0",
@@ -53,7 +54,8 @@ public final class Lw4o6MapCommand implements Callable<Integer>
         description = "The B4's IPv6 binding prefix: prints the B4 /128 (RFC 7596 s.5.1 figure 3).")
     String bindingPrefix;
 
-    @Option(names = "--br", paramLabel = "IPV6", description = "The lwAFTR's IPv6 address (needed for --dhcpv6-option).")
+    @Option(names = "--br", paramLabel = "IPV6",
+        description = "The lwAFTR's IPv6 address (needed for --dhcpv6-option).")
     String br;
 
     @Option(names = "--dhcpv6-option", description = "Print OPTION_S46_CONT_LW (96) with OPTION_S46_V4V6BIND (92, with "
@@ -63,7 +65,8 @@ public final class Lw4o6MapCommand implements Callable<Integer>
     @Option(names = "--dhcpv4-option", description = "Print DHCPv4 OPTION_V4_PORTPARAMS (159, RFC 7618) as hex.")
     boolean dhcpv4;
 
-    @Option(names = "--binding-table", paramLabel = "FILE", description = "A binding-table file to check (and look up in).")
+    @Option(names = "--binding-table", paramLabel = "FILE",
+        description = "A binding-table file to check (and look up in).")
     Path bindingTable;
 
     @Option(names = "--lookup", paramLabel = "IPV4:PORT", description = "Find the binding of an address and port "
@@ -100,7 +103,8 @@ public final class Lw4o6MapCommand implements Callable<Integer>
                 errors.forEach(e -> spec.commandLine().getErr().println(e));
                 return 2;
             }
-            out.printf("%s: %d bindings, OK (%d ms)%n", bindingTable, table.size(), (System.nanoTime() - start) / 1_000_000);
+            out.printf("%s: %d bindings, OK (%d ms)%n", bindingTable, table.size(),
+                (System.nanoTime() - start) / 1_000_000);
             for (final String l : lookups)
             {
                 failures += lookup(table, l, out) ? 0 : 1;

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code xlat64 map 6rd}: a 6rd domain's arithmetic (RFC 5969 s.4) and its DHCPv4 option 212, with the relay's code. */
+/**
+ * {@code xlat64 map 6rd}: a 6rd domain's arithmetic (RFC 5969 s.4) and its DHCPv4 option 212, with the relay's code.
+ */
 @Command(
     name = "6rd",
     mixinStandardHelpOptions = true,
@@ -27,7 +29,8 @@ import java.util.concurrent.Callable;
     footer = {"", "Exit codes: 0 all computed, 1 an address is outside the domain, 2 usage error."})
 public final class Map6rdCommand implements Callable<Integer>
 {
-    @Option(names = "--6rd-prefix", paramLabel = "PREFIX", required = true, description = "6rd prefix, e.g. 2001:db8::/32.")
+    @Option(names = "--6rd-prefix", paramLabel = "PREFIX", required = true,
+        description = "6rd prefix, e.g. 2001:db8::/32.")
     String prefix;
 
     @Option(names = "--6rd-ipv4-prefix", paramLabel = "PREFIX", defaultValue = "0.0.0.0/0",
@@ -38,7 +41,8 @@ public final class Map6rdCommand implements Callable<Integer>
         description = "BR IPv4 address, repeatable; needed for --dhcp-option (the option lists them in this order).")
     List<String> brs = new ArrayList<>();
 
-    @Option(names = "--ce-ipv4", paramLabel = "A.B.C.D", description = "A CE's IPv4 address: prints its delegated prefix. Repeatable.")
+    @Option(names = "--ce-ipv4", paramLabel = "A.B.C.D",
+        description = "A CE's IPv4 address: prints its delegated prefix. Repeatable.")
     List<String> ces = new ArrayList<>();
 
     @Option(names = "--dhcp-option", description = "Print DHCPv4 option 212 (code, length, IPv4MaskLen, 6rdPrefixLen, "
@@ -74,7 +78,8 @@ public final class Map6rdCommand implements Callable<Integer>
             if (!domain.isCeIpv4(ipv4))
             {
                 failures++;
-                spec.commandLine().getOut().println(ce + " -> (outside the domain's IPv4 prefix " + domain.ipv4Prefix() + ")");
+                spec.commandLine().getOut().println(ce + " -> (outside the domain's IPv4 prefix "
+                    + domain.ipv4Prefix() + ")");
                 continue;
             }
             spec.commandLine().getOut().println(ce + " -> " + domain.delegatedPrefix(ipv4));

@@ -106,7 +106,8 @@ final class MapCalculator
             final PortSet ports = rule.portSet(psid);
             out.println(what + " -> IPv4 " + Addresses.format4(ipv4) + ", PSID 0x" + Integer.toHexString(psid) +
                 " (" + psid + "), " + rule.psidLength() + " bits, offset " + rule.offset());
-            out.println("  ports (" + ports.size() + " in " + ports.ranges().size() + " ranges): " + ports.rangesText());
+            out.println("  ports (" + ports.size() + " in " + ports.ranges().size() + " ranges): "
+                + ports.rangesText());
             if (dhcpv4)
             {
                 out.println("  DHCPv4 OPTION_V4_PORTPARAMS (RFC 7618): " +

@@ -40,7 +40,8 @@ public final class MapCommand implements Callable<Integer>
     List<String> eam = new ArrayList<>();
 
     @Option(names = "--eam-file", paramLabel = "FILE",
-        description = "EAM entries, one IPV4PREFIX=IPV6PREFIX per line (translator.eam-file); a million load in seconds.")
+        description = "EAM entries, one IPV4PREFIX=IPV6PREFIX per line (translator.eam-file); a million load in "
+            + "seconds.")
     String eamFile;
 
     @Option(names = "--wkp-strict", paramLabel = "true|false", description = "RFC 6052 s.3.1 check (default: true).")
@@ -101,9 +102,12 @@ public final class MapCommand implements Callable<Integer>
                 if (r != AddressMapper.MAPPED)
                 {
                     failures++;
-                    spec.commandLine().getOut().println(a + " -> (untranslatable: " + (r == AddressMapper.DENYLISTED_IPV4 ?
-                        "IPv4 address in the denylist, RFC 1812 s.5.3.7" : r == AddressMapper.FORBIDDEN_UNDER_WKP ?
-                        "non-global IPv4 under the Well-Known Prefix, RFC 6052 s.3.1" : "no EAM entry or prefix covers it") + ")");
+                    final String why = r == AddressMapper.DENYLISTED_IPV4
+                        ? "IPv4 address in the denylist, RFC 1812 s.5.3.7"
+                        : r == AddressMapper.FORBIDDEN_UNDER_WKP
+                        ? "non-global IPv4 under the Well-Known Prefix, RFC 6052 s.3.1"
+                        : "no EAM entry or prefix covers it";
+                    spec.commandLine().getOut().println(a + " -> (untranslatable: " + why + ")");
                 }
                 else
                 {

@@ -4,7 +4,6 @@ import dev.xlat64.addr.Addresses;
 import dev.xlat64.map.DhcpOptions;
 import dev.xlat64.map.MapRule;
 import dev.xlat64.map.Mechanism;
-import dev.xlat64.map.PortSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code xlat64 map map-e}: a MAP-E rule's arithmetic (RFC 7597 s.5-6) and the DHCPv6 S46 options. */
@@ -25,7 +22,8 @@ import java.util.concurrent.Callable;
             + "PSID, port ranges and MAP IPv6 address; from IPV4:PORT, the CE it belongs to; the DHCPv6 options.",
         "Example (RFC 7597 appendix A, example 2): xlat64 map map-e --rule-ipv6-prefix 2001:db8::/40 "
             + "--rule-ipv4-prefix 192.0.2.0/24 --ea-bits 16 --ipv4-port 192.0.2.18:1232",
-        "  192.0.2.18:1232 (End-user prefix 2001:db8:12:3400::/56) -> IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, offset 6",
+        "  192.0.2.18:1232 (End-user prefix 2001:db8:12:3400::/56) -> IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, "
+            + "offset 6",
         "    ports (252 in 63 ranges): 1232-1235, 2256-2259, ..., 64720-64723",
         "    MAP address: 2001:db8:12:3400:0:c000:212:34"},
     footer = {"", "Exit codes: 0 all computed, 1 something is outside the rule or in no port set, 2 usage error."})
@@ -37,19 +35,12 @@ public final class MapECommand implements Callable<Integer>
     @Option(names = "--br", paramLabel = "IPV6", description = "The BR's IPv6 address (needed for --dhcpv6-option).")
     String br;
 
-    @Option(names = "--end-user-prefix", paramLabel = "PREFIX", description = "A CE's End-user IPv6 prefix. Repeatable.")
-    List<String> endUserPrefixes = new ArrayList<>();
-
-    @Option(names = "--ipv4-port", paramLabel = "IPV4[:PORT]",
-        description = "An IPv4 address and port of the rule: the CE owning it. Repeatable.")
-    List<String> ipv4Ports = new ArrayList<>();
+    @Mixin
+    MapCeQueries ces;
 
     @Option(names = "--dhcpv6-option", description = "Print OPTION_S46_CONT_MAPE (94) with OPTION_S46_RULE (89) and "
         + "OPTION_S46_BR (90), RFC 7598, as hex.")
     boolean dhcpv6;
-
-    @Option(names = "--dhcpv4-option", description = "Also print each CE's DHCPv4 OPTION_V4_PORTPARAMS (159, RFC 7618).")
-    boolean dhcpv4;
 
     @Spec
     CommandSpec spec;
@@ -63,25 +54,16 @@ public final class MapECommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--dhcpv6-option needs --br (RFC 7598 s.5.1: the container needs a BR)");
         }
-        if (endUserPrefixes.isEmpty() && ipv4Ports.isEmpty() && !dhcpv6)
+        if (ces.none() && !dhcpv6)
         {
             throw new IllegalArgumentException("give --end-user-prefix, --ipv4-port or --dhcpv6-option");
         }
         final PrintWriter out = spec.commandLine().getOut();
-        final MapCalculator calc = new MapCalculator(rule, Mechanism.MAP_E.fullIpv4InInterfaceId(), dhcpv4, out);
-        int failures = 0;
-        for (final String p : endUserPrefixes)
-        {
-            failures += calc.endUserPrefix(p) ? 0 : 1;
-        }
-        for (final String a : ipv4Ports)
-        {
-            failures += calc.ipv4Port(a) ? 0 : 1;
-        }
+        final int failures = ces.print(rule, Mechanism.MAP_E, out);
         if (dhcpv6)
         {
-            out.println("OPTION_S46_CONT_MAPE: " + DhcpOptions.hex(DhcpOptions.container(DhcpOptions.OPTION_S46_CONT_MAPE,
-                DhcpOptions.rule(rule, PortSet.DEFAULT_MAP_OFFSET), DhcpOptions.br(brAddress))));
+            MapCeQueries.printContainer(out, "OPTION_S46_CONT_MAPE", DhcpOptions.OPTION_S46_CONT_MAPE, rule,
+                DhcpOptions.br(brAddress));
         }
         out.flush();
         return failures == 0 ? 0 : 1;

@@ -30,7 +30,8 @@ public final class MapRuleOptions
             + "(no PSID bits) it needs --psid: the port-parameters form of RFC 7598 s.4.5 / RFC 7618.")
     Integer psidLength;
 
-    @Option(names = "--psid", paramLabel = "PSID", description = "Explicit PSID (decimal or 0x hex), with --psid-length.")
+    @Option(names = "--psid", paramLabel = "PSID",
+        description = "Explicit PSID (decimal or 0x hex), with --psid-length.")
     String psid;
 
     @Option(names = "--bmr-only",
@@ -49,7 +50,8 @@ public final class MapRuleOptions
         try
         {
             final String t = text.trim();
-            return t.startsWith("0x") || t.startsWith("0X") ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
+            return t.startsWith("0x") || t.startsWith("0X")
+                ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
         }
         catch (final NumberFormatException ex)
         {
@@ -77,8 +79,8 @@ public final class MapRuleOptions
             final int count = number(text.substring(dash + 1), "--ports") - first + 1;
             if (first < 0 || first + count > 65536 || count < 1 || Integer.bitCount(count) != 1 || first % count != 0)
             {
-                throw new IllegalArgumentException("--ports: '" + text + "' is not a port set: 2^m ports starting at a " +
-                    "multiple of 2^m (offset 0, RFC 7597 s.5.1)");
+                throw new IllegalArgumentException("--ports: '" + text + "' is not a port set: 2^m ports starting "
+                    + "at a multiple of 2^m (offset 0, RFC 7597 s.5.1)");
             }
             final int m = Integer.numberOfTrailingZeros(count);
             return m == 16 ? new PortSet(0, 0, 0) : new PortSet(0, 16 - m, first >>> m);

@@ -5,7 +5,6 @@ import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.map.DhcpOptions;
 import dev.xlat64.map.MapRule;
 import dev.xlat64.map.Mechanism;
-import dev.xlat64.map.PortSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,12 +40,8 @@ public final class MapTCommand implements Callable<Integer>
             + "/64 recommended, at most /96), e.g. 2001:db8:ffff::/64; needed for --outside-ipv4 and --dhcpv6-option.")
     String dmr;
 
-    @Option(names = "--end-user-prefix", paramLabel = "PREFIX", description = "A CE's End-user IPv6 prefix. Repeatable.")
-    List<String> endUserPrefixes = new ArrayList<>();
-
-    @Option(names = "--ipv4-port", paramLabel = "IPV4[:PORT]",
-        description = "An IPv4 address and port of the rule: the CE owning it. Repeatable.")
-    List<String> ipv4Ports = new ArrayList<>();
+    @Mixin
+    MapCeQueries ces;
 
     @Option(names = "--outside-ipv4", paramLabel = "IPV4",
         description = "An IPv4 address outside the domain: its IPv6 form through the DMR. Repeatable.")
@@ -55,9 +50,6 @@ public final class MapTCommand implements Callable<Integer>
     @Option(names = "--dhcpv6-option", description = "Print OPTION_S46_CONT_MAPT (95) with OPTION_S46_RULE (89) and "
         + "OPTION_S46_DMR (91), RFC 7598, as hex.")
     boolean dhcpv6;
-
-    @Option(names = "--dhcpv4-option", description = "Also print each CE's DHCPv4 OPTION_V4_PORTPARAMS (159, RFC 7618).")
-    boolean dhcpv4;
 
     @Spec
     CommandSpec spec;
@@ -71,21 +63,13 @@ public final class MapTCommand implements Callable<Integer>
             throw new IllegalArgumentException("--outside-ipv4 and --dhcpv6-option need --dmr (RFC 7599 s.5.1)");
         }
         final Rfc6052Prefix dmrPrefix = dmr == null ? null : Rfc6052Prefix.parse(dmr);
-        if (endUserPrefixes.isEmpty() && ipv4Ports.isEmpty() && outside.isEmpty() && !dhcpv6)
+        if (ces.none() && outside.isEmpty() && !dhcpv6)
         {
-            throw new IllegalArgumentException("give --end-user-prefix, --ipv4-port, --outside-ipv4 or --dhcpv6-option");
+            throw new IllegalArgumentException(
+                "give --end-user-prefix, --ipv4-port, --outside-ipv4 or --dhcpv6-option");
         }
         final PrintWriter out = spec.commandLine().getOut();
-        final MapCalculator calc = new MapCalculator(rule, Mechanism.MAP_T.fullIpv4InInterfaceId(), dhcpv4, out);
-        int failures = 0;
-        for (final String p : endUserPrefixes)
-        {
-            failures += calc.endUserPrefix(p) ? 0 : 1;
-        }
-        for (final String a : ipv4Ports)
-        {
-            failures += calc.ipv4Port(a) ? 0 : 1;
-        }
+        int failures = ces.print(rule, Mechanism.MAP_T, out);
         for (final String a : outside)
         {
             final int ipv4 = Addresses.parse4(a);
@@ -100,8 +84,8 @@ public final class MapTCommand implements Callable<Integer>
         }
         if (dhcpv6)
         {
-            out.println("OPTION_S46_CONT_MAPT: " + DhcpOptions.hex(DhcpOptions.container(DhcpOptions.OPTION_S46_CONT_MAPT,
-                DhcpOptions.rule(rule, PortSet.DEFAULT_MAP_OFFSET), DhcpOptions.dmr(dmrPrefix.prefix()))));
+            MapCeQueries.printContainer(out, "OPTION_S46_CONT_MAPT", DhcpOptions.OPTION_S46_CONT_MAPT, rule,
+                DhcpOptions.dmr(dmrPrefix.prefix()));
         }
         out.flush();
         return failures == 0 ? 0 : 1;

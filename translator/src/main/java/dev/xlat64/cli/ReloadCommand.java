@@ -122,8 +122,8 @@ public final class ReloadCommand implements Callable<Integer>
     {
         try
         {
-            final HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build(),
-                HttpResponse.BodyHandlers.ofString());
+            final HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build();
+            final HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200)
             {
                 return null;

@@ -36,11 +36,12 @@ import java.util.concurrent.CountDownLatch;
     mixinStandardHelpOptions = true,
     description = {
         "Translate between IPv4 and IPv6 on a TUN device until stopped (SIGINT/SIGTERM). SIGHUP reloads the config "
-            + "file: the new one is validated in full and swapped in atomically, or rejected while the old one runs on.",
+            + "file: the new one is validated in full and swapped in atomically, or rejected while the old one runs "
+            + "on.",
         "",
         "With --manage-routes (tun.manage-routes) xlat64 adds the routes into its TUN device itself and removes them "
-            + "when it stops. Otherwise they are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 side) "
-            + "and the IPv4 pool (or EAM IPv4 side) into the TUN device, e.g.",
+            + "when it stops. Otherwise they are yours to add (see README): route the RFC 6052 prefix (or EAM IPv6 "
+            + "side) and the IPv4 pool (or EAM IPv4 side) into the TUN device, e.g.",
         "  ip -6 route add 64:ff9b::/96 dev xlat64 ; ip route add 192.0.2.0/24 dev xlat64",
         "",
         "Under systemd (Type=notify) it reports READY=1 once the TUN device and routes are up, RELOADING=1/READY=1 "
@@ -137,11 +138,7 @@ public final class RunCommand implements Callable<Integer>
             err.println("xlat64: " + ex.getMessage());
             return 1;
         }
-        metrics.bindDataPlane(plane.counters());
-        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
-        eamt = config.siit.mapper.eamt();
-        metrics.bindEamt(() -> eamt);
-        metrics.bindMapDomains(plane.counters(), config.mapDomains);
+        bindMetrics(metrics, plane, config);
         control = new ServiceControl(pidfile, config.manageRoutes ? config.tunName : null, metrics.registry());
         try
         {
@@ -162,29 +159,11 @@ public final class RunCommand implements Callable<Integer>
                 server = new MetricsServer(config.metrics, metrics);
                 LOG.info("metrics at http://{}:{}/metrics", config.metrics.getHostString(), server.address().getPort());
             }
-            if (config.file != null)
-            {
-                for (final CompanionService service : ServiceLoader.load(CompanionService.class))
-                {
-                    if (config.file.toml().contains(service.section()))
-                    {
-                        companions.add(service.start(config.file, metrics.registry()));
-                        LOG.info("started [{}]", service.section());
-                    }
-                }
-            }
+            startCompanions(config, metrics, companions);
         }
         catch (final Exception ex)
         {
-            err.println("xlat64: " + ex.getMessage());
-            closeAll(companions);
-            if (server != null)
-            {
-                server.close();
-            }
-            control.close();
-            plane.close();
-            return 1;
+            return abort(err, ex, companions, server, plane);
         }
         final ScaleOut scaleOut;
         try
@@ -195,19 +174,11 @@ public final class RunCommand implements Callable<Integer>
         }
         catch (final IOException ex)
         {
-            err.println("xlat64: " + ex.getMessage());
-            closeAll(companions);
-            if (server != null)
-            {
-                server.close();
-            }
-            control.close();
-            plane.close();
-            return 1;
+            return abort(err, ex, companions, server, plane);
         }
-        LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, 6rd {})",
-            plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(), plane.ioUring(),
-            config.siit.mapper.format(), config.siit.mapper.eamt().size(), config.siit.sixRdDomains);
+        LOG.info("translating on {} ({} queue(s), idle {}, offloads {}, io_uring {}, prefix {}, {} EAM entries, "
+            + "6rd {})", plane.tun().name(), plane.tun().queues(), config.idle.name().toLowerCase(), plane.offloads(),
+            plane.ioUring(), config.siit.mapper.format(), config.siit.mapper.eamt().size(), config.siit.sixRdDomains);
         control.ready("translating on " + plane.tun().name() + ", prefix " + config.siit.mapper.format() + ", " +
             config.siit.mapper.eamt().size() + " EAM entries", () -> plane.running() && scaleOut.healthy(),
             plane::counters, 10);
@@ -218,13 +189,7 @@ public final class RunCommand implements Callable<Integer>
         {
             control.stopping();
             scaleOut.close();
-            closeAll(companions);
-            if (finalServer != null)
-            {
-                finalServer.close();
-            }
-            control.close();
-            plane.close();
+            closeStarted(companions, finalServer, plane);
             printSummary(plane.counters(), spec.commandLine().getOut());
             stopped.countDown();
         }, "xlat64-shutdown"));
@@ -240,6 +205,55 @@ public final class RunCommand implements Callable<Integer>
         Signals.handle("USR1", () -> scaleOut.drain(control::stopping, () -> System.exit(0)));
         stopped.await();
         return 0;
+    }
+
+    /** The data plane's counters, the 6rd and MAP domains' and the running EAMT's gauges. */
+    private void bindMetrics(final Metrics metrics, final DataPlane plane, final GatewayConfig config)
+    {
+        metrics.bindDataPlane(plane.counters());
+        metrics.bindSixRdDomains(plane.counters(), config.siit.sixRdDomains);
+        eamt = config.siit.mapper.eamt();
+        metrics.bindEamt(() -> eamt);
+        metrics.bindMapDomains(plane.counters(), config.mapDomains);
+    }
+
+    /** Starts each companion service (e.g. DNS64) whose section the config file has, into {@code companions}. */
+    private static void startCompanions(final GatewayConfig config, final Metrics metrics,
+        final List<AutoCloseable> companions) throws Exception
+    {
+        if (config.file == null)
+        {
+            return;
+        }
+        for (final CompanionService service : ServiceLoader.load(CompanionService.class))
+        {
+            if (config.file.toml().contains(service.section()))
+            {
+                companions.add(service.start(config.file, metrics.registry()));
+                LOG.info("started [{}]", service.section());
+            }
+        }
+    }
+
+    /** A start-up step failed after the routes were up: says why, closes what started, exit code 1. */
+    private int abort(final PrintWriter err, final Exception ex, final List<AutoCloseable> companions,
+        final MetricsServer server, final DataPlane plane)
+    {
+        err.println("xlat64: " + ex.getMessage());
+        closeStarted(companions, server, plane);
+        return 1;
+    }
+
+    /** Closes, newest first, what {@link #call} started: companions, metrics server (if any), routes, data plane. */
+    private void closeStarted(final List<AutoCloseable> companions, final MetricsServer server, final DataPlane plane)
+    {
+        closeAll(companions);
+        if (server != null)
+        {
+            server.close();
+        }
+        control.close();
+        plane.close();
     }
 
     private static long processed(final List<Counters> perQueue)

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
             + "lies in the 6rd prefix; 6in4 packets to the WAN address routed into the device are checked, "
             + "decapsulated and written back for the kernel to route.",
         "",
-        "Routes are yours to add (see docs/6rd.md, CE mode): the WAN address belongs to xlat64, not to a kernel interface:",
+        "Routes are yours to add (see docs/6rd.md, CE mode): the WAN address belongs to xlat64, not to a kernel "
+            + "interface:",
         "  ip route add 192.0.2.130/32 dev 6rd        # 6in4 from the BR and other CEs",
         "  ip -6 route add default dev 6rd mtu 1480   # IPv6 into the tunnel",
         "  sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1",

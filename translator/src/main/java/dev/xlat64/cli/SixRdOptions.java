@@ -4,7 +4,9 @@ import dev.xlat64.config.Settings;
 import dev.xlat64.config.Settings.Key;
 import picocli.CommandLine.Option;
 
-/** One 6rd domain as flags (RFC 5969), shared by {@code run} and {@code 6rd-ce}; given at all, they replace the file's. */
+/**
+ * One 6rd domain as flags (RFC 5969), shared by {@code run} and {@code 6rd-ce}; given at all, they replace the file's.
+ */
 public final class SixRdOptions
 {
     @Option(names = "--6rd-prefix", paramLabel = "PREFIX",

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
     footer = {"", "Exit codes: 0 shown, 1 the endpoint could not be read, 2 usage error."})
 public final class StatsCommand implements Callable<Integer>
 {
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)\\})? ([-+0-9.eE]+|NaN)$");
+    private static final Pattern SAMPLE =
+        Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)\\})? ([-+0-9.eE]+|NaN)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     @Parameters(paramLabel = "ADDR:PORT", arity = "0..1", defaultValue = "127.0.0.1:9464",
@@ -118,13 +119,14 @@ public final class StatsCommand implements Callable<Integer>
         return r.body();
     }
 
-    private void print(final PrintWriter out, final URI uri, final Sample now, final Sample before, final double seconds)
+    private void print(final PrintWriter out, final URI uri, final Sample now, final Sample before,
+        final double seconds)
     {
         final boolean rates = before != null && seconds > 0;
         out.printf("xlat64 at %s%s%n", uri, rates ? String.format(" (rates over the last %.1f s)", seconds) : "");
         final String queueColumn = perQueue ? " %5s" : "%s";
-        out.printf("%-36s" + queueColumn + " %14s %16s %12s  %s%n", "outcome", perQueue ? "queue" : "", "packets", "bytes",
-            rates ? "packets/s" : "", "meaning");
+        out.printf("%-36s" + queueColumn + " %14s %16s %12s  %s%n", "outcome", perQueue ? "queue" : "", "packets",
+            "bytes", rates ? "packets/s" : "", "meaning");
         long totalPackets = 0;
         long totalBytes = 0;
         double totalRate = 0;
@@ -207,7 +209,8 @@ public final class StatsCommand implements Callable<Integer>
                     : name.equals("xlat64_bytes_total") ? s.bytes : null;
                 if (target != null && labels.containsKey("outcome"))
                 {
-                    final String key = labels.get("outcome") + "\u0000" + (perQueue ? labels.getOrDefault("queue", "") : "");
+                    final String queue = perQueue ? labels.getOrDefault("queue", "") : "";
+                    final String key = labels.get("outcome") + "\u0000" + queue;
                     target.merge(key, (long)value, Long::sum);
                 }
                 else

@@ -49,7 +49,8 @@ public final class TaygaCommand implements Callable<Integer>
     @Option(names = "--rmtun", description = "Remove the persistent TUN device and exit.")
     boolean rmtun;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "Accepted and ignored (run under systemd's User= instead).")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER",
+        description = "Accepted and ignored (run under systemd's User= instead).")
     String user;
 
     @Option(names = {"-g", "--group"}, paramLabel = "GROUP", description = "Accepted and ignored.")
@@ -84,7 +85,8 @@ public final class TaygaCommand implements Callable<Integer>
             final String failure = ip(mktun ? "add" : "del", first.config.tunName);
             if (failure != null)
             {
-                err.println("xlat64: ip tuntap " + (mktun ? "add" : "del") + " " + first.config.tunName + ": " + failure);
+                err.println("xlat64: ip tuntap " + (mktun ? "add" : "del") + " " + first.config.tunName + ": "
+                    + failure);
                 return 1;
             }
             err.println("xlat64 tayga: " + (mktun ? "created" : "removed") + " TUN device " + first.config.tunName);
@@ -101,7 +103,8 @@ public final class TaygaCommand implements Callable<Integer>
         {
             return new GatewayConfig.Result(null, List.of(config + ": cannot read the TAYGA config file"));
         }
-        final ImportTaygaCommand.Conversion c = ImportTaygaCommand.convert(config.toString(), Files.readAllLines(config));
+        final ImportTaygaCommand.Conversion c =
+            ImportTaygaCommand.convert(config.toString(), Files.readAllLines(config));
         if (warn)
         {
             c.warnings().forEach(w -> err.println("warning: " + w));
@@ -116,7 +119,8 @@ public final class TaygaCommand implements Callable<Integer>
 
     private static String ip(final String verb, final String name) throws IOException, InterruptedException
     {
-        final Process p = new ProcessBuilder("ip", "tuntap", verb, "dev", name, "mode", "tun").redirectErrorStream(true).start();
+        final Process p = new ProcessBuilder("ip", "tuntap", verb, "dev", name, "mode", "tun")
+            .redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(10, TimeUnit.SECONDS))
         {

@@ -58,8 +58,8 @@ public final class TranslatorOptions
     String mtu;
 
     @Option(names = "--offload", paramLabel = "true|false",
-        description = "TUN offloads (IFF_VNET_HDR + TUNSETOFFLOAD): TCP and UDP super-packets of up to 64 KiB translated once " +
-            "(default: true; off by itself where the kernel refuses).")
+        description = "TUN offloads (IFF_VNET_HDR + TUNSETOFFLOAD): TCP and UDP super-packets of up to 64 KiB "
+            + "translated once (default: true; off by itself where the kernel refuses).")
     String offload;
 
     @Option(names = "--no-offload", description = "Same as --offload false.")
@@ -144,10 +144,12 @@ public final class TranslatorOptions
             }
             s.fromFile(ConfigFile.read(config));
         }
-        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.IVI_PREFIX, iviPrefix).flag(Key.EAM, eam).flag(Key.EAM_FILE, eamFile).flag(Key.TUN_QUEUES, queues)
+        s.flag(Key.TUN_NAME, tun).flag(Key.PREFIX, prefix).flag(Key.IVI_PREFIX, iviPrefix).flag(Key.EAM, eam)
+            .flag(Key.EAM_FILE, eamFile).flag(Key.TUN_QUEUES, queues)
             .flag(Key.TUN_IDLE, idle).flag(Key.TUN_MTU, mtu)
             .flag(Key.TUN_OFFLOAD, noOffload ? "false" : offload)
-            .flag(Key.TUN_IO_URING, noIoUring ? "false" : ioUring).flag(Key.IPV4_ADDR, ipv4Addr).flag(Key.IPV6_ADDR, ipv6Addr)
+            .flag(Key.TUN_IO_URING, noIoUring ? "false" : ioUring).flag(Key.IPV4_ADDR, ipv4Addr)
+            .flag(Key.IPV6_ADDR, ipv6Addr)
             .flag(Key.ICMP_POOL4, icmpPool4).flag(Key.ICMP_POOL6, icmpPool6).flag(Key.LOWEST_IPV6_MTU, lowestIpv6Mtu)
             .flag(Key.IPV4_MTU, ipv4Mtu).flag(Key.IPV6_MTU, ipv6Mtu).flag(Key.UDP_ZERO_CHECKSUM, udpZeroChecksum)
             .flag(Key.COPY_TOS, copyTos).flag(Key.WKP_STRICT, wkpStrict).flag(Key.ICMP_ERRORS_PER_SECOND, icmpRate)

@@ -103,7 +103,8 @@ public final class ConfigFile
 
     /** An integer value within [min, max], or {@code fallback} when absent. */
     public long integer(
-        final TomlTable table, final String key, final String displayKey, final long fallback, final long min, final long max)
+        final TomlTable table, final String key, final String displayKey, final long fallback, final long min,
+        final long max)
     {
         if (!table.contains(key))
         {

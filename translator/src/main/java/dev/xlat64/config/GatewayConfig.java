@@ -46,8 +46,9 @@ public final class GatewayConfig
     public final List<MapDomain> mapDomains;
 
     private GatewayConfig(
-        final String tunName, final int queues, final int mtu, final boolean mtuGiven, final Idle idle, final boolean offload,
-        final boolean ioUring, final TranslatorConfig siit, final InetSocketAddress metrics, final ConfigFile file,
+        final String tunName, final int queues, final int mtu, final boolean mtuGiven, final Idle idle,
+        final boolean offload, final boolean ioUring, final TranslatorConfig siit, final InetSocketAddress metrics,
+        final ConfigFile file,
         final boolean manageRoutes, final List<MapDomain> mapDomains)
     {
         this.manageRoutes = manageRoutes;
@@ -94,7 +95,8 @@ public final class GatewayConfig
         final String tun = s.has(Key.TUN_NAME) ? s.get(Key.TUN_NAME) : "xlat64";
         if (tun.isEmpty() || tun.length() > 15 || tun.contains("/") || tun.contains(" "))
         {
-            errors.add(s.origin(Key.TUN_NAME) + ": '" + tun + "' is not a valid interface name (1-15 characters, no '/' or spaces)");
+            errors.add(s.origin(Key.TUN_NAME) + ": '" + tun
+                + "' is not a valid interface name (1-15 characters, no '/' or spaces)");
         }
         final int queues = p.integer(Key.TUN_QUEUES, 1, 1, 64);
         final int mtu = p.integer(Key.TUN_MTU, 1500, 1280, 65535);
@@ -111,13 +113,15 @@ public final class GatewayConfig
         if (prefix == null && eamt.isEmpty() && sixRdDomains.isEmpty() && mapDomains.isEmpty() &&
             !s.has(Key.IVI_PREFIX) && errors.isEmpty())
         {
-            errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix), EAM entries " +
-                "(--eam / translator.eam, --eam-file / translator.eam-file) or a 6rd domain (--6rd-prefix / [[sixrd.domain]])");
+            errors.add("nothing to translate: give an RFC 6052 prefix (--prefix / translator.prefix), EAM entries "
+                + "(--eam / translator.eam, --eam-file / translator.eam-file) or a 6rd domain (--6rd-prefix / "
+                + "[[sixrd.domain]])");
         }
         final IviFormat ivi = p.parse(Key.IVI_PREFIX, IviFormat::parse);
         if (ivi != null && prefix != null)
         {
-            errors.add(s.origin(Key.IVI_PREFIX) + ": give either an RFC 6052 prefix or an IVI prefix (RFC 6219), not both");
+            errors.add(s.origin(Key.IVI_PREFIX)
+                + ": give either an RFC 6052 prefix or an IVI prefix (RFC 6219), not both");
         }
         final boolean wkpStrict = p.bool(Key.WKP_STRICT, true);
         final Ipv4Prefix ipv4Addr = p.parse(Key.IPV4_ADDR, t -> new Ipv4Prefix(Addresses.parse4(t), 32));
@@ -135,8 +139,8 @@ public final class GatewayConfig
         {
             errors.add(s.origin(Key.IPV6_MTU) + ": an IPv6 MTU is at least 1280 (RFC 8200), not " + ipv6Mtu);
         }
-        final TranslatorConfig.UdpZeroChecksum udp = p.choice(Key.UDP_ZERO_CHECKSUM, TranslatorConfig.UdpZeroChecksum.COMPUTE,
-            TranslatorConfig.UdpZeroChecksum.class);
+        final TranslatorConfig.UdpZeroChecksum udp = p.choice(Key.UDP_ZERO_CHECKSUM,
+            TranslatorConfig.UdpZeroChecksum.COMPUTE, TranslatorConfig.UdpZeroChecksum.class);
         final boolean copyTos = p.bool(Key.COPY_TOS, true);
         final int icmpRate = p.integer(Key.ICMP_ERRORS_PER_SECOND, 1000, 0, 1_000_000);
         final boolean hairpin = p.bool(Key.EAM_HAIRPINNING, true);
@@ -148,12 +152,14 @@ public final class GatewayConfig
         {
             return new Result(null, List.copyOf(errors));
         }
-        final TranslatorConfig siit = TranslatorConfig.builder(new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict, denylist))
+        final AddressMapper mapper = new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict, denylist);
+        final TranslatorConfig siit = TranslatorConfig.builder(mapper)
             .udpZeroChecksum(udp).copyTos(copyTos)
             .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
             // RFC 6791 s.4: without a pool, xlat64's own address is the one-address pool, so an ICMP error from an
             // untranslatable router (e.g. a Packet Too Big from the gateway itself) still reaches the sender.
-            .icmpPool4(pool4 != null ? pool4 : ipv4Addr).icmpPool6(pool6 != null ? pool6 : ipv6Addr).lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
+            .icmpPool4(pool4 != null ? pool4 : ipv4Addr).icmpPool6(pool6 != null ? pool6 : ipv6Addr)
+            .lowestIpv6Mtu(lowestIpv6Mtu).ipv4Mtu(ipv4Mtu).ipv6Mtu(ipv6Mtu)
             .tunMtu(mtu).icmpErrorsPerSecond(icmpRate).eamHairpinning(hairpin)
             .sixRdDomains(sixRdDomains)
             .build();

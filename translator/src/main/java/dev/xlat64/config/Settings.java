@@ -46,7 +46,8 @@ public final class Settings
         SIXRD_MTU("sixrd", "mtu", "--6rd-mtu", false),
         SIXRD_TTL("sixrd", "ttl", "--6rd-ttl", false),
         SIXRD_BR_IPV6("sixrd", "br-ipv6", "--6rd-br-ipv6", false),
-        SIXRD_ALLOW_FOREIGN_INNER_SOURCE("sixrd", "allow-foreign-inner-source", "--6rd-allow-foreign-inner-source", false),
+        SIXRD_ALLOW_FOREIGN_INNER_SOURCE("sixrd", "allow-foreign-inner-source", "--6rd-allow-foreign-inner-source",
+            false),
         SIXRD_WAN_IPV4("sixrd", "wan-ipv4", "--wan-ipv4", false),
         TUN_MANAGE_ROUTES("tun", "manage-routes", "--manage-routes", false),
         IPV4_DENYLIST("translator", "ipv4-denylist", "--ipv4-denylist", true);

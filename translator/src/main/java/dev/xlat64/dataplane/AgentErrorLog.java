@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The agents' error handler: an exception escaping {@code doWork()} is a bug (docs/architecture.md, "Invariants"), and one that
- * repeats per packet must not flood the log. The first is logged with its stack trace; later ones at most once per
- * interval, as a count of those suppressed in between.
+ * The agents' error handler: an exception escaping {@code doWork()} is a bug (docs/architecture.md, "Invariants"),
+ * and one that repeats per packet must not flood the log. The first is logged with its stack trace; later ones at most
+ * once per interval, as a count of those suppressed in between.
  */
 final class AgentErrorLog implements ErrorHandler
 {

@@ -140,7 +140,8 @@ public final class DataPlane implements AutoCloseable
             case BUSY_SPIN:
                 return new BusySpinIdleStrategy();
             case BACKOFF:
-                return new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+                return new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+                    TimeUnit.MILLISECONDS.toNanos(1));
             default:
                 return new PollIdleStrategy(agent);
         }

@@ -211,7 +211,9 @@ final class IoUringQueue implements QueueIo
         ring.submit();
     }
 
-    /** Waits for a completion of the requests in flight; the next {@link #readBatch} takes it without entering again. */
+    /**
+     * Waits for a completion of the requests in flight; the next {@link #readBatch} takes it without entering again.
+     */
     @Override
     public void awaitInput(final int timeoutMillis)
     {

@@ -50,7 +50,10 @@ final class OutcomeRecorder
         counters.record(Outcome.EMPTY_PACKET, length);
     }
 
-    /** The WRITE queued from {@code slot} finished: its packet is counted now, as a failed write if fewer bytes went out. */
+    /**
+     * The WRITE queued from {@code slot} finished: its packet is counted now, as a failed write if fewer bytes went
+     * out.
+     */
     void writeCompleted(final Slot slot, final int result)
     {
         Outcome outcome = slot.outcome;

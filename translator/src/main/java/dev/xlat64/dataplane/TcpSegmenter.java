@@ -54,7 +54,8 @@ final class TcpSegmenter
         final int step = mss > 0 ? mss : Math.max(1, length - tcpOffset - tcpHeaderLength);
         for (int i = 0; i < count; i++)
         {
-            sink.segment(segment, cutTcpSegment(from, length, tcpOffset, tcpHeaderLength, step, i, count, segment, ip4));
+            sink.segment(segment,
+                cutTcpSegment(from, length, tcpOffset, tcpHeaderLength, step, i, count, segment, ip4));
         }
         return count;
     }
@@ -92,11 +93,13 @@ final class TcpSegmenter
         {
             ip4.wrap(to, in);
             ip4.totalLength(segmentLength).identification(ip4.identification() + index).computeHeaderChecksum();
-            pseudoHeader = Checksum.ipv4PseudoHeader(ip4.source(), ip4.destination(), tcpLength, Ipv4Header.PROTOCOL_TCP);
+            pseudoHeader = Checksum.ipv4PseudoHeader(ip4.source(), ip4.destination(), tcpLength,
+                Ipv4Header.PROTOCOL_TCP);
         }
         else
         {
-            to.putShort(in + Ipv6Header.PAYLOAD_LENGTH, (short)(segmentLength - Ipv6Header.LENGTH), ByteOrder.BIG_ENDIAN);
+            to.putShort(in + Ipv6Header.PAYLOAD_LENGTH, (short)(segmentLength - Ipv6Header.LENGTH),
+                ByteOrder.BIG_ENDIAN);
             pseudoHeader = Checksum.ipv6PseudoHeader(to, in + Ipv6Header.SOURCE, tcpLength, Ipv4Header.PROTOCOL_TCP);
         }
         to.putShort(tcp + Tcp.CHECKSUM, (short)Checksum.finish(Checksum.add(to, tcp, tcpLength, pseudoHeader)),

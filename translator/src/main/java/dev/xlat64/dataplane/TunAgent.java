@@ -55,8 +55,8 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
     private Slot slot;
     private boolean writeFailed;
 
-    public TunAgent(final TunDevice tun, final int queue, final Supplier<TranslatorConfig> configSource, final boolean vnet,
-        final boolean ioUring)
+    public TunAgent(final TunDevice tun, final int queue, final Supplier<TranslatorConfig> configSource,
+        final boolean vnet, final boolean ioUring)
     {
         this(tun, new SyscallQueue(tun, queue, vnet), queue, configSource, vnet, ioUring);
     }
@@ -67,8 +67,8 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
         this(null, io, 0, configSource, vnet, false);
     }
 
-    private TunAgent(final TunDevice tun, final QueueIo io, final int queue, final Supplier<TranslatorConfig> configSource,
-        final boolean vnet, final boolean ioUring)
+    private TunAgent(final TunDevice tun, final QueueIo io, final int queue,
+        final Supplier<TranslatorConfig> configSource, final boolean vnet, final boolean ioUring)
     {
         this.tun = tun;
         this.io = io;
@@ -175,7 +175,8 @@ public final class TunAgent implements Agent, PacketSink, QueueIo.Handler, UdpSe
             translateAndCount(slot.buffer, length, gsoConfig);
         }
         else if (offload.tcpSuperPacket() && TcpSegmenter.count(length, offload.l4Offset(),
-            VirtioNetOffload.l4HeaderLength(slot.buffer, Translator.HEADROOM + offload.l4Offset(), 0), offload.segmentSize()) > 0)
+            VirtioNetOffload.l4HeaderLength(slot.buffer, Translator.HEADROOM + offload.l4Offset(), 0),
+            offload.segmentSize()) > 0)
         {
             offload.checksumsCompleted(); // every segment gets a complete checksum
             tcpSegmenter.cut(slot.buffer, length, offload.l4Offset(), offload.segmentSize(), this);

@@ -91,11 +91,13 @@ final class UdpSegmenter
         {
             ip4.wrap(to, in);
             ip4.totalLength(segmentLength).identification(ip4.identification() + index).computeHeaderChecksum();
-            pseudoHeader = Checksum.ipv4PseudoHeader(ip4.source(), ip4.destination(), udpLength, Ipv4Header.PROTOCOL_UDP);
+            pseudoHeader = Checksum.ipv4PseudoHeader(ip4.source(), ip4.destination(), udpLength,
+                Ipv4Header.PROTOCOL_UDP);
         }
         else
         {
-            to.putShort(in + Ipv6Header.PAYLOAD_LENGTH, (short)(segmentLength - Ipv6Header.LENGTH), ByteOrder.BIG_ENDIAN);
+            to.putShort(in + Ipv6Header.PAYLOAD_LENGTH, (short)(segmentLength - Ipv6Header.LENGTH),
+                ByteOrder.BIG_ENDIAN);
             pseudoHeader = Checksum.ipv6PseudoHeader(to, in + Ipv6Header.SOURCE, udpLength, Ipv4Header.PROTOCOL_UDP);
         }
         final int checksum = Checksum.finish(Checksum.add(to, udp, udpLength, pseudoHeader));

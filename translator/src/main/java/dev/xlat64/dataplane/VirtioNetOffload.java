@@ -73,7 +73,8 @@ final class VirtioNetOffload
         if (finaliseChecksumFirst(gsoType, length, csumOffset) || gsoType == VirtioNetHeader.GSO_NONE &&
             mayBeFragmentedOrQuoted(buffer, Translator.HEADROOM, length, config))
         {
-            final int sum = Checksum.finish(Checksum.add(buffer, Translator.HEADROOM + csumStart, length - csumStart, 0));
+            final int sum =
+                Checksum.finish(Checksum.add(buffer, Translator.HEADROOM + csumStart, length - csumStart, 0));
             buffer.putShort(checksumPosition, (short)sum, ByteOrder.BIG_ENDIAN);
             partialChecksum = false;
             return true;
@@ -213,7 +214,8 @@ final class VirtioNetOffload
             if (ipv4)
             {
                 final int l4 = csumStart + shift;
-                clearDontFragmentOfSmallSegments(buffer, offset, l4 + l4HeaderLength(buffer, offset + l4, gsoType) + gsoSize);
+                clearDontFragmentOfSmallSegments(buffer, offset,
+                    l4 + l4HeaderLength(buffer, offset + l4, gsoType) + gsoSize);
             }
         }
         final boolean gso = type != VirtioNetHeader.GSO_NONE;
@@ -241,7 +243,8 @@ final class VirtioNetOffload
      * last segment of a super-packet whose full segments exceed 1260 bytes keeps DF, like its siblings. Each segment's
      * identification is the kernel's increment of the engine's random one.
      */
-    static void clearDontFragmentOfSmallSegments(final MutableDirectBuffer buffer, final int ipv4, final int segmentLength)
+    static void clearDontFragmentOfSmallSegments(final MutableDirectBuffer buffer, final int ipv4,
+        final int segmentLength)
     {
         final int flags = buffer.getShort(ipv4 + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         if ((flags & Ipv4Header.FLAG_DF) == 0 || segmentLength > PathMtu.DF_THRESHOLD)

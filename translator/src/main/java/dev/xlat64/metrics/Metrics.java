@@ -80,7 +80,8 @@ public final class Metrics implements AutoCloseable
         Gauge.builder("xlat64.eam.entries", running, r -> r.get().size())
             .description("EAM entries (RFC 7757) of the running table").register(registry);
         Gauge.builder("xlat64.eam.table", running, r -> r.get().bytes()).baseUnit("bytes")
-            .description("Approximate memory of the running EAM table (entries and both lookup structures)").register(registry);
+            .description("Approximate memory of the running EAM table (entries and both lookup structures)")
+            .register(registry);
         Gauge.builder("xlat64.eam.built.timestamp", running, r -> r.get().builtAtMillis() / 1000.0).baseUnit("seconds")
             .description("When the running EAM table was built (Unix time)").register(registry);
         Gauge.builder("xlat64.eam.build", running, r -> r.get().buildNanos() / 1e9).baseUnit("seconds")

@@ -1,6 +1,7 @@
 /**
  * The per-agent outcome counters exposed to Prometheus through micrometer function counters read at scrape time
- * (never a counter update per packet), and the HTTP endpoint that serves them. May import {@code engine} and the
- * layers below it; never {@code config}, {@code cli} or {@code dataplane}.
+ * (never a counter update per packet; docs/architecture.md, Counters), the EAM table and MAP / 6rd domain gauges, and
+ * the HTTP endpoint that serves them. May import {@code engine} and the layers below it ({@code core}, {@code map},
+ * {@code addr}); never {@code dataplane}, {@code service}, {@code config} or {@code cli}.
  */
 package dev.xlat64.metrics;

@@ -31,10 +31,12 @@ final class KernelRoutes
             if (address.indexOf(':') < 0)
             {
                 final int length = slash < 0 ? 32 : Integer.parseInt(prefix.substring(slash + 1));
-                return covered4(Files.readAllLines(Path.of("/proc/net/route")), Addresses.parse4(address), length, device);
+                return covered4(Files.readAllLines(Path.of("/proc/net/route")), Addresses.parse4(address), length,
+                    device);
             }
             final int length = slash < 0 ? 128 : Integer.parseInt(prefix.substring(slash + 1));
-            return covered6(Files.readAllLines(Path.of("/proc/net/ipv6_route")), Addresses.parse6(address), length, device);
+            return covered6(Files.readAllLines(Path.of("/proc/net/ipv6_route")), Addresses.parse6(address), length,
+                device);
         }
         catch (final IOException ex)
         {

@@ -85,7 +85,7 @@ public final class Pidfile
     /** Sends SIGHUP (reload) to {@code pid}; throws when the kernel refuses (e.g. another user's process). */
     public static void hangup(final long pid) throws IOException
     {
-        if (SdNotify.libc().kill((int)pid, SIGHUP) != 0)
+        if (Libc.get().kill((int)pid, SIGHUP) != 0)
         {
             throw new IOException("cannot signal process " + pid + " (not allowed: run as root or as its user)");
         }
@@ -97,7 +97,7 @@ public final class Pidfile
     /** Sends {@code signal} to {@code pid}; throws when the kernel refuses (e.g. another user's process). */
     public static void signal(final long pid, final int signal) throws IOException
     {
-        if (SdNotify.libc().kill((int)pid, signal) != 0)
+        if (Libc.get().kill((int)pid, signal) != 0)
         {
             throw new IOException("cannot signal process " + pid + " (not allowed: run as root or as its user)");
         }
@@ -109,6 +109,6 @@ public final class Pidfile
      */
     public static boolean signallable(final long pid)
     {
-        return SdNotify.libc().kill((int)pid, 0) == 0;
+        return Libc.get().kill((int)pid, 0) == 0;
     }
 }

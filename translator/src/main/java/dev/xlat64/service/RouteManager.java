@@ -20,10 +20,11 @@ import java.util.Set;
  * stop and reload, never on the packet path.
  * <p>
  * Routed into the TUN: the RFC 6052 prefix, {@code ipv6-addr} and the ICMPv6 pool (IPv6); {@code ipv4-addr} and the
- * RFC 6791 pool (IPv4); for each 6rd domain (border relay), its 6rd prefix and BR address; and, for each EAM entry, the side whose hosts are not on this gateway's other links. An EAM
- * side already routed elsewhere by a non-default route (e.g. the IPv6 servers' connected /64) is where the real hosts
- * are; the other side is routed into the TUN. When neither side is routed elsewhere, the IPv4 side is routed (IPv4
- * clients reaching IPv6 hosts, the common SIIT-DC case) and a warning says so.
+ * RFC 6791 pool (IPv4); for each 6rd domain (border relay), its 6rd prefix and BR address; and, for each EAM entry, the
+ * side whose hosts are not on this gateway's other links. An EAM side already routed elsewhere by a non-default route
+ * (e.g. the IPv6 servers' connected /64) is where the real hosts are; the other side is routed into the TUN. When
+ * neither side is routed elsewhere, the IPv4 side is routed (IPv4 clients reaching IPv6 hosts, the common SIIT-DC case)
+ * and a warning says so.
  */
 public final class RouteManager implements AutoCloseable
 {
@@ -99,8 +100,8 @@ public final class RouteManager implements AutoCloseable
             {
                 if (!v6Elsewhere)
                 {
-                    LOG.warn("EAM {}={}: neither side has a route; routing the IPv4 side into {} (route the IPv6 side " +
-                        "to its hosts, or set tun.manage-routes = false and route by hand)", v4, v6, device);
+                    LOG.warn("EAM {}={}: neither side has a route; routing the IPv4 side into {} (route the IPv6 "
+                        + "side to its hosts, or set tun.manage-routes = false and route by hand)", v4, v6, device);
                 }
                 routes.add(v4);
             }

@@ -1,13 +1,5 @@
 package dev.xlat64.service;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Platform;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -49,25 +41,6 @@ public final class Rtnetlink implements AutoCloseable
     private static final int NLMSGHDR = 16;
     private static final int RTMSG = 12;
 
-    /** The libc calls used here. */
-    @SaveError
-    public interface Native
-    {
-        int socket(int domain, int type, int protocol);
-
-        @ssize_t long sendto(int fd, @In byte[] buffer, @size_t long length, int flags, @In byte[] address, int addressLength);
-
-        @ssize_t long recv(int fd, @Out byte[] buffer, @size_t long length, int flags);
-
-        int close(int fd);
-
-        int if_nametoindex(String name);
-
-        String strerror(int errno);
-    }
-
-    private static volatile Native libc;
-
     private final int fd;
     private int sequence;
 
@@ -76,23 +49,12 @@ public final class Rtnetlink implements AutoCloseable
         this.fd = fd;
     }
 
-    static Native libc()
-    {
-        Native n = libc;
-        if (n == null)
-        {
-            n = LibraryLoader.create(Native.class).load(Platform.getNativePlatform().getStandardCLibraryName());
-            libc = n;
-        }
-        return n;
-    }
-
     public static Rtnetlink open() throws IOException
     {
-        final int fd = libc().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        final int fd = Libc.get().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         if (fd < 0)
         {
-            throw new IOException("cannot open a NETLINK_ROUTE socket: " + error(errno()));
+            throw new IOException("cannot open a NETLINK_ROUTE socket: " + Libc.lastError());
         }
         return new Rtnetlink(fd);
     }
@@ -134,7 +96,7 @@ public final class Rtnetlink implements AutoCloseable
             throw new IOException("'" + prefix + "' is not an address");
         }
         final int length = slash < 0 ? address.length * 8 : Integer.parseInt(prefix.substring(slash + 1));
-        final int ifindex = libc().if_nametoindex(device);
+        final int ifindex = Libc.get().if_nametoindex(device);
         if (ifindex == 0)
         {
             throw new IOException("no device " + device);
@@ -156,17 +118,17 @@ public final class Rtnetlink implements AutoCloseable
         final byte[] kernel = new byte[12];
         kernel[0] = AF_NETLINK;
         final byte[] bytes = m.array();
-        if (libc().sendto(fd, bytes, bytes.length, 0, kernel, kernel.length) != bytes.length)
+        if (Libc.get().sendto(fd, bytes, bytes.length, 0, kernel, kernel.length) != bytes.length)
         {
-            throw new IOException("netlink send failed: " + error(errno()));
+            throw new IOException("netlink send failed: " + Libc.lastError());
         }
         final byte[] reply = new byte[8192];
         while (true)
         {
-            final long n = libc().recv(fd, reply, reply.length, 0);
+            final long n = Libc.get().recv(fd, reply, reply.length, 0);
             if (n < 0)
             {
-                throw new IOException("netlink receive failed: " + error(errno()));
+                throw new IOException("netlink receive failed: " + Libc.lastError());
             }
             final ByteBuffer r = ByteBuffer.wrap(reply, 0, (int)n).order(ByteOrder.nativeOrder());
             while (r.remaining() >= NLMSGHDR + 4)
@@ -184,7 +146,7 @@ public final class Rtnetlink implements AutoCloseable
                     final int error = -r.getInt(start + NLMSGHDR);
                     if (error != 0)
                     {
-                        throw new IOException(error(error));
+                        throw new IOException(Libc.error(error));
                     }
                     return;
                 }
@@ -198,19 +160,9 @@ public final class Rtnetlink implements AutoCloseable
         return (length + 3) & ~3;
     }
 
-    private static int errno()
-    {
-        return jnr.ffi.Runtime.getRuntime(libc()).getLastError();
-    }
-
-    private static String error(final int errno)
-    {
-        return libc().strerror(errno) + " (errno " + errno + ")";
-    }
-
     @Override
     public void close()
     {
-        libc().close(fd);
+        Libc.get().close(fd);
     }
 }

@@ -1,11 +1,5 @@
 package dev.xlat64.service;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Platform;
-import jnr.ffi.annotations.In;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
-
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
@@ -25,22 +19,6 @@ public final class SdNotify implements AutoCloseable
     private static final int SOCKADDR_UN_SIZE = 110;
     private static final int SUN_PATH_MAX = 108;
 
-    /** The libc calls used here; kill(2) is for {@code xlat64 reload}. */
-    public interface Native
-    {
-        int socket(int domain, int type, int protocol);
-
-        @ssize_t long sendto(int fd, @In byte[] buffer, @size_t long length, int flags, @In byte[] address, int addressLength);
-
-        int close(int fd);
-
-        int kill(int pid, int signal);
-
-        int getpid();
-    }
-
-    private static volatile Native libc;
-
     private final byte[] address;
     private final int addressLength;
     private int fd = -1;
@@ -49,17 +27,6 @@ public final class SdNotify implements AutoCloseable
     {
         this.address = address;
         this.addressLength = addressLength;
-    }
-
-    static Native libc()
-    {
-        Native n = libc;
-        if (n == null)
-        {
-            n = LibraryLoader.create(Native.class).load(Platform.getNativePlatform().getStandardCLibraryName());
-            libc = n;
-        }
-        return n;
     }
 
     /** From {@code $NOTIFY_SOCKET}; a no-op notifier when it is unset or unusable. */
@@ -115,7 +82,7 @@ public final class SdNotify implements AutoCloseable
         {
             return false;
         }
-        final Native n = libc();
+        final Libc n = Libc.get();
         if (fd < 0)
         {
             fd = n.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -131,7 +98,7 @@ public final class SdNotify implements AutoCloseable
     /** {@code READY=1} plus the main PID and a one-line status. */
     public boolean ready(final String status)
     {
-        return send("READY=1\nMAINPID=" + libc().getpid() + "\nSTATUS=" + status);
+        return send("READY=1\nMAINPID=" + Libc.get().getpid() + "\nSTATUS=" + status);
     }
 
     /** {@code RELOADING=1} with the monotonic time systemd 253+ asks for. */
@@ -177,7 +144,7 @@ public final class SdNotify implements AutoCloseable
     {
         if (fd >= 0)
         {
-            libc().close(fd);
+            Libc.get().close(fd);
             fd = -1;
         }
     }

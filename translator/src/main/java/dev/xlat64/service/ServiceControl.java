@@ -61,7 +61,10 @@ public final class ServiceControl implements AutoCloseable
             .register(registry);
     }
 
-    /** Writes the pidfile and adds the routes {@code config} needs; throws (after undoing what it did) when either fails. */
+    /**
+     * Writes the pidfile and adds the routes {@code config} needs; throws (after undoing what it did) when either
+     * fails.
+     */
     public void start(final TranslatorConfig config) throws IOException
     {
         try
@@ -92,7 +95,8 @@ public final class ServiceControl implements AutoCloseable
      * {@code healthy} holds) and the warning summary over {@code counters} every {@code warnIntervalSeconds}.
      */
     public void ready(
-        final String status, final BooleanSupplier healthy, final Supplier<List<Counters>> counters, final int warnIntervalSeconds)
+        final String status, final BooleanSupplier healthy, final Supplier<List<Counters>> counters,
+        final int warnIntervalSeconds)
     {
         notify.ready(status);
         final long watchdogMicros = SdNotify.watchdogPingIntervalMicros();
@@ -106,7 +110,8 @@ public final class ServiceControl implements AutoCloseable
                 }
             }, 0, watchdogMicros, TimeUnit.MICROSECONDS);
         }
-        final WarningSummary warnings = new WarningSummary(counters, List.of(Outcome.TUN_WRITE_FAILED), warnIntervalSeconds);
+        final WarningSummary warnings =
+            new WarningSummary(counters, List.of(Outcome.TUN_WRITE_FAILED), warnIntervalSeconds);
         timer.scheduleAtFixedRate(warnings::run, warnIntervalSeconds, warnIntervalSeconds, TimeUnit.SECONDS);
     }
 

@@ -23,7 +23,8 @@ public final class WarningSummary implements Runnable
     private final int intervalSeconds;
     private final long[] last;
 
-    public WarningSummary(final Supplier<List<Counters>> counters, final List<Outcome> watched, final int intervalSeconds)
+    public WarningSummary(final Supplier<List<Counters>> counters, final List<Outcome> watched,
+        final int intervalSeconds)
     {
         this.counters = counters;
         this.watched = List.copyOf(watched);
@@ -44,7 +45,9 @@ public final class WarningSummary implements Runnable
         }
     }
 
-    /** The lines for the outcomes that moved since the last call (at most one per outcome), and remembers the counts. */
+    /**
+     * The lines for the outcomes that moved since the last call (at most one per outcome), and remembers the counts.
+     */
     List<String> summarise()
     {
         final List<String> lines = new ArrayList<>();
@@ -54,7 +57,8 @@ public final class WarningSummary implements Runnable
             final long now = sum(o);
             if (now > last[i])
             {
-                lines.add(o.id + ": " + (now - last[i]) + " packet(s) in the last " + intervalSeconds + " s: " + o.description);
+                lines.add(o.id + ": " + (now - last[i]) + " packet(s) in the last " + intervalSeconds + " s: "
+                    + o.description);
             }
             last[i] = now;
         }

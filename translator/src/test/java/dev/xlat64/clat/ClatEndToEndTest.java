@@ -37,7 +37,8 @@ class ClatEndToEndTest
             net.advertise(ClatTopology.PREFIX_A, 600);
             final Shell.Background clat = host.start(ClatTopology.xlat64("clat", "--metrics", "127.0.0.1:9464"));
             waitFor(Duration.ofSeconds(40), () -> "the CLAT to use the advertised prefix\n" + clat.errors(), () ->
-                clat.errors().contains("PLAT prefix " + ClatTopology.PREFIX_A + " (PREF64") && clat.errors().contains("via clat"));
+                clat.errors().contains("PLAT prefix " + ClatTopology.PREFIX_A + " (PREF64")
+                    && clat.errors().contains("via clat"));
             final Matcher m = CLAT_ADDRESS.matcher(clat.errors());
             assertTrue(m.find(), clat.errors());
             final String clatIpv6 = m.group(1);
@@ -48,15 +49,16 @@ class ClatEndToEndTest
             assertTrue(ping.ok() && ping.stdout().contains(" 0% packet loss"), ping + "\n" + clat.errors());
             final Shell.Result curl = host.exec("curl", "-s", "-m", "10", "http://" + SERVER + "/");
             assertEquals("hello from the IPv4 server\n", curl.stdout(), curl.toString());
-            final Shell.Result udp = host.exec("sh", "-c", "echo udp-through-clat | socat -t 3 - UDP4:" + SERVER + ":7777");
+            final Shell.Result udp =
+                host.exec("sh", "-c", "echo udp-through-clat | socat -t 3 - UDP4:" + SERVER + ":7777");
             assertEquals("udp-through-clat\n", udp.stdout(), udp.toString());
             final Shell.Result stats = host.exec(ClatTopology.xlat64("stats", "127.0.0.1:9464"));
             assertTrue(stats.ok() && stats.stdout().contains("translated"), stats.toString());
 
             // RFC 8781: a new prefix in the RA moves the CLAT without a restart.
             net.advertise(ClatTopology.PREFIX_B, 600);
-            waitFor(Duration.ofSeconds(20), () -> "the CLAT to move to " + ClatTopology.PREFIX_B + "\n" + clat.errors(), () ->
-                clat.errors().contains("PLAT prefix " + ClatTopology.PREFIX_B + " (PREF64"));
+            waitFor(Duration.ofSeconds(20), () -> "the CLAT to move to " + ClatTopology.PREFIX_B + "\n" + clat.errors(),
+                () -> clat.errors().contains("PLAT prefix " + ClatTopology.PREFIX_B + " (PREF64"));
             net.startPlat(ClatTopology.PREFIX_B, clatIpv6);
             final Shell.Result moved = host.exec("ping", "-c", "3", "-i", "0.2", "-W", "2", SERVER);
             assertTrue(moved.ok() && moved.stdout().contains(" 0% packet loss"), moved + "\n" + clat.errors());
@@ -71,7 +73,8 @@ class ClatEndToEndTest
             clat.stop();
             assertFalse(host.exec("ip", "link", "show", "clat").ok(), "the TUN device is gone");
             assertEquals("", host.exec("ip", "-4", "route", "show").stdout().strip());
-            assertFalse(host.exec("ip", "-6", "route", "show").stdout().contains(clatIpv6), "no route to the CLAT address");
+            assertFalse(host.exec("ip", "-6", "route", "show").stdout().contains(clatIpv6),
+                "no route to the CLAT address");
             assertEquals("", host.exec("ip", "-6", "neigh", "show", "proxy").stdout().strip(), "no proxy ND entry");
             assertFalse(host.exec("ip", "addr").stdout().contains(clatIpv6), "no CLAT address on any device");
             assertEquals(forwarding, host.check("sysctl", "-n", "net.ipv6.conf.all.forwarding").stdout().strip());
@@ -81,11 +84,15 @@ class ClatEndToEndTest
             net.advertise(ClatTopology.PREFIX_A, 600);
             host.addr("h0", "203.0.113.2/24").route("default", "via", "203.0.113.1");
             final Shell.Background again = host.start(ClatTopology.xlat64("clat", "--uplink", "h0"));
-            waitFor(Duration.ofSeconds(40), () -> "the CLAT to start beside a native IPv4 default route\n" + again.errors(), () ->
-                again.errors().contains("PLAT prefix " + ClatTopology.PREFIX_A) && again.errors().contains("native, left alone"));
-            assertEquals("default via 203.0.113.1 dev h0", host.exec("ip", "-4", "route", "show", "default").stdout().strip());
+            waitFor(Duration.ofSeconds(40),
+                () -> "the CLAT to start beside a native IPv4 default route\n" + again.errors(),
+                () -> again.errors().contains("PLAT prefix " + ClatTopology.PREFIX_A)
+                    && again.errors().contains("native, left alone"));
+            assertEquals("default via 203.0.113.1 dev h0",
+                host.exec("ip", "-4", "route", "show", "default").stdout().strip());
             again.stop();
-            assertEquals("default via 203.0.113.1 dev h0", host.exec("ip", "-4", "route", "show", "default").stdout().strip());
+            assertEquals("default via 203.0.113.1 dev h0",
+                host.exec("ip", "-4", "route", "show", "default").stdout().strip());
         }
     }
 }

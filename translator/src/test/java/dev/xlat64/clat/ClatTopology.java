@@ -2,6 +2,7 @@ package dev.xlat64.clat;
 
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
+import dev.xlat64.e2e.Xlat64Jvm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,7 +121,8 @@ public final class ClatTopology implements AutoCloseable
         }
         platProcess = plat.start(xlat64("run", "--tun", "plat", "--prefix", prefix, "--eam",
             "192.0.2.64/32=" + clatIpv6 + "/128", "--manage-routes", "--no-offload"));
-        waitFor(Duration.ofSeconds(30), () -> "the PLAT to start\n" + platProcess.errors(), () -> platProcess.errors().contains("translating on"));
+        waitFor(Duration.ofSeconds(30), () -> "the PLAT to start\n" + platProcess.errors(),
+            () -> platProcess.errors().contains("translating on"));
     }
 
     public Path dir()
@@ -131,11 +133,7 @@ public final class ClatTopology implements AutoCloseable
     /** The java command line for {@code xlat64 ARGS} with the test classpath. */
     public static String[] xlat64(final String... args)
     {
-        final List<String> argv = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64"));
-        argv.addAll(List.of(args));
-        return argv.toArray(new String[0]);
+        return Xlat64Jvm.argv(args);
     }
 
     /** Polls {@code condition} every 200 ms until it holds; throws with {@code what} when {@code timeout} passes. */

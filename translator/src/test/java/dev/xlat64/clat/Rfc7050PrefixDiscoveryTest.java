@@ -26,10 +26,14 @@ class Rfc7050PrefixDiscoveryTest
     {
         assertEquals(Rfc6052Prefix.parse("2001:db8::/32"), from("2001:db8:c000:aa::", "2001:db8:c000:ab::"));
         assertEquals(Rfc6052Prefix.parse("2001:db8:100::/40"), from("2001:db8:1c0:0:aa::", "2001:db8:1c0:0:ab::"));
-        assertEquals(Rfc6052Prefix.parse("2001:db8:122::/48"), from("2001:db8:122:c000:0:aa00::", "2001:db8:122:c000:0:ab00::"));
-        assertEquals(Rfc6052Prefix.parse("2001:db8:122:300::/56"), from("2001:db8:122:3c0:0:aa::", "2001:db8:122:3c0:0:ab::"));
-        assertEquals(Rfc6052Prefix.parse("2001:db8:122:344::/64"), from("2001:db8:122:344:c0:0:aa00:0", "2001:db8:122:344:c0:0:ab00:0"));
-        assertEquals(Rfc6052Prefix.parse("2001:db8:122:344::/96"), from("2001:db8:122:344::c000:aa", "2001:db8:122:344::c000:ab"));
+        assertEquals(Rfc6052Prefix.parse("2001:db8:122::/48"),
+            from("2001:db8:122:c000:0:aa00::", "2001:db8:122:c000:0:ab00::"));
+        assertEquals(Rfc6052Prefix.parse("2001:db8:122:300::/56"),
+            from("2001:db8:122:3c0:0:aa::", "2001:db8:122:3c0:0:ab::"));
+        assertEquals(Rfc6052Prefix.parse("2001:db8:122:344::/64"),
+            from("2001:db8:122:344:c0:0:aa00:0", "2001:db8:122:344:c0:0:ab00:0"));
+        assertEquals(Rfc6052Prefix.parse("2001:db8:122:344::/96"),
+            from("2001:db8:122:344::c000:aa", "2001:db8:122:344::c000:ab"));
     }
 
     @Test
@@ -51,7 +55,8 @@ class Rfc7050PrefixDiscoveryTest
     {
         // 2001:db8:c000:aa::c000:ab holds .170 at the /32 position and .171 at the /96 one; the other answer only
         // fits /96 (and /32 does not hold a well-known address there): /96 has two answers behind it.
-        assertEquals(Rfc6052Prefix.parse("2001:db8:c000:aa::/96"), from("2001:db8:c000:aa::c000:ab", "2001:db8:c000:aa::c000:aa"));
+        assertEquals(Rfc6052Prefix.parse("2001:db8:c000:aa::/96"),
+            from("2001:db8:c000:aa::c000:ab", "2001:db8:c000:aa::c000:aa"));
     }
 
     @Test

@@ -37,12 +37,14 @@ class Rfc8781Pref64OptionTest
     {
         final String[] prefixes = {"2001:db8:122:344::/96", "2001:db8:122:344::/64", "2001:db8:122:300::/56",
             "2001:db8:122::/48", "2001:db8:100::/40", "2001:db8::/32"};
-        final String[] bodies = {"20010db8 01220344 00000000", "20010db8 01220344 00000000", "20010db8 01220300 00000000",
-            "20010db8 01220000 00000000", "20010db8 01000000 00000000", "20010db8 00000000 00000000"};
+        final String[] bodies = {"20010db8 01220344 00000000", "20010db8 01220344 00000000",
+            "20010db8 01220300 00000000", "20010db8 01220000 00000000", "20010db8 01000000 00000000",
+            "20010db8 00000000 00000000"};
         for (int plc = 0; plc <= 5; plc++)
         {
             // Scaled Lifetime 1 (8 s) in the top 13 bits: 0x0008 | PLC.
-            final Pref64Option o = Pref64Option.parse(hex("26 02 000" + Integer.toHexString(8 + plc) + bodies[plc]), 0, 16);
+            final Pref64Option o =
+                Pref64Option.parse(hex("26 02 000" + Integer.toHexString(8 + plc) + bodies[plc]), 0, 16);
             assertEquals(Rfc6052Prefix.parse(prefixes[plc]), o.prefix(), "PLC " + plc);
             assertEquals(8, o.lifetimeSeconds());
         }
@@ -75,8 +77,10 @@ class Rfc8781Pref64OptionTest
     @Test
     void section4ReservedPrefixLengthCodesMakeTheOptionIgnored()
     {
-        assertThrows(IllegalArgumentException.class, () -> Pref64Option.parse(hex("26 02 0006 0064ff9b 00000000 00000000"), 0, 16));
-        assertThrows(IllegalArgumentException.class, () -> Pref64Option.parse(hex("26 02 0007 0064ff9b 00000000 00000000"), 0, 16));
+        assertThrows(IllegalArgumentException.class,
+            () -> Pref64Option.parse(hex("26 02 0006 0064ff9b 00000000 00000000"), 0, 16));
+        assertThrows(IllegalArgumentException.class,
+            () -> Pref64Option.parse(hex("26 02 0007 0064ff9b 00000000 00000000"), 0, 16));
     }
 
     @Test
@@ -85,7 +89,8 @@ class Rfc8781Pref64OptionTest
         assertThrows(IllegalArgumentException.class,
             () -> Pref64Option.parse(hex("26 03 0258 0064ff9b 00000000 00000000 0000000000000000"), 0, 24));
         assertThrows(IllegalArgumentException.class, () -> Pref64Option.parse(hex("26 02 0258 0064ff9b"), 0, 8));
-        assertThrows(IllegalArgumentException.class, () -> Pref64Option.parse(hex("19 02 0258 0064ff9b 00000000 00000000"), 0, 16));
+        assertThrows(IllegalArgumentException.class,
+            () -> Pref64Option.parse(hex("19 02 0258 0064ff9b 00000000 00000000"), 0, 16));
     }
 
     @Test
@@ -96,7 +101,8 @@ class Rfc8781Pref64OptionTest
         final byte[] options = hex("19 01 0000 00000000" + "26 02 0258 20010db8 00640000 00000000");
         final ByteBuffer m = ByteBuffer.allocate(16 + 16 + options.length).order(ByteOrder.nativeOrder());
         m.putInt(m.capacity()).putShort((short)68).putShort((short)0).putInt(0).putInt(0);
-        m.put((byte)10).put((byte)0).putShort((short)options.length).putInt(7).put((byte)134).put((byte)0).putShort((short)0).putInt(0);
+        m.put((byte)10).put((byte)0).putShort((short)options.length).putInt(7)
+            .put((byte)134).put((byte)0).putShort((short)0).putInt(0);
         m.put(options);
         final List<Pref64Option> found = NdUserOptions.pref64Options(m.array(), m.capacity(), 7);
         assertEquals(List.of(new Pref64Option(Rfc6052Prefix.parse("2001:db8:64::/96"), 600)), found);

@@ -37,7 +37,8 @@ class TaygaEntryTest
             assertTrue(ns.exec("ip", "link", "show", "clat").ok(), "--mktun made the device");
             ns.check("ip", "link", "set", "clat", "up");
             ns.check("ip", "-4", "addr", "add", "192.0.0.1/32", "dev", "clat");
-            final Shell.Background run = ns.start(ClatTopology.xlat64("tayga", "--config", conf.toString(), "--nodetach"));
+            final Shell.Background run =
+                ns.start(ClatTopology.xlat64("tayga", "--config", conf.toString(), "--nodetach"));
             waitFor(Duration.ofSeconds(30), () -> "xlat64 tayga to run\n" + run.errors(), () ->
                 run.errors().contains("translating on clat") && run.errors().contains("prefix 2001:db8:64::/96"));
             run.stop();

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The translator config a CLAT runs: the PLAT prefix and the one EAM entry built from its addresses (RFC 6877, 7335). */
+/**
+ * The translator config a CLAT runs: the PLAT prefix and the one EAM entry built from its addresses (RFC 6877, 7335).
+ */
 class ClatCommandConfigTest
 {
     private static ClatCommand command()
@@ -29,7 +31,8 @@ class ClatCommandConfigTest
         assertEquals(1, r.config.siit.mapper.eamt().entries().size());
         assertEquals("192.0.0.1/32", r.config.siit.mapper.eamt().entries().get(0).ipv4.toString());
         assertEquals("2001:db8:1::c1a7/128", r.config.siit.mapper.eamt().entries().get(0).ipv6.toString());
-        assertEquals(Addresses.parse4("192.0.0.2"), r.config.siit.ipv4Address, "RFC 7335: the translator's own address");
+        assertEquals(Addresses.parse4("192.0.0.2"), r.config.siit.ipv4Address,
+            "RFC 7335: the translator's own address");
         assertEquals("clat", r.config.tunName);
         assertEquals(1500, r.config.mtu);
     }

@@ -2,10 +2,7 @@ package dev.xlat64.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,19 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI as an operator meets it: help, exit codes, check-config and the map calculator. */
-class CliTest
+class CliTest extends CliHarness
 {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(final String... args)
-    {
-        final CommandLine cl = Xlat64.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     @Test
     void helpListsTheCommands()
     {
@@ -56,7 +42,8 @@ class CliTest
     {
         assertEquals(1, run("map", "--prefix", "2001:db8:64::/96", "2001:db8:64::ffff:ffff", "2001:db8:64::7f00:1",
             "2001:db8:64::e000:1", "0.0.0.1"));
-        assertEquals(4, out.toString().split("untranslatable: IPv4 address in the denylist", -1).length - 1, out.toString());
+        assertEquals(4, out.toString().split("untranslatable: IPv4 address in the denylist", -1).length - 1,
+            out.toString());
         assertEquals(1, run("map", "--prefix", "2001:db8::/64", "2001:db8:0:0:ff01:203:400:0"));
         assertTrue(out.toString().contains("2001:db8:0:0:ff01:203:400:0 -> (untranslatable"), out.toString());
         assertEquals(0, run("map", "--prefix", "2001:db8:64::/96", "--ipv4-denylist", "none", "2001:db8:64::7f00:1"));

@@ -2,11 +2,8 @@ package dev.xlat64.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,21 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** EAM files from the CLI: {@code map --eam-file}, and {@code import-tayga} writing many map lines into one. */
-class EamFileCliTest
+class EamFileCliTest extends CliHarness
 {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
     @TempDir
     Path dir;
-
-    private int run(final String... args)
-    {
-        final CommandLine cl = Xlat64.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     @Test
     void mapReadsAnEamFile() throws IOException

@@ -1,27 +1,12 @@
 package dev.xlat64.cli;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code xlat64 map 6rd} prints RFC 5969 delegated prefixes and option 212; {@code xlat64 map ADDR} still works. */
-class Rfc5969MapCommandTest
+class Rfc5969MapCommandTest extends CliHarness
 {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(final String... args)
-    {
-        final CommandLine cl = Xlat64.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     @Test
     void delegatedPrefixOfACe()
     {

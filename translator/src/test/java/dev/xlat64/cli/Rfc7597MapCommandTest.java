@@ -2,11 +2,8 @@ package dev.xlat64.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,22 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code xlat64 map map-t|map-e|lw4o6} end to end through picocli, on the RFC 7597/7599 appendix A examples. */
-class Rfc7597MapCommandTest
+class Rfc7597MapCommandTest extends CliHarness
 {
     private static final String[] RULE =
         {"--rule-ipv6-prefix", "2001:db8::/40", "--rule-ipv4-prefix", "192.0.2.0/24", "--ea-bits", "16"};
     private static final String PORTS_0X34 = "  ports (252 in 63 ranges): 1232-1235, 2256-2259, 3280-3283";
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(final String... args)
-    {
-        final CommandLine cl = Xlat64.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     private static String[] with(final String[] head, final String... tail)
     {
@@ -44,7 +30,8 @@ class Rfc7597MapCommandTest
     @Test
     void mapTFromAnEndUserPrefix()
     {
-        assertEquals(0, run(with(RULE, "map-t", "--dmr", "2001:db8:ffff::/64", "--end-user-prefix", "2001:db8:12:3400::/56")));
+        assertEquals(0,
+            run(with(RULE, "map-t", "--dmr", "2001:db8:ffff::/64", "--end-user-prefix", "2001:db8:12:3400::/56")));
         final String[] lines = out.toString().split("\n");
         assertEquals("2001:db8:12:3400::/56 -> IPv4 192.0.2.18, PSID 0x34 (52), 8 bits, offset 6", lines[0]);
         assertTrue(lines[1].startsWith(PORTS_0X34), lines[1]);
@@ -150,8 +137,9 @@ class Rfc7597MapCommandTest
     void checkConfigReportsMapDomainsThatRunServes(@TempDir final Path dir) throws IOException
     {
         final Path conf = dir.resolve("gw.toml");
-        Files.writeString(conf, String.join("\n", "[[mape.domain]]", "br = \"2001:db8:fffe::1\"", "[[mape.domain.rule]]",
-            "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16", ""));
+        Files.writeString(conf, String.join("\n", "[[mape.domain]]", "br = \"2001:db8:fffe::1\"",
+            "[[mape.domain.rule]]", "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16",
+            ""));
         assertEquals(0, run("check-config", conf.toString()));
         assertTrue(out.toString().contains(conf + ":2: mape.domain[1]: map-e: 1 rule(s), BR 2001:db8:fffe::1 " +
             "(validated; run serves it as a BR, docs/map.md)"), out.toString());

@@ -27,7 +27,8 @@ class AttachKeepsMtuTest
         {
             ns.check("ip", "tuntap", "add", "dev", "xt0", "mode", "tun");
             ns.check("ip", "link", "set", "xt0", "mtu", "9000");
-            try (DataPlane plane = DataPlane.start(new TunSettings("xt0", 1, 0, Idle.SLEEP, false, false), SIIT, ns.name()))
+            try (DataPlane plane =
+                DataPlane.start(new TunSettings("xt0", 1, 0, Idle.SLEEP, false, false), SIIT, ns.name()))
             {
                 assertEquals(9000, plane.tun().mtu());
                 assertEquals(9000, plane.current().tunMtu);

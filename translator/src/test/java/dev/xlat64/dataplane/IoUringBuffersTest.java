@@ -27,7 +27,8 @@ class IoUringBuffersTest
     {
         for (final int bad : new int[] {0, 1, 3, 48, 8192, -64})
         {
-            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> IoUringQueue.slots(bad));
+            final IllegalArgumentException ex =
+                assertThrows(IllegalArgumentException.class, () -> IoUringQueue.slots(bad));
             assertEquals("xlat64.ioUringBuffers: " + bad + " is not a power of two from 2 to 4096", ex.getMessage());
         }
     }

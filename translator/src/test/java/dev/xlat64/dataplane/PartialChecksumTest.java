@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TUN offloads: a packet from a local socket arrives with NEEDS_CSUM, its checksum field holding only the folded
  * pseudo-header sum, and the kernel completes the checksum after xlat64 writes it back. This plays the kernel's part
- * around the real engine and {@link VirtioNetOffload#finaliseChecksumFirst}: complementing around the translation is right for
- * TCP and UDP, and wrong for an ICMPv6 echo (its type byte changes inside the range the kernel sums, and its
+ * around the real engine and {@link VirtioNetOffload#finaliseChecksumFirst}: complementing around the translation is
+ * right for TCP and UDP, and wrong for an ICMPv6 echo (its type byte changes inside the range the kernel sums, and its
  * pseudo-header goes away, RFC 7915 s.5.2), which is therefore completed in software first.
  */
 class PartialChecksumTest
@@ -70,7 +70,8 @@ class PartialChecksumTest
     @Test
     void icmpv6EchoWithPartialChecksumVerifiesOnlyWhenCompletedFirst()
     {
-        final byte[] packet = ipv6(H6, H4_AS_IPV6, ICMPV6, 64, 0, 0, icmp6(H6, H4_AS_IPV6, 128, 0, 0x01020003, bytes(56, 3)));
+        final byte[] packet =
+            ipv6(H6, H4_AS_IPV6, ICMPV6, 64, 0, 0, icmp6(H6, H4_AS_IPV6, 128, 0, 0x01020003, bytes(56, 3)));
         assertTrue(VirtioNetOffload.finaliseChecksumFirst(VirtioNetHeader.GSO_NONE, packet.length, Icmp.CHECKSUM));
         assertEquals(0xFFFF, offloadedThenCompleted(packet, Icmp.CHECKSUM, false));
         assertNotEquals(0xFFFF, offloadedThenCompleted(packet, Icmp.CHECKSUM, true),

@@ -24,8 +24,8 @@ import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * UDP super-packets (TUN_F_USO4/6, virtio-net GSO_UDP_L4): the per-segment rules UdpSegmenter and VirtioNetOffload apply around the engine,
- * byte-exact against datagrams built one by one.
+ * UDP super-packets (TUN_F_USO4/6, virtio-net GSO_UDP_L4): the per-segment rules UdpSegmenter and VirtioNetOffload
+ * apply around the engine, byte-exact against datagrams built one by one.
  */
 class UdpSegmentationOffloadTest
 {
@@ -48,7 +48,8 @@ class UdpSegmentationOffloadTest
         return buffer;
     }
 
-    private static byte[] cut(final UnsafeBuffer from, final int length, final int udpOffset, final int step, final int i)
+    private static byte[] cut(final UnsafeBuffer from, final int length, final int udpOffset, final int step,
+        final int i)
     {
         final UnsafeBuffer to = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 70000));
         final int n = UdpSegmenter.cutUdpSegment(from, length, udpOffset, step, i, to, new Ipv4Header());
@@ -66,7 +67,8 @@ class UdpSegmentationOffloadTest
         final UnsafeBuffer buffer = superPacket(whole);
         for (int i = 0; i < 4; i++)
         {
-            final byte[] expected = ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, udp(H6, H4_AS_IPV6, 4000, 9, chunk(i, step, total)));
+            final byte[] expected =
+                ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, udp(H6, H4_AS_IPV6, 4000, 9, chunk(i, step, total)));
             assertEquals(hex(expected), hex(cut(buffer, whole.length, 40, step, i)), "datagram " + i);
         }
     }
@@ -76,7 +78,8 @@ class UdpSegmentationOffloadTest
     {
         final int step = 1472;
         final int total = 2 * step + 1;
-        final byte[] whole = ipv4(H4, H6_AS_IPV4, UDP, 64, 0, 0xFFFE, 0, udp(H4, H6_AS_IPV4, 5000, 6000, bytes(total, 9)));
+        final byte[] whole =
+            ipv4(H4, H6_AS_IPV4, UDP, 64, 0, 0xFFFE, 0, udp(H4, H6_AS_IPV4, 5000, 6000, bytes(total, 9)));
         final UnsafeBuffer buffer = superPacket(whole);
         for (int i = 0; i < 3; i++)
         {
@@ -109,7 +112,8 @@ class UdpSegmentationOffloadTest
         final byte[] tcp = ipv6(H6, H4_AS_IPV6, TCP, 64, 0, 0, concat(
             tcp(H6, H4_AS_IPV6, 1000, 80, 1, 2, 0x18, bytes(10, 1))));
         final UnsafeBuffer buffer = superPacket(tcp);
-        assertEquals(Tcp.MIN_HEADER_LENGTH, VirtioNetOffload.l4HeaderLength(buffer, Translator.HEADROOM + 40, VirtioNetHeader.GSO_TCPV6));
+        assertEquals(Tcp.MIN_HEADER_LENGTH,
+            VirtioNetOffload.l4HeaderLength(buffer, Translator.HEADROOM + 40, VirtioNetHeader.GSO_TCPV6));
         assertEquals(8, VirtioNetOffload.l4HeaderLength(buffer, Translator.HEADROOM + 40, VirtioNetHeader.GSO_UDP_L4));
     }
 }

@@ -143,11 +143,13 @@ class VirtioNetOffloadTest
         final byte[] payload = bytes(65520 - 40, 3);
         final byte[] segmentIn = withChecksum(tcp(H4, H6_AS_IPV4, 5000, 443, 7, 9, 0x10, payload), 16,
             partial4(H4, H6_AS_IPV4, 0, TCP));
-        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, 1400, 20, 16), ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0x1234, DF, segmentIn)));
+        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, 1400, 20, 16),
+            ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0x1234, DF, segmentIn)));
         agent.doWork();
 
         final byte[] segmentOut = withChecksum(segmentIn, 16, partial6(H4_AS_IPV6, H6, 0, TCP));
-        assertWritten(0, concat(vnet(NEEDS_CSUM, TCPV6, 60, 1400, 40, 16), ipv6(H4_AS_IPV6, H6, TCP, 63, 0, 0, segmentOut)));
+        assertWritten(0, concat(vnet(NEEDS_CSUM, TCPV6, 60, 1400, 40, 16),
+            ipv6(H4_AS_IPV6, H6, TCP, 63, 0, 0, segmentOut)));
         assertEquals(1, queue.written.size());
         assertEquals(1, agent.counters().packets(Outcome.TRANSLATED_4TO6));
     }
@@ -161,7 +163,8 @@ class VirtioNetOffloadTest
         final byte[] payload = bytes(2 * mss + 100, 4);
         final byte[] whole = withChecksum(tcp(H4, H6_AS_IPV4, 5000, 443, 0x7FFFFF00, 9, 0x99, payload), 16,
             partial4(H4, H6_AS_IPV4, 0, TCP));
-        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, mss, 20, 16), ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0xFFFF, 0, whole)));
+        queue.feed(concat(vnet(NEEDS_CSUM, TCPV4, 40, mss, 20, 16),
+            ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0xFFFF, 0, whole)));
         agent.doWork();
 
         // GSO off: the segments Linux's TCP segmentation makes (sequence advanced, CWR first only, FIN/PSH last only,
@@ -284,12 +287,7 @@ class VirtioNetOffloadTest
         fragmenting.doWork();
 
         // RFC 7915 s.5.1: 1028 bytes of IPv4, not above 1260 (DF clear), cut for the 600-byte IPv4 MTU: 576 + 452.
-        final byte[] datagram = udp(H6_AS_IPV4, H4, 7, 9, payload);
-        final int id = identification(small.written.get(0));
-        assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 0x2000, 576),
-            slice(datagram, 0, 576))), hex(small.written.get(0)));
-        assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 576 / 8, 1008 - 576),
-            slice(datagram, 576, 1008))), hex(small.written.get(1)));
+        assertTwoFragmentsFor600ByteMtu(small, payload);
         assertEquals(List.of(false, false), small.inPlace);
     }
 
@@ -301,10 +299,20 @@ class VirtioNetOffloadTest
         final FakeQueue small = new FakeQueue(true, false);
         final TunAgent fragmenting = new TunAgent(small, () -> config(600), true);
         final byte[] payload = bytes(1000, 8);
-        final byte[] datagramIn = withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1008, UDP));
+        final byte[] datagramIn =
+            withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1008, UDP));
         small.feed(concat(vnet(NEEDS_CSUM, 0, 0, 0, 40, 6), ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, datagramIn)));
         fragmenting.doWork();
 
+        assertTwoFragmentsFor600ByteMtu(small, payload);
+    }
+
+    /**
+     * The UDP datagram of {@code payload} (1008 bytes) from H6 to H4, translated and cut for a 600-byte IPv4 MTU:
+     * 576 + 432 bytes, each fragment behind a plain virtio-net header (no offload).
+     */
+    private void assertTwoFragmentsFor600ByteMtu(final FakeQueue small, final byte[] payload)
+    {
         final byte[] datagram = udp(H6_AS_IPV4, H4, 7, 9, payload);
         final int id = identification(small.written.get(0));
         assertEquals(hex(concat(PLAIN, ipv4Header(H6_AS_IPV4, H4, UDP, 63, 0, id, 0x2000, 576),
@@ -318,11 +326,13 @@ class VirtioNetOffloadTest
     {
         // 1400-byte IPv6 -> 1380-byte IPv4 (DF set, RFC 7915 s.5.1), fits the 1500-byte TUN MTU: offload kept.
         final byte[] payload = bytes(1352, 8);
-        final byte[] datagramIn = withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1360, UDP));
+        final byte[] datagramIn =
+            withChecksum(udp(H6, H4_AS_IPV6, 7, 9, payload), 6, partial6(H6, H4_AS_IPV6, 1360, UDP));
         queue.feed(concat(vnet(NEEDS_CSUM, 0, 0, 0, 40, 6), ipv6(H6, H4_AS_IPV6, UDP, 64, 0, 0, datagramIn)));
         agent.doWork();
         assertWritten(0, concat(vnet(NEEDS_CSUM, 0, 0, 0, 20, 6), ipv4(H6_AS_IPV4, H4, UDP, 63, 0,
-            identification(queue.written.get(0)), DF, withChecksum(datagramIn, 6, partial4(H6_AS_IPV4, H4, 1360, UDP)))));
+            identification(queue.written.get(0)), DF,
+            withChecksum(datagramIn, 6, partial4(H6_AS_IPV4, H4, 1360, UDP)))));
     }
 
     @Test

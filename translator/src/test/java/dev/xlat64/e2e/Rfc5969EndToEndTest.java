@@ -124,12 +124,7 @@ class Rfc5969EndToEndTest
     /** A subprocess JVM running xlat64 with this test's classpath (as a packaged launcher would). */
     private static String[] xlat64(final String... args)
     {
-        final List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-            "java").toString(),
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-            "dev.xlat64.cli.Xlat64"));
-        argv.addAll(List.of(args));
-        return argv.toArray(new String[0]);
+        return Xlat64Jvm.argv(args);
     }
 
     private static void awaitLink(final Netns ns, final String link, final Shell.Background process)

@@ -113,10 +113,8 @@ public final class SiitTopology implements AutoCloseable
     /** Runs {@code xlat64 run} in gw with the standard flags plus {@code extraArgs}, then routes into its TUN. */
     public SiitTopology startTranslator(final String... extraArgs)
     {
-        final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", gw.name(),
-            System.getProperty("java.home") + "/bin/java",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64", "run",
+        final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", gw.name()));
+        argv.addAll(Xlat64Jvm.command(List.of(), "run",
             "--tun", TUN, "--prefix", PREFIX, "--eam", H6_AS_IPV4 + "=" + H6,
             "--ipv4-addr", "203.0.113.1", "--ipv6-addr", "2001:db8:ffff::1", "--metrics", "127.0.0.1:9464"));
         argv.addAll(Arrays.asList(extraArgs));

@@ -20,7 +20,8 @@ class EamtGaugesTest
             final AtomicReference<Eamt> running = new AtomicReference<>(Eamt.EMPTY);
             metrics.bindEamt(running::get);
             assertEquals(0.0, metrics.registry().get("xlat64.eam.entries").gauge().value());
-            running.set(new Eamt(List.of(Eamt.Entry.parse("192.0.2.1=2001:db8::1"), Eamt.Entry.parse("192.0.2.2=2001:db8::2"))));
+            running.set(new Eamt(
+                List.of(Eamt.Entry.parse("192.0.2.1=2001:db8::1"), Eamt.Entry.parse("192.0.2.2=2001:db8::2"))));
             assertEquals(2.0, metrics.registry().get("xlat64.eam.entries").gauge().value());
             final String scrape = metrics.registry().scrape();
             assertTrue(scrape.contains("xlat64_eam_entries 2.0"), scrape);

@@ -72,10 +72,8 @@ class ScaleOutEndToEndTest
         final Shell.Background recv4 = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5001", "--seconds", "6");
         final Shell.Background recv6 = t.flows(t.h6, "recv", ScaleOutTopology.H6, "5002", "--seconds", "6");
         ScaleOutTopology.sleep(500);
-        final Shell.Background send6 = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5001",
-            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", "10", "--seconds", "3");
-        final Shell.Background send4 = t.flows(t.h4, "send", ScaleOutTopology.H6_AS_IPV4, "5002",
-            "--bind", ScaleOutTopology.H4, "--flows", String.valueOf(FLOWS), "--interval-ms", "10", "--seconds", "3");
+        final Shell.Background send6 = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5001", ScaleOutTopology.H6, "10", 3);
+        final Shell.Background send4 = send(t, t.h4, ScaleOutTopology.H6_AS_IPV4, "5002", ScaleOutTopology.H4, "10", 3);
         send6.waitFor(Duration.ofSeconds(20));
         send4.waitFor(Duration.ofSeconds(20));
         final long gw1 = t.gw1.translated() - before[0];
@@ -101,11 +99,10 @@ class ScaleOutEndToEndTest
             String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
         ScaleOutTopology.sleep(700);
         final Path json = t.dir.resolve("iperf-kill.json");
-        final Shell.Background tcp = t.h6.start("sh", "-c", "exec iperf3 -6 -c " + ScaleOutTopology.H4_AS_IPV6 + " -B " +
-            ScaleOutTopology.H6 + " -t " + seconds + " -P 8 -b 4M -i 1 -J --connect-timeout 3000 > " + json);
-        final Shell.Background send = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5003",
-            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
-            "--seconds", String.valueOf(seconds));
+        final Shell.Background tcp = t.h6.start("sh", "-c", "exec iperf3 -6 -c " + ScaleOutTopology.H4_AS_IPV6
+            + " -B " + ScaleOutTopology.H6 + " -t " + seconds + " -P 8 -b 4M -i 1 -J --connect-timeout 3000 > " + json);
+        final Shell.Background send = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5003", ScaleOutTopology.H6,
+            String.valueOf(INTERVAL_MS), seconds);
 
         awaitTraffic(t.gw1);
         awaitTraffic(t.gw2);
@@ -138,7 +135,8 @@ class ScaleOutEndToEndTest
         assertEquals(0, transfer.exitCode(), transfer + Files.readString(json));
         assertTrue(iperf.contains("\"error\": null"), "iperf3 reported an error (a reset connection?): " + iperf);
         assertEquals(8, (int)number(iperf, "streams"), iperf);
-        assertEquals(0, (int)number(iperf, "silent_at_end"), "every TCP stream still carries data at the end: " + iperf);
+        assertEquals(0, (int)number(iperf, "silent_at_end"),
+            "every TCP stream still carries data at the end: " + iperf);
         assertTrue(ms6 < 5000 && ms4 < 5000, "withdrawn within 5 s: r6 " + ms6 + " ms, r4 " + ms4 + " ms");
         assertTrue(number(received, "window_ms") < 1000, "UDP loss window under 1 s: " + received);
 
@@ -157,9 +155,8 @@ class ScaleOutEndToEndTest
         final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5004", "--seconds",
             String.valueOf(seconds + 3), "--interval-ms", String.valueOf(INTERVAL_MS));
         ScaleOutTopology.sleep(700);
-        final Shell.Background send = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5004",
-            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
-            "--seconds", String.valueOf(seconds));
+        final Shell.Background send = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5004", ScaleOutTopology.H6,
+            String.valueOf(INTERVAL_MS), seconds);
         awaitTraffic(t.gw2);
         ScaleOutTopology.sleep(1000);
         // The whole host hangs: its BIRD and its xlat64 stop, its kernel keeps the routes and the TUN (a blackhole).
@@ -181,8 +178,8 @@ class ScaleOutEndToEndTest
         assertNotNull(at6, m6);
         final long ms6 = Duration.between(stoppedAt, at6).toMillis();
         final long rejoin = t.awaitPaths(2, Duration.ofSeconds(30));
-        System.out.printf("scale-out: host hang (SIGSTOP of BIRD and xlat64 in %s): BFD (%d ms x %d) dropped it at r6 " +
-                "after %d ms; UDP %s; back in both routers %d ms after SIGCONT%n", victim.name,
+        System.out.printf("scale-out: host hang (SIGSTOP of BIRD and xlat64 in %s): BFD (%d ms x %d) dropped it at r6 "
+                + "after %d ms; UDP %s; back in both routers %d ms after SIGCONT%n", victim.name,
             ScaleOutTopology.BFD_INTERVAL_MS, ScaleOutTopology.BFD_MULTIPLIER, ms6, received.strip(), rejoin);
         assertTrue(ms6 < 3000, "BFD detects a hung host well within its hold time: " + ms6 + " ms");
         assertTrue(number(received, "window_ms") < 1000, "UDP loss window under 1 s: " + received);
@@ -201,12 +198,10 @@ class ScaleOutEndToEndTest
         final Shell.Background recv6 = t.flows(t.h6, "recv", ScaleOutTopology.H6, "5006", "--seconds",
             String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
         ScaleOutTopology.sleep(700);
-        final Shell.Background send6 = t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5005",
-            "--bind", ScaleOutTopology.H6, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
-            "--seconds", String.valueOf(seconds));
-        final Shell.Background send4 = t.flows(t.h4, "send", ScaleOutTopology.H6_AS_IPV4, "5006",
-            "--bind", ScaleOutTopology.H4, "--flows", String.valueOf(FLOWS), "--interval-ms", String.valueOf(INTERVAL_MS),
-            "--seconds", String.valueOf(seconds));
+        final Shell.Background send6 = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5005", ScaleOutTopology.H6,
+            String.valueOf(INTERVAL_MS), seconds);
+        final Shell.Background send4 = send(t, t.h4, ScaleOutTopology.H6_AS_IPV4, "5006", ScaleOutTopology.H4,
+            String.valueOf(INTERVAL_MS), seconds);
         final ScaleOutTopology.Gw victim = t.gw1;
         awaitTraffic(victim);
         ScaleOutTopology.sleep(1000);
@@ -236,13 +231,24 @@ class ScaleOutEndToEndTest
         final long after = victim.translated();
         final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5007", "--seconds", "4");
         ScaleOutTopology.sleep(500);
-        t.flows(t.h6, "send", ScaleOutTopology.H4_AS_IPV6, "5007", "--bind", ScaleOutTopology.H6,
-            "--flows", String.valueOf(FLOWS), "--interval-ms", "10", "--seconds", "2").waitFor(Duration.ofSeconds(20));
+        send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5007", ScaleOutTopology.H6, "10", 2)
+            .waitFor(Duration.ofSeconds(20));
         recv.waitFor(Duration.ofSeconds(20));
         final long rejoined = victim.translated() - after;
         System.out.printf("scale-out: %s restarted: both paths back %d ms after it was up; it translated %d packets " +
             "of the next %d flows%n", victim.name, rejoin, rejoined, FLOWS);
         assertTrue(rejoined > 0, "the restarted gateway takes traffic again");
+    }
+
+    /**
+     * {@link #FLOWS} UDP flows from {@code bind} in {@code ns} to {@code to}:{@code port}, one datagram per flow every
+     * {@code intervalMs}, for {@code seconds}.
+     */
+    private static Shell.Background send(final ScaleOutTopology t, final Netns ns, final String to, final String port,
+        final String bind, final String intervalMs, final int seconds)
+    {
+        return t.flows(ns, "send", to, port, "--bind", bind, "--flows", String.valueOf(FLOWS),
+            "--interval-ms", intervalMs, "--seconds", String.valueOf(seconds));
     }
 
     /** Waits until {@code gw} translates (the senders run), at most 15 s. */

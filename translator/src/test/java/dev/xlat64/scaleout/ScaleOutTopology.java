@@ -39,7 +39,8 @@ public final class ScaleOutTopology implements AutoCloseable
     public static final String H4_AS_IPV6 = "2001:db8:64::cb00:7102";
     public static final int BFD_INTERVAL_MS = 100;
     public static final int BFD_MULTIPLIER = 3;
-    private static final Pattern MONITOR_TIME = Pattern.compile("^\\[(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+)\\]");
+    private static final Pattern MONITOR_TIME =
+        Pattern.compile("^\\[(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+)\\]");
 
     /** One gateway host: its namespace, its BIRD and its xlat64. */
     public static final class Gw

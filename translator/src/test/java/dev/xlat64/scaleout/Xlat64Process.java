@@ -2,6 +2,7 @@ package dev.xlat64.scaleout;
 
 import dev.xlat64.e2e.Netns;
 import dev.xlat64.e2e.Shell;
+import dev.xlat64.e2e.Xlat64Jvm;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +36,8 @@ public final class Xlat64Process implements AutoCloseable
     /** Starts it and waits for the TUN device, its routes and the metrics endpoint. */
     public Xlat64Process start()
     {
-        final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(),
-            System.getProperty("java.home") + "/bin/java", "-Xmx192m",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64", "run", "--tun", TUN,
+        final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
+        argv.addAll(Xlat64Jvm.command(List.of("-Xmx192m"), "run", "--tun", TUN,
             "--manage-routes", "--metrics", "127.0.0.1:9464", "--pidfile", pidfile.toString()));
         argv.addAll(args);
         process = Shell.start(argv.toArray(new String[0]));
@@ -104,8 +103,9 @@ public final class Xlat64Process implements AutoCloseable
     /** One metric line's value from the endpoint, e.g. {@code xlat64_announced}; NaN when absent. */
     public double metric(final String name)
     {
-        final Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE)
-            .matcher(ns.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout());
+        final Matcher m =
+            Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE)
+                .matcher(ns.check("curl", "-sf", "http://127.0.0.1:9464/metrics").stdout());
         return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
     }
 

@@ -31,7 +31,8 @@ class DrainWaitTest
         }
     }
 
-    private static DrainWait.Result run(final Fake clock, final LongUnaryOperator offeredAtMillis, final List<String> log)
+    private static DrainWait.Result run(final Fake clock, final LongUnaryOperator offeredAtMillis,
+        final List<String> log)
         throws InterruptedException
     {
         final DrainWait w = new DrainWait(() -> offeredAtMillis.applyAsLong(clock.millis), clock, 2000, 30_000, 5);

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The progress watchdog on a fake clock: idle and busy are healthy; packets waiting with no outcome for 3 s are not. */
+/**
+ * The progress watchdog on a fake clock: idle and busy are healthy; packets waiting with no outcome for 3 s are not.
+ */
 class ProgressWatchdogTest
 {
     private static final long STALL = TimeUnit.SECONDS.toNanos(3);

@@ -11,10 +11,13 @@ class TunStatisticsTest
 {
     private static final List<String> PROC_NET_DEV = List.of(
         "Inter-|   Receive                                                |  Transmit",
-        " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed",
-        "    lo:   12232     135    0    0    0     0          0         0    12232     135    0    0    0     0       0          0",
+        " face |bytes    packets errs drop fifo frame compressed multicast"
+            + "|bytes    packets errs drop fifo colls carrier compressed",
+        "    lo:   12232     135    0    0    0     0          0         0"
+            + "    12232     135    0    0    0     0       0          0",
         "xlt0: 9000 90 0 0 0 0 0 0 7000 70 0 5 0 0 0 0",
-        "  xlt01:       1       2    3    4    5     6          7         8        9      10   11   12   13    14      15         16");
+        "  xlt01:       1       2    3    4    5     6          7         8"
+            + "        9      10   11   12   13    14      15         16");
 
     @Test
     void txPacketsPlusTxDrops()

@@ -25,7 +25,8 @@ class WarningSummaryTest
         {
             q1.record(Outcome.TUN_WRITE_FAILED, 100);
         }
-        assertEquals(List.of("tun_write_failed: 1000 packet(s) in the last 10 s: " + Outcome.TUN_WRITE_FAILED.description),
+        assertEquals(
+            List.of("tun_write_failed: 1000 packet(s) in the last 10 s: " + Outcome.TUN_WRITE_FAILED.description),
             summary.summarise());
     }
 

@@ -28,43 +28,22 @@ import java.nio.ByteBuffer;
  */
 public final class IoUring implements AutoCloseable
 {
-    static final int SYS_IO_URING_SETUP = 425; // the same number on every architecture (asm-generic, 5.1)
     static final int SYS_IO_URING_ENTER = 426;
-    static final int SYS_IO_URING_REGISTER = 427;
-    /** mmap and munmap differ by architecture: x86-64 and arm64; elsewhere io_uring is not used. */
-    private static final boolean X86_64 = "amd64".equals(System.getProperty("os.arch")) ||
-        "x86_64".equals(System.getProperty("os.arch"));
-    private static final boolean ARM64 = "aarch64".equals(System.getProperty("os.arch"));
-    private static final int SYS_MMAP = X86_64 ? 9 : ARM64 ? 222 : -1;
-    private static final int SYS_MUNMAP = X86_64 ? 11 : ARM64 ? 215 : -1;
     static final int IORING_OP_TIMEOUT = 11;
     static final int IORING_OP_READ = 22;
     static final int IORING_OP_WRITE = 23;
     static final int IORING_OP_READ_MULTISHOT = 49; // Linux 6.7
     static final int IOSQE_BUFFER_SELECT = 1 << 5;
     static final int IORING_TIMEOUT_MULTISHOT = 1 << 6; // Linux 6.4
-    static final int IORING_REGISTER_PROBE = 8;
-    static final int IORING_REGISTER_PBUF_RING = 22; // Linux 5.19
-    static final int IO_URING_OP_SUPPORTED = 1;
     /** cqe.flags: the completion names a provided buffer (its id in the upper 16 bits). */
     public static final int IORING_CQE_F_BUFFER = 1;
     /** cqe.flags: a multishot request goes on; without it, this was its last completion. */
     public static final int IORING_CQE_F_MORE = 2;
     static final int IORING_CQE_BUFFER_SHIFT = 16;
-    private static final int BUFFER_GROUP = 0;
-    private static final int PAGE = 4096;
-    static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
-    static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
-    static final int IORING_FEAT_SINGLE_MMAP = 1;
+    static final int BUFFER_GROUP = 0;
     static final int IORING_ENTER_GETEVENTS = 1;
-    static final long IORING_OFF_SQ_RING = 0L;
-    static final long IORING_OFF_CQ_RING = 0x8000000L;
-    static final long IORING_OFF_SQES = 0x10000000L;
-    private static final int PROT_READ_WRITE = 0x1 | 0x2;
-    private static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
-    private static final int PARAMS_SIZE = 120;
-    private static final int SQE_SIZE = 64;
-    private static final int CQE_SIZE = 16;
+    static final int SQE_SIZE = 64;
+    static final int CQE_SIZE = 16;
     /** user_data of the ring's own idle timeout ({@link #submitAndWait}); callers skip its completion. */
     public static final long TIMEOUT_USER_DATA = -1L;
 
@@ -148,65 +127,8 @@ public final class IoUring implements AutoCloseable
      */
     public static IoUring open(final int fd, final int entries) throws TunException
     {
-        if (SYS_MMAP < 0)
-        {
-            throw new TunException("io_uring is used on x86-64 and arm64 only, not on " + System.getProperty("os.arch"),
-                Errno.ENOSYS);
-        }
-        final UnsafeBuffer params = new UnsafeBuffer(ByteBuffer.allocateDirect(PARAMS_SIZE));
-        params.putInt(8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
-        final long ringFd = LIBC.syscall(SYS_IO_URING_SETUP, entries, params.addressOffset(), 0, 0, 0, 0);
-        if (ringFd < 0)
-        {
-            throw new TunException("io_uring_setup refused", LibC.errno());
-        }
-        final int features = params.getInt(20);
-        if ((features & IORING_FEAT_SINGLE_MMAP) == 0)
-        {
-            LIBC.close((int)ringFd);
-            throw new TunException("io_uring lacks the single mmap of both rings (Linux 5.4)", Errno.EINVAL);
-        }
-        try
-        {
-            requireMultishotReads(ringFd);
-        }
-        catch (final TunException ex)
-        {
-            LIBC.close((int)ringFd);
-            throw ex;
-        }
-        final int sqEntries = params.getInt(0);
-        final int cqEntries = params.getInt(4);
-        final long sqRingSize = params.getInt(64) + 4L * sqEntries;       // sq_off.array + the index array
-        final long cqRingSize = params.getInt(100) + (long)CQE_SIZE * cqEntries; // cq_off.cqes + the CQEs
-        final long ringSize = Math.max(sqRingSize, cqRingSize);             // one mapping serves both rings
-        final long ring = mmap(ringSize, ringFd, IORING_OFF_SQ_RING);
-        if (ring == -1)
-        {
-            final int errno = LibC.errno();
-            LIBC.close((int)ringFd);
-            throw new TunException("cannot map the io_uring rings", errno);
-        }
-        final long sqesSize = (long)SQE_SIZE * sqEntries;
-        final long sqesAddress = mmap(sqesSize, ringFd, IORING_OFF_SQES);
-        if (sqesAddress == -1)
-        {
-            final int errno = LibC.errno();
-            munmap(ring, ringSize);
-            LIBC.close((int)ringFd);
-            throw new TunException("cannot map the io_uring submission entries", errno);
-        }
-        return new IoUring((int)ringFd, fd, params, ring, ringSize, sqesAddress, sqesSize);
-    }
-
-    private static long mmap(final long length, final long fd, final long offset)
-    {
-        return LIBC.syscall(SYS_MMAP, 0, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
-    }
-
-    private static void munmap(final long address, final long length)
-    {
-        LIBC.syscall(SYS_MUNMAP, address, length, 0, 0, 0, 0);
+        final IoUringSetup.Rings r = IoUringSetup.setUp(entries);
+        return new IoUring(r.ringFd(), fd, r.params(), r.ringAddress(), r.ringSize(), r.sqesAddress(), r.sqesSize());
     }
 
     /** Room for this many more requests before the next {@link #submitAndReap}. */
@@ -224,25 +146,6 @@ public final class IoUring implements AutoCloseable
     }
 
     /**
-     * Throws unless the kernel has IORING_OP_READ_MULTISHOT (Linux 6.7), the newest thing used here; with it comes
-     * everything else (the multishot timer of {@link #submitAndWait}: 6.4; provided-buffer rings: 5.19).
-     */
-    private static void requireMultishotReads(final long ringFd) throws TunException
-    {
-        final UnsafeBuffer probe = new UnsafeBuffer(ByteBuffer.allocateDirect(16 + 8 * 256));
-        // struct io_uring_probe: last_op (u8), ops_len, resv, resv2[3]; then ops[] of {op, resv, flags (u16), resv2}.
-        if (register(ringFd, IORING_REGISTER_PROBE, probe.addressOffset(), 256) < 0)
-        {
-            throw new TunException("io_uring cannot list its operations", LibC.errno());
-        }
-        if ((probe.getByte(0) & 0xff) < IORING_OP_READ_MULTISHOT ||
-            (probe.getShort(16 + 8 * IORING_OP_READ_MULTISHOT + 2) & IO_URING_OP_SUPPORTED) == 0)
-        {
-            throw new TunException("io_uring lacks multishot reads (Linux 6.7)", Errno.EINVAL);
-        }
-    }
-
-    /**
      * Sets up the ring of {@code entries} provided buffers (a power of two, at most 32768) that {@link #readMultishot}
      * reads into. The buffers themselves are handed over with {@link #provideBuffer}. Throws if the kernel refuses.
      */
@@ -250,26 +153,22 @@ public final class IoUring implements AutoCloseable
     {
         // The ring must be page-aligned: a direct buffer with a page to spare, sliced at a page boundary.
         // (alignedSlice also rounds the end down to a page boundary, hence whole pages plus one.)
-        final int pages = (entries * 16 + PAGE - 1) / PAGE;
-        final ByteBuffer memory = ByteBuffer.allocateDirect((pages + 1) * PAGE).alignedSlice(PAGE);
+        final int pages = (entries * 16 + IoUringSetup.PAGE - 1) / IoUringSetup.PAGE;
+        final ByteBuffer memory = ByteBuffer.allocateDirect((pages + 1) * IoUringSetup.PAGE)
+            .alignedSlice(IoUringSetup.PAGE);
         final UnsafeBuffer ring = new UnsafeBuffer(memory);
         // struct io_uring_buf_reg: ring_addr (u64), ring_entries (u32), bgid (u16), flags (u16), resv[3] (u64).
         final UnsafeBuffer reg = new UnsafeBuffer(ByteBuffer.allocateDirect(40));
         reg.putLong(0, ring.addressOffset());
         reg.putInt(8, entries);
         reg.putShort(12, (short)BUFFER_GROUP);
-        if (register(ringFd, IORING_REGISTER_PBUF_RING, reg.addressOffset(), 1) < 0)
+        if (IoUringSetup.register(ringFd, IoUringSetup.IORING_REGISTER_PBUF_RING, reg.addressOffset(), 1) < 0)
         {
             throw new TunException("io_uring refused a provided-buffer ring", LibC.errno());
         }
         bufferRing = ring;
         bufferMask = entries - 1;
         bufferTail = 0;
-    }
-
-    private static long register(final long ringFd, final int opcode, final long argument, final int count)
-    {
-        return LIBC.syscall(SYS_IO_URING_REGISTER, ringFd, opcode, argument, count, 0, 0);
     }
 
     /**
@@ -452,8 +351,8 @@ public final class IoUring implements AutoCloseable
             return;
         }
         closed = true;
-        munmap(sqesAddress, sqesSize);
-        munmap(ringAddress, ringSize);
+        IoUringSetup.munmap(sqesAddress, sqesSize);
+        IoUringSetup.munmap(ringAddress, ringSize);
         LIBC.close(ringFd);
     }
 }

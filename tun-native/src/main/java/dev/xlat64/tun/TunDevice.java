@@ -25,12 +25,8 @@ public final class TunDevice implements AutoCloseable
 {
     private static final LibC LIBC = LibC.INSTANCE;
     private static final String CLONE_DEVICE = "/dev/net/tun";
-    private static final String OWN_NETNS = "/proc/thread-self/ns/net";
     /** Two {@code struct iovec {void *base; size_t len;}} on 64-bit Linux. */
     private static final int IOVEC_PAIR_SIZE = 32;
-    private static final String NAMED_NETNS_DIR = "/var/run/netns/";
-    // O_RDONLY is 0; namespace fds are only handed to setns(2).
-    private static final int O_RDONLY_CLOEXEC = O_CLOEXEC;
 
     private final String name;
     private final int[] fds;
@@ -63,67 +59,7 @@ public final class TunDevice implements AutoCloseable
         {
             return openHere(options);
         }
-        final int ownNetns = LIBC.open(OWN_NETNS, O_RDONLY_CLOEXEC);
-        if (ownNetns < 0)
-        {
-            throw new TunException("cannot open " + OWN_NETNS + " to remember the current network namespace " +
-                "(is /proc mounted?)", LibC.errno());
-        }
-        try
-        {
-            enter(options.netns(), options.name());
-            try
-            {
-                return openHere(options);
-            }
-            finally
-            {
-                if (LIBC.setns(ownNetns, CLONE_NEWNET) < 0)
-                {
-                    // A thread left in the wrong namespace would silently misroute everything it does later.
-                    throw new IllegalStateException("cannot return to the original network namespace after creating " +
-                        "TUN device " + options.name() + ": " + Errno.describe(LibC.errno()));
-                }
-            }
-        }
-        finally
-        {
-            LIBC.close(ownNetns);
-        }
-    }
-
-    private static void enter(final String netns, final String device) throws TunException
-    {
-        final String path = NAMED_NETNS_DIR + netns;
-        final int nsFd = LIBC.open(path, O_RDONLY_CLOEXEC);
-        if (nsFd < 0)
-        {
-            final int errno = LibC.errno();
-            if (errno == Errno.ENOENT)
-            {
-                throw new TunException("network namespace " + netns + " does not exist (ip netns list; create it " +
-                    "with ip netns add " + netns + ")", errno);
-            }
-            throw new TunException("cannot open network namespace " + path + " for TUN device " + device, errno);
-        }
-        try
-        {
-            if (LIBC.setns(nsFd, CLONE_NEWNET) < 0)
-            {
-                final int errno = LibC.errno();
-                if (errno == Errno.EPERM)
-                {
-                    throw new TunException("entering network namespace " + netns + " needs root or CAP_SYS_ADMIN " +
-                        "(run as root, or grant AmbientCapabilities=CAP_SYS_ADMIN CAP_NET_ADMIN)", errno);
-                }
-                throw new TunException("cannot enter network namespace " + netns + " (" + path +
-                    " is not a network namespace?)", errno);
-            }
-        }
-        finally
-        {
-            LIBC.close(nsFd);
-        }
+        return NetworkNamespace.inside(options.netns(), options.name(), () -> openHere(options));
     }
 
     private static TunDevice openHere(final TunOptions options) throws TunException

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The ring itself on plain character devices (no root needed): batched READs from /dev/zero and WRITEs to /dev/null,
  * completions matched by user_data, a full submission queue refused, and no allocation per request. The TUN path is in
- * {@link TunDeviceTest}.
+ * {@link TunIoUringTest}.
  */
 class IoUringTest
 {
