@@ -11,9 +11,8 @@ final class Builtins
 
     static List<Object> commands()
     {
-        return List.of(new RunCommand(), new CheckConfigCommand(), new MapCommand(), new DemoCommand(), new SixRdCeCommand(),
-            new StatsCommand(), new ReloadCommand(), new ImportTaygaCommand(), new ClatCommand(), new TaygaCommand(),
-            new MapCeCommand(),
-            new DrainCommand());
+        return List.of(new RunCommand(), new CheckConfigCommand(), new MapCommand(), new DemoCommand(),
+            new SixRdCeCommand(), new StatsCommand(), new ReloadCommand(), new ImportTaygaCommand(), new ClatCommand(),
+            new TaygaCommand(), new MapCeCommand(), new DrainCommand());
     }
 }
