@@ -168,7 +168,7 @@ public final class AddressMapper
             return ROUTE_DENYLISTED;
         }
         final int entry = eamt.indexByIpv4(ipv4);
-        return entry >= 0 ? entry : ipv6RouteWithoutEamt(ipv4);
+        return entry >= 0 ? entry : prefixRoute(ipv4);
     }
 
     /** {@link #ipv6Route} with the prefix alone (RFC 7757 s.4 hairpinning). */
@@ -178,9 +178,15 @@ public final class AddressMapper
         {
             return ROUTE_UNMAPPED;
         }
-        if (denylist.contains(ipv4))
+        return denylist.contains(ipv4) ? ROUTE_DENYLISTED : prefixRoute(ipv4);
+    }
+
+    /** The route through the embedding format of an address already checked against the denylist. */
+    private int prefixRoute(final int ipv4)
+    {
+        if (prefix == null)
         {
-            return ROUTE_DENYLISTED;
+            return ROUTE_UNMAPPED;
         }
         return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
     }

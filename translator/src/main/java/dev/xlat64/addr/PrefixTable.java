@@ -45,6 +45,18 @@ public final class PrefixTable
     /** Per index slot: the last range starting at or before the slot's first address. One more slot at the end. */
     private final int[] index;
     private final int prefixes;
+    /**
+     * The start of range 1 (or of the last range) and of the last range, and the answers below, inside and at/after
+     * them: copies of array slots in fields, so the common lookups (outside every prefix, or in a table of one) read no
+     * array and compile small enough to be inlined on the packet path.
+     */
+    private final long secondHigh;
+    private final long secondLow;
+    private final long lastHigh;
+    private final long lastLow;
+    private final int firstValue;
+    private final int middleValue;
+    private final int lastValue;
 
     private PrefixTable(final long[] startsHigh, final long[] startsLow, final int[] values, final int count,
         final int prefixes)
@@ -54,6 +66,14 @@ public final class PrefixTable
         this.values = values;
         this.count = count;
         this.prefixes = prefixes;
+        final int last = count - 1;
+        secondHigh = startsHigh[Math.min(1, last)];
+        secondLow = startsLow[Math.min(1, last)];
+        lastHigh = startsHigh[last];
+        lastLow = startsLow[last];
+        firstValue = values[0];
+        middleValue = values[Math.min(1, last)];
+        lastValue = values[last];
         if (count <= 2)
         {
             common = 128;
@@ -141,18 +161,25 @@ public final class PrefixTable
     {
         final long h = high ^ Long.MIN_VALUE;
         final long l = low ^ Long.MIN_VALUE;
+        // Below the first boundary after 0, or at/after the last: no search (and the slot maths needs neither case).
+        if (greater(secondHigh, secondLow, h, l))
+        {
+            return firstValue;
+        }
+        if (!greater(lastHigh, lastLow, h, l))
+        {
+            return lastValue;
+        }
+        // With three ranges (one prefix cuts no more) the key is in the middle one. The search is a method of its own
+        // so that this part stays small enough for the JIT to inline into the packet path.
+        return count <= 3 ? middleValue : search(high, low, h, l);
+    }
+
+    /** The binary search of {@link #lookup} for a key strictly inside the ranges (sign-flipped halves {@code h:l}). */
+    private int search(final long high, final long low, final long h, final long l)
+    {
         final long[] sh = startsHigh;
         final long[] sl = startsLow;
-        final int last = count - 1;
-        // Below the first boundary after 0, or at/after the last: no search (and the slot maths needs neither case).
-        if (greater(sh[1 < last ? 1 : last], sl[1 < last ? 1 : last], h, l))
-        {
-            return values[0];
-        }
-        if (!greater(sh[last], sl[last], h, l))
-        {
-            return values[last];
-        }
         final int slot = slot(high, low);
         int lo = index[slot];
         int hi = index[slot + 1];

@@ -43,10 +43,16 @@ public final class Translator
     private final MapCustomerEdge ce = new MapCustomerEdge(scratch, icmpErrors, ipv4ToIpv6, ipv6ToIpv4);
     private final PacketContext context = new PacketContext();
     private int mapDomain = -1;
+    private int mapDomainCount;
+    /**
+     * True when no mechanism that is checked before SIIT (6rd, MAP) has a domain: every packet is SIIT's, and one check
+     * replaces the relays'. Kept in step with {@link #config(TranslatorConfig)} and {@link #mapDomains}.
+     */
+    private boolean siitOnly;
 
     public Translator(final TranslatorConfig config)
     {
-        context.config = config;
+        config(config);
     }
 
     /**
@@ -72,6 +78,7 @@ public final class Translator
     public void config(final TranslatorConfig config)
     {
         context.config = config;
+        siitOnly = config.sixRdDomains.isEmpty() && mapDomainCount == 0;
     }
 
     /** The MAP-T, MAP-E and lw4o6 domains this engine serves as a BR (docs/map.md); called between packets. */
@@ -80,6 +87,8 @@ public final class Translator
         final MapDomain[] all = ce.domains(domains.toArray(new MapDomain[0]));  // CE mode takes its own domain
         mapT.domains(all);
         softwire.domains(all);
+        mapDomainCount = all.length;
+        config(context.config);
         return this;
     }
 
@@ -103,7 +112,7 @@ public final class Translator
     /** The 6rd domain (position in {@code config().sixRdDomains}) of the last packet translated; -1 for none. */
     public int sixRdDomainIndex()
     {
-        return sixRd.domainIndex();
+        return siitOnly ? -1 : sixRd.domainIndex();
     }
 
     /**
@@ -122,6 +131,10 @@ public final class Translator
         final int version = (buffer.getByte(offset) & 0xF0) >>> 4;
         final PacketContext ctx = context.packet(buffer, offset, length, sink);
         mapDomain = -1;
+        if (siitOnly)
+        {
+            return siit(ctx, version);
+        }
         // RFC 5969: 6rd's packets (protocol 41, to a BR, to a 6rd prefix) are claimed before SIIT.
         if (sixRd.relay(ctx, version) == Verdict.DONE)
         {
@@ -146,6 +159,12 @@ public final class Translator
         {
             return ctx.outcome;
         }
+        return siit(ctx, version);
+    }
+
+    /** RFC 7915: SIIT translates by IP version. */
+    private Outcome siit(final PacketContext ctx, final int version)
+    {
         if (version == 4)
         {
             return ipv4ToIpv6.translate(ctx);
