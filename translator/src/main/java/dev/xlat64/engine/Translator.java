@@ -87,7 +87,7 @@ public final class Translator
         final MapDomain[] all = ce.domains(domains.toArray(new MapDomain[0]));  // CE mode takes its own domain
         mapT.domains(all);
         softwire.domains(all);
-        mapDomainCount = all.length;
+        mapDomainCount = domains.size();  // the CE's domain too: any of them means more than SIIT
         config(context.config);
         return this;
     }
