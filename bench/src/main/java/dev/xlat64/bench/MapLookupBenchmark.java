@@ -3,7 +3,6 @@ package dev.xlat64.bench;
 import dev.xlat64.map.Lw4o6BindingTable;
 import dev.xlat64.map.MapRule;
 import dev.xlat64.map.MapRuleTable;
-import dev.xlat64.map.SortedMapRuleTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -74,7 +73,7 @@ public class MapLookupBenchmark
                 throw new IllegalStateException("binding " + b + " not found");
             }
         }
-        rules = SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16),
+        rules = MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16),
             MapRule.of("2001:db8:100::/40", "198.18.0.0/16", 22));
     }
 
