@@ -211,7 +211,7 @@ public final class SixRdConfig
     {
         try
         {
-            final var p = t.inputPositionOf("prefix");
+            final var p = t.inputPositionOf(List.of("prefix"));
             return p == null ? "?" : String.valueOf(p.line());
         }
         catch (final IllegalArgumentException ex)
