@@ -160,20 +160,22 @@ PY
 SIXRD_HOST_PREFIX=2001:db8:fe00::/48
 H4_6RD_ADDR=2001:db8:fe00:200::2
 DEST6="$H4_AS_IPV6"  # trafgen's destination: H4_AS_IPV6, or H4_6RD_ADDR while a 6rd contender runs
-# Writes $WORK/sixrd-N.toml once: N - 1 generated domains 2001:db8:(4000+i)::/48 over 10.i/24 (so the table shares 32
-# bits with the host's), then the host's domain, all with BR 203.0.113.1; the NAT64 prefix and EAM entry as the others.
+# Writes $WORK/sixrd-N.toml once: the host's domain as a [[sixrd.domain]] table and N - 1 generated domains
+# 2001:db8:(4000+i)::/48 over 10.i/24 (sharing 32 bits with the host's) in its sixrd.domain-file, all with BR
+# 203.0.113.1; the NAT64 prefix and EAM entry come from the flags, as for the others.
 sixrd_config() {
   local n="$1" f="$WORK/sixrd-$1.toml"
   [ -s "$f" ] && return 0
-  python3 - "$n" "$SIXRD_HOST_PREFIX" "$f" <<'PY'
+  python3 - "$n" "$SIXRD_HOST_PREFIX" "$f" "$WORK/sixrd-$1.domains" <<'PY'
 import sys
-n, host, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-with open(out, "w") as f:
-    f.write("# %d 6rd domains, the host's last\n" % n)
+n, host, out, domains = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+with open(domains, "w") as f:
+    f.write("# %d generated 6rd domains: PREFIX IPV4-PREFIX BR\n" % (n - 1))
     for i in range(n - 1):
-        f.write('[[sixrd.domain]]\nprefix = "2001:db8:%x::/48"\nipv4-prefix = "10.%d.%d.0/24"\nbr = "203.0.113.1"\n'
-                % (0x4000 + i, i >> 8, i & 255))
-    f.write('[[sixrd.domain]]\nprefix = "%s"\nipv4-prefix = "198.51.100.0/24"\nbr = "203.0.113.1"\n' % host)
+        f.write("2001:db8:%x::/48 10.%d.%d.0/24 203.0.113.1\n" % (0x4000 + i, i >> 8, i & 255))
+with open(out, "w") as f:
+    f.write('[sixrd]\ndomain-file = "%s"\n[[sixrd.domain]]\nprefix = "%s"\nipv4-prefix = "198.51.100.0/24"\n'
+            'br = "203.0.113.1"\n' % (domains, host))
 PY
 }
 

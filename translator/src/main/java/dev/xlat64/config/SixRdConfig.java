@@ -10,6 +10,11 @@ import dev.xlat64.config.Settings.Key;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +30,9 @@ public final class SixRdConfig
 {
     static final String TABLE = "sixrd";
     static final String DOMAIN = "domain";
+    static final String DOMAIN_FILE = "domain-file";
+    /** Errors listed per domain file before the rest are only counted. */
+    static final int MAX_FILE_ERRORS = 20;
     private static final String[] DOMAIN_KEYS =
         {"prefix", "ipv4-prefix", "br", "mtu", "ttl", "allow-foreign-inner-source", "br-ipv6"};
     private static final Key[] FLAG_KEYS = {Key.SIXRD_PREFIX, Key.SIXRD_IPV4_PREFIX, Key.SIXRD_BR, Key.SIXRD_MTU,
@@ -134,7 +142,7 @@ public final class SixRdConfig
         else
         {
             final TomlTable sixrd = file.toml().getTable(TABLE);
-            file.rejectUnknownKeys(sixrd, TABLE, DOMAIN);
+            file.rejectUnknownKeys(sixrd, TABLE, DOMAIN, DOMAIN_FILE);
             final Object domains = sixrd.get(DOMAIN);
             if (domains != null && !isArrayOfTables(domains))
             {
@@ -152,8 +160,106 @@ public final class SixRdConfig
                     }
                 }
             }
+            final String domainFile = file.string(sixrd, DOMAIN_FILE, TABLE + "." + DOMAIN_FILE, null);
+            if (domainFile != null)
+            {
+                final Path path = Path.of(file.name()).resolveSibling(Path.of(domainFile.trim()));
+                domainFile(path, file.name() + ":" + line(sixrd, DOMAIN_FILE) + ": " + TABLE + "." + DOMAIN_FILE,
+                    found, file.errors());
+            }
         }
         errors.addAll(file.errors().subList(before, file.errors().size()));
+    }
+
+    /**
+     * {@code sixrd.domain-file}: many domains without the cost of TOML (tomlj takes seconds for 10,000 tables), one a
+     * line: {@code PREFIX IPV4-PREFIX BR [mtu=N] [ttl=N] [br-ipv6=ADDRESS] [allow-foreign-inner-source=true]},
+     * {@code #} comments and blank lines allowed; errors as {@code file:line: message} (docs/tables.md).
+     */
+    private static void domainFile(final Path path, final String origin, final List<Origin> found,
+        final List<String> errors)
+    {
+        final List<String> lines;
+        try
+        {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            errors.add(origin + ": cannot read the 6rd domain file " + path + ": " + ex.getMessage());
+            return;
+        }
+        int bad = 0;
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final String where = path + ":" + (i + 1);
+            final String line = lines.get(i);
+            final int hash = line.indexOf('#');
+            final String text = (hash < 0 ? line : line.substring(0, hash)).trim();
+            if (text.isEmpty())
+            {
+                continue;
+            }
+            try
+            {
+                found.add(new Origin(domainLine(text.split("\\s+")), where));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                if (bad++ < MAX_FILE_ERRORS)
+                {
+                    errors.add(where + ": " + ex.getMessage());
+                }
+            }
+        }
+        if (bad > MAX_FILE_ERRORS)
+        {
+            errors.add(path + ": " + (bad - MAX_FILE_ERRORS) + " more lines with errors");
+        }
+    }
+
+    private static SixRdDomain domainLine(final String[] f)
+    {
+        if (f.length < 3)
+        {
+            throw new IllegalArgumentException("expected PREFIX IPV4-PREFIX BR [mtu=N] [ttl=N] [br-ipv6=ADDRESS] " +
+                "[allow-foreign-inner-source=true|false]");
+        }
+        final SixRdDomain.Builder b = SixRdDomain.builder(f[0], f[1], f[2]);
+        for (int k = 3; k < f.length; k++)
+        {
+            final int eq = f[k].indexOf('=');
+            final String key = eq < 0 ? f[k] : f[k].substring(0, eq);
+            final String value = eq < 0 ? "" : f[k].substring(eq + 1);
+            switch (key)
+            {
+                case "mtu":
+                    b.mtu(range(number(value, key), key, SixRdDomain.MIN_MTU, SixRdDomain.MAX_MTU));
+                    break;
+                case "ttl":
+                    b.ttl(range(number(value, key), key, 1, 255));
+                    break;
+                case "br-ipv6":
+                    b.brIpv6(new Ipv6Prefix(Addresses.parse6(value), 128));
+                    break;
+                case "allow-foreign-inner-source":
+                    b.allowForeignInnerSource(bool(value, key));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option '" + f[k] + "' (known: mtu, ttl, br-ipv6, " +
+                        "allow-foreign-inner-source)");
+            }
+        }
+        return b.build();
+    }
+
+    private static int range(final int value, final String key, final int min, final int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException(key + ": must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
     }
 
     private static Origin domain(final ConfigFile file, final TomlTable t, final String path)
@@ -209,9 +315,14 @@ public final class SixRdConfig
 
     private static String line(final TomlTable t)
     {
+        return line(t, "prefix");
+    }
+
+    private static String line(final TomlTable t, final String key)
+    {
         try
         {
-            final var p = t.inputPositionOf(List.of("prefix"));
+            final var p = t.inputPositionOf(List.of(key));
             return p == null ? "?" : String.valueOf(p.line());
         }
         catch (final IllegalArgumentException ex)
