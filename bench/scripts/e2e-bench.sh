@@ -16,8 +16,7 @@
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/results/HISTORY.md, "2026-12-01: UDP super-packets").
 # Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>|-6rd<DOMAINS>][-at-<TAG>], tayga,
-# cfwd-<N>q[-off]
-# (bench/c/tunfwd.c, read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see
+# cfwd-<N>q[-off] (bench/c/tunfwd.c, read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (tunfwd-uring.c); see
 # start_contender for every option. -at-<TAG> runs the build of another checkout, the directory in $XLAT64_ROOT_<TAG>
 # (built with `mvn -q -o -DskipTests package`), for an A/B of two builds in one run, e.g. XLAT64_ROOT_old=/tmp/old
 # XLAT64_ROOT_new=. ... --contenders "xlat64-1q-sleep-at-old xlat64-1q-sleep-at-new".
