@@ -227,14 +227,10 @@ public final class PrefixTable
         {
             order[i] = i;
         }
-        int[] next = null;
+        int[] next = new int[n];
         final int[] count = new int[65537];
-        for (int pass = 0; pass < 9; pass++)
+        for (int pass = 0; pass < 9; pass += pass == 0 && low == null ? 5 : 1)
         {
-            if (pass >= 1 && pass <= 4 && low == null)
-            {
-                continue;
-            }
             Arrays.fill(count, 0);
             for (int p = 0; p < n; p++)
             {
@@ -248,7 +244,6 @@ public final class PrefixTable
             {
                 count[d + 1] += count[d];
             }
-            next = next == null ? new int[n] : next;
             for (int i = 0; i < n; i++)
             {
                 final int p = order[i];
