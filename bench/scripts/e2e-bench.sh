@@ -15,9 +15,9 @@
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/results/HISTORY.md, "2026-12-01: UDP super-packets").
-# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>|-mapt|-lw4o6-<BINDINGS>][-at-<TAG>],
-# tayga, cfwd-<N>q[-off]
-# (bench/c/tunfwd.c, read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]... (bench/c/tunfwd-uring.c); see
+# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>|-6rd<DOMAINS>|-mapt|-lw4o6-<BINDINGS>]
+# [-at-<TAG>], tayga, cfwd-<N>q[-off] (bench/c/tunfwd.c, read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]...
+# (tunfwd-uring.c); see
 # start_contender for every option. -at-<TAG> runs the build of another checkout, the directory in $XLAT64_ROOT_<TAG>
 # (built with `mvn -q -o -DskipTests package`), for an A/B of two builds in one run, e.g. XLAT64_ROOT_old=/tmp/old
 # XLAT64_ROOT_new=. ... --contenders "xlat64-1q-sleep-at-old xlat64-1q-sleep-at-new".
@@ -53,7 +53,7 @@ while [ $# -gt 0 ]; do
     --no-rfc8219) DO_RFC8219=0; shift ;;
     --no-readme) DO_README=0; shift ;;
     --udp-gro) UDP_GRO="$2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "e2e-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -153,6 +153,32 @@ with open(out, "w") as f:
 PY
 }
 
+# 6rd contenders (-6rd<N>, docs/tables.md): h6 sends to h4's 6rd address instead, the translator (a 6rd BR)
+# encapsulates it to h4 (6in4), and the packets are counted leaving gw towards h4 (h4 has no 6rd tunnel: what it
+# does with them does not matter). The host's domain 2001:db8:fe00::/48 over 198.51.100.0/24 (IPv4MaskLen 24, 8 EA
+# bits) delegates 2001:db8:fe00:200::/56 to 198.51.100.2.
+SIXRD_HOST_PREFIX=2001:db8:fe00::/48
+H4_6RD_ADDR=2001:db8:fe00:200::2
+DEST6="$H4_AS_IPV6"  # trafgen's destination: H4_AS_IPV6, or H4_6RD_ADDR while a 6rd contender runs
+# Writes $WORK/sixrd-N.toml once: the host's domain as a [[sixrd.domain]] table and N - 1 generated domains
+# 2001:db8:(4000+i)::/48 over 10.i/24 (sharing 32 bits with the host's) in its sixrd.domain-file, all with BR
+# 203.0.113.1; the NAT64 prefix and EAM entry come from the flags, as for the others.
+sixrd_config() {
+  local n="$1" f="$WORK/sixrd-$1.toml"
+  [ -s "$f" ] && return 0
+  python3 - "$n" "$SIXRD_HOST_PREFIX" "$f" "$WORK/sixrd-$1.domains" <<'PY'
+import sys
+n, host, out, domains = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+with open(domains, "w") as f:
+    f.write("# %d generated 6rd domains: PREFIX IPV4-PREFIX BR\n" % (n - 1))
+    for i in range(n - 1):
+        f.write("2001:db8:%x::/48 10.%d.%d.0/24 203.0.113.1\n" % (0x4000 + i, i >> 8, i & 255))
+with open(out, "w") as f:
+    f.write('[sixrd]\ndomain-file = "%s"\n[[sixrd.domain]]\nprefix = "%s"\nipv4-prefix = "198.51.100.0/24"\n'
+            'br = "203.0.113.1"\n' % (domains, host))
+PY
+}
+
 # Starts the contender in the gw namespace, routes the prefix and the EAM IPv4 side into its TUN, checks one ping.
 start_contender() {
   local name="$1" queues idle
@@ -182,6 +208,11 @@ start_contender() {
       local eam=("--eam" "$H6_AS_IPV4=$H6_ADDR")
       if [[ "$build" =~ -eam([0-9]+)$ ]]; then
         eam_file "${BASH_REMATCH[1]}"; eam=("--eam-file" "$WORK/eam-${BASH_REMATCH[1]}.txt"); build="${build%-eam*}"
+      fi
+      # -6rd<N>: N 6rd domains from a config file (see sixrd_config); the UDP test goes through the host's domain.
+      if [[ "$build" =~ -6rd([0-9]+)$ ]]; then
+        sixrd_config "${BASH_REMATCH[1]}"; eam+=("--config" "$WORK/sixrd-${BASH_REMATCH[1]}.toml")
+        build="${build%-6rd*}"; DEST6="$H4_6RD_ADDR"
       fi
       [ "$MODE" = siit ] || eam=("--config" "$(map_mode "$MODE")")
       local base="${build%-nouring}" offload=() jopts="${JAVA_OPTS:-}"
@@ -247,6 +278,7 @@ CONF
   ip -n "$GW" link set "$TUN" up
   ip -n "$GW" -6 route replace "$PREFIX" dev "$TUN"
   ip -n "$GW" route replace 192.0.2.0/24 dev "$TUN"
+  [ "$DEST6" = "$H4_AS_IPV6" ] || ip -n "$GW" -6 route replace "$SIXRD_HOST_PREFIX" dev "$TUN"
   if [ "$MODE" != siit ]; then
     ip -n "$GW" -6 route replace "$MAP_DMR" dev "$TUN"
     ip -n "$GW" -6 route replace "$LW_AFTR/128" dev "$TUN"
@@ -267,11 +299,15 @@ stop_contender() {
   kill -9 "$TRANSLATOR_PID" 2>/dev/null || true
   wait "$TRANSLATOR_PID" 2>/dev/null || true
   TRANSLATOR_PID=""
+  DEST6="$H4_AS_IPV6"
   for i in $(seq 50); do ip -n "$GW" link show "$TUN" >/dev/null 2>&1 || break; sleep 0.1; done
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$TRANSLATOR_PID/stat"; }  # utime + stime, all threads
-udp_received() { ip netns exec "$H4" awk '/^Udp:/ && ++n == 2 {print $3}' /proc/net/snmp; }  # NoPorts: port 9 is closed
+udp_received() {  # NoPorts: port 9 is closed; 6rd: the 6in4 packets leaving gw for h4
+  if [ "$DEST6" = "$H4_AS_IPV6" ]; then ip netns exec "$H4" awk '/^Udp:/ && ++n == 2 {print $3}' /proc/net/snmp
+  else ip netns exec "$GW" cat /sys/class/net/to-h4/statistics/tx_packets; fi
+}
 udp_csum_errors() { ip netns exec "$H4" awk '/^Udp:/ && ++n == 2 {print $4}' /proc/net/snmp; }  # InErrors
 tcp_csum_errors() { ip netns exec "$H4" awk '/^Tcp:/ {if (++n == 1) for (i = 1; i <= NF; i++) k[$i] = i; else print $k["InCsumErrors"]}' /proc/net/snmp; }
 tx_packets() { ip netns exec "$H6" cat /sys/class/net/eth0/statistics/tx_packets; }
@@ -279,11 +315,11 @@ now() { date +%s.%N; }
 
 # trafgen config: 8 UDP flows (source ports 10000-10007, so a multi-queue TUN can spread them) to h4's port 9.
 trafgen_config() {
-  local size="$1" f="$WORK/udp-$MODE-$1.cfg" sp
+  local size="$1" f="$WORK/udp-$MODE-$1-${DEST6//:/_}.cfg" sp
   : >"$f"
   case "$MODE" in
     siit) for sp in $(seq 10000 10007); do
-      echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$H6_ADDR, da=$H4_AS_IPV6, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
+      echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$H6_ADDR, da=$DEST6, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
       done ;;
     mapt) for sp in $MAPT_PORTS; do
       echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$MAPT_CE, da=$MAPT_H4, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
@@ -416,7 +452,9 @@ run_rounds() {
       for size in $SIZES; do
         echo "$round,$name,udp$size,$(measure_udp "$size" | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
       done
-      [ "$MODE" = siit ] && echo "$round,$name,tcp,$(measure_tcp | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
+      # TCP only where h6's iperf3 goes through the contender's mechanism (not for MAP or 6rd contenders).
+      [ "$MODE" = siit ] && [ "$DEST6" = "$H4_AS_IPV6" ] && \
+        echo "$round,$name,tcp,$(measure_tcp | tr ' ' ',')" | tee -a "$WORK/raw.csv" >&2
       stop_contender
     done
   done

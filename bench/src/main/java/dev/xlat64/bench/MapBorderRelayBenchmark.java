@@ -10,8 +10,8 @@ import dev.xlat64.engine.Translator;
 import dev.xlat64.map.Lw4o6BindingTable;
 import dev.xlat64.map.MapDomain;
 import dev.xlat64.map.MapRule;
+import dev.xlat64.map.MapRuleTable;
 import dev.xlat64.map.Mechanism;
-import dev.xlat64.map.SortedMapRuleTable;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -110,9 +110,9 @@ public class MapBorderRelayBenchmark
         }
         translator = new Translator(TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
             Eamt.EMPTY, true)).build()).mapDomains(List.of(
-            new MapDomain(Mechanism.MAP_T, "t", SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)),
+            new MapDomain(Mechanism.MAP_T, "t", MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)),
                 Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, null, false),
-            new MapDomain(Mechanism.MAP_E, "e", SortedMapRuleTable.of(MapRule.of("2001:db8:100::/40", "203.0.113.0/24",
+            new MapDomain(Mechanism.MAP_E, "e", MapRuleTable.of(MapRule.of("2001:db8:100::/40", "203.0.113.0/24",
                 16)), null, addr(E_BR), null, false),
             new MapDomain(Mechanism.LW4O6, "l", null, null, addr(AFTR), table, false)));
         final byte[] data = bytes(64, 1);

@@ -3,7 +3,6 @@ package dev.xlat64.bench;
 import dev.xlat64.map.Lw4o6BindingTable;
 import dev.xlat64.map.MapRule;
 import dev.xlat64.map.MapRuleTable;
-import dev.xlat64.map.SortedMapRuleTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,10 +39,15 @@ public class MapLookupBenchmark
     @Param({"1", "1048576"})
     int bindings;
 
+    /** MAP rules in the table (addr/PrefixTable): 2, or 10,000 FMRs of /24s beside them. */
+    @Param({"2", "10000"})
+    int ruleCount;
+
     private Lw4o6BindingTable table;
     private MapRuleTable rules;
     private final int[] ipv4 = new int[4096];
     private final int[] port = new int[4096];
+    private final long[] ceHigh = new long[4096];
     private int next;
 
     @Setup
@@ -74,8 +78,20 @@ public class MapLookupBenchmark
                 throw new IllegalStateException("binding " + b + " not found");
             }
         }
-        rules = SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16),
-            MapRule.of("2001:db8:100::/40", "198.18.0.0/16", 22));
+        final List<MapRule> list = new ArrayList<>();
+        list.add(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16));
+        list.add(MapRule.of("2001:db8:100::/40", "198.18.0.0/16", 22));
+        for (int i = 0; i < ruleCount - 2; i++)
+        {
+            list.add(MapRule.of("2001:db8:" + Integer.toHexString(0x4000 + i) + "::/48", "10." + (i >>> 8) + "." +
+                (i & 255) + ".0/24", 16));
+        }
+        rules = MapRuleTable.of(list, errors);
+        for (int i = 0; i < ceHigh.length; i++)
+        {
+            final MapRule r = rules.ruleForIpv4(ipv4[i], port[i] | 0x8000);
+            ceHigh[i] = r.addressHigh(ipv4[i], r.psidOfPort(port[i] | 0x8000));
+        }
     }
 
     @Benchmark
@@ -83,6 +99,13 @@ public class MapLookupBenchmark
     {
         final int i = next++ & 4095;
         return table.find(ipv4[i], port[i]);
+    }
+
+    /** RFC 7597 s.8.1: a BR's rule for a CE's IPv6 source, longest Rule IPv6 prefix. */
+    @Benchmark
+    public MapRule mapRuleForIpv6()
+    {
+        return rules.ruleForIpv6(ceHigh[next++ & 4095], 1);
     }
 
     @Benchmark

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * direction, by table size and key kind. {@code random}: /32=/128 entries spread over 10.0.0.0/8 and
  * 2001:db8:100::/48, keys drawn from the whole table (a cache miss per lookup at 1M). {@code deep}: the worst case for
  * a prefix structure, every entry inside one IPv4 /12 and one IPv6 /108, under a chain of nested prefixes starting at
- * the block's first address (/8, /9, ... /31 and /32, /33, ... /107), keys consecutive addresses of the block.
+ * the block's first address (/8, /9, ... /31 and /32, /33, ... /107), keys drawn from the whole table too (they
+ * share 12 and 108 bits). B/op: run with {@code -prof gc} (gc.alloc.rate.norm); docs/tables.md has the command.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -97,7 +98,7 @@ public class TableLookupBenchmark
         eamt = b.build();
         for (int k = 0; k < KEYS; k++)
         {
-            final int i = deep ? k % size : random.nextInt(size);
+            final int i = random.nextInt(size);
             ipv4Keys[k] = v4[i];
             ipv6High[k] = deep ? high6 : high6 | (v6[i] >>> 32);
             ipv6Low[k] = deep ? v6[i] : v6[i] & 0xFFFFFFFFL;

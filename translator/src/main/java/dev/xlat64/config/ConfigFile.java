@@ -76,7 +76,7 @@ public final class ConfigFile
         TomlPosition p = null;
         try
         {
-            p = table.inputPositionOf(key);
+            p = table.inputPositionOf(path(key));
         }
         catch (final IllegalArgumentException ignored)
         {
@@ -85,14 +85,31 @@ public final class ConfigFile
         errors.add(name + ":" + (p == null ? "?" : String.valueOf(p.line())) + ": " + displayKey + ": " + message);
     }
 
+    /**
+     * The key as a path: tomlj parses a dotted key with its ANTLR grammar at every call (seconds for 10,000
+     * [[sixrd.domain]] tables, docs/tables.md), which a bare key does not need.
+     */
+    private static List<String> path(final String key)
+    {
+        for (int i = 0; i < key.length(); i++)
+        {
+            final char c = key.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'))
+            {
+                return Toml.parseDottedKey(key);
+            }
+        }
+        return key.isEmpty() ? Toml.parseDottedKey(key) : List.of(key);
+    }
+
     /** A string value, or {@code fallback} when absent; a value of another type is an error. */
     public String string(final TomlTable table, final String key, final String displayKey, final String fallback)
     {
-        if (!table.contains(key))
+        if (!table.contains(path(key)))
         {
             return fallback;
         }
-        final Object v = table.get(key);
+        final Object v = table.get(path(key));
         if (v instanceof String)
         {
             return (String)v;
@@ -106,11 +123,11 @@ public final class ConfigFile
         final TomlTable table, final String key, final String displayKey, final long fallback, final long min,
         final long max)
     {
-        if (!table.contains(key))
+        if (!table.contains(path(key)))
         {
             return fallback;
         }
-        final Object v = table.get(key);
+        final Object v = table.get(path(key));
         if (!(v instanceof Long))
         {
             error(table, key, displayKey, "expected an integer, found " + typeName(v));
@@ -127,11 +144,11 @@ public final class ConfigFile
 
     public boolean bool(final TomlTable table, final String key, final String displayKey, final boolean fallback)
     {
-        if (!table.contains(key))
+        if (!table.contains(path(key)))
         {
             return fallback;
         }
-        final Object v = table.get(key);
+        final Object v = table.get(path(key));
         if (v instanceof Boolean)
         {
             return (Boolean)v;
@@ -144,11 +161,11 @@ public final class ConfigFile
     public List<String> strings(final TomlTable table, final String key, final String displayKey)
     {
         final List<String> out = new ArrayList<>();
-        if (!table.contains(key))
+        if (!table.contains(path(key)))
         {
             return out;
         }
-        final Object v = table.get(key);
+        final Object v = table.get(path(key));
         if (v instanceof String)
         {
             out.add((String)v);

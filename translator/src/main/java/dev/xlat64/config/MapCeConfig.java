@@ -6,7 +6,7 @@ import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.map.MapDomain;
 import dev.xlat64.map.MapRule;
 import dev.xlat64.map.Mechanism;
-import dev.xlat64.map.SortedMapRuleTable;
+import dev.xlat64.map.MapRuleTable;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
@@ -82,7 +82,7 @@ final class MapCeConfig
             return null;
         }
         final List<String> conflicts = new ArrayList<>();
-        final SortedMapRuleTable table = SortedMapRuleTable.of(rules, conflicts);
+        final MapRuleTable table = MapRuleTable.of(rules, conflicts);
         conflicts.forEach(c -> file.errors().add(where + ": " + c));
         final MapRule bmr = table.ruleForIpv6(endUser.high(), endUser.low());
         if (bmr == null)

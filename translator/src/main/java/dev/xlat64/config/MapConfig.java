@@ -8,9 +8,9 @@ import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.map.Lw4o6BindingTable;
 import dev.xlat64.map.MapDomain;
 import dev.xlat64.map.MapRule;
+import dev.xlat64.map.MapRuleTable;
 import dev.xlat64.map.Mechanism;
 import dev.xlat64.map.PortSet;
-import dev.xlat64.map.SortedMapRuleTable;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
@@ -176,7 +176,7 @@ public final class MapConfig
             return null;
         }
         final List<String> conflicts = new ArrayList<>();
-        final SortedMapRuleTable table = SortedMapRuleTable.of(rules, conflicts);
+        final MapRuleTable table = MapRuleTable.of(rules, conflicts);
         for (final String c : conflicts)
         {
             file.errors().add(where + ": " + c);

@@ -1,6 +1,7 @@
 package dev.xlat64.map;
 
 import dev.xlat64.addr.Addresses;
+import dev.xlat64.addr.PrefixParser;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -218,6 +219,10 @@ public final class Lw4o6BindingTable
         private int[] lines = new int[1024];
         private final int[] starts = new int[4];
         private final int[] ends = new int[4];
+        private final PrefixParser parser = new PrefixParser();
+        private final byte[] ascii = new byte[64];
+        private long b4High;
+        private long b4Low;
 
         Builder(final String name, final List<String> errors)
         {
@@ -248,14 +253,12 @@ public final class Lw4o6BindingTable
                     " fields");
                 return;
             }
-            final String[] f = {raw.substring(starts[0], ends[0]), raw.substring(starts[1], ends[1]),
-                raw.substring(starts[2], ends[2])};
             try
             {
-                final int ipv4 = ipv4(f[0]);
-                final int[] ports = ports(f[1], defaultOffset);
-                final byte[] b4 = Addresses.parse6(f[2]);
-                add(ipv4, ports[0], ports[1], ports[2], Addresses.high(b4), Addresses.low(b4), number);
+                final int ipv4 = ipv4(raw.substring(starts[0], ends[0]));
+                final int[] ports = ports(raw.substring(starts[1], ends[1]), defaultOffset);
+                b4(raw, starts[2], ends[2]);
+                add(ipv4, ports[0], ports[1], ports[2], b4High, b4Low, number);
             }
             catch (final IllegalArgumentException ex)
             {
@@ -290,6 +293,32 @@ public final class Lw4o6BindingTable
                 }
                 count++;
             }
+        }
+
+        /**
+         * The B4 address of {@code raw[from, to)} into {@link #b4High}/{@link #b4Low}: its bytes through
+         * {@link PrefixParser} (an InetAddress per line made a million bindings take tens of seconds); anything
+         * unusual through {@link Addresses#parse6}, which accepts odd spellings or gives the precise error.
+         */
+        private void b4(final String raw, final int from, final int to)
+        {
+            final int n = to - from;
+            boolean plain = n <= ascii.length;
+            for (int i = 0; plain && i < n; i++)
+            {
+                final char c = raw.charAt(from + i);
+                plain = c < 128 && c != '/';
+                ascii[i] = (byte)c;
+            }
+            if (plain && parser.parse6(ascii, 0, n))
+            {
+                b4High = parser.high;
+                b4Low = parser.low;
+                return;
+            }
+            final byte[] b4 = Addresses.parse6(raw.substring(from, to));
+            b4High = Addresses.high(b4);
+            b4Low = Addresses.low(b4);
         }
 
         /** A dotted quad, parsed without a regex (a million lines); anything unusual goes to the strict parser. */

@@ -73,19 +73,23 @@ public final class Metrics implements AutoCloseable
     /**
      * Registers the running EAMT's size and build: {@code xlat64_eam_entries}, {@code xlat64_eam_table_bytes},
      * {@code xlat64_eam_built_timestamp_seconds} and {@code xlat64_eam_build_seconds} (docs/tables.md), read from
-     * {@code running} at scrape time, so a reload shows at once.
+     * {@code running} at scrape time, so a reload shows at once. Held strongly: a gauge keeps only a weak reference
+     * by default, and the caller's supplier is a lambda nobody else holds (the gauges read NaN after the first GC).
      */
     public void bindEamt(final Supplier<Eamt> running)
     {
         Gauge.builder("xlat64.eam.entries", running, r -> r.get().size())
-            .description("EAM entries (RFC 7757) of the running table").register(registry);
+            .description("EAM entries (RFC 7757) of the running table")
+            .strongReference(true).register(registry);
         Gauge.builder("xlat64.eam.table", running, r -> r.get().bytes()).baseUnit("bytes")
             .description("Approximate memory of the running EAM table (entries and both lookup structures)")
-            .register(registry);
+            .strongReference(true).register(registry);
         Gauge.builder("xlat64.eam.built.timestamp", running, r -> r.get().builtAtMillis() / 1000.0).baseUnit("seconds")
-            .description("When the running EAM table was built (Unix time)").register(registry);
+            .description("When the running EAM table was built (Unix time)")
+            .strongReference(true).register(registry);
         Gauge.builder("xlat64.eam.build", running, r -> r.get().buildNanos() / 1e9).baseUnit("seconds")
-            .description("How long building the running EAM table's lookup structures took").register(registry);
+            .description("How long building the running EAM table's lookup structures took")
+            .strongReference(true).register(registry);
     }
 
     /**

@@ -55,7 +55,7 @@ class MapCustomerEdgeTest
         final EngineHarness engine = new EngineHarness(TranslatorConfig.builder(
             new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true)).build());
         engine.translator().mapDomains(List.of(MapDomain.customerEdge(mechanism, "test",
-            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), dmr, br,
+            MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), dmr, br,
             Ipv6Prefix.parse("2001:db8:12:3400::/56"))));
         return engine;
     }
@@ -200,10 +200,10 @@ class MapCustomerEdgeTest
             .icmpErrorsPerSecond(Integer.MAX_VALUE / 2).ipv6Mtu(1280).build();
         final String br = "2001:db8:ffff::1";
         final List<MapDomain> t = List.of(MapDomain.customerEdge(Mechanism.MAP_T, "t",
-            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), Rfc6052Prefix.parse(
+            MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), Rfc6052Prefix.parse(
                 "2001:db8:ffff::/64"), null, Ipv6Prefix.parse("2001:db8:12:3400::/56")));
         final List<MapDomain> e = List.of(MapDomain.customerEdge(Mechanism.MAP_E, "e",
-            SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, Addresses.parse6(br),
+            MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, Addresses.parse6(br),
             Ipv6Prefix.parse("2001:db8:12:3400::/56")));
         final byte[][] mapT = {
             ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1232, 53, bytes(40, 1))),

@@ -76,9 +76,9 @@ class MapZeroAllocationTest
             new StringReader(LW4 + " 0x34/8 " + B4 + "\n"), 0, errors);
         assertEquals(List.of(), errors);
         final List<MapDomain> domains = List.of(
-            new MapDomain(Mechanism.MAP_T, "t", SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/25", 15)),
+            new MapDomain(Mechanism.MAP_T, "t", MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/25", 15)),
                 Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, null, false).withIcmpAnswers(true, true),
-            new MapDomain(Mechanism.MAP_E, "e", SortedMapRuleTable.of(MapRule.of("2001:db8:100::/40", "203.0.113.0/24",
+            new MapDomain(Mechanism.MAP_E, "e", MapRuleTable.of(MapRule.of("2001:db8:100::/40", "203.0.113.0/24",
                 16)), null, addr(BR), null, false).withIcmpAnswers(true, true),
             new MapDomain(Mechanism.LW4O6, "l", null, null, addr(AFTR), bindings, true));
         final TranslatorConfig config = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse(

@@ -65,7 +65,7 @@ class Rfc2473TunnelIcmpTest
 
     private static MapDomain mapE()
     {
-        return new MapDomain(Mechanism.MAP_E, "test", SortedMapRuleTable.of(
+        return new MapDomain(Mechanism.MAP_E, "test", MapRuleTable.of(
             MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, addr(BR), null, false);
     }
 

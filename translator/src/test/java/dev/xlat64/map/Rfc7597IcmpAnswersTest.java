@@ -64,13 +64,13 @@ class Rfc7597IcmpAnswersTest
 
     private static MapDomain mapT()
     {
-        return new MapDomain(Mechanism.MAP_T, "t", SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24",
+        return new MapDomain(Mechanism.MAP_T, "t", MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24",
             16)), Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, null, false);
     }
 
     private static MapDomain mapE()
     {
-        return new MapDomain(Mechanism.MAP_E, "e", SortedMapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24",
+        return new MapDomain(Mechanism.MAP_E, "e", MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24",
             16)), null, addr(BR), null, false);
     }
 

@@ -166,7 +166,7 @@ class Rfc7597MappingRuleTest
             0, 6, 2, 1, true);
         final MapRule ce2 = new MapRule(Ipv6Prefix.parse("2001:db8:ff00:200::/56"), Ipv4Prefix.parse("203.0.113.7/32"),
             0, 6, 2, 2, true);
-        final MapRuleTable t = SortedMapRuleTable.of(wide, narrow, ce1, ce2);
+        final MapRuleTable t = MapRuleTable.of(wide, narrow, ce1, ce2);
         assertEquals(narrow, t.ruleForIpv6(high("2001:db8:100:1::"), 0));
         assertEquals(wide, t.ruleForIpv6(high("2001:db8:12:3400::"), 0));
         assertEquals(null, t.ruleForIpv6(high("2001:db9::"), 0));
@@ -182,10 +182,10 @@ class Rfc7597MappingRuleTest
     @Test
     void ruleTableRejectsAmbiguousRules()
     {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SortedMapRuleTable.of(
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MapRuleTable.of(
             MapRule.of("2001:db8::/40", "192.0.2.0/24", 16), MapRule.of("2001:db8:100::/40", "192.0.2.128/25", 15)))
             .getMessage().contains("overlapping Rule IPv4 prefixes"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SortedMapRuleTable.of(
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MapRuleTable.of(
             MapRule.of("2001:db8::/40", "192.0.2.0/24", 16), MapRule.of("2001:db8::/40", "198.51.100.0/24", 16)))
             .getMessage().contains("the same Rule IPv6 prefix"));
     }

@@ -68,7 +68,7 @@ class Rfc7597SoftwireBorderRelayTest
 
         private MapDomain mapE()
         {
-            return new MapDomain(Mechanism.MAP_E, "test", SortedMapRuleTable.of(
+            return new MapDomain(Mechanism.MAP_E, "test", MapRuleTable.of(
                 MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, addr(BR), null, false);
         }
 
@@ -169,7 +169,7 @@ class Rfc7597SoftwireBorderRelayTest
         private static final String CE = "2001:db8:12:3400:0:c000:212:34";
         private static final String CE4 = "192.0.2.18";
 
-        private final EngineHarness engine = engine(new MapDomain(Mechanism.MAP_E, "test", SortedMapRuleTable.of(
+        private final EngineHarness engine = engine(new MapDomain(Mechanism.MAP_E, "test", MapRuleTable.of(
             MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, addr(BR), null, false), 1280);
 
         @Test

@@ -50,7 +50,7 @@ class Rfc7599IcmpTest
         final TranslatorConfig config = TranslatorConfig.builder(
             new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true)).build();
         final EngineHarness engine = new EngineHarness(config);
-        engine.translator().mapDomains(List.of(new MapDomain(Mechanism.MAP_T, "test", SortedMapRuleTable.of(rule),
+        engine.translator().mapDomains(List.of(new MapDomain(Mechanism.MAP_T, "test", MapRuleTable.of(rule),
             Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, null, false)));
         return engine;
     }

@@ -31,4 +31,21 @@ class EamtGaugesTest
             assertTrue(metrics.registry().get("xlat64.eam.built.timestamp").gauge().value() > 1.7e9);
         }
     }
+
+    @Test
+    void gaugesOutliveACollection() throws InterruptedException
+    {
+        try (Metrics metrics = new Metrics())
+        {
+            final Eamt table = new Eamt(List.of(Eamt.Entry.parse("192.0.2.1=2001:db8::1")));
+            // a supplier nobody else holds, as RunCommand's () -> eamt: the registry must keep it
+            metrics.bindEamt(() -> table);
+            for (int i = 0; i < 5; i++)
+            {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertEquals(1.0, metrics.registry().get("xlat64.eam.entries").gauge().value());
+        }
+    }
 }
