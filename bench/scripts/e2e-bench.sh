@@ -324,10 +324,7 @@ trafgen_config() {
     mapt) for sp in $MAPT_PORTS; do
       echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$MAPT_CE, da=$MAPT_H4, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
       done ;;
-    lw4o6-*) for sp in $LW_PORTS; do
-      # trafgen cannot nest ipv4() in ipv6(): the inner IPv4 + UDP headers as bytes (UDP checksum 0, RFC 768).
-      echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$H6_ADDR, da=$LW_AFTR, nh=4, hl=64), $(inner_ipv4_udp "$sp" "$size"), fill(0x5a, $size) }" >>"$f"
-      done ;;
+    lw4o6-*) lw4o6_flows "${MODE#lw4o6-}" "$size" >"$f" ;;
   esac
   echo "$f"
 }
@@ -336,26 +333,40 @@ trafgen_config() {
 # the generator is the CE with EA bits 0x1234, i.e. IPv4 192.0.2.18, PSID 52 (ports 1232-1235, 2256-2259, ...) and
 # MAP address 2001:db8:2:1234:0:c000:212:34 (RFC 7599: full IPv4 in the IID); h4 is reached under the DMR
 # 2001:db8:fffc::/64. lw4o6: N bindings of PSID/12 port sets (a = 0: 16 ports each) over 192.0.2.0/24, the last one
-# the generator's (B4 2001:db8:1::2, 192.0.2.18 PSID 52: ports 832-847), lwAFTR 2001:db8:fffe::1.
+# the generator's (B4 2001:db8:1::2, 192.0.2.18 PSID 52: ports 832-847), lwAFTR 2001:db8:fffe::1; lw4o6_flows says
+# which bindings the generator uses.
 MAP_DMR=2001:db8:fffc::/64
 MAPT_CE=2001:db8:2:1234:0:c000:212:34
 MAPT_H4=2001:db8:fffc:0:c6:3364:200:0
 MAPT_PORTS="1232 1233 1234 1235 2256 2257 2258 2259"
-MAP_CE4=192.0.2.18
 LW_AFTR=2001:db8:fffe::1
-LW_PORTS="832 833 834 835 836 837 838 839"
 
-# The IPv4 and UDP headers of a datagram from the B4's IPv4 (port $1, $2 bytes of payload) to h4's port 9, as trafgen
-# bytes.
-inner_ipv4_udp() {
-  python3 - "$MAP_CE4" "$H4_ADDR" "$1" "$2" <<'PY'
+# trafgen packets from B4s through the lwAFTR to h4's port 9, $2 bytes of payload. With one binding, the generator's
+# (8 ports); with N, 256 bindings spread over the table (each from its own B4 address and IPv4 address/port), so a
+# large table pays its cache misses as with many subscribers. trafgen cannot nest ipv4() in ipv6(): the inner IPv4 and
+# UDP headers go as bytes (UDP checksum 0, RFC 768).
+lw4o6_flows() {
+  python3 - "$1" "$2" "$GW_MAC" "$H6_MAC" "$H6_ADDR" "$LW_AFTR" "$H4_ADDR" <<'PY'
 import socket, struct, sys
-src, dst, port, size = socket.inet_aton(sys.argv[1]), socket.inet_aton(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-header = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + size, 0, 0, 64, 17, 0, src, dst))
-total = sum(struct.unpack("!10H", header))
-total = (total & 0xFFFF) + (total >> 16)
-struct.pack_into("!H", header, 10, ~((total & 0xFFFF) + (total >> 16)) & 0xFFFF)
-print(", ".join("0x%02x" % b for b in header + struct.pack("!HHHH", port, 9, 8 + size, 0)))
+n, size = int(sys.argv[1]), int(sys.argv[2])
+gw_mac, h6_mac, h6, aftr, h4 = sys.argv[3:8]
+def inner(src, port):
+    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + size, 0, 0, 64, 17, 0, socket.inet_aton(src),
+                              socket.inet_aton(h4)))
+    t = sum(struct.unpack("!10H", h)); t = (t & 0xFFFF) + (t >> 16)
+    struct.pack_into("!H", h, 10, ~((t & 0xFFFF) + (t >> 16)) & 0xFFFF)
+    return ", ".join("0x%02x" % b for b in h + struct.pack("!HHHH", port, 9, 8 + size, 0))
+flows = [(h6, "192.0.2.18", 52 << 4 | j) for j in range(8)]  # the generator's binding (map_mode writes it last)
+if n > 1:
+    flows = []
+    for k in range(256):
+        i = (k * 3989 + 1) % (n - 1)  # a binding map_mode generated (it skips only 192.0.2.18 PSID 52)
+        if (i >> 12, i & 4095) == (18, 52) or i & 4095 == 0:
+            i += 1
+        flows.append(("2001:db8:e%x:%x::1" % (i >> 16, i & 0xFFFF), "192.0.2.%d" % (i >> 12), (i & 4095) << 4 | k & 15))
+for b4, src, port in flows:
+    print("{ eth(da=%s, sa=%s, type=0x86dd), ipv6(sa=%s, da=%s, nh=4, hl=64), %s, fill(0x5a, %d) }"
+          % (gw_mac, h6_mac, b4, aftr, inner(src, port), size))
 PY
 }
 
