@@ -72,6 +72,16 @@ echo "systemd-nspawn-test: container $machine booted (PID 1 = systemd, host pid 
 
 fail() { echo "systemd-nspawn-test: FAILED: $*" >&2; ct journalctl -u xlat64 --no-pager | tail -40 >&2 || true; exit 1; }
 show() { ct systemctl show xlat64 -p "$1" --value; }
+# journald takes a service's stdout asynchronously: a line may show up a moment after the event (CI once missed the
+# drain line right after `systemctl stop`), so look for up to 5 s.
+journal_has() {
+  local _
+  for _ in $(seq 1 20); do
+    ct journalctl -u xlat64 --no-pager | grep -q "$1" && return 0
+    sleep 0.25
+  done
+  return 1
+}
 metric() { ct curl -sf http://127.0.0.1:9464/metrics | grep -E "^$1" || true; }
 
 # A Debian host has /dev/net/tun 0666 (udev); nspawn gives the container the host's mode, which may be 0600 here, so
@@ -97,7 +107,7 @@ ct sed -i 's|^eam = \[\]|eam = ["192.0.2.128/25 = 2001:db8:aa::/121"]|' /etc/xla
 ct systemctl reload xlat64 || fail "systemctl reload"
 sleep 1
 [ "$(show MainPID)" = "$pid1" ] || fail "reload restarted the process"
-ct journalctl -u xlat64 --no-pager | grep -q "reloaded: prefix 64:ff9b::/96, 1 EAM entries" || fail "no reload in the log"
+journal_has "reloaded: prefix 64:ff9b::/96, 1 EAM entries" || fail "no reload in the log"
 echo "2. reload: same PID $pid1, StatusText: $(show StatusText); $(metric 'xlat64_config_reloads_total\{result="ok"')"
 { ct ip -4 route show dev xlat64 proto boot; ct ip -6 route show dev xlat64 proto boot; } | sed 's/^/   announced route: /'
 
@@ -116,7 +126,7 @@ ct journalctl -u xlat64 --no-pager | grep -E "Watchdog timeout|watchdog" | tail 
 t0=$(date +%s%N)
 ct systemctl stop xlat64 || fail "systemctl stop"
 stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-ct journalctl -u xlat64 --no-pager | grep -q "drain: routes withdrawn" || fail "stop did not drain"
+journal_has "drain: routes withdrawn" || fail "stop did not drain"
 echo "4. stop: drained and stopped in ${stop_ms} ms; $(show ActiveState), result $(show Result)"
 ct journalctl -u xlat64 --no-pager | grep -E "drain|draining" | tail -4 | sed 's/^/   journal: /'
 

@@ -10,7 +10,6 @@ import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
-import dev.xlat64.siit.PathMtu;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
@@ -27,7 +26,7 @@ import java.nio.ByteOrder;
  */
 public final class MapCustomerEdge
 {
-    private final Ipv4InIpv6 fourInSix;
+    private final SoftwireTunnel tunnel;
     private final IcmpErrorOriginator icmpErrors;
     private final Ipv4ToIpv6 ipv4ToIpv6;
     private final Ipv6ToIpv4 ipv6ToIpv4;
@@ -50,7 +49,7 @@ public final class MapCustomerEdge
     public MapCustomerEdge(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors,
         final Ipv4ToIpv6 ipv4ToIpv6, final Ipv6ToIpv4 ipv6ToIpv4)
     {
-        this.fourInSix = new Ipv4InIpv6(scratch);
+        this.tunnel = new SoftwireTunnel(scratch, icmpErrors);
         this.icmpErrors = icmpErrors;
         this.ipv4ToIpv6 = ipv4ToIpv6;
         this.ipv6ToIpv4 = ipv6ToIpv4;
@@ -246,35 +245,14 @@ public final class MapCustomerEdge
     }
 
     /**
-     * RFC 2473 s.6-7 as the BR does it: a tunnel packet above the IPv6 next-hop MTU is fragmented (s.7.1), unless DF
-     * is set: then ICMPv4 Fragmentation Needed with the MTU less 40. The kernel already decremented the TTL.
+     * RFC 2473 s.6-7 through the same {@link SoftwireTunnel} as the BR (the kernel already decremented the TTL).
      */
     private Outcome encapsulate(final PacketContext ctx, final int at, final int totalLength)
     {
-        final MutableDirectBuffer buffer = ctx.buffer;
-        final int mtu = PathMtu.ipv6NextHop(ctx.config);
-        final boolean dontFragment =
-            (buffer.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & Ipv4Header.FLAG_DF) != 0;
-        final int outerLength = Ipv4InIpv6.OUTER_HEADER_LENGTH + totalLength;
-        if (outerLength > mtu && dontFragment)
-        {
-            final int tunnelMtu = Math.max(0, mtu - Ipv4InIpv6.OUTER_HEADER_LENGTH);
-            return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED, tunnelMtu)
-                .sendIcmpv4(ctx, totalLength, Outcome.SOFTWIRE_TOO_BIG);
-        }
         // RFC 7597 s.6: the MAP-E CE's address carries its IPv4 address (prefix) zero-padded in the interface ID.
-        final int source = buffer.getInt(at + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        final int out = fourInSix.encapsulate(buffer, at, totalLength, SoftwireBorderRelay.TUNNEL_HOP_LIMIT,
-            bmr.addressHigh(source, psid), bmr.addressLow(source, psid, false), farHigh, farLow);
-        if (outerLength > mtu)
-        {
-            fourInSix.emitFragmented(buffer, out, outerLength, mtu, ctx.sink);
-        }
-        else
-        {
-            ctx.sink.emit(buffer, out, outerLength);
-        }
-        return Outcome.SOFTWIRE_ENCAPSULATED;
+        final int source = ctx.buffer.getInt(at + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
+        return tunnel.send(ctx, at, totalLength, false, bmr.addressHigh(source, psid),
+            bmr.addressLow(source, psid, false), farHigh, farLow);
     }
 
     /**

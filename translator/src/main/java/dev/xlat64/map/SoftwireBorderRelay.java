@@ -9,7 +9,6 @@ import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6ExtensionHeaders;
 import dev.xlat64.packet.Ipv6Header;
-import dev.xlat64.siit.PathMtu;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
@@ -26,9 +25,6 @@ import java.nio.ByteOrder;
  */
 public final class SoftwireBorderRelay
 {
-    /** RFC 2473 s.6.3: the tunnel hop limit (the inner TTL is decremented separately, as a router does). */
-    static final int TUNNEL_HOP_LIMIT = 64;
-
     /** From {@link #resolve}: the CE is in {@link #ceHigh}/{@link #ceLow}. */
     private static final int FOUND = 0;
     /** From {@link #resolve}: the address is in no rule or binding of the domain. */
@@ -38,7 +34,7 @@ public final class SoftwireBorderRelay
     /** From {@link #resolve}: a non-first fragment to/from a shared address: it has no port to decide by. */
     private static final int NO_PORT_IN_FRAGMENT = 3;
 
-    private final Ipv4InIpv6 fourInSix;
+    private final SoftwireTunnel tunnel;
     private final IcmpErrorOriginator icmpErrors;
     private final TunnelIcmpRelay tunnelIcmp;
     private final Ipv6ExtensionHeaders chain = new Ipv6ExtensionHeaders();
@@ -55,7 +51,7 @@ public final class SoftwireBorderRelay
 
     public SoftwireBorderRelay(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors)
     {
-        this.fourInSix = new Ipv4InIpv6(scratch);
+        this.tunnel = new SoftwireTunnel(scratch, icmpErrors);
         this.icmpErrors = icmpErrors;
         this.tunnelIcmp = new TunnelIcmpRelay(icmpErrors);
         this.scratch = scratch;
@@ -204,8 +200,8 @@ public final class SoftwireBorderRelay
     }
 
     /**
-     * RFC 2473 s.6-7: the inner TTL is decremented as by a router (Time Exceeded at 1); a tunnel packet above the IPv6
-     * next-hop MTU is fragmented (s.7.1), unless DF is set: then ICMPv4 Fragmentation Needed with the MTU less 40.
+     * RFC 2473 s.6-7: the inner TTL is decremented as by a router (Time Exceeded at 1), then the packet goes through
+     * the tunnel ({@link SoftwireTunnel}: fragmented above the MTU, or Fragmentation Needed for DF).
      */
     private Outcome encapsulate(final PacketContext ctx, final int at, final int totalLength, final long sourceHigh,
         final long sourceLow)
@@ -217,30 +213,7 @@ public final class SoftwireBorderRelay
             return icmpErrors.error(Icmp.V4_TIME_EXCEEDED, Icmp.V4_TTL_EXCEEDED_IN_TRANSIT, 0)
                 .sendIcmpv4(ctx, totalLength, Outcome.IPV4_TTL_EXPIRED);
         }
-        final int mtu = PathMtu.ipv6NextHop(ctx.config);
-        final boolean dontFragment =
-            (buffer.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & Ipv4Header.FLAG_DF) != 0;
-        final int outerLength = Ipv4InIpv6.OUTER_HEADER_LENGTH + totalLength;
-        if (outerLength > mtu && dontFragment)
-        {
-            final int tunnelMtu = Math.max(0, mtu - Ipv4InIpv6.OUTER_HEADER_LENGTH);
-            return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED, tunnelMtu)
-                .sendIcmpv4(ctx, totalLength, Outcome.SOFTWIRE_TOO_BIG);
-        }
-        final int oldWord = buffer.getShort(at + Ipv4Header.TTL, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        buffer.putByte(at + Ipv4Header.TTL, (byte)(ttl - 1));
-        Ipv4InIpv6.replaceInHeaderChecksum(buffer, at, oldWord, oldWord - 0x100);
-        final int out = fourInSix.encapsulate(buffer, at, totalLength, TUNNEL_HOP_LIMIT, sourceHigh, sourceLow, ceHigh,
-            ceLow);
-        if (outerLength > mtu)
-        {
-            fourInSix.emitFragmented(buffer, out, outerLength, mtu, ctx.sink);
-        }
-        else
-        {
-            ctx.sink.emit(buffer, out, outerLength);
-        }
-        return Outcome.SOFTWIRE_ENCAPSULATED;
+        return tunnel.send(ctx, at, totalLength, true, sourceHigh, sourceLow, ceHigh, ceLow);
     }
 
     /**
