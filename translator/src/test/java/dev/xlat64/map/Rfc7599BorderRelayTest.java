@@ -36,14 +36,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class Rfc7599BorderRelayTest
 {
+    // The addresses and the BR harness are shared with Rfc7599IcmpTest.
     /** RFC 7599 appendix A example 1: the CE of End-user prefix 2001:db8:12:3400::/56 (192.0.2.18, PSID 0x34). */
-    private static final String CE = "2001:db8:12:3400:0:c000:212:34";
-    private static final String CE4 = "192.0.2.18";
+    static final String CE = "2001:db8:12:3400:0:c000:212:34";
+    static final String CE4 = "192.0.2.18";
     /** Example 2: 10.2.3.4 under the DMR 2001:db8:ffff::/64. */
-    private static final String HOST = "2001:db8:ffff:0:a:203:400:0";
-    private static final String HOST4 = "10.2.3.4";
+    static final String HOST = "2001:db8:ffff:0:a:203:400:0";
+    static final String HOST4 = "10.2.3.4";
 
-    private static EngineHarness br(final MapRule rule)
+    static EngineHarness br(final MapRule rule)
     {
         // The SIIT prefix is the one every other test uses; MAP-T packets must never take it.
         final TranslatorConfig config = TranslatorConfig.builder(
@@ -54,13 +55,13 @@ class Rfc7599BorderRelayTest
         return engine;
     }
 
-    private static EngineHarness sharedBr()
+    static EngineHarness sharedBr()
     {
         // Examples 1-2: {2001:db8::/40, 192.0.2.0/24, 16}: k = 8, a = 6.
         return br(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16));
     }
 
-    private static int identification(final byte[] ipv4)
+    static int identification(final byte[] ipv4)
     {
         return ((ipv4[4] & 0xff) << 8) | (ipv4[5] & 0xff);
     }

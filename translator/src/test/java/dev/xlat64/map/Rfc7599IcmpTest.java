@@ -1,15 +1,10 @@
 package dev.xlat64.map;
 
-import dev.xlat64.addr.AddressMapper;
-import dev.xlat64.addr.Eamt;
-import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.core.Outcome;
-import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static dev.xlat64.testing.TestPackets.ICMP;
 import static dev.xlat64.testing.TestPackets.ICMPV6;
@@ -22,6 +17,13 @@ import static dev.xlat64.testing.TestPackets.icmp6;
 import static dev.xlat64.testing.TestPackets.ipv4;
 import static dev.xlat64.testing.TestPackets.ipv6;
 import static dev.xlat64.testing.TestPackets.tcp;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.CE;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.CE4;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST4;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.br;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.identification;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.sharedBr;
 import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -35,35 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class Rfc7599IcmpTest
 {
-    /** Appendix A example 1: End-user prefix 2001:db8:12:3400::/56 under {2001:db8::/40, 192.0.2.0/24, 16}. */
-    private static final String CE = "2001:db8:12:3400:0:c000:212:34";
-    private static final String CE4 = "192.0.2.18";
-    /** Example 2: 10.2.3.4 under the DMR 2001:db8:ffff::/64 (RFC 6052 s.2.2: u-octet, then the address). */
-    private static final String HOST = "2001:db8:ffff:0:a:203:400:0";
-    private static final String HOST4 = "10.2.3.4";
+    // CE, CE4, HOST, HOST4 and the BR harness (br, sharedBr) are Rfc7599BorderRelayTest's: RFC 7599 appendix A.
     /** A router outside the domain, 203.0.113.1, under the DMR: bytes 9-12 of the address are cb 00 71 01. */
     private static final String ROUTER = "2001:db8:ffff:0:cb:71:100:0";
     private static final String ROUTER4 = "203.0.113.1";
-
-    private static EngineHarness br(final MapRule rule)
-    {
-        final TranslatorConfig config = TranslatorConfig.builder(
-            new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true)).build();
-        final EngineHarness engine = new EngineHarness(config);
-        engine.translator().mapDomains(List.of(new MapDomain(Mechanism.MAP_T, "test", MapRuleTable.of(rule),
-            Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, null, false)));
-        return engine;
-    }
-
-    private static EngineHarness sharedBr()
-    {
-        return br(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16));
-    }
-
-    private static int identification(final byte[] ipv4)
-    {
-        return ((ipv4[4] & 0xff) << 8) | (ipv4[5] & 0xff);
-    }
 
     /** RFC 7599 s.10.1 with RFC 7915 s.4.3: ICMPv4 errors toward a CE; the CE is the quoted packet's source port's. */
     @Nested
