@@ -6,7 +6,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,14 +50,15 @@ public final class DrainCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final long pid;
-        try
+        if (this.pid != null && this.pid <= 0)
         {
-            pid = this.pid != null ? this.pid : Pidfile.read(pidfile);
+            // kill(2) reads 0 and negative ids as process groups (-1: every process we may signal).
+            err.println("xlat64: --pid " + this.pid + ": not a process id");
+            return 1;
         }
-        catch (final IOException ex)
+        final long pid = this.pid != null ? this.pid : RunningInstance.pid(pidfile, err);
+        if (pid < 0)
         {
-            err.println("xlat64: " + ex.getMessage());
             return 1;
         }
         // kill(pid, 0), not /proc: under the unit's ProtectProc=invisible the instance may be hidden from us.

@@ -55,14 +55,9 @@ public final class ReloadCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final long pid;
-        try
+        final long pid = RunningInstance.pid(pidfile, err);
+        if (pid < 0)
         {
-            pid = Pidfile.read(pidfile);
-        }
-        catch (final IOException ex)
-        {
-            err.println("xlat64: " + ex.getMessage());
             return 1;
         }
         final URI uri = metricsUri(GatewayConfig.socketAddress(metrics));

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,5 +95,26 @@ class CliTest extends CliHarness
     {
         assertEquals(2, run("run", "--prefix", "2001:db8::/33"));
         assertTrue(err.toString().contains("--prefix: RFC 6052 section 2.2"), err.toString());
+    }
+
+    @Test
+    void reloadAndDrainNameAMissingPidfileAndExit1(@TempDir final Path dir)
+    {
+        final Path pidfile = dir.resolve("xlat64.pid");
+        assertEquals(1, run("reload", "--pidfile", pidfile.toString()));
+        assertEquals(1, run("drain", "--pidfile", pidfile.toString()));
+        final String expected =
+            "xlat64: " + pidfile + ": no pidfile (is xlat64 running with --pidfile " + pidfile + "?)";
+        assertEquals(2, err.toString().split(Pattern.quote(expected), -1).length - 1, err.toString());
+    }
+
+    @Test
+    void drainRefusesAProcessGroupAsPid()
+    {
+        // kill(-1, sig) would signal every process we may signal; kill(0, sig) our own group.
+        assertEquals(1, run("drain", "--pid", "-1"));
+        assertEquals(1, run("drain", "--pid", "0"));
+        assertTrue(err.toString().contains("xlat64: --pid -1: not a process id"), err.toString());
+        assertTrue(err.toString().contains("xlat64: --pid 0: not a process id"), err.toString());
     }
 }
