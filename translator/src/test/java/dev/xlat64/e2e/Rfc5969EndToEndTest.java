@@ -11,11 +11,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,33 +126,12 @@ class Rfc5969EndToEndTest
 
     private static void awaitLink(final Netns ns, final String link, final Shell.Background process)
     {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline)
-        {
-            if (ns.exec("ip", "link", "show", link).ok())
-            {
-                ns.sysctl("net.ipv4.conf." + link + ".rp_filter", "0");
-                return;
-            }
-            if (!process.isAlive())
-            {
-                throw new AssertionError("xlat64 exited: " + process.output() + process.errors());
-            }
-            sleep(100);
-        }
-        throw new AssertionError(link + " did not appear in " + ns + ": " + process.output() + process.errors());
+        MapNodes.awaitLink(ns, link, process);
     }
 
     private static void sleep(final long millis)
     {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        MapNodes.sleep(millis);
     }
 
     private static byte[] payload(final int n)
@@ -309,20 +285,12 @@ class Rfc5969EndToEndTest
 
     private String metrics()
     {
-        return br.exec("curl", "-s", "http://127.0.0.1:" + METRICS_PORT + "/metrics").stdout();
+        return MapNodes.metrics(br, METRICS_PORT);
     }
 
     /** The BR's packet counter for an outcome, summed over queues. */
     private long counter(final String outcome)
     {
-        final Matcher m = Pattern.compile("^xlat64_packets_total\\{[^}]*outcome=\"" + outcome
-            + "\"[^}]*} ([0-9.eE+]+)$",
-            Pattern.MULTILINE).matcher(metrics());
-        long sum = 0;
-        while (m.find())
-        {
-            sum += (long)Double.parseDouble(m.group(1));
-        }
-        return sum;
+        return MapNodes.counter(metrics(), outcome);
     }
 }

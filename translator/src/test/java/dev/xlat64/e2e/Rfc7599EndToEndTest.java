@@ -11,7 +11,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -65,10 +64,11 @@ class Rfc7599EndToEndTest
             .sysctl("net.ipv4.conf.all.rp_filter", "0").sysctl("net.ipv4.conf.default.rp_filter", "0");
         conf = Files.createTempFile("xmt", ".toml");
         Files.writeString(conf, String.join("\n", "[[mapt.domain]]", "dmr = \"2001:db8:ffff::/64\"",
-            "[[mapt.domain.rule]]", "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16", ""));
-        brProcess = br.start(xlat64("run", "--config", conf.toString(), "--tun", "xmt", "--metrics",
+            "[[mapt.domain.rule]]", "ipv6-prefix = \"2001:db8::/40\"", "ipv4-prefix = \"192.0.2.0/24\"",
+            "ea-bits = 16", ""));
+        brProcess = br.start(Xlat64Jvm.argv("run", "--config", conf.toString(), "--tun", "xmt", "--metrics",
             "127.0.0.1:" + METRICS_PORT));
-        awaitLink(br, "xmt", brProcess);
+        MapNodes.awaitLink(br, "xmt", brProcess);
         br.route("192.0.2.0/24", "dev", "xmt").route("2001:db8:ffff::/64", "dev", "xmt");
         echo = srv.start("/usr/bin/python3", "-c", String.join("\n", "import socket",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.bind(('198.51.100.2', 7))", "while True:",
@@ -98,41 +98,6 @@ class Rfc7599EndToEndTest
         }
     }
 
-    private static String[] xlat64(final String... args)
-    {
-        final List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-            "dev.xlat64.cli.Xlat64"));
-        argv.addAll(List.of(args));
-        return argv.toArray(new String[0]);
-    }
-
-    private static void awaitLink(final Netns ns, final String link, final Shell.Background process)
-    {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline)
-        {
-            if (ns.exec("ip", "link", "show", link).ok())
-            {
-                ns.sysctl("net.ipv4.conf." + link + ".rp_filter", "0");
-                return;
-            }
-            if (!process.isAlive())
-            {
-                throw new AssertionError("xlat64 exited: " + process.output() + process.errors());
-            }
-            try
-            {
-                Thread.sleep(100);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
-        throw new AssertionError(link + " did not appear in " + ns + ": " + process.output() + process.errors());
-    }
-
     /** A UDP datagram from the CE's port to the server's echo service; the echoed text, or "timeout". */
     private Shell.Result udpFromCe(final int port)
     {
@@ -147,7 +112,8 @@ class Rfc7599EndToEndTest
     void pingWithAnIdentifierOfTheSetBothWays()
     {
         // RFC 7599 s.9: the echo identifier stands for the port; 1233 is in PSID 0x34's set.
-        final Shell.Result r = ce.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "-e", "1233", "-I", CE, SERVER6);
+        final Shell.Result r =
+            ce.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "-e", "1233", "-I", CE, SERVER6);
         assertEquals(0, r.exitCode(), () -> r + metrics());
         assertTrue(r.stdout().contains("3 received"), r::toString);
     }
@@ -192,19 +158,12 @@ class Rfc7599EndToEndTest
 
     private String metrics()
     {
-        return br.exec("curl", "-s", "http://127.0.0.1:" + METRICS_PORT + "/metrics").stdout();
+        return MapNodes.metrics(br, METRICS_PORT);
     }
 
     /** The BR's packet counter for an outcome, summed over queues. */
     private long counter(final String outcome)
     {
-        final Matcher m = Pattern.compile("^xlat64_packets_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.eE+]+)$",
-            Pattern.MULTILINE).matcher(metrics());
-        long sum = 0;
-        while (m.find())
-        {
-            sum += (long)Double.parseDouble(m.group(1));
-        }
-        return sum;
+        return MapNodes.counter(metrics(), outcome);
     }
 }
