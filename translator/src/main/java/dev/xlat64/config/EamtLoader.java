@@ -187,7 +187,8 @@ public final class EamtLoader
         {
             final int ipv4 = parser.ipv4;
             final int ipv4Length = parser.length;
-            if (parser.parse6(text, skipSpace(text, eq + 1, end), end) && Eamt.suffixProblem(ipv4Length, parser.length) == null)
+            if (parser.parse6(text, skipSpace(text, eq + 1, end), end)
+                && Eamt.suffixProblem(ipv4Length, parser.length) == null)
             {
                 addFileEntry(ipv4, ipv4Length, parser.high, parser.low, parser.length, line);
                 return true;
@@ -212,8 +213,8 @@ public final class EamtLoader
         }
     }
 
-    private void addFileEntry(final int ipv4, final int ipv4Length, final long high, final long low, final int ipv6Length,
-        final int line)
+    private void addFileEntry(final int ipv4, final int ipv4Length, final long high, final long low,
+        final int ipv6Length, final int line)
     {
         final int index = builder.size() - listOrigins.size();
         if (index == fileLines.length)

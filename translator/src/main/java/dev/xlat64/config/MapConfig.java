@@ -228,7 +228,8 @@ public final class MapConfig
         file.rejectUnknownKeys(t, path, LW4O6_KEYS);
         final byte[] br = parse(file, t, "br", path, Addresses::parse6);
         final String bindings = file.string(t, "binding-table", path + ".binding-table", null);
-        final int offset = (int)file.integer(t, "psid-offset", path + ".psid-offset", PortSet.DEFAULT_LW4O6_OFFSET, 0, 15);
+        final int offset =
+            (int)file.integer(t, "psid-offset", path + ".psid-offset", PortSet.DEFAULT_LW4O6_OFFSET, 0, 15);
         final boolean hairpinning = file.bool(t, "hairpinning", path + ".hairpinning", true);
         if (br == null || bindings == null)
         {
@@ -252,7 +253,8 @@ public final class MapConfig
         }
         catch (final IOException ex)
         {
-            file.error(t, "binding-table", path + ".binding-table", "cannot read " + bindingFile + ": " + ex.getMessage());
+            file.error(t, "binding-table", path + ".binding-table",
+                "cannot read " + bindingFile + ": " + ex.getMessage());
             return null;
         }
     }

@@ -95,7 +95,8 @@ public final class SixRdConfig
         {
             if (!s.has(required))
             {
-                errors.add(required.flag + ": missing: a 6rd domain needs --6rd-prefix, --6rd-ipv4-prefix and --6rd-br");
+                errors.add(required.flag
+                    + ": missing: a 6rd domain needs --6rd-prefix, --6rd-ipv4-prefix and --6rd-br");
             }
         }
         if (errors.size() > before)

@@ -17,10 +17,10 @@ import java.nio.ByteOrder;
 /**
  * RFC 4213 section 3.4: an ICMPv4 error from a router between the BR and a CE, quoting one of our 6in4 packets, is
  * relayed to the IPv6 source of the quoted inner packet: Fragmentation Needed becomes Packet Too Big (the next-hop
- * MTU less the 20-byte outer header; an RFC 1191 plateau when the router sent 0), every other unreachable, time exceeded
- * or parameter problem becomes Destination Unreachable code 3 (address unreachable). Relayed only when the quote is of a
- * 6in4 packet this node could have sent (its source, protocol 41, to a CE whose delegated prefix holds the quoted inner
- * destination) and holds the whole inner IPv6 header.
+ * MTU less the 20-byte outer header; an RFC 1191 plateau when the router sent 0), every other unreachable, time
+ * exceeded or parameter problem becomes Destination Unreachable code 3 (address unreachable). Relayed only when the
+ * quote is of a 6in4 packet this node could have sent (its source, protocol 41, to a CE whose delegated prefix holds
+ * the quoted inner destination) and holds the whole inner IPv6 header.
  */
 public final class Icmp4ErrorRelay
 {

@@ -48,7 +48,8 @@ class EamtLoaderTest
         assertEquals("192.0.2.1/32=2001:db8:aaaa::1/128", t.entry(1).toString());
         assertEquals("198.51.100.0/24=2001:db8:bbbb::/120", t.entry(2).toString());
         assertEquals("203.0.113.128/25=2001:db8:cccc::/121", t.entry(3).toString());
-        assertEquals("192.0.2.2/32=::ffff:192.0.2.2/128", t.entry(4).toString().replace("::ffff:c000:202", "::ffff:192.0.2.2"));
+        assertEquals("192.0.2.2/32=::ffff:192.0.2.2/128",
+            t.entry(4).toString().replace("::ffff:c000:202", "::ffff:192.0.2.2"));
         assertEquals(2, t.indexByIpv4(Addresses.parse4("198.51.100.9")));
     }
 
@@ -63,7 +64,8 @@ class EamtLoaderTest
         assertEquals(4, errors.size(), errors.toString());
         assertEquals(p + ":3: '192.0.2.300' is not an IPv4 address: 300 > 255", errors.get(0));
         assertEquals(p + ":4: 'nonsense' is not an EAM entry: expected IPV4PREFIX=IPV6PREFIX", errors.get(1));
-        assertTrue(errors.get(2).startsWith(p + ":5: EAM 192.0.2.0/24 = 2001:db8::/124: the IPv6 suffix"), errors.get(2));
+        assertTrue(errors.get(2).startsWith(p + ":5: EAM 192.0.2.0/24 = 2001:db8::/124: the IPv6 suffix"),
+            errors.get(2));
         assertEquals(p + ":6: IPv4 prefix 198.51.100.1/24 has bits set beyond its length", errors.get(3));
     }
 
@@ -76,8 +78,10 @@ class EamtLoaderTest
         final Eamt t = EamtLoader.load(flags(p, "192.0.2.9/32=2001:db8:eeee::9"), errors);
         assertTrue(t.isEmpty());
         assertEquals(List.of(
-            p + ":3: EAM entries 192.0.2.1/32=2001:db8:aaaa::1/128 and 192.0.2.1/32=2001:db8:aaaa::3/128 have the same IPv4 prefix",
-            p + ":4: EAM entries 192.0.2.9/32=2001:db8:eeee::9/128 and 192.0.2.9/32=2001:db8:ffff::9/128 have the same IPv4 prefix"),
+            p + ":3: EAM entries 192.0.2.1/32=2001:db8:aaaa::1/128 and 192.0.2.1/32=2001:db8:aaaa::3/128 have the "
+                + "same IPv4 prefix",
+            p + ":4: EAM entries 192.0.2.9/32=2001:db8:eeee::9/128 and 192.0.2.9/32=2001:db8:ffff::9/128 have the "
+                + "same IPv4 prefix"),
             errors);
     }
 
@@ -87,7 +91,8 @@ class EamtLoaderTest
         final List<String> errors = new ArrayList<>();
         EamtLoader.load(flags(dir.resolve("nope.txt")), errors);
         assertEquals(1, errors.size());
-        assertTrue(errors.get(0).startsWith("--eam-file: cannot read the EAM file " + dir.resolve("nope.txt")), errors.get(0));
+        assertTrue(errors.get(0).startsWith("--eam-file: cannot read the EAM file " + dir.resolve("nope.txt")),
+            errors.get(0));
     }
 
     @Test

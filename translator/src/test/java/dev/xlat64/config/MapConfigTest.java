@@ -99,7 +99,8 @@ class MapConfigTest
             "binding-table = \"/nonexistent/b.txt\"",
             "psid-offset = 16"));
         assertEquals(List.of(
-            "gw.toml:4: mapt.domain[1].dmr: RFC 6052 section 2.2 allows prefix lengths 32, 40, 48, 56, 64 and 96, not 72",
+            "gw.toml:4: mapt.domain[1].dmr: RFC 6052 section 2.2 allows prefix lengths 32, 40, 48, 56, 64 and 96, "
+                + "not 72",
             "gw.toml:6: mapt.domain[1].rule[1]: PSID length 7 contradicts the EA bits: k = o - (32 - r) = 16 - 8 = 8 " +
                 "(RFC 7597 s.5.2)",
             "gw.toml:14: mapt.domain[1].rule[2].colour: unknown key (known here: ipv6-prefix, ipv4-prefix, ea-bits, " +
@@ -138,7 +139,8 @@ class MapConfigTest
     @Test
     void bindingTableErrorsNameTheBindingFile(@TempDir final Path dir) throws IOException
     {
-        Files.writeString(dir.resolve("b.txt"), "# subscribers\n192.0.2.1 1/2 2001:db8::1\n192.0.2.1 1/2 2001:db8::2\n");
+        Files.writeString(dir.resolve("b.txt"),
+            "# subscribers\n192.0.2.1 1/2 2001:db8::1\n192.0.2.1 1/2 2001:db8::2\n");
         final Path conf = dir.resolve("gw.toml");
         Files.writeString(conf, "[[lw4o6.domain]]\nbr = \"2001:db8::ffff\"\nbinding-table = \"b.txt\"\n");
         final GatewayConfig.Result r = GatewayConfig.from(new Settings().fromFile(ConfigFile.read(conf)));

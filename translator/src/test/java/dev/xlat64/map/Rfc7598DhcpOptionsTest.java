@@ -71,8 +71,8 @@ class Rfc7598DhcpOptionsTest
     {
         // code 92, length 4 + 1 + 7 + 8: 192.0.2.1, /56, 2001:db8:12:34, then option 93 (offset 0, k 8, PSID 0x34)
         assertEquals("005c" + "0014" + "c0000201" + "38" + "20010db8001234" + "005d" + "0004" + "00" + "08" + "3400",
-            DhcpOptions.hex(DhcpOptions.v4v6Bind(Addresses.parse4("192.0.2.1"), Ipv6Prefix.parse("2001:db8:12:3400::/56"),
-                new PortSet(0, 8, 0x34))));
+            DhcpOptions.hex(DhcpOptions.v4v6Bind(Addresses.parse4("192.0.2.1"),
+                Ipv6Prefix.parse("2001:db8:12:3400::/56"), new PortSet(0, 8, 0x34))));
     }
 
     @Test
@@ -92,7 +92,8 @@ class Rfc7598DhcpOptionsTest
             DhcpOptions.hex(DhcpOptions.container(DhcpOptions.OPTION_S46_CONT_MAPT, DhcpOptions.rule(RULE, 6),
                 DhcpOptions.dmr(Ipv6Prefix.parse("2001:db8:ffff::/64")))));
         // 94 (MAP-E) around RULE and BR (20 bytes): length 37
-        assertEquals("005e" + "0025" + "0059000d011018c00002002820010db800" + "005a001020010db8ffff00000000000000000001",
+        assertEquals("005e" + "0025" + "0059000d011018c00002002820010db800"
+            + "005a001020010db8ffff00000000000000000001",
             DhcpOptions.hex(DhcpOptions.container(DhcpOptions.OPTION_S46_CONT_MAPE, DhcpOptions.rule(RULE, 6),
                 DhcpOptions.br(Addresses.parse6("2001:db8:ffff::1")))));
         assertEquals("0060" + "0000", DhcpOptions.hex(DhcpOptions.container(DhcpOptions.OPTION_S46_CONT_LW)));

@@ -224,7 +224,8 @@ final class MalformedCorpus
             add("ipv6 payload length " + declared + " for " + payload + " bytes read", p,
                 declared < 8 || declared > payload ? Expect.DROPPED : Expect.ANY,
                 // Zero is a jumbogram only behind Hop-by-Hop (RFC 2675); behind UDP it is an empty, truncated payload.
-                declared == 0 ? Outcome.IPV6_L4_TRUNCATED : declared > payload ? Outcome.IPV6_BAD_PAYLOAD_LENGTH : null);
+                declared == 0 ? Outcome.IPV6_L4_TRUNCATED
+                    : declared > payload ? Outcome.IPV6_BAD_PAYLOAD_LENGTH : null);
         }
         for (final byte[] p : validIpv6())
         {

@@ -89,12 +89,14 @@ class Rfc5969IcmpRelayTest
     void unknownNextHopMtuUsesTheRfc1191Plateau()
     {
         // RFC 1191 s.7: MTU 0 from the router; the quoted 6in4 packet was 1500 bytes: plateau 1492, less 20 = 1472.
-        final byte[] inner = ipv6("1::1", "2002:ac10:202::1", UDP, 63, 0, 0, udp("1::1", "2002:ac10:202::1", 5, 6, bytes(1432, 2)));
+        final byte[] inner =
+            ipv6("1::1", "2002:ac10:202::1", UDP, 63, 0, 0, udp("1::1", "2002:ac10:202::1", 5, 6, bytes(1432, 2)));
         final byte[] sent = sixInFour(BR, CE, 64, 0, inner);
         assertEquals(1500, sent.length);
         final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(3, 4, 0, head(sent, 548)));
         assertEquals(Outcome.SIXRD_ICMP4_ERROR_RELAYED, engine.translate(error));
-        final byte[] expected = ipv6("2002::", "1::1", ICMPV6, 64, 0, 0, icmp6("2002::", "1::1", 2, 0, 1472, head(inner, 528)));
+        final byte[] expected =
+            ipv6("2002::", "1::1", ICMPV6, 64, 0, 0, icmp6("2002::", "1::1", 2, 0, 1472, head(inner, 528)));
         assertEquals(hex(expected), hex(engine.single()));
     }
 
@@ -124,8 +126,10 @@ class Rfc5969IcmpRelayTest
             SixRdDomain.builder("2001:db8::/32", "192.0.2.0/24", BR).build(),
             SixRdDomain.builder("2002::/16", "172.16.0.0/16", BR).build()));
         // In 2002::/16 with the 172.16.0.0/16 IPv4 prefix, CE 172.16.2.2 delegates 2002:202::/32 (RFC 5969 s.4).
-        final byte[] inner = ipv6("1::1", "2002:202::1", UDP, 63, 0, 0, udp("1::1", "2002:202::1", 5, 6, bytes(100, 2)));
-        final byte[] error = ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(11, 0, 0, head(sixInFour(BR, CE, 64, 0, inner), 20 + 48)));
+        final byte[] inner =
+            ipv6("1::1", "2002:202::1", UDP, 63, 0, 0, udp("1::1", "2002:202::1", 5, 6, bytes(100, 2)));
+        final byte[] error =
+            ipv4(ROUTER, BR, ICMP, 250, 0, 1, 0, icmp4(11, 0, 0, head(sixInFour(BR, CE, 64, 0, inner), 20 + 48)));
         assertEquals(Outcome.SIXRD_ICMP4_ERROR_RELAYED, shared.translate(error));
         final byte[] innerQuote = head(inner, 48);
         final byte[] expected = ipv6("2002::", "1::1", ICMPV6, 64, 0, 0, icmp6("2002::", "1::1", 1, 3, 0, innerQuote));
