@@ -26,18 +26,8 @@ public final class Ipv4Prefix
     /** Parses {@code 192.0.2.0/24}; a bare address is a /32. */
     public static Ipv4Prefix parse(final String text)
     {
-        final int slash = text.indexOf('/');
-        final String addressText = slash < 0 ? text : text.substring(0, slash);
-        final int length;
-        try
-        {
-            length = slash < 0 ? 32 : Integer.parseInt(text.substring(slash + 1));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 prefix: the length is not a number");
-        }
-        return new Ipv4Prefix(Addresses.parse4(addressText), length);
+        final int length = PrefixText.length(text, 32, "IPv4");
+        return new Ipv4Prefix(Addresses.parse4(PrefixText.address(text)), length);
     }
 
     public boolean contains(final int ipv4)

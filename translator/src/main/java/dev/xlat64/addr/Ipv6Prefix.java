@@ -41,18 +41,8 @@ public final class Ipv6Prefix
     /** Parses {@code 2001:db8::/32}; a bare address is a /128. */
     public static Ipv6Prefix parse(final String text)
     {
-        final int slash = text.indexOf('/');
-        final String addressText = slash < 0 ? text : text.substring(0, slash);
-        final int length;
-        try
-        {
-            length = slash < 0 ? 128 : Integer.parseInt(text.substring(slash + 1));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv6 prefix: the length is not a number");
-        }
-        return new Ipv6Prefix(Addresses.parse6(addressText), length);
+        final int length = PrefixText.length(text, 128, "IPv6");
+        return new Ipv6Prefix(Addresses.parse6(PrefixText.address(text)), length);
     }
 
     public boolean contains(final long addressHigh, final long addressLow)
