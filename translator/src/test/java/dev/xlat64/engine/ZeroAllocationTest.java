@@ -6,10 +6,9 @@ import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
-import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.testing.AllocationProbe;
-import org.agrona.MutableDirectBuffer;
+import dev.xlat64.testing.AllocationProbe.ByteCountingSink;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,7 @@ import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Design.md invariant 1 as a property: after warm-up, translating (common case, fragments, ICMP errors translated and
+ * docs/architecture.md invariant 1 as a property: after warm-up, translating (common case, fragments, ICMP errors translated and
  * originated, hairpinning) allocates nothing on the calling thread. Measured with the JVM's per-thread allocation
  * counter, not a time.
  */
@@ -42,17 +41,6 @@ class ZeroAllocationTest
     private static final String B4 = "198.51.100.7";
     private static final String A6 = "2001:db8:64::c000:221";
     private static final String B6 = "2001:db8:6::7";
-
-    private static final class NullSink implements PacketSink
-    {
-        long bytes;
-
-        @Override
-        public void emit(final MutableDirectBuffer buffer, final int offset, final int length)
-        {
-            bytes += length;
-        }
-    }
 
     @Test
     void translationAllocatesNothingAfterWarmUp()
@@ -82,7 +70,7 @@ class ZeroAllocationTest
         };
         final Translator translator = new Translator(config);
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
-        final NullSink sink = new NullSink();
+        final ByteCountingSink sink = new ByteCountingSink();
         final long allocated = AllocationProbe.allocatedBytes(translator, buffer, packets, sink);
         assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes over 200000 packets");
         assertTrue(sink.bytes > 0);

@@ -6,11 +6,10 @@ import dev.xlat64.addr.Eamt;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.core.Outcome;
-import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.engine.Translator;
 import dev.xlat64.testing.AllocationProbe;
-import org.agrona.MutableDirectBuffer;
+import dev.xlat64.testing.AllocationProbe.ByteCountingSink;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -57,17 +56,6 @@ class MapZeroAllocationTest
     private static final String CE4_UNDER_DMR = "2001:db8:ffff:0:c0:2:1200:0";
     private static final String ROUTER = "2001:db8:1::1";
 
-    private static final class NullSink implements PacketSink
-    {
-        long bytes;
-
-        @Override
-        public void emit(final MutableDirectBuffer buffer, final int offset, final int length)
-        {
-            bytes += length;
-        }
-    }
-
     @Test
     void borderRelaysAllocateNothingAfterWarmUp() throws IOException
     {
@@ -111,7 +99,7 @@ class MapZeroAllocationTest
         };
         final Translator translator = new Translator(config).mapDomains(domains);
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
-        final NullSink sink = new NullSink();
+        final ByteCountingSink sink = new ByteCountingSink();
         final Outcome[] expected = {
             Outcome.TRANSLATED_4TO6, Outcome.TRANSLATED_6TO4, Outcome.TRANSLATED_6TO4, Outcome.MAPT_SPOOFED_ANSWERED,
             Outcome.MAPT_NO_PORT_SET_ANSWERED, Outcome.SOFTWIRE_ENCAPSULATED, Outcome.SOFTWIRE_ENCAPSULATED,
@@ -130,7 +118,7 @@ class MapZeroAllocationTest
     }
 
     private static Outcome run(
-        final Translator translator, final UnsafeBuffer buffer, final byte[] packet, final NullSink sink, final int i)
+        final Translator translator, final UnsafeBuffer buffer, final byte[] packet, final ByteCountingSink sink, final int i)
     {
         translator.clock(i * 1_000L);
         buffer.putBytes(Translator.HEADROOM, packet);

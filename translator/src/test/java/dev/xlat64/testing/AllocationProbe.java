@@ -2,6 +2,7 @@ package dev.xlat64.testing;
 
 import dev.xlat64.core.PacketSink;
 import dev.xlat64.engine.Translator;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.management.ManagementFactory;
@@ -17,6 +18,19 @@ public final class AllocationProbe
 
     private AllocationProbe()
     {
+    }
+
+    /** A sink that only adds up the bytes emitted (so a test can check something came out), allocating nothing. */
+    public static final class ByteCountingSink implements PacketSink
+    {
+        /** Bytes emitted so far. */
+        public long bytes;
+
+        @Override
+        public void emit(final MutableDirectBuffer buffer, final int offset, final int length)
+        {
+            bytes += length;
+        }
     }
 
     /** Bytes this thread allocated over {@link #PACKETS} packets taken in turn from {@code packets}, after warm-up. */
