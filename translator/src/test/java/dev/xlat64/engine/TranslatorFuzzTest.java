@@ -37,9 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Design.md invariants 2 and 3, fuzz-style: random, truncated and mutated packets (with their checksums repaired so
- * the mutations reach the deep paths) never make the engine throw or read past the packet (the buffer ends exactly
- * there, and Agrona's bounds checks are on), and each gets exactly one outcome consistent with what was emitted.
+ * docs/architecture.md invariants 2 and 3, fuzz-style: random, truncated and mutated packets (with their checksums
+ * repaired so the mutations reach the deep paths) never make the engine throw or read past the packet (the buffer
+ * ends exactly there, and Agrona's bounds checks are on), and each gets exactly one outcome consistent with what was
+ * emitted.
  */
 class TranslatorFuzzTest
 {

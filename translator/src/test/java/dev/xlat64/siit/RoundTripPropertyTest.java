@@ -21,9 +21,10 @@ import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Design.md section 5: for packets translatable both ways (TCP, UDP, ICMP echo; random sizes; addresses under the
- * prefix and in the EAMT), 4->6->4 and 6->4->6 give the original back except for the fields RFC 7915 rewrites: TTL/hop
- * limit (two hops), IPv4 identification and DF (s.5.1: DF only above 1260 bytes), flow label (s.4.1: zero).
+ * docs/architecture.md section 5: for packets translatable both ways (TCP, UDP, ICMP echo; random sizes; addresses
+ * under the prefix and in the EAMT), 4->6->4 and 6->4->6 give the original back except for the fields RFC 7915
+ * rewrites: TTL/hop limit (two hops), IPv4 identification and DF (s.5.1: DF only above 1260 bytes), flow label
+ * (s.4.1: zero).
  */
 class RoundTripPropertyTest
 {
