@@ -31,9 +31,9 @@ import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * docs/architecture.md invariant 1 as a property: after warm-up, translating (common case, fragments, ICMP errors translated and
- * originated, hairpinning) allocates nothing on the calling thread. Measured with the JVM's per-thread allocation
- * counter, not a time.
+ * docs/architecture.md invariant 1 as a property: after warm-up, translating (common case, fragments, ICMP errors
+ * translated and originated, hairpinning) allocates nothing on the calling thread. Measured with the JVM's per-thread
+ * allocation counter, not a time.
  */
 class ZeroAllocationTest
 {

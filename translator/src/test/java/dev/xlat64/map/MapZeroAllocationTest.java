@@ -117,8 +117,8 @@ class MapZeroAllocationTest
         assertTrue(sink.bytes > 0);
     }
 
-    private static Outcome run(
-        final Translator translator, final UnsafeBuffer buffer, final byte[] packet, final ByteCountingSink sink, final int i)
+    private static Outcome run(final Translator translator, final UnsafeBuffer buffer, final byte[] packet,
+        final ByteCountingSink sink, final int i)
     {
         translator.clock(i * 1_000L);
         buffer.putBytes(Translator.HEADROOM, packet);
