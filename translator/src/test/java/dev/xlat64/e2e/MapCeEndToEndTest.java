@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -307,14 +308,102 @@ class MapCeEndToEndTest
             () -> MapNodes.metrics(ceT2, METRICS));
     }
 
+    @Test
+    @Order(10)
+    void udpToAClosedPortOfTheServerIsRefusedThroughTheCe()
+    {
+        // RFC 7599 s.10: the server's port unreachable, translated by the BR to the CE's MAP address, then by the CE
+        // (quoted packet included) to its IPv4 address; the kernel's NAPT44 hands it to the host's socket.
+        final Shell.Result r = hostT.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.settimeout(3)", "s.connect(('" + SERVER + "', 9))",
+            "s.send(b'x')", "try:", "    s.recv(100)", "    print('answered')", "except ConnectionRefusedError:",
+            "    print('refused')", "except socket.timeout:", "    print('timeout')"));
+        assertTrue(r.stdout().contains("refused"), () -> r + MapNodes.metrics(ceT, METRICS));
+    }
+
+    @Test
+    @Order(11)
+    void anErrorFromTheLanHostReachesTheServerThroughTheCe()
+    {
+        // The server answers a datagram after the host closed its socket: the host's port unreachable leaves the CE
+        // (after the NAPT44) as ICMPv6 from the MAP address, and the BR makes it ICMPv4 again for the server.
+        final Shell.Background server = srv.start("/usr/bin/python3", "-c", String.join("\n", "import socket, time",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.bind(('" + SERVER + "', 9999))",
+            "s.settimeout(15)", "d, a = s.recvfrom(100)", "print('from %s:%d' % a, flush=True)", "s.connect(a)",
+            "time.sleep(0.5)", "s.send(b'y')", "s.settimeout(3)", "try:", "    s.recv(100)", "    print('answered')",
+            "except ConnectionRefusedError:", "    print('refused')", "except socket.timeout:", "    print('timeout')"));
+        MapNodes.sleep(1000);
+        final Shell.Result sent = hostT.exec("/usr/bin/python3", "-c", "import socket\n" +
+            "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('" + SERVER + "', 9999))");
+        assertEquals(0, sent.exitCode(), sent::toString);
+        final Shell.Result r = server.waitFor(Duration.ofSeconds(30));
+        assertTrue(inSet(MapNodes.port(r.stdout(), CE_T), 0x34), r::toString);
+        assertTrue(r.stdout().contains("refused"), () -> r + MapNodes.metrics(ceT, METRICS));
+    }
+
+    @Test
+    @Order(12)
+    void tracerouteThroughTheCeShowsTheIpv6RouterAsTheDummyAddressAndEndsAtTheServer()
+    {
+        // Hop 3 is the BR's kernel forwarding into its TUN device: its ICMPv6 Time Exceeded comes from an IPv6 address
+        // that maps to no IPv4 address, so the CE makes it 192.0.0.8 (RFC 7600 s.4.8); the last hop is the server's
+        // port unreachable, translated by the BR and the CE.
+        final Shell.Result r = hostT.exec("traceroute", "-n", "-q", "1", "-w", "2", "-m", "8", SERVER);
+        assertTrue(r.stdout().contains(" 192.0.0.8 "), () -> r + MapNodes.metrics(ceT, METRICS));
+        assertTrue(r.stdout().contains(" " + SERVER + " "), () -> r + MapNodes.metrics(ceT, METRICS));
+    }
+
+    @Test
+    @Order(13)
+    void aPacketForAPortOutsideTheSetIsDroppedAndCountedAtTheCe()
+    {
+        // RFC 7599 s.8.2: from the server's address under the DMR to the CE's MAP address, port 1236 (PSID 0x35).
+        final long before = MapNodes.counter(MapNodes.metrics(ceT, METRICS), "map_ce_destination_port_outside_set");
+        final Shell.Result r = br.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
+            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
+            "s.bind(('2001:db8:ffff:0:c6:3364:200:0', 7))", "s.sendto(b'x', ('" + MAP_T_ADDRESS + "', 1236))"));
+        assertEquals(0, r.exitCode(), r::toString);
+        awaitCounter(ceT, "map_ce_destination_port_outside_set", before + 1);
+    }
+
+    @Test
+    @Order(14)
+    void packetTooBigOnTheIpv6SideReachesThePingerAsFragmentationNeeded()
+    {
+        // A 1300-byte hop on the IPv6 side (the BR's TUN device): RFC 7915 s.5.2 makes its Packet Too Big (MTU 1300)
+        // a Fragmentation Needed with MTU 1280 (1300 - 20) for the host, which then knows its path MTU.
+        final String mtu = br.exec("cat", "/sys/class/net/xmb/mtu").stdout().strip();
+        br.ip("link", "set", "xmb", "mtu", "1300");
+        try
+        {
+            final Shell.Result r = hostT.exec("ping", "-M", "do", "-s", "1300", "-c", "3", "-i", "0.5", "-W", "2",
+                SERVER);
+            assertTrue(r.stdout().contains("mtu = 1280") || r.stdout().contains("mtu=1280") ||
+                r.stderr().contains("mtu=1280"), () -> r + MapNodes.metrics(ceT, METRICS));
+            // Below the path MTU it goes through (1228 bytes: 1248 as IPv6; the server's replies have no DF, so
+            // larger ones would reach the CE as IPv6 fragments, which RFC 7915 s.5 cannot translate for ICMP).
+            final Shell.Result small = hostT.exec("ping", "-M", "do", "-s", "1200", "-c", "1", "-W", "3", SERVER);
+            assertTrue(small.stdout().contains("1 received"), () -> small + MapNodes.metrics(ceT, METRICS));
+        }
+        finally
+        {
+            br.ip("link", "set", "xmb", "mtu", mtu);
+        }
+    }
+
     private void awaitCounter(final String outcome, final long expected)
+    {
+        awaitCounter(br, outcome, expected);
+    }
+
+    private static void awaitCounter(final Netns node, final String outcome, final long expected)
     {
         long now = 0;
         for (int i = 0; i < 30 && now < expected; i++)
         {
             MapNodes.sleep(100);
-            now = MapNodes.counter(MapNodes.metrics(br, METRICS), outcome);
+            now = MapNodes.counter(MapNodes.metrics(node, METRICS), outcome);
         }
-        assertEquals(expected, now, () -> MapNodes.metrics(br, METRICS));
+        assertEquals(expected, now, () -> MapNodes.metrics(node, METRICS));
     }
 }
