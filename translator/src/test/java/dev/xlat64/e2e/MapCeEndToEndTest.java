@@ -9,7 +9,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,9 +46,12 @@ class MapCeEndToEndTest
     private static final String MAP_E2_ADDRESS = "2001:db8:113:3500:0:cb00:7113:35";
     private static final String BR_E = "2001:db8:fffe::1";
     private static final int METRICS = 9470;
+    /** Python: what the connected UDP socket {@code s} gets next: an answer, ECONNREFUSED (an ICMP error), nothing. */
+    private static final String ANSWER_OR_REFUSED = String.join("\n", "try:", "    s.recv(100)",
+        "    print('answered')", "except ConnectionRefusedError:", "    print('refused')", "except socket.timeout:",
+        "    print('timeout')");
 
-    private final List<Netns> namespaces = new ArrayList<>();
-    private final List<Path> files = new ArrayList<>();
+    private final MapNodes.Lab lab = new MapNodes.Lab("mce-");
     private Netns srv;
     private Netns br;
     private Netns ceT;
@@ -64,20 +66,20 @@ class MapCeEndToEndTest
     void topology() throws IOException
     {
         assumeTrue(Netns.requireRoot(), Netns.ROOT_MESSAGE);
-        srv = add(Netns.create("mces"));
-        br = add(Netns.create("mceb"));
-        ceT = add(Netns.create("mcet"));
-        ceE = add(Netns.create("mcee"));
-        ceE2 = add(Netns.create("mcef"));
-        ceT2 = add(Netns.create("mceu"));
-        hostT = add(Netns.create("mcht"));
-        hostE = add(Netns.create("mche"));
+        srv = lab.namespace("mces");
+        br = lab.namespace("mceb");
+        ceT = lab.namespace("mcet");
+        ceE = lab.namespace("mcee");
+        ceE2 = lab.namespace("mcef");
+        ceT2 = lab.namespace("mceu");
+        hostT = lab.namespace("mcht");
+        hostE = lab.namespace("mche");
         Netns.veth(br, "b4", srv, "v4");
         srv.addr("v4", SERVER + "/24").route("192.0.2.0/24", "via", "198.51.100.1")
             .route("203.0.113.0/24", "via", "198.51.100.1");
         br.addr("b4", "198.51.100.1/24");
-        router(br);
-        final Shell.Background brProcess = br.start(MapNodes.xlat64("run", "--config", write("br", "[[mapt.domain]]",
+        MapNodes.router(br);
+        final Shell.Background brProcess = br.start(MapNodes.xlat64("run", "--config", lab.toml("br", "[[mapt.domain]]",
             "dmr = \"2001:db8:ffff::/64\"", "[[mapt.domain.rule]]", "ipv6-prefix = \"2001:db8::/40\"",
             "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16", "[[mape.domain]]", "br = \"" + BR_E + "\"",
             "[[mape.domain.rule]]", "ipv6-prefix = \"2001:db8:100::/40\"", "ipv4-prefix = \"203.0.113.0/24\"",
@@ -114,47 +116,14 @@ class MapCeEndToEndTest
             "ipv6-prefix = \"2001:db8:100::/40\"", "ipv4-prefix = \"203.0.113.0/24\"", "ea-bits = 16"};
     }
 
-    private Netns add(final Netns n)
-    {
-        namespaces.add(n);
-        return n;
-    }
-
-    private static void router(final Netns n)
-    {
-        n.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1")
-            .sysctl("net.ipv4.conf.all.rp_filter", "0").sysctl("net.ipv4.conf.default.rp_filter", "0");
-    }
-
-    private Path write(final String name, final String... lines) throws IOException
-    {
-        final Path p = Files.createTempFile("mce-" + name, ".toml");
-        files.add(p);
-        Files.writeString(p, String.join("\n", lines) + "\n");
-        return p;
-    }
-
-    /**
-     * A CE on link 2001:db8:N::/64 to the BR (with the End-user prefix routed to it), its host behind it on
-     * 192.168.1.0/24 (MTU 1400, so the translated or tunnelled packets fit the 1500-byte links), xlat64 map-ce started.
-     */
+    /** A CE on link 2001:db8:N::/64 to the BR, its host (if any) behind it, xlat64 map-ce started. */
     private Shell.Background ce(final Netns ce, final Netns host, final String n, final String tun, final String map,
         final String endUserPrefix, final String... table) throws IOException
     {
-        Netns.veth(br, "bc" + n, ce, "w");
-        br.addr("bc" + n, "2001:db8:" + n + "::1/64").route(endUserPrefix, "via", "2001:db8:" + n + "::2");
-        ce.addr("w", "2001:db8:" + n + "::2/64").route("default", "via", "2001:db8:" + n + "::1");
-        router(ce);
-        if (host != null)
-        {
-            Netns.veth(ce, "lan", host, "eth");
-            ce.addr("lan", "192.168.1.1/24");
-            host.ip("link", "set", "eth", "mtu", "1400");
-            host.addr("eth", "192.168.1.2/24").route("default", "via", "192.168.1.1");
-        }
+        MapNodes.customerEdge(br, "bc" + n, ce, n, endUserPrefix, host);
         final List<String> lines = new ArrayList<>(List.of("[map-ce]", "end-user-prefix = \"" + endUserPrefix + "\""));
         lines.addAll(List.of(table));
-        final Path conf = write("ce" + n, lines.toArray(new String[0]));
+        final Path conf = lab.toml("ce" + n, lines.toArray(new String[0]));
         return ce.start(MapNodes.xlat64("map-ce", "--config", conf.toString(), "--tun", tun, "--install-nft",
             "--metrics", "127.0.0.1:" + METRICS));
     }
@@ -168,14 +137,7 @@ class MapCeEndToEndTest
     @AfterAll
     void cleanUp() throws IOException
     {
-        for (int i = namespaces.size() - 1; i >= 0; i--)
-        {
-            namespaces.get(i).close();
-        }
-        for (final Path p : files)
-        {
-            Files.deleteIfExists(p);
-        }
+        lab.close();
     }
 
     /** RFC 7597 s.5.1: a port of PSID {@code psid} with offset 6 and 8 PSID bits. */
@@ -315,9 +277,8 @@ class MapCeEndToEndTest
         // RFC 7599 s.10: the server's port unreachable, translated by the BR to the CE's MAP address, then by the CE
         // (quoted packet included) to its IPv4 address; the kernel's NAPT44 hands it to the host's socket.
         final Shell.Result r = hostT.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
-            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.settimeout(3)", "s.connect(('" + SERVER + "', 9))",
-            "s.send(b'x')", "try:", "    s.recv(100)", "    print('answered')", "except ConnectionRefusedError:",
-            "    print('refused')", "except socket.timeout:", "    print('timeout')"));
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.settimeout(3)",
+            "s.connect(('" + SERVER + "', 9))", "s.send(b'x')", ANSWER_OR_REFUSED));
         assertTrue(r.stdout().contains("refused"), () -> r + MapNodes.metrics(ceT, METRICS));
     }
 
@@ -330,8 +291,7 @@ class MapCeEndToEndTest
         final Shell.Background server = srv.start("/usr/bin/python3", "-c", String.join("\n", "import socket, time",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.bind(('" + SERVER + "', 9999))",
             "s.settimeout(15)", "d, a = s.recvfrom(100)", "print('from %s:%d' % a, flush=True)", "s.connect(a)",
-            "time.sleep(0.5)", "s.send(b'y')", "s.settimeout(3)", "try:", "    s.recv(100)", "    print('answered')",
-            "except ConnectionRefusedError:", "    print('refused')", "except socket.timeout:", "    print('timeout')"));
+            "time.sleep(0.5)", "s.send(b'y')", "s.settimeout(3)", ANSWER_OR_REFUSED));
         MapNodes.sleep(1000);
         final Shell.Result sent = hostT.exec("/usr/bin/python3", "-c", "import socket\n" +
             "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('" + SERVER + "', 9999))");
