@@ -23,7 +23,8 @@ import static dev.xlat64.map.Rfc7599BorderRelayTest.CE;
 import static dev.xlat64.map.Rfc7599BorderRelayTest.CE4;
 import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST;
 import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST4;
-import static dev.xlat64.map.Rfc7599BorderRelayTest.identification;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.assertTranslated4to6;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.assertTranslated6to4;
 import static dev.xlat64.testing.TestPackets.ICMP;
 import static dev.xlat64.testing.TestPackets.ICMPV6;
 import static dev.xlat64.testing.TestPackets.TCP;
@@ -49,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MapCustomerEdgeTest
 {
-    // CE, CE4, HOST (10.2.3.4 under the DMR), HOST4 and identification are Rfc7599BorderRelayTest's: RFC 7599 appendix A.
+    // CE, CE4, HOST (10.2.3.4 under the DMR), HOST4 and the assertions are Rfc7599BorderRelayTest's (appendix A).
     /** The FMR peer 192.0.2.19 with PSID 0x35 (port 1236): End-user prefix 2001:db8:13:3500::/56. */
     static final String PEER4 = "192.0.2.19";
     static final String PEER_T = "2001:db8:13:3500:0:c000:213:35";
@@ -81,10 +82,9 @@ class MapCustomerEdgeTest
         {
             // RFC 7599 s.6: source the CE's MAP address (full IPv4 in the IID), destination under the DMR.
             final byte[] data = bytes(20, 1);
-            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
-                ipv4(CE4, HOST4, TCP, 64, 0, 0x1234, 0x4000, tcp(CE4, HOST4, 1232, 80, 7, 9, 0x18, data))));
-            assertEquals(hex(ipv6(CE, HOST, TCP, 63, 0, 0, tcp(CE, HOST, 1232, 80, 7, 9, 0x18, data))),
-                hex(engine.single()));
+            assertTranslated4to6(engine, ipv4(CE4, HOST4, TCP, 64, 0, 0x1234, 0x4000,
+                tcp(CE4, HOST4, 1232, 80, 7, 9, 0x18, data)), ipv6(CE, HOST, TCP, 63, 0, 0,
+                tcp(CE, HOST, 1232, 80, 7, 9, 0x18, data)));
         }
 
         @Test
@@ -106,11 +106,8 @@ class MapCustomerEdgeTest
         void ipv6FromTheDmrToTheMapAddressArrivesAsIpv4()
         {
             final byte[] data = bytes(9, 4);
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, data))));
-            final byte[] out = engine.single();
-            assertEquals(hex(ipv4(HOST4, CE4, UDP, 63, 0, identification(out), 0, udp(HOST4, CE4, 53, 1232, data))),
-                hex(out));
+            assertTranslated6to4(engine, ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, data)),
+                id -> ipv4(HOST4, CE4, UDP, 63, 0, id, 0, udp(HOST4, CE4, 53, 1232, data)));
         }
 
         @Test
@@ -133,11 +130,9 @@ class MapCustomerEdgeTest
         void anEchoReplyWithAnIdentifierOfTheSetArrives()
         {
             final byte[] body = bytes(8, 8);
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(HOST, CE, ICMPV6, 64, 0, 0, icmp6(HOST, CE, 129, 0, 1233 << 16 | 1, body))));
-            final byte[] out = engine.single();
-            assertEquals(hex(ipv4(HOST4, CE4, ICMP, 63, 0, identification(out), 0, icmp4(0, 0, 1233 << 16 | 1, body))),
-                hex(out));
+            assertTranslated6to4(engine,
+                ipv6(HOST, CE, ICMPV6, 64, 0, 0, icmp6(HOST, CE, 129, 0, 1233 << 16 | 1, body)),
+                id -> ipv4(HOST4, CE4, ICMP, 63, 0, id, 0, icmp4(0, 0, 1233 << 16 | 1, body)));
         }
 
         @Test
@@ -155,15 +150,10 @@ class MapCustomerEdgeTest
         {
             // RFC 7599 s.6 (RFC 7597 s.5): 192.0.2.19:1236 is under the FMR: the peer's MAP address, not the DMR.
             final byte[] data = bytes(6, 5);
-            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
-                ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1233, 1236, data))));
-            assertEquals(hex(ipv6(CE, PEER_T, UDP, 63, 0, 0, udp(CE, PEER_T, 1233, 1236, data))), hex(engine.single()));
-            engine.emitted().clear();
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1233, data))));
-            final byte[] out = engine.single();
-            assertEquals(hex(ipv4(PEER4, CE4, UDP, 63, 0, identification(out), 0, udp(PEER4, CE4, 1236, 1233, data))),
-                hex(out));
+            assertTranslated4to6(engine, ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1233, 1236, data)),
+                ipv6(CE, PEER_T, UDP, 63, 0, 0, udp(CE, PEER_T, 1233, 1236, data)));
+            assertTranslated6to4(engine, ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1233, data)),
+                id -> ipv4(PEER4, CE4, UDP, 63, 0, id, 0, udp(PEER4, CE4, 1236, 1233, data)));
         }
 
         @Test

@@ -14,7 +14,8 @@ import static dev.xlat64.map.Rfc7599BorderRelayTest.CE;
 import static dev.xlat64.map.Rfc7599BorderRelayTest.CE4;
 import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST;
 import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST4;
-import static dev.xlat64.map.Rfc7599BorderRelayTest.identification;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.assertTranslated4to6;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.assertTranslated6to4;
 import static dev.xlat64.testing.TestPackets.ICMP;
 import static dev.xlat64.testing.TestPackets.ICMPV6;
 import static dev.xlat64.testing.TestPackets.TCP;
@@ -44,6 +45,8 @@ class Rfc7599CeIcmpTest
     private static final String ROUTER6 = "2001:db8:1::1";
     /** RFC 7600 s.4.8: the IPv4 dummy address, the source of errors from routers that map to no IPv4 address. */
     private static final String DUMMY4 = "192.0.0.8";
+    /** An IPv4 host that is not the destination of the error that quotes it. */
+    private static final String OTHER4 = "10.9.9.9";
 
     /** RFC 7915 s.5.3 at the CE: ICMPv6 errors to the CE's MAP address become ICMPv4 errors to its IPv4 address. */
     @Nested
@@ -58,12 +61,9 @@ class Rfc7599CeIcmpTest
             // server under the DMR: quoted source the CE's IPv4, quoted destination the server's; hop limit kept.
             final byte[] data = bytes(4, 1);
             final byte[] quoted = ipv6(CE, HOST, UDP, 62, 0, 0, udp(CE, HOST, 1232, 53, data));
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(HOST, CE, ICMPV6, 60, 0, 0, icmp6(HOST, CE, 1, 4, 0, quoted))));
-            final byte[] out = engine.single();
             final byte[] quoted4 = ipv4(CE4, HOST4, UDP, 62, 0, 0, 0, udp(CE4, HOST4, 1232, 53, data));
-            assertEquals(hex(ipv4(HOST4, CE4, ICMP, 59, 0, identification(out), 0, icmp4(3, 3, 0, quoted4))),
-                hex(out));
+            assertTranslated6to4(engine, ipv6(HOST, CE, ICMPV6, 60, 0, 0, icmp6(HOST, CE, 1, 4, 0, quoted)),
+                id -> ipv4(HOST4, CE4, ICMP, 59, 0, id, 0, icmp4(3, 3, 0, quoted4)));
         }
 
         @Test
@@ -72,12 +72,9 @@ class Rfc7599CeIcmpTest
             // RFC 7915 s.5.2: 3/0 -> 11/0; the router maps to no IPv4 address (RFC 6791): 192.0.0.8 (RFC 7600 s.4.8).
             final byte[] data = bytes(12, 2);
             final byte[] quoted = ipv6(CE, HOST, TCP, 1, 0, 0, tcp(CE, HOST, 64723, 80, 5, 0, 0x02, data));
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(ROUTER6, CE, ICMPV6, 64, 0, 0, icmp6(ROUTER6, CE, 3, 0, 0, quoted))));
-            final byte[] out = engine.single();
             final byte[] quoted4 = ipv4(CE4, HOST4, TCP, 1, 0, 0, 0, tcp(CE4, HOST4, 64723, 80, 5, 0, 0x02, data));
-            assertEquals(hex(ipv4(DUMMY4, CE4, ICMP, 63, 0, identification(out), 0, icmp4(11, 0, 0, quoted4))),
-                hex(out));
+            assertTranslated6to4(engine, ipv6(ROUTER6, CE, ICMPV6, 64, 0, 0, icmp6(ROUTER6, CE, 3, 0, 0, quoted)),
+                id -> ipv4(DUMMY4, CE4, ICMP, 63, 0, id, 0, icmp4(11, 0, 0, quoted4)));
         }
 
         @Test
@@ -89,13 +86,10 @@ class Rfc7599CeIcmpTest
             final byte[] sent = ipv6(CE, HOST, UDP, 64, 0, 0, udp(CE, HOST, 1232, 53, data));
             assertEquals(1400, sent.length);
             final byte[] quoted = Arrays.copyOf(sent, 1280 - 48);
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(ROUTER6, CE, ICMPV6, 64, 0, 0, icmp6(ROUTER6, CE, 2, 0, 1400, quoted))));
-            final byte[] out = engine.single();
             final byte[] quoted4 = Arrays.copyOf(
                 ipv4(CE4, HOST4, UDP, 64, 0, 0, 0x4000, udp(CE4, HOST4, 1232, 53, data)), 576 - 28);
-            assertEquals(hex(ipv4(DUMMY4, CE4, ICMP, 63, 0, identification(out), 0, icmp4(3, 4, 1380, quoted4))),
-                hex(out));
+            assertTranslated6to4(engine, ipv6(ROUTER6, CE, ICMPV6, 64, 0, 0, icmp6(ROUTER6, CE, 2, 0, 1400, quoted)),
+                id -> ipv4(DUMMY4, CE4, ICMP, 63, 0, id, 0, icmp4(3, 4, 1380, quoted4)));
         }
 
         @Test
@@ -104,12 +98,9 @@ class Rfc7599CeIcmpTest
             // RFC 7599 s.9: the echo identifier (1233, PSID 0x34) is the port; RFC 7915 s.5.3: 128 -> 8 in the quote.
             final byte[] body = bytes(16, 4);
             final byte[] quoted = ipv6(CE, HOST, ICMPV6, 1, 0, 0, icmp6(CE, HOST, 128, 0, 1233 << 16 | 3, body));
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(ROUTER6, CE, ICMPV6, 64, 0, 0, icmp6(ROUTER6, CE, 3, 0, 0, quoted))));
-            final byte[] out = engine.single();
             final byte[] quoted4 = ipv4(CE4, HOST4, ICMP, 1, 0, 0, 0, icmp4(8, 0, 1233 << 16 | 3, body));
-            assertEquals(hex(ipv4(DUMMY4, CE4, ICMP, 63, 0, identification(out), 0, icmp4(11, 0, 0, quoted4))),
-                hex(out));
+            assertTranslated6to4(engine, ipv6(ROUTER6, CE, ICMPV6, 64, 0, 0, icmp6(ROUTER6, CE, 3, 0, 0, quoted)),
+                id -> ipv4(DUMMY4, CE4, ICMP, 63, 0, id, 0, icmp4(11, 0, 0, quoted4)));
         }
 
         @Test
@@ -118,12 +109,9 @@ class Rfc7599CeIcmpTest
             // RFC 7599 s.6: 192.0.2.19 port 1236 is the FMR peer of PSID 0x35; its MAP address maps to its IPv4.
             final byte[] data = bytes(4, 5);
             final byte[] quoted = ipv6(CE, PEER_T, UDP, 63, 0, 0, udp(CE, PEER_T, 1233, 1236, data));
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(PEER_T, CE, ICMPV6, 64, 0, 0, icmp6(PEER_T, CE, 1, 4, 0, quoted))));
-            final byte[] out = engine.single();
             final byte[] quoted4 = ipv4(CE4, PEER4, UDP, 63, 0, 0, 0, udp(CE4, PEER4, 1233, 1236, data));
-            assertEquals(hex(ipv4(PEER4, CE4, ICMP, 63, 0, identification(out), 0, icmp4(3, 3, 0, quoted4))),
-                hex(out));
+            assertTranslated6to4(engine, ipv6(PEER_T, CE, ICMPV6, 64, 0, 0, icmp6(PEER_T, CE, 1, 4, 0, quoted)),
+                id -> ipv4(PEER4, CE4, ICMP, 63, 0, id, 0, icmp4(3, 3, 0, quoted4)));
         }
 
         @Test
@@ -143,8 +131,9 @@ class Rfc7599CeIcmpTest
         void theQuotedSourcePortMustBeOfTheSet()
         {
             // RFC 7599 s.8.2: the quoted packet left the CE, so its source port is the CE's: 1236 is PSID 0x35's.
-            assertEquals(Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET, engine.translate(ipv6(ROUTER6, CE, ICMPV6, 64,
-                0, 0, icmp6(ROUTER6, CE, 3, 0, 0, ipv6(CE, HOST, UDP, 1, 0, 0, udp(CE, HOST, 1236, 53, bytes(4, 7)))))));
+            final byte[] quoted = ipv6(CE, HOST, UDP, 1, 0, 0, udp(CE, HOST, 1236, 53, bytes(4, 7)));
+            assertEquals(Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET, engine.translate(
+                ipv6(ROUTER6, CE, ICMPV6, 64, 0, 0, icmp6(ROUTER6, CE, 3, 0, 0, quoted))));
             assertTrue(engine.emitted().isEmpty());
         }
 
@@ -170,11 +159,9 @@ class Rfc7599CeIcmpTest
             // under the DMR, quoted destination the CE's MAP address (full IPv4 in the interface ID).
             final byte[] data = bytes(4, 11);
             final byte[] quoted = ipv4(HOST4, CE4, UDP, 60, 0, 9, 0, udp(HOST4, CE4, 53, 1232, data));
-            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
-                ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0, quoted))));
             final byte[] quoted6 = ipv6(HOST, CE, UDP, 60, 0, 0, udp(HOST, CE, 53, 1232, data));
-            assertEquals(hex(ipv6(CE, HOST, ICMPV6, 63, 0, 0, icmp6(CE, HOST, 1, 4, 0, quoted6))),
-                hex(engine.single()));
+            assertTranslated4to6(engine, ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0, quoted)),
+                ipv6(CE, HOST, ICMPV6, 63, 0, 0, icmp6(CE, HOST, 1, 4, 0, quoted6)));
         }
 
         @Test
@@ -183,11 +170,9 @@ class Rfc7599CeIcmpTest
             // The peer's packet came from 192.0.2.19 port 1236 (PSID 0x35): the quoted source port picks the peer.
             final byte[] data = bytes(4, 12);
             final byte[] quoted = ipv4(PEER4, CE4, UDP, 60, 0, 9, 0, udp(PEER4, CE4, 1236, 1233, data));
-            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
-                ipv4(CE4, PEER4, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0, quoted))));
             final byte[] quoted6 = ipv6(PEER_T, CE, UDP, 60, 0, 0, udp(PEER_T, CE, 1236, 1233, data));
-            assertEquals(hex(ipv6(CE, PEER_T, ICMPV6, 63, 0, 0, icmp6(CE, PEER_T, 1, 4, 0, quoted6))),
-                hex(engine.single()));
+            assertTranslated4to6(engine, ipv4(CE4, PEER4, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0, quoted)),
+                ipv6(CE, PEER_T, ICMPV6, 63, 0, 0, icmp6(CE, PEER_T, 1, 4, 0, quoted6)));
         }
 
         @Test
@@ -197,7 +182,7 @@ class Rfc7599CeIcmpTest
             assertEquals(Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED, engine.translate(ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0,
                 icmp4(3, 3, 0, ipv4(HOST4, PEER4, UDP, 60, 0, 9, 0, udp(HOST4, PEER4, 53, 1232, bytes(4, 13)))))));
             assertEquals(Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED, engine.translate(ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0,
-                icmp4(3, 3, 0, ipv4("10.9.9.9", CE4, UDP, 60, 0, 9, 0, udp("10.9.9.9", CE4, 53, 1232, bytes(4, 13)))))));
+                icmp4(3, 3, 0, ipv4(OTHER4, CE4, UDP, 60, 0, 9, 0, udp(OTHER4, CE4, 53, 1232, bytes(4, 13)))))));
             // RFC 7597 s.8.1: the quoted destination port is the CE's port: 1236 is PSID 0x35's.
             assertEquals(Outcome.MAP_CE_PORT_OUTSIDE_SET, engine.translate(ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0,
                 icmp4(3, 3, 0, ipv4(HOST4, CE4, UDP, 60, 0, 9, 0, udp(HOST4, CE4, 53, 1236, bytes(4, 13)))))));
