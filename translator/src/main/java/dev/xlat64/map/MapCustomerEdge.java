@@ -21,9 +21,11 @@ import java.nio.ByteOrder;
  * IPv4 leaving it (already put into the CE's address and port set by the kernel's NAPT44) must carry the CE's address
  * and a source port of its set; it leaves as IPv6 from the CE's MAP address, to the BR (MAP-E: RFC 2473 4in6 to the BR
  * address; MAP-T: RFC 7915 to the DMR's address) or, when an FMR covers the destination, straight to the peer CE's
- * MAP address. IPv6 arriving for the MAP address from the BR (or an FMR peer) goes the reverse way. The rules, the
- * port sets and the two transforms are the BR's ({@link MapRule}, RFC 7915 through {@link PacketContext#mapIpv6} /
- * {@link PacketContext#mapIpv4}, {@link Ipv4InIpv6}). Allocation-free; not thread safe: one instance per engine.
+ * MAP address. IPv6 arriving for the MAP address from the BR (or an FMR peer) goes the reverse way, for a destination
+ * port of the set (MAP-T: {@link MapTCeArrival}); MAP-T ICMP errors are translated with their quoted packets mapped.
+ * The rules, the port sets and the two transforms are the BR's ({@link MapRule}, RFC 7915 through
+ * {@link PacketContext#mapIpv6} / {@link PacketContext#mapIpv4}, {@link Ipv4InIpv6}). Allocation-free; not thread
+ * safe: one instance per engine.
  */
 public final class MapCustomerEdge
 {

@@ -15,8 +15,8 @@ import java.nio.ByteOrder;
  * IPv6 arriving at a MAP-T CE's MAP address (RFC 7599 s.8.2): from the BR (a source under the DMR) or an FMR peer, for
  * a destination port of the CE's set; an ICMPv6 error about a packet the CE sent (RFC 7599 s.9-10, RFC 7915 s.5.3) is
  * accepted from any IPv6 router and translated with its quoted packet mapped too, through the same
- * {@link PacketContext#mapQuotedIpv4} hook as the BR's, so that the kernel's NAPT44 finds the LAN host. Then the RFC 7915
- * transform. Allocation-free; not thread safe: one instance per {@link MapCustomerEdge}.
+ * {@link PacketContext#mapQuotedIpv4} hook as the BR's, so that the kernel's NAPT44 finds the LAN host. Then the
+ * RFC 7915 transform. Allocation-free; not thread safe: one instance per {@link MapCustomerEdge}.
  */
 final class MapTCeArrival
 {
@@ -70,7 +70,8 @@ final class MapTCeArrival
         final int payload = buffer.getShort(at + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int end = at + Math.min(ctx.length, Ipv6Header.LENGTH + payload);
         // A chain that cannot be walked is left to the transform, which drops it with its reason.
-        final boolean walked = chain.walk(buffer, at + Ipv6Header.LENGTH, buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF, end);
+        final boolean walked =
+            chain.walk(buffer, at + Ipv6Header.LENGTH, buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF, end);
         final int fragment = walked ? chain.fragmentHeaderOffset() : -1;
         final int upper = walked && (fragment < 0 || FragmentHeader.fragmentOffset(buffer, fragment) == 0) ?
             chain.upperLayerOffset() : -1;
