@@ -45,6 +45,8 @@ class MapCeEndToEndTest
     private static final String MAP_T2_ADDRESS = "2001:db8:13:3500:0:c000:213:35";
     private static final String MAP_E2_ADDRESS = "2001:db8:113:3500:0:cb00:7113:35";
     private static final String BR_E = "2001:db8:fffe::1";
+    /** The server 198.51.100.2 under the DMR 2001:db8:ffff::/64 (RFC 6052 s.2.2: bytes 9-12 c6 33 64 02). */
+    private static final String SERVER_UNDER_DMR = "2001:db8:ffff:0:c6:3364:200:0";
     private static final int METRICS = 9470;
     /** Python: what the connected UDP socket {@code s} gets next: an answer, ECONNREFUSED (an ICMP error), nothing. */
     private static final String ANSWER_OR_REFUSED = String.join("\n", "try:", "    s.recv(100)",
@@ -211,10 +213,7 @@ class MapCeEndToEndTest
     {
         final long before = MapNodes.counter(MapNodes.metrics(br, METRICS), "mapt_port_outside_set");
         // Past the CE (which would drop it too): a datagram from the MAP address and port 1236 (PSID 0x35).
-        final Shell.Result r = ceT.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
-            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
-            "s.bind(('" + MAP_T_ADDRESS + "', 1236))", "s.sendto(b'x', ('2001:db8:ffff:0:c6:3364:200:0', 7))"));
-        assertEquals(0, r.exitCode(), r::toString);
+        sendUdp6(ceT, MAP_T_ADDRESS, 1236, SERVER_UNDER_DMR, 7);
         awaitCounter("mapt_port_outside_set", before + 1);
     }
 
@@ -306,7 +305,7 @@ class MapCeEndToEndTest
     void tracerouteThroughTheCeShowsTheIpv6RouterAsTheDummyAddressAndEndsAtTheServer()
     {
         // Hop 3 is the BR's kernel forwarding into its TUN device: its ICMPv6 Time Exceeded comes from an IPv6 address
-        // that maps to no IPv4 address, so the CE makes it 192.0.0.8 (RFC 7600 s.4.8); the last hop is the server's
+        // that maps to no IPv4 address, so the CE makes it 192.0.0.8 (RFC 7600); the last hop is the server's
         // port unreachable, translated by the BR and the CE.
         final Shell.Result r = hostT.exec("traceroute", "-n", "-q", "1", "-w", "2", "-m", "8", SERVER);
         assertTrue(r.stdout().contains(" 192.0.0.8 "), () -> r + MapNodes.metrics(ceT, METRICS));
@@ -319,10 +318,7 @@ class MapCeEndToEndTest
     {
         // RFC 7599 s.8.2: from the server's address under the DMR to the CE's MAP address, port 1236 (PSID 0x35).
         final long before = MapNodes.counter(MapNodes.metrics(ceT, METRICS), "map_ce_destination_port_outside_set");
-        final Shell.Result r = br.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
-            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
-            "s.bind(('2001:db8:ffff:0:c6:3364:200:0', 7))", "s.sendto(b'x', ('" + MAP_T_ADDRESS + "', 1236))"));
-        assertEquals(0, r.exitCode(), r::toString);
+        sendUdp6(br, SERVER_UNDER_DMR, 7, MAP_T_ADDRESS, 1236);
         awaitCounter(ceT, "map_ce_destination_port_outside_set", before + 1);
     }
 
@@ -349,6 +345,17 @@ class MapCeEndToEndTest
         {
             br.ip("link", "set", "xmb", "mtu", mtu);
         }
+    }
+
+    /** One UDP datagram from {@code node}, sent from any address (IPV6_FREEBIND, 78) and port to an IPv6 address. */
+    private static void sendUdp6(final Netns node, final String source, final int sourcePort, final String destination,
+        final int destinationPort)
+    {
+        final Shell.Result r = node.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
+            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
+            "s.bind(('" + source + "', " + sourcePort + "))",
+            "s.sendto(b'x', ('" + destination + "', " + destinationPort + "))"));
+        assertEquals(0, r.exitCode(), r::toString);
     }
 
     private void awaitCounter(final String outcome, final long expected)

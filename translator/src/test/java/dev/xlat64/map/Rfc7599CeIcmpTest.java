@@ -43,7 +43,7 @@ class Rfc7599CeIcmpTest
 {
     /** A router of the IPv6 side (between the CE and the BR): under neither the DMR nor a rule. */
     private static final String ROUTER6 = "2001:db8:1::1";
-    /** RFC 7600 s.4.8: the IPv4 dummy address, the source of errors from routers that map to no IPv4 address. */
+    /** The IPv4 dummy address (RFC 7600, IANA registry): the source of errors from routers that map to no IPv4. */
     private static final String DUMMY4 = "192.0.0.8";
     /** An IPv4 host that is not the destination of the error that quotes it. */
     private static final String OTHER4 = "10.9.9.9";
@@ -69,7 +69,7 @@ class Rfc7599CeIcmpTest
         @Test
         void timeExceededFromAnIpv6RouterComesFromTheDummyAddress()
         {
-            // RFC 7915 s.5.2: 3/0 -> 11/0; the router maps to no IPv4 address (RFC 6791): 192.0.0.8 (RFC 7600 s.4.8).
+            // RFC 7915 s.5.2: 3/0 -> 11/0; the router maps to no IPv4 address (RFC 6791): 192.0.0.8 (RFC 7600).
             final byte[] data = bytes(12, 2);
             final byte[] quoted = ipv6(CE, HOST, TCP, 1, 0, 0, tcp(CE, HOST, 64723, 80, 5, 0, 0x02, data));
             final byte[] quoted4 = ipv4(CE4, HOST4, TCP, 1, 0, 0, 0, tcp(CE4, HOST4, 64723, 80, 5, 0, 0x02, data));
