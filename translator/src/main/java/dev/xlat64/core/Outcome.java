@@ -257,7 +257,11 @@ public enum Outcome
     MAP_CE_UNKNOWN_SOURCE(Kind.DROPPED, Direction.V6_TO_V4, "map_ce_unknown_source",
         "MAP CE mode: IPv6 to the CE's MAP address from neither the BR (MAP-E: its address; MAP-T: the DMR) nor the "
             + "FMR peer that its IPv4 source (and port) map to",
-        "RFC 7597 s.8.1, RFC 7599 s.8.3");
+        "RFC 7597 s.8.1, RFC 7599 s.8.3"),
+    MAP_CE_DESTINATION_PORT_OUTSIDE_SET(Kind.DROPPED, Direction.V6_TO_V4, "map_ce_destination_port_outside_set",
+        "MAP CE mode: the destination port (echo identifier; an ICMP error's quoted source port) of a packet arriving "
+            + "for the CE's MAP address is not in the CE's port set, or a protocol without ports arrived for a CE "
+            + "with a port set", "RFC 7599 s.8.2, RFC 7597 s.5.1, s.8.2");
 
     /** What happened to the packet. */
     public enum Kind

@@ -10,6 +10,7 @@ import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.siit.Ipv4ToIpv6;
 import dev.xlat64.siit.Ipv6ToIpv4;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
@@ -20,16 +21,18 @@ import java.nio.ByteOrder;
  * IPv4 leaving it (already put into the CE's address and port set by the kernel's NAPT44) must carry the CE's address
  * and a source port of its set; it leaves as IPv6 from the CE's MAP address, to the BR (MAP-E: RFC 2473 4in6 to the BR
  * address; MAP-T: RFC 7915 to the DMR's address) or, when an FMR covers the destination, straight to the peer CE's
- * MAP address. IPv6 arriving for the MAP address from the BR (or an FMR peer) goes the reverse way. The rules, the
- * port sets and the two transforms are the BR's ({@link MapRule}, RFC 7915 through {@link PacketContext#mapIpv6} /
- * {@link PacketContext#mapIpv4}, {@link Ipv4InIpv6}). Allocation-free; not thread safe: one instance per engine.
+ * MAP address. IPv6 arriving for the MAP address from the BR (or an FMR peer) goes the reverse way, for a destination
+ * port of the set (MAP-T: {@link MapTCeArrival}); MAP-T ICMP errors are translated with their quoted packets mapped.
+ * The rules, the port sets and the two transforms are the BR's ({@link MapRule}, RFC 7915 through
+ * {@link PacketContext#mapIpv6} / {@link PacketContext#mapIpv4}, {@link Ipv4InIpv6}). Allocation-free; not thread
+ * safe: one instance per engine.
  */
 public final class MapCustomerEdge
 {
     private final SoftwireTunnel tunnel;
     private final IcmpErrorOriginator icmpErrors;
     private final Ipv4ToIpv6 ipv4ToIpv6;
-    private final Ipv6ToIpv4 ipv6ToIpv4;
+    private final MapTCeArrival mapTArrival;
     /** This node's CE domain, or null: not a CE. */
     private MapDomain domain;
     private int position = -1;
@@ -52,7 +55,7 @@ public final class MapCustomerEdge
         this.tunnel = new SoftwireTunnel(scratch, icmpErrors);
         this.icmpErrors = icmpErrors;
         this.ipv4ToIpv6 = ipv4ToIpv6;
-        this.ipv6ToIpv4 = ipv6ToIpv4;
+        this.mapTArrival = new MapTCeArrival(ipv6ToIpv4);
     }
 
     /**
@@ -101,6 +104,7 @@ public final class MapCustomerEdge
                 brHigh = br.getLong();
                 brLow = br.getLong();
             }
+            mapTArrival.serve(ce, bmr, ceIpv4, ceMask, psid);
         }
         position = at;
         domain = ce;
@@ -125,7 +129,7 @@ public final class MapCustomerEdge
         }
         if (version == 6 && ctx.length >= Ipv6Header.LENGTH)
         {
-            final Outcome outcome = domain.mechanism == Mechanism.MAP_E ? decapsulate(ctx) : fromMapT(ctx);
+            final Outcome outcome = domain.mechanism == Mechanism.MAP_E ? decapsulate(ctx) : mapTArrival.arrive(ctx);
             if (outcome == null)
             {
                 return Verdict.CONTINUE;
@@ -180,22 +184,71 @@ public final class MapCustomerEdge
                 return Outcome.MAP_CE_PORT_OUTSIDE_SET;
             }
         }
-        if (mapT && !nonFirstFragment && l4 + Icmp.HEADER_LENGTH <= at + totalLength &&
-            Ports.isIcmpError(buffer, l4, protocol, false))
-        {
-            return Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED;
-        }
         final Outcome far = farEnd(buffer, at, totalLength, destination, nonFirstFragment);
         if (far != null)
         {
             return far;
         }
-        if (mapT)
+        if (!mapT)
         {
-            ctx.mapIpv6(bmr.addressHigh(source, psid), bmr.addressLow(source, psid, true), farHigh, farLow);
-            return ipv4ToIpv6.translate(ctx);
+            return encapsulate(ctx, at, totalLength);
         }
-        return encapsulate(ctx, at, totalLength);
+        ctx.mapIpv6(bmr.addressHigh(source, psid), bmr.addressLow(source, psid, true), farHigh, farLow);
+        if (!nonFirstFragment && l4 + Icmp.HEADER_LENGTH <= at + totalLength &&
+            Ports.isIcmpError(buffer, l4, protocol, false))
+        {
+            final Outcome quoted = mapQuoted(ctx, l4 + Icmp.HEADER_LENGTH, at + totalLength, destination);
+            if (quoted != null)
+            {
+                return quoted;
+            }
+        }
+        return ipv4ToIpv6.translate(ctx);
+    }
+
+    /**
+     * RFC 7599 s.10, RFC 7915 s.4.3, RFC 5508 REQ-3: an ICMPv4 error leaving a MAP-T CE (the NAPT44 put the CE's
+     * address in it) is about a packet sent to the CE: the quoted destination is the CE's address and becomes its MAP
+     * address; the quoted source is the error's destination, so it maps to the same far end. Null: both mapped (or the
+     * quote is unreadable: the transform drops it with its reason).
+     */
+    private Outcome mapQuoted(final PacketContext ctx, final int quoted, final int end, final int destination)
+    {
+        final MutableDirectBuffer buffer = ctx.buffer;
+        if (quoted + Ipv4Header.MIN_LENGTH > end)
+        {
+            return null;
+        }
+        final int quotedDestination = buffer.getInt(quoted + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
+        if (buffer.getInt(quoted + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN) != destination ||
+            ((quotedDestination ^ ceIpv4) & ceMask) != 0)
+        {
+            return Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED;
+        }
+        ctx.mapQuotedIpv6(farHigh, farLow, bmr.addressHigh(quotedDestination, psid),
+            bmr.addressLow(quotedDestination, psid, true));
+        return null;
+    }
+
+    /**
+     * RFC 7599 s.8.2 (MUST), RFC 7597 s.8.2: a packet arriving for the CE must be for a port of its set: the
+     * destination port, the echo identifier, an ICMP error's quoted source port (the quoted packet left the CE). Null:
+     * it is, the CE has no port set, or the header is truncated (left to the transform or the kernel); else the drop.
+     */
+    static Outcome checkDestinationPort(final MapRule rule, final int psid, final DirectBuffer buffer, final int l4,
+        final int end, final int protocol, final boolean icmpv6)
+    {
+        if (rule.psidLength() == 0)
+        {
+            return null;
+        }
+        final int port = Ports.ofCeSide(buffer, l4, end, protocol, icmpv6, false);
+        if (port == Ports.TRUNCATED)
+        {
+            return null;
+        }
+        return port < 0 || !rule.portAllowed(port) || rule.psidOfPort(port) != psid ?
+            Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET : null;
     }
 
     /** MAP-T, a malformed packet: mapped to the BR so that the RFC 7915 transform can drop it with its reason. */
@@ -287,15 +340,24 @@ public final class MapCustomerEdge
         }
         final long sourceHigh = buffer.getLong(at + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);
         final long sourceLow = buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
+        final boolean fragment = (buffer.getShort(inner + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
+            Ipv4Header.FRAGMENT_OFFSET_MASK) != 0;
         if (sourceHigh != brHigh || sourceLow != brLow)
         {
             // RFC 7597 s.8.1 at the CE: an FMR peer's outer source is the MAP address of its inner source and port.
-            final boolean fragment = (buffer.getShort(inner + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
-                Ipv4Header.FRAGMENT_OFFSET_MASK) != 0;
             final Outcome far = fragment ? Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT : peerOf(buffer, inner, innerLength);
             if (far != null || farHigh != sourceHigh || farLow != sourceLow)
             {
                 return far != null && far != Outcome.SOFTWIRE_NO_PORT_SET ? far : Outcome.MAP_CE_UNKNOWN_SOURCE;
+            }
+        }
+        if (!fragment)
+        {
+            final Outcome port = checkDestinationPort(bmr, psid, buffer, inner + (buffer.getByte(inner) & 0x0F) * 4,
+                inner + innerLength, buffer.getByte(inner + Ipv4Header.PROTOCOL) & 0xFF, false);
+            if (port != null)
+            {
+                return port;
             }
         }
         if (!Ipv4InIpv6.decapsulateEcn(buffer, inner, (buffer.getShort(at, ByteOrder.BIG_ENDIAN) >>> 4) & 0xFF))
@@ -326,50 +388,5 @@ public final class MapCustomerEdge
         farHigh = rule.addressHigh(source, peerPsid);
         farLow = rule.addressLow(source, peerPsid, false);
         return null;
-    }
-
-    /**
-     * RFC 7599 s.7: IPv6 to the MAP-T CE's MAP address (full IPv4 in the interface ID): from an address under the DMR
-     * (the BR) or from an FMR peer whose interface ID agrees with its EA bits; then RFC 7915. Null: not for this CE.
-     */
-    private Outcome fromMapT(final PacketContext ctx)
-    {
-        final MutableDirectBuffer buffer = ctx.buffer;
-        final int at = ctx.offset;
-        final long destinationHigh = buffer.getLong(at + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN);
-        final long destinationLow = buffer.getLong(at + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN);
-        final int destination = (int)(destinationLow >>> 16);
-        if (((destination ^ ceIpv4) & ceMask) != 0 || destinationHigh != bmr.addressHigh(destination, psid) ||
-            destinationLow != bmr.addressLow(destination, psid, true))
-        {
-            return null;
-        }
-        final long sourceHigh = buffer.getLong(at + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        final long sourceLow = buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
-        final int source;
-        if (domain.dmr.contains(sourceHigh, sourceLow))
-        {
-            source = domain.dmr.extract(sourceHigh, sourceLow);
-        }
-        else
-        {
-            final MapRule rule = domain.rules.ruleForIpv6(sourceHigh, sourceLow);
-            source = (int)(sourceLow >>> 16);
-            final int length = rule == null ? 0 : rule.ceIpv4PrefixLength();
-            final int mask = length == 0 ? 0 : -1 << (32 - length);
-            // RFC 7599 s.8.3 at the CE: an FMR peer's interface ID must hold the IPv4 its EA bits give.
-            if (rule == null || !rule.forwarding() || ((source ^ rule.ipv4Of(sourceHigh, sourceLow)) & mask) != 0)
-            {
-                return Outcome.MAP_CE_UNKNOWN_SOURCE;
-            }
-        }
-        final int next = buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF;
-        if (ctx.length >= Ipv6Header.LENGTH + Icmp.HEADER_LENGTH &&
-            Ports.isIcmpError(buffer, at + Ipv6Header.LENGTH, next, true))
-        {
-            return Outcome.MAPT_ICMP_ERROR_NOT_TRANSLATED;
-        }
-        ctx.mapIpv4(source, destination);
-        return ipv6ToIpv4.translate(ctx);
     }
 }

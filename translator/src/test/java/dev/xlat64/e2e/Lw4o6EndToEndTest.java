@@ -12,7 +12,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,8 +39,7 @@ class Lw4o6EndToEndTest
     private static final int PSID_BITS = 11;
     private static final int METRICS = 9470;
 
-    private final List<Netns> namespaces = new ArrayList<>();
-    private final List<Path> files = new ArrayList<>();
+    private final MapNodes.Lab lab = new MapNodes.Lab("lw4o6-");
     private Netns aftr;
     private Netns b4b;
     private Netns hostA;
@@ -50,17 +48,17 @@ class Lw4o6EndToEndTest
     void topology() throws IOException
     {
         assumeTrue(Netns.requireRoot(), Netns.ROOT_MESSAGE);
-        final Netns srv = add(Netns.create("lw4s"));
-        aftr = add(Netns.create("lw4r"));
-        final Netns b4a = add(Netns.create("lw4a"));
-        b4b = add(Netns.create("lw4b"));
-        hostA = add(Netns.create("lw4h"));
+        final Netns srv = lab.namespace("lw4s");
+        aftr = lab.namespace("lw4r");
+        final Netns b4a = lab.namespace("lw4a");
+        b4b = lab.namespace("lw4b");
+        hostA = lab.namespace("lw4h");
         Netns.veth(aftr, "b4", srv, "v4");
         srv.addr("v4", SERVER + "/24").route("192.0.2.0/24", "via", "198.51.100.1");
         aftr.addr("b4", "198.51.100.1/24");
-        router(aftr);
+        MapNodes.router(aftr);
         final Path bindings = bindings();
-        final Path conf = write("aftr", "[[lw4o6.domain]]", "br = \"" + AFTR + "\"",
+        final Path conf = lab.toml("aftr", "[[lw4o6.domain]]", "br = \"" + AFTR + "\"",
             "binding-table = \"" + bindings + "\"", "hairpinning = true");
         final Shell.Background lwaftr = aftr.start(MapNodes.xlat64("run", "--config", conf.toString(), "--tun", "lwt",
             "--metrics", "127.0.0.1:" + METRICS));
@@ -82,8 +80,7 @@ class Lw4o6EndToEndTest
     /** RFC 7596 s.6.1: one binding per (address, PSID); the two B4s at their MAP addresses, the rest made up. */
     private Path bindings() throws IOException
     {
-        final Path p = Files.createTempFile("lw4o6-bindings", ".txt");
-        files.add(p);
+        final Path p = lab.file("bindings", ".txt");
         int n = 0;
         try (BufferedWriter w = Files.newBufferedWriter(p))
         {
@@ -106,43 +103,14 @@ class Lw4o6EndToEndTest
         return p;
     }
 
-    private Netns add(final Netns ns)
-    {
-        namespaces.add(ns);
-        return ns;
-    }
-
-    private static void router(final Netns ns)
-    {
-        ns.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1")
-            .sysctl("net.ipv4.conf.all.rp_filter", "0").sysctl("net.ipv4.conf.default.rp_filter", "0");
-    }
-
-    private Path write(final String name, final String... lines) throws IOException
-    {
-        final Path p = Files.createTempFile("lw4o6-" + name, ".toml");
-        files.add(p);
-        Files.writeString(p, String.join("\n", lines) + "\n");
-        return p;
-    }
-
     /** A B4: an xlat64 MAP-E CE whose per-CE rule gives exactly its binding (address, 11-bit PSID, offset 0). */
     private Shell.Background b4(final Netns b4, final Netns host, final String n, final String prefix,
         final String ipv4, final int psid) throws IOException
     {
-        Netns.veth(aftr, "b" + n, b4, "w");
-        aftr.addr("b" + n, "2001:db8:" + n + "::1/64").route(prefix, "via", "2001:db8:" + n + "::2");
-        b4.addr("w", "2001:db8:" + n + "::2/64").route("default", "via", "2001:db8:" + n + "::1");
-        router(b4);
-        if (host != null)
-        {
-            Netns.veth(b4, "lan", host, "eth");
-            b4.addr("lan", "192.168.1.1/24");
-            host.ip("link", "set", "eth", "mtu", "1400");
-            host.addr("eth", "192.168.1.2/24").route("default", "via", "192.168.1.1");
-        }
-        final Path conf = write("b4" + n, "[map-ce]", "mechanism = \"map-e\"", "end-user-prefix = \"" + prefix + "\"",
-            "br = \"" + AFTR + "\"", "[[map-ce.rule]]", "ipv6-prefix = \"" + prefix + "\"",
+        MapNodes.customerEdge(aftr, "b" + n, b4, n, prefix, host);
+        final Path conf = lab.toml("b4" + n, "[map-ce]", "mechanism = \"map-e\"",
+            "end-user-prefix = \"" + prefix + "\"", "br = \"" + AFTR + "\"", "[[map-ce.rule]]",
+            "ipv6-prefix = \"" + prefix + "\"",
             "ipv4-prefix = \"" + ipv4 + "/32\"", "ea-bits = 0", "psid-offset = 0", "psid-length = " + PSID_BITS,
             "psid = " + psid);
         return b4.start(MapNodes.xlat64("map-ce", "--config", conf.toString(), "--tun", "b4t", "--install-nft",
@@ -152,14 +120,7 @@ class Lw4o6EndToEndTest
     @AfterAll
     void cleanUp() throws IOException
     {
-        for (int i = namespaces.size() - 1; i >= 0; i--)
-        {
-            namespaces.get(i).close();
-        }
-        for (final Path p : files)
-        {
-            Files.deleteIfExists(p);
-        }
+        lab.close();
     }
 
     @Test

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,10 +45,15 @@ class MapCeEndToEndTest
     private static final String MAP_T2_ADDRESS = "2001:db8:13:3500:0:c000:213:35";
     private static final String MAP_E2_ADDRESS = "2001:db8:113:3500:0:cb00:7113:35";
     private static final String BR_E = "2001:db8:fffe::1";
+    /** The server 198.51.100.2 under the DMR 2001:db8:ffff::/64 (RFC 6052 s.2.2: bytes 9-12 c6 33 64 02). */
+    private static final String SERVER_UNDER_DMR = "2001:db8:ffff:0:c6:3364:200:0";
     private static final int METRICS = 9470;
+    /** Python: what the connected UDP socket {@code s} gets next: an answer, ECONNREFUSED (an ICMP error), nothing. */
+    private static final String ANSWER_OR_REFUSED = String.join("\n", "try:", "    s.recv(100)",
+        "    print('answered')", "except ConnectionRefusedError:", "    print('refused')", "except socket.timeout:",
+        "    print('timeout')");
 
-    private final List<Netns> namespaces = new ArrayList<>();
-    private final List<Path> files = new ArrayList<>();
+    private final MapNodes.Lab lab = new MapNodes.Lab("mce-");
     private Netns srv;
     private Netns br;
     private Netns ceT;
@@ -63,20 +68,20 @@ class MapCeEndToEndTest
     void topology() throws IOException
     {
         assumeTrue(Netns.requireRoot(), Netns.ROOT_MESSAGE);
-        srv = add(Netns.create("mces"));
-        br = add(Netns.create("mceb"));
-        ceT = add(Netns.create("mcet"));
-        ceE = add(Netns.create("mcee"));
-        ceE2 = add(Netns.create("mcef"));
-        ceT2 = add(Netns.create("mceu"));
-        hostT = add(Netns.create("mcht"));
-        hostE = add(Netns.create("mche"));
+        srv = lab.namespace("mces");
+        br = lab.namespace("mceb");
+        ceT = lab.namespace("mcet");
+        ceE = lab.namespace("mcee");
+        ceE2 = lab.namespace("mcef");
+        ceT2 = lab.namespace("mceu");
+        hostT = lab.namespace("mcht");
+        hostE = lab.namespace("mche");
         Netns.veth(br, "b4", srv, "v4");
         srv.addr("v4", SERVER + "/24").route("192.0.2.0/24", "via", "198.51.100.1")
             .route("203.0.113.0/24", "via", "198.51.100.1");
         br.addr("b4", "198.51.100.1/24");
-        router(br);
-        final Shell.Background brProcess = br.start(MapNodes.xlat64("run", "--config", write("br", "[[mapt.domain]]",
+        MapNodes.router(br);
+        final Shell.Background brProcess = br.start(MapNodes.xlat64("run", "--config", lab.toml("br", "[[mapt.domain]]",
             "dmr = \"2001:db8:ffff::/64\"", "[[mapt.domain.rule]]", "ipv6-prefix = \"2001:db8::/40\"",
             "ipv4-prefix = \"192.0.2.0/24\"", "ea-bits = 16", "[[mape.domain]]", "br = \"" + BR_E + "\"",
             "[[mape.domain.rule]]", "ipv6-prefix = \"2001:db8:100::/40\"", "ipv4-prefix = \"203.0.113.0/24\"",
@@ -113,47 +118,14 @@ class MapCeEndToEndTest
             "ipv6-prefix = \"2001:db8:100::/40\"", "ipv4-prefix = \"203.0.113.0/24\"", "ea-bits = 16"};
     }
 
-    private Netns add(final Netns n)
-    {
-        namespaces.add(n);
-        return n;
-    }
-
-    private static void router(final Netns n)
-    {
-        n.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1")
-            .sysctl("net.ipv4.conf.all.rp_filter", "0").sysctl("net.ipv4.conf.default.rp_filter", "0");
-    }
-
-    private Path write(final String name, final String... lines) throws IOException
-    {
-        final Path p = Files.createTempFile("mce-" + name, ".toml");
-        files.add(p);
-        Files.writeString(p, String.join("\n", lines) + "\n");
-        return p;
-    }
-
-    /**
-     * A CE on link 2001:db8:N::/64 to the BR (with the End-user prefix routed to it), its host behind it on
-     * 192.168.1.0/24 (MTU 1400, so the translated or tunnelled packets fit the 1500-byte links), xlat64 map-ce started.
-     */
+    /** A CE on link 2001:db8:N::/64 to the BR, its host (if any) behind it, xlat64 map-ce started. */
     private Shell.Background ce(final Netns ce, final Netns host, final String n, final String tun, final String map,
         final String endUserPrefix, final String... table) throws IOException
     {
-        Netns.veth(br, "bc" + n, ce, "w");
-        br.addr("bc" + n, "2001:db8:" + n + "::1/64").route(endUserPrefix, "via", "2001:db8:" + n + "::2");
-        ce.addr("w", "2001:db8:" + n + "::2/64").route("default", "via", "2001:db8:" + n + "::1");
-        router(ce);
-        if (host != null)
-        {
-            Netns.veth(ce, "lan", host, "eth");
-            ce.addr("lan", "192.168.1.1/24");
-            host.ip("link", "set", "eth", "mtu", "1400");
-            host.addr("eth", "192.168.1.2/24").route("default", "via", "192.168.1.1");
-        }
+        MapNodes.customerEdge(br, "bc" + n, ce, n, endUserPrefix, host);
         final List<String> lines = new ArrayList<>(List.of("[map-ce]", "end-user-prefix = \"" + endUserPrefix + "\""));
         lines.addAll(List.of(table));
-        final Path conf = write("ce" + n, lines.toArray(new String[0]));
+        final Path conf = lab.toml("ce" + n, lines.toArray(new String[0]));
         return ce.start(MapNodes.xlat64("map-ce", "--config", conf.toString(), "--tun", tun, "--install-nft",
             "--metrics", "127.0.0.1:" + METRICS));
     }
@@ -167,14 +139,7 @@ class MapCeEndToEndTest
     @AfterAll
     void cleanUp() throws IOException
     {
-        for (int i = namespaces.size() - 1; i >= 0; i--)
-        {
-            namespaces.get(i).close();
-        }
-        for (final Path p : files)
-        {
-            Files.deleteIfExists(p);
-        }
+        lab.close();
     }
 
     /** RFC 7597 s.5.1: a port of PSID {@code psid} with offset 6 and 8 PSID bits. */
@@ -248,10 +213,7 @@ class MapCeEndToEndTest
     {
         final long before = MapNodes.counter(MapNodes.metrics(br, METRICS), "mapt_port_outside_set");
         // Past the CE (which would drop it too): a datagram from the MAP address and port 1236 (PSID 0x35).
-        final Shell.Result r = ceT.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
-            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
-            "s.bind(('" + MAP_T_ADDRESS + "', 1236))", "s.sendto(b'x', ('2001:db8:ffff:0:c6:3364:200:0', 7))"));
-        assertEquals(0, r.exitCode(), r::toString);
+        sendUdp6(ceT, MAP_T_ADDRESS, 1236, SERVER_UNDER_DMR, 7);
         awaitCounter("mapt_port_outside_set", before + 1);
     }
 
@@ -307,14 +269,108 @@ class MapCeEndToEndTest
             () -> MapNodes.metrics(ceT2, METRICS));
     }
 
+    @Test
+    @Order(10)
+    void udpToAClosedPortOfTheServerIsRefusedThroughTheCe()
+    {
+        // RFC 7599 s.10: the server's port unreachable, translated by the BR to the CE's MAP address, then by the CE
+        // (quoted packet included) to its IPv4 address; the kernel's NAPT44 hands it to the host's socket.
+        final Shell.Result r = hostT.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.settimeout(3)",
+            "s.connect(('" + SERVER + "', 9))", "s.send(b'x')", ANSWER_OR_REFUSED));
+        assertTrue(r.stdout().contains("refused"), () -> r + MapNodes.metrics(ceT, METRICS));
+    }
+
+    @Test
+    @Order(11)
+    void anErrorFromTheLanHostReachesTheServerThroughTheCe()
+    {
+        // The server answers a datagram after the host closed its socket: the host's port unreachable leaves the CE
+        // (after the NAPT44) as ICMPv6 from the MAP address, and the BR makes it ICMPv4 again for the server.
+        final Shell.Background server = srv.start("/usr/bin/python3", "-c", String.join("\n", "import socket, time",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "s.bind(('" + SERVER + "', 9999))",
+            "s.settimeout(15)", "d, a = s.recvfrom(100)", "print('from %s:%d' % a, flush=True)", "s.connect(a)",
+            "time.sleep(0.5)", "s.send(b'y')", "s.settimeout(3)", ANSWER_OR_REFUSED));
+        MapNodes.sleep(1000);
+        final Shell.Result sent = hostT.exec("/usr/bin/python3", "-c", "import socket\n" +
+            "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('" + SERVER + "', 9999))");
+        assertEquals(0, sent.exitCode(), sent::toString);
+        final Shell.Result r = server.waitFor(Duration.ofSeconds(30));
+        assertTrue(inSet(MapNodes.port(r.stdout(), CE_T), 0x34), r::toString);
+        assertTrue(r.stdout().contains("refused"), () -> r + MapNodes.metrics(ceT, METRICS));
+    }
+
+    @Test
+    @Order(12)
+    void tracerouteThroughTheCeShowsTheIpv6RouterAsTheDummyAddressAndEndsAtTheServer()
+    {
+        // Hop 3 is the BR's kernel forwarding into its TUN device: its ICMPv6 Time Exceeded comes from an IPv6 address
+        // that maps to no IPv4 address, so the CE makes it 192.0.0.8 (RFC 7600); the last hop is the server's
+        // port unreachable, translated by the BR and the CE.
+        final Shell.Result r = hostT.exec("traceroute", "-n", "-q", "1", "-w", "2", "-m", "8", SERVER);
+        assertTrue(r.stdout().contains(" 192.0.0.8 "), () -> r + MapNodes.metrics(ceT, METRICS));
+        assertTrue(r.stdout().contains(" " + SERVER + " "), () -> r + MapNodes.metrics(ceT, METRICS));
+    }
+
+    @Test
+    @Order(13)
+    void aPacketForAPortOutsideTheSetIsDroppedAndCountedAtTheCe()
+    {
+        // RFC 7599 s.8.2: from the server's address under the DMR to the CE's MAP address, port 1236 (PSID 0x35).
+        final long before = MapNodes.counter(MapNodes.metrics(ceT, METRICS), "map_ce_destination_port_outside_set");
+        sendUdp6(br, SERVER_UNDER_DMR, 7, MAP_T_ADDRESS, 1236);
+        awaitCounter(ceT, "map_ce_destination_port_outside_set", before + 1);
+    }
+
+    @Test
+    @Order(14)
+    void packetTooBigOnTheIpv6SideReachesThePingerAsFragmentationNeeded()
+    {
+        // A 1300-byte hop on the IPv6 side (the BR's TUN device): RFC 7915 s.5.2 makes its Packet Too Big (MTU 1300)
+        // a Fragmentation Needed with MTU 1280 (1300 - 20) for the host, which then knows its path MTU.
+        final String mtu = br.exec("cat", "/sys/class/net/xmb/mtu").stdout().strip();
+        br.ip("link", "set", "xmb", "mtu", "1300");
+        try
+        {
+            final Shell.Result r = hostT.exec("ping", "-M", "do", "-s", "1300", "-c", "3", "-i", "0.5", "-W", "2",
+                SERVER);
+            assertTrue(r.stdout().contains("mtu = 1280") || r.stdout().contains("mtu=1280") ||
+                r.stderr().contains("mtu=1280"), () -> r + MapNodes.metrics(ceT, METRICS));
+            // Below the path MTU it goes through (1228 bytes: 1248 as IPv6; the server's replies have no DF, so
+            // larger ones would reach the CE as IPv6 fragments, which RFC 7915 s.5 cannot translate for ICMP).
+            final Shell.Result small = hostT.exec("ping", "-M", "do", "-s", "1200", "-c", "1", "-W", "3", SERVER);
+            assertTrue(small.stdout().contains("1 received"), () -> small + MapNodes.metrics(ceT, METRICS));
+        }
+        finally
+        {
+            br.ip("link", "set", "xmb", "mtu", mtu);
+        }
+    }
+
+    /** One UDP datagram from {@code node}, sent from any address (IPV6_FREEBIND, 78) and port to an IPv6 address. */
+    private static void sendUdp6(final Netns node, final String source, final int sourcePort, final String destination,
+        final int destinationPort)
+    {
+        final Shell.Result r = node.exec("/usr/bin/python3", "-c", String.join("\n", "import socket",
+            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)", "s.setsockopt(socket.IPPROTO_IPV6, 78, 1)",
+            "s.bind(('" + source + "', " + sourcePort + "))",
+            "s.sendto(b'x', ('" + destination + "', " + destinationPort + "))"));
+        assertEquals(0, r.exitCode(), r::toString);
+    }
+
     private void awaitCounter(final String outcome, final long expected)
+    {
+        awaitCounter(br, outcome, expected);
+    }
+
+    private static void awaitCounter(final Netns node, final String outcome, final long expected)
     {
         long now = 0;
         for (int i = 0; i < 30 && now < expected; i++)
         {
             MapNodes.sleep(100);
-            now = MapNodes.counter(MapNodes.metrics(br, METRICS), outcome);
+            now = MapNodes.counter(MapNodes.metrics(node, METRICS), outcome);
         }
-        assertEquals(expected, now, () -> MapNodes.metrics(br, METRICS));
+        assertEquals(expected, now, () -> MapNodes.metrics(node, METRICS));
     }
 }

@@ -1,5 +1,7 @@
 package dev.xlat64.e2e;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,7 +9,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the MAP end-to-end tests share: starting xlat64 in a namespace, waiting for its TUN, reading its counters. */
+/**
+ * What the MAP end-to-end tests share: their namespaces and files ({@link Lab}), the links of a CE or B4, starting
+ * xlat64 in a namespace, waiting for its TUN, reading its counters.
+ */
 final class MapNodes
 {
     /**
@@ -41,6 +46,85 @@ final class MapNodes
 
     private MapNodes()
     {
+    }
+
+    /** IPv4 and IPv6 forwarding on, reverse-path filtering off (the MAP nodes route between their links and TUNs). */
+    static void router(final Netns n)
+    {
+        n.sysctl("net.ipv4.ip_forward", "1").sysctl("net.ipv6.conf.all.forwarding", "1")
+            .sysctl("net.ipv4.conf.all.rp_filter", "0").sysctl("net.ipv4.conf.default.rp_filter", "0");
+    }
+
+    /**
+     * A CE or B4 {@code node} on link 2001:db8:N::/64 to the BR ({@code br}'s side ::1 named {@code brLink}, the node's
+     * ::2 named w), with its End-user prefix routed to it; and, when {@code host} is not null, a host behind it on
+     * 192.168.1.0/24 (MTU 1400, so the translated or tunnelled packets fit the 1500-byte links).
+     */
+    static void customerEdge(final Netns br, final String brLink, final Netns node, final String n,
+        final String endUserPrefix, final Netns host)
+    {
+        Netns.veth(br, brLink, node, "w");
+        br.addr(brLink, "2001:db8:" + n + "::1/64").route(endUserPrefix, "via", "2001:db8:" + n + "::2");
+        node.addr("w", "2001:db8:" + n + "::2/64").route("default", "via", "2001:db8:" + n + "::1");
+        router(node);
+        if (host != null)
+        {
+            Netns.veth(node, "lan", host, "eth");
+            node.addr("lan", "192.168.1.1/24");
+            host.ip("link", "set", "eth", "mtu", "1400");
+            host.addr("eth", "192.168.1.2/24").route("default", "via", "192.168.1.1");
+        }
+    }
+
+    /** The namespaces and temporary files of one test class: closed in reverse order and deleted by {@link #close}. */
+    static final class Lab implements AutoCloseable
+    {
+        private final String prefix;
+        private final List<Netns> namespaces = new ArrayList<>();
+        private final List<Path> files = new ArrayList<>();
+
+        /** {@code prefix} starts the temporary files' names. */
+        Lab(final String prefix)
+        {
+            this.prefix = prefix;
+        }
+
+        /** A new namespace whose name starts with {@code name}. */
+        Netns namespace(final String name)
+        {
+            final Netns n = Netns.create(name);
+            namespaces.add(n);
+            return n;
+        }
+
+        /** An empty temporary file (deleted by {@link #close}). */
+        Path file(final String name, final String suffix) throws IOException
+        {
+            final Path p = Files.createTempFile(prefix + name, suffix);
+            files.add(p);
+            return p;
+        }
+
+        /** A temporary TOML file of these lines. */
+        Path toml(final String name, final String... lines) throws IOException
+        {
+            final Path p = file(name, ".toml");
+            Files.writeString(p, String.join("\n", lines) + "\n");
+            return p;
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            for (int i = namespaces.size() - 1; i >= 0; i--)
+            {
+                namespaces.get(i).close();
+            }
+            for (final Path p : files)
+            {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static String[] xlat64(final String... args)

@@ -19,12 +19,22 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.List;
 
+import static dev.xlat64.map.Rfc7599BorderRelayTest.CE;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.CE4;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.HOST4;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.assertTranslated4to6;
+import static dev.xlat64.map.Rfc7599BorderRelayTest.assertTranslated6to4;
 import static dev.xlat64.testing.TestPackets.ICMP;
+import static dev.xlat64.testing.TestPackets.ICMPV6;
 import static dev.xlat64.testing.TestPackets.TCP;
 import static dev.xlat64.testing.TestPackets.UDP;
 import static dev.xlat64.testing.TestPackets.bytes;
+import static dev.xlat64.testing.TestPackets.concat;
+import static dev.xlat64.testing.TestPackets.fragmentHeader;
 import static dev.xlat64.testing.TestPackets.hex;
 import static dev.xlat64.testing.TestPackets.icmp4;
+import static dev.xlat64.testing.TestPackets.icmp6;
 import static dev.xlat64.testing.TestPackets.ipv4;
 import static dev.xlat64.testing.TestPackets.ipv6;
 import static dev.xlat64.testing.TestPackets.tcp;
@@ -40,14 +50,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MapCustomerEdgeTest
 {
-    private static final String CE = "2001:db8:12:3400:0:c000:212:34";
-    private static final String CE4 = "192.0.2.18";
-    /** RFC 7599 appendix A example 2: 10.2.3.4 under the DMR 2001:db8:ffff::/64. */
-    private static final String HOST = "2001:db8:ffff:0:a:203:400:0";
-    private static final String HOST4 = "10.2.3.4";
+    // CE, CE4, HOST (10.2.3.4 under the DMR), HOST4 and the assertions are Rfc7599BorderRelayTest's (appendix A).
     /** The FMR peer 192.0.2.19 with PSID 0x35 (port 1236): End-user prefix 2001:db8:13:3500::/56. */
-    private static final String PEER4 = "192.0.2.19";
-    private static final String PEER_T = "2001:db8:13:3500:0:c000:213:35";
+    static final String PEER4 = "192.0.2.19";
+    static final String PEER_T = "2001:db8:13:3500:0:c000:213:35";
 
     private static EngineHarness ce(final Mechanism mechanism, final Rfc6052Prefix dmr, final byte[] br)
     {
@@ -60,25 +66,25 @@ class MapCustomerEdgeTest
         return engine;
     }
 
-    private static int identification(final byte[] ipv4)
+    /** The MAP-T CE of the End-user prefix 2001:db8:12:3400::/56, DMR 2001:db8:ffff::/64 (RFC 7599 appendix A). */
+    static EngineHarness mapTCe()
     {
-        return ((ipv4[4] & 0xff) << 8) | (ipv4[5] & 0xff);
+        return ce(Mechanism.MAP_T, Rfc6052Prefix.parse("2001:db8:ffff::/64"), null);
     }
 
     @Nested
     class MapT
     {
-        private final EngineHarness engine = ce(Mechanism.MAP_T, Rfc6052Prefix.parse("2001:db8:ffff::/64"), null);
+        private final EngineHarness engine = mapTCe();
 
         @Test
         void ipv4FromThePortSetLeavesFromTheMapAddressToTheDmr()
         {
             // RFC 7599 s.6: source the CE's MAP address (full IPv4 in the IID), destination under the DMR.
             final byte[] data = bytes(20, 1);
-            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
-                ipv4(CE4, HOST4, TCP, 64, 0, 0x1234, 0x4000, tcp(CE4, HOST4, 1232, 80, 7, 9, 0x18, data))));
-            assertEquals(hex(ipv6(CE, HOST, TCP, 63, 0, 0, tcp(CE, HOST, 1232, 80, 7, 9, 0x18, data))),
-                hex(engine.single()));
+            assertTranslated4to6(engine, ipv4(CE4, HOST4, TCP, 64, 0, 0x1234, 0x4000,
+                tcp(CE4, HOST4, 1232, 80, 7, 9, 0x18, data)), ipv6(CE, HOST, TCP, 63, 0, 0,
+                tcp(CE, HOST, 1232, 80, 7, 9, 0x18, data)));
         }
 
         @Test
@@ -100,11 +106,43 @@ class MapCustomerEdgeTest
         void ipv6FromTheDmrToTheMapAddressArrivesAsIpv4()
         {
             final byte[] data = bytes(9, 4);
+            assertTranslated6to4(engine, ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, data)),
+                id -> ipv4(HOST4, CE4, UDP, 63, 0, id, 0, udp(HOST4, CE4, 53, 1232, data)));
+        }
+
+        @Test
+        void ipv6ForAPortOutsideTheSetIsDroppedAndCounted()
+        {
+            // RFC 7599 s.8.2: the CE MUST check the destination port: 1236 is PSID 0x35's, 80 has A = 0; the echo
+            // identifier stands for the port (s.9); a protocol without ports is for no port set (GRE, 47).
+            assertEquals(Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET, engine.translate(
+                ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1236, bytes(4, 7)))));
+            assertEquals(Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET, engine.translate(
+                ipv6(HOST, CE, TCP, 64, 0, 0, tcp(HOST, CE, 443, 80, 1, 2, 0x12, bytes(0, 7)))));
+            assertEquals(Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET, engine.translate(
+                ipv6(HOST, CE, ICMPV6, 64, 0, 0, icmp6(HOST, CE, 129, 0, 5 << 16 | 1, bytes(8, 7)))));
+            assertEquals(Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET, engine.translate(
+                ipv6(HOST, CE, 47, 64, 0, 0, bytes(8, 7))));
+            assertTrue(engine.emitted().isEmpty());
+        }
+
+        @Test
+        void anEchoReplyWithAnIdentifierOfTheSetArrives()
+        {
+            final byte[] body = bytes(8, 8);
+            assertTranslated6to4(engine,
+                ipv6(HOST, CE, ICMPV6, 64, 0, 0, icmp6(HOST, CE, 129, 0, 1233 << 16 | 1, body)),
+                id -> ipv4(HOST4, CE4, ICMP, 63, 0, id, 0, icmp4(0, 0, 1233 << 16 | 1, body)));
+        }
+
+        @Test
+        void aLaterFragmentHasNoPortToCheckAndIsTranslated()
+        {
+            // RFC 7599 s.10.2: a non-first fragment carries no port (docs/map.md); RFC 7915 s.5.1.1 translates it.
+            final byte[] data = bytes(16, 9);
             assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, data))));
-            final byte[] out = engine.single();
-            assertEquals(hex(ipv4(HOST4, CE4, UDP, 63, 0, identification(out), 0, udp(HOST4, CE4, 53, 1232, data))),
-                hex(out));
+                ipv6(HOST, CE, 44, 64, 0, 0, concat(fragmentHeader(UDP, 3, false, 0x1234), data))));
+            assertEquals(hex(ipv4(HOST4, CE4, UDP, 63, 0, 0x1234, 3, data)), hex(engine.single()));
         }
 
         @Test
@@ -112,15 +150,10 @@ class MapCustomerEdgeTest
         {
             // RFC 7599 s.6 (RFC 7597 s.5): 192.0.2.19:1236 is under the FMR: the peer's MAP address, not the DMR.
             final byte[] data = bytes(6, 5);
-            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
-                ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1233, 1236, data))));
-            assertEquals(hex(ipv6(CE, PEER_T, UDP, 63, 0, 0, udp(CE, PEER_T, 1233, 1236, data))), hex(engine.single()));
-            engine.emitted().clear();
-            assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
-                ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1233, data))));
-            final byte[] out = engine.single();
-            assertEquals(hex(ipv4(PEER4, CE4, UDP, 63, 0, identification(out), 0, udp(PEER4, CE4, 1236, 1233, data))),
-                hex(out));
+            assertTranslated4to6(engine, ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1233, 1236, data)),
+                ipv6(CE, PEER_T, UDP, 63, 0, 0, udp(CE, PEER_T, 1233, 1236, data)));
+            assertTranslated6to4(engine, ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1233, data)),
+                id -> ipv4(PEER4, CE4, UDP, 63, 0, id, 0, udp(PEER4, CE4, 1236, 1233, data)));
         }
 
         @Test
@@ -178,6 +211,19 @@ class MapCustomerEdgeTest
         }
 
         @Test
+        void anInnerPacketForAPortOutsideTheSetIsDropped()
+        {
+            // RFC 7599 s.8.2's check, for MAP-E too (RFC 7597 s.8.2): 1236 is PSID 0x35's; an identifier of the set
+            // passes (RFC 7597 s.8.2: the echo identifier is handled like a port).
+            assertEquals(Outcome.MAP_CE_DESTINATION_PORT_OUTSIDE_SET, engine.translate(ipv6(BR, CE, IPIP, 60, 0, 0,
+                ipv4(HOST4, CE4, UDP, 60, 0, 7, 0, udp(HOST4, CE4, 53, 1236, bytes(4, 5))))));
+            assertTrue(engine.emitted().isEmpty());
+            final byte[] echo = ipv4(HOST4, CE4, ICMP, 60, 0, 7, 0, icmp4(0, 0, 1233 << 16 | 1, bytes(8, 5)));
+            assertEquals(Outcome.SOFTWIRE_DECAPSULATED, engine.translate(ipv6(BR, CE, IPIP, 60, 0, 0, echo)));
+            assertEquals(hex(echo), hex(engine.single()));
+        }
+
+        @Test
         void aPeerSendingFromAnotherPortSetOrForAnotherAddressIsDropped()
         {
             // RFC 7597 s.8.1: 192.0.2.19 port 1232 belongs to PSID 0x34's CE, not to the sender's MAP address.
@@ -211,6 +257,12 @@ class MapCustomerEdgeTest
             ipv4(CE4, HOST4, UDP, 64, 0, 1, 0, udp(CE4, HOST4, 1236, 53, bytes(4, 1))),
             ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1232, bytes(40, 1))),
             ipv6(PEER_T, CE, UDP, 64, 0, 0, udp(PEER_T, CE, 1236, 1232, bytes(40, 1))),
+            ipv6(HOST, CE, UDP, 64, 0, 0, udp(HOST, CE, 53, 1236, bytes(40, 1))),
+            // ICMP errors both ways (RFC 7599 s.10), from a router that maps to no IPv4 address too.
+            ipv6("2001:db8:1::1", CE, ICMPV6, 64, 0, 0, icmp6("2001:db8:1::1", CE, 3, 0, 0,
+                ipv6(CE, HOST, UDP, 1, 0, 0, udp(CE, HOST, 1232, 53, bytes(40, 1))))),
+            ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0,
+                ipv4(HOST4, CE4, UDP, 60, 0, 9, 0, udp(HOST4, CE4, 53, 1232, bytes(40, 1))))),
         };
         final byte[] fromBr = ipv4(HOST4, CE4, UDP, 64, 0, 1, 0, udp(HOST4, CE4, 53, 1232, bytes(9, 1)));
         final byte[][] mapE = {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.function.IntFunction;
 
 import static dev.xlat64.testing.TestPackets.ICMP;
 import static dev.xlat64.testing.TestPackets.ICMPV6;
@@ -66,6 +67,24 @@ class Rfc7599BorderRelayTest
         return ((ipv4[4] & 0xff) << 8) | (ipv4[5] & 0xff);
     }
 
+    /** IPv4 in, translated to IPv6 (RFC 7915 s.4): the one packet out is {@code expected}, byte for byte. */
+    static void assertTranslated4to6(final EngineHarness engine, final byte[] in, final byte[] expected)
+    {
+        assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(in));
+        assertEquals(hex(expected), hex(engine.single()));
+    }
+
+    /**
+     * IPv6 in, translated to IPv4 (RFC 7915 s.5): the one packet out is {@code expected}, built with the identification
+     * the translator chose (s.5.1).
+     */
+    static void assertTranslated6to4(final EngineHarness engine, final byte[] in, final IntFunction<byte[]> expected)
+    {
+        assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
+        final byte[] out = engine.single();
+        assertEquals(hex(expected.apply(identification(out))), hex(out));
+    }
+
     /** RFC 7599 s.8.4 and appendix A example 2: IPv4 to a shared address; port 1232 picks PSID 0x34. */
     @Nested
     class Ipv4ToCe
@@ -76,10 +95,9 @@ class Rfc7599BorderRelayTest
         void example2TcpReachesTheCeOfThePsid()
         {
             final byte[] data = bytes(20, 1);
-            assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(
-                ipv4(HOST4, CE4, TCP, 64, 0, 0x1234, 0x4000, tcp(HOST4, CE4, 80, 1232, 7, 9, 0x18, data))));
-            assertEquals(hex(ipv6(HOST, CE, TCP, 63, 0, 0, tcp(HOST, CE, 80, 1232, 7, 9, 0x18, data))),
-                hex(engine.single()));
+            assertTranslated4to6(engine, ipv4(HOST4, CE4, TCP, 64, 0, 0x1234, 0x4000,
+                tcp(HOST4, CE4, 80, 1232, 7, 9, 0x18, data)), ipv6(HOST, CE, TCP, 63, 0, 0,
+                tcp(HOST, CE, 80, 1232, 7, 9, 0x18, data)));
         }
 
         @Test
