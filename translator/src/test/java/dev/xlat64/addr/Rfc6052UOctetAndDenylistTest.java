@@ -82,4 +82,27 @@ class Rfc6052UOctetAndDenylistTest
         assertEquals(0x7f000001L, toIpv4(own, "2001:db8:64::7f00:1"));
         assertThrows(IllegalArgumentException.class, () -> Ipv4Denylist.parse(List.of("192.0.2.1/24")));
     }
+
+    @Test
+    void defaultDenylistHoldsExactlyItsPrefixesAtEveryEdge()
+    {
+        // RFC 1812 s.5.3.7 / RFC 6890: the first and last address of each default prefix, and the neighbours outside.
+        for (final String a : new String[] {"0.0.0.0", "0.255.255.255", "127.0.0.0", "127.255.255.255", "169.254.0.0",
+            "169.254.255.255", "224.0.0.0", "239.255.255.255", "240.0.0.0", "255.255.255.254", "255.255.255.255"})
+        {
+            assertTrue(Ipv4Denylist.DEFAULT.contains(Addresses.parse4(a)), a);
+        }
+        for (final String a : new String[] {"1.0.0.0", "3.255.255.255", "126.255.255.255", "128.0.0.0", "124.0.0.1",
+            "169.253.255.255", "169.255.0.0", "168.0.0.1", "171.255.255.255", "223.255.255.255", "192.0.2.2",
+            "198.51.100.2"})
+        {
+            assertEquals(false, Ipv4Denylist.DEFAULT.contains(Addresses.parse4(a)), a);
+        }
+        // A list of one /32 in a block with other addresses: only that address.
+        final Ipv4Denylist one = Ipv4Denylist.parse(List.of("203.0.113.9"));
+        assertTrue(one.contains(Addresses.parse4("203.0.113.9")));
+        assertEquals(false, one.contains(Addresses.parse4("203.0.113.8")));
+        assertEquals(false, one.contains(Addresses.parse4("200.0.113.9")));
+        assertEquals(false, Ipv4Denylist.NONE.contains(Addresses.parse4("127.0.0.1")));
+    }
 }
