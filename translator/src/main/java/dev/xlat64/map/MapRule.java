@@ -135,8 +135,8 @@ public final class MapRule
             final int k = Math.max(psidLength, 0);
             if (k > 0 && r + eaBits < 32)
             {
-                throw new IllegalArgumentException("this rule assigns an IPv4 prefix (/" + (r + eaBits) + ", o + r < 32, " +
-                    "RFC 7597 s.5.2 figure 4): a prefix has no port set, so no PSID length");
+                throw new IllegalArgumentException("this rule assigns an IPv4 prefix (/" + (r + eaBits) +
+                    ", o + r < 32, RFC 7597 s.5.2 figure 4): a prefix has no port set, so no PSID length");
             }
             if (k > 0 && psid == NO_PSID)
             {

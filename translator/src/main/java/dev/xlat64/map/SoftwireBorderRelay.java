@@ -114,28 +114,28 @@ public final class SoftwireBorderRelay extends BorderRelay
             return FOUND;
         }
         final Lw4o6BindingTable bindings = d.bindings;
-        final int first = bindings.firstOfAddress(ipv4);
-        if (first < 0)
+        final int address = bindings.addressSlot(ipv4);
+        if (address < 0)
         {
             return NOT_OURS;
         }
-        int index = first;
-        if (bindings.psidLength(first) != 0)
+        int slot = address;
+        if (bindings.slotPsidLength(address) != 0)
         {
             if (nonFirstFragment(buffer, packet))
             {
                 return NO_PORT_IN_FRAGMENT;
             }
             final int port = ceSidePort(buffer, packet, length, ceIsSource);
-            index = port == MapTBorderRelay.NO_PORT ? -1 : bindings.find(ipv4, port);
-            if (index < 0)
+            slot = port == MapTBorderRelay.NO_PORT ? -1 : bindings.bindingSlot(address, ipv4, port);
+            if (slot < 0)
             {
                 return NO_PORT_SET;
             }
         }
         // RFC 7596 s.6.1: the binding's B4 address.
-        ceHigh = bindings.b4High(index);
-        ceLow = bindings.b4Low(index);
+        ceHigh = bindings.slotB4High(slot);
+        ceLow = bindings.slotB4Low(slot);
         return FOUND;
     }
 
