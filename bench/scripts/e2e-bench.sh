@@ -15,7 +15,7 @@
 #                                   [--no-readme] [--udp-gro FLUSH_NS]
 # --udp-gro: UDP GRO forwarding on gw's ingress veth with that gro_flush_timeout (e.g. 2000000), the same for every
 #   contender, so a translator with UDP segmentation offload (USO) is handed super-packets (see bench/results/HISTORY.md, "2026-12-01: UDP super-packets").
-# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>|-6rd<DOMAINS>|-mapt|-lw4o6-<BINDINGS>]
+# Contenders: xlat64-<N>q-<idle>[-b<BUFFERS>][-nooff][-nouring][-eam<ENTRIES>|-6rd<DOMAINS>|-mapt|-mape|-lw4o6-<N>]
 # [-at-<TAG>], tayga, cfwd-<N>q[-off] (bench/c/tunfwd.c, read/write), cfwd-<N>q-uring[-mshot][-d<DEPTH>][-off]...
 # (tunfwd-uring.c); see
 # start_contender for every option. -at-<TAG> runs the build of another checkout, the directory in $XLAT64_ROOT_<TAG>
@@ -195,11 +195,14 @@ start_contender() {
           { echo "e2e-bench: $name needs $root_var, a checkout with a build (mvn -q -o -DskipTests package)" >&2; exit 2; }
         launcher="${!root_var}/xlat64"; build="${build%-at-*}"
       fi
-      # -mapt: a MAP-T BR (docs/map.md) instead of the EAM, the generator a CE; -lw4o6-<N>: an lwAFTR with N bindings,
-      # the generator a B4 sending IPv4-in-IPv6 (see map_mode). UDP only: a CE's TCP would need ports in its set.
+      # -mapt: a MAP-T BR (docs/map.md) instead of the EAM, the generator a CE; -mape: a MAP-E BR, the generator a
+      # MAP-E CE sending IPv4-in-IPv6; -lw4o6-<N>: an lwAFTR with N bindings, the generator a B4 sending IPv4-in-IPv6
+      # (see map_mode). UDP only: a CE's TCP would need ports in its set.
       MODE=siit
       if [[ "$build" =~ -mapt$ ]]; then
         MODE=mapt; build="${build%-mapt}"
+      elif [[ "$build" =~ -mape$ ]]; then
+        MODE=mape; build="${build%-mape}"
       elif [[ "$build" =~ -lw4o6-([0-9]+)$ ]]; then
         MODE="lw4o6-${BASH_REMATCH[1]}"; build="${build%-lw4o6*}"
       fi
@@ -282,6 +285,7 @@ CONF
   if [ "$MODE" != siit ]; then
     ip -n "$GW" -6 route replace "$MAP_DMR" dev "$TUN"
     ip -n "$GW" -6 route replace "$LW_AFTR/128" dev "$TUN"
+    ip -n "$GW" -6 route replace "$MAPE_BR/128" dev "$TUN"
     map_probe && return 0
     log "$name: no datagram through the BR"; cat "$WORK/$name.log" >&2; return 1
   fi
@@ -324,7 +328,8 @@ trafgen_config() {
     mapt) for sp in $MAPT_PORTS; do
       echo "{ eth(da=$GW_MAC, sa=$H6_MAC, type=0x86dd), ipv6(sa=$MAPT_CE, da=$MAPT_H4, hl=64), udp(sp=$sp, dp=9), fill(0x5a, $size) }" >>"$f"
       done ;;
-    lw4o6-*) lw4o6_flows "${MODE#lw4o6-}" "$size" >"$f" ;;
+    lw4o6-*) softwire_flows "$MODE" "$size" >"$f" ;;
+    mape) softwire_flows mape "$size" >"$f" ;;
   esac
   echo "$f"
 }
@@ -334,22 +339,28 @@ trafgen_config() {
 # MAP address 2001:db8:2:1234:0:c000:212:34 (RFC 7599: full IPv4 in the IID); h4 is reached under the DMR
 # 2001:db8:fffc::/64. lw4o6: N bindings of PSID/12 port sets (a = 0: 16 ports each) over 192.0.2.0/24, the last one
 # the generator's (B4 2001:db8:1::2, 192.0.2.18 PSID 52: ports 832-847), lwAFTR 2001:db8:fffe::1; lw4o6_flows says
-# which bindings the generator uses.
+# which bindings the generator uses. MAP-E: rule 2001:db8:3::/48 <-> 192.0.2.0/24, 16 EA bits, BR 2001:db8:fffd::1;
+# the generator is the CE with EA bits 0x1234 (192.0.2.18, PSID 52, the MAP-T ports) and MAP address
+# 2001:db8:3:1234:0:c000:212:34 (RFC 7597 s.6), sending IPv4-in-IPv6 to the BR, which decapsulates it to h4.
 MAP_DMR=2001:db8:fffc::/64
 MAPT_CE=2001:db8:2:1234:0:c000:212:34
 MAPT_H4=2001:db8:fffc:0:c6:3364:200:0
 MAPT_PORTS="1232 1233 1234 1235 2256 2257 2258 2259"
 LW_AFTR=2001:db8:fffe::1
+MAPE_BR=2001:db8:fffd::1
+MAPE_CE=2001:db8:3:1234:0:c000:212:34
 
-# trafgen packets from B4s through the lwAFTR to h4's port 9, $2 bytes of payload. With one binding, the generator's
-# (8 ports); with N, 256 bindings spread over the table (each from its own B4 address and IPv4 address/port), so a
-# large table pays its cache misses as with many subscribers. trafgen cannot nest ipv4() in ipv6(): the inner IPv4 and
-# UDP headers go as bytes (UDP checksum 0, RFC 768).
-lw4o6_flows() {
-  python3 - "$1" "$2" "$GW_MAC" "$H6_MAC" "$H6_ADDR" "$LW_AFTR" "$H4_ADDR" <<'PY'
+# trafgen packets of IPv4-in-IPv6 softwires to h4's port 9, $2 bytes of payload. $1 = lw4o6-<N>: from B4s through
+# the lwAFTR; with one binding, the generator's (8 ports); with N, 256 bindings spread over the table (each from its
+# own B4 address and IPv4 address/port), so a large table pays its cache misses as with many subscribers. $1 = mape:
+# from the MAP-E CE (its MAP address, the 8 MAP-T ports) to the BR. trafgen cannot nest ipv4() in ipv6(): the inner
+# IPv4 and UDP headers go as bytes (UDP checksum 0, RFC 768).
+softwire_flows() {
+  python3 - "$1" "$2" "$GW_MAC" "$H6_MAC" "$H6_ADDR" "$LW_AFTR" "$H4_ADDR" "$MAPE_CE" "$MAPE_BR" "$MAPT_PORTS" <<'PY'
 import socket, struct, sys
-n, size = int(sys.argv[1]), int(sys.argv[2])
-gw_mac, h6_mac, h6, aftr, h4 = sys.argv[3:8]
+mode, size = sys.argv[1], int(sys.argv[2])
+gw_mac, h6_mac, h6, aftr, h4, mape_ce, mape_br, mapt_ports = sys.argv[3:11]
+n = int(mode[len("lw4o6-"):]) if mode.startswith("lw4o6-") else 1
 def inner(src, port):
     h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + size, 0, 0, 64, 17, 0, socket.inet_aton(src),
                               socket.inet_aton(h4)))
@@ -364,6 +375,9 @@ if n > 1:
         if (i >> 12, i & 4095) == (18, 52) or i & 4095 == 0:
             i += 1
         flows.append(("2001:db8:e%x:%x::1" % (i >> 16, i & 0xFFFF), "192.0.2.%d" % (i >> 12), (i & 4095) << 4 | k & 15))
+if mode == "mape":
+    aftr = mape_br
+    flows = [(mape_ce, "192.0.2.18", int(p)) for p in mapt_ports.split()]
 for b4, src, port in flows:
     print("{ eth(da=%s, sa=%s, type=0x86dd), ipv6(sa=%s, da=%s, nh=4, hl=64), %s, fill(0x5a, %d) }"
           % (gw_mac, h6_mac, b4, aftr, inner(src, port), size))
@@ -377,6 +391,8 @@ map_mode() {
     case "$mode" in
       mapt) printf '%s\n' '[[mapt.domain]]' "dmr = \"$MAP_DMR\"" '[[mapt.domain.rule]]' \
           'ipv6-prefix = "2001:db8:2::/48"' 'ipv4-prefix = "192.0.2.0/24"' 'ea-bits = 16' >"$f" ;;
+      mape) printf '%s\n' '[[mape.domain]]' "br = \"$MAPE_BR\"" '[[mape.domain.rule]]' \
+          'ipv6-prefix = "2001:db8:3::/48"' 'ipv4-prefix = "192.0.2.0/24"' 'ea-bits = 16' >"$f" ;;
       lw4o6-*)
         python3 - "${mode#lw4o6-}" "$H6_ADDR" "$WORK/$mode.txt" <<'PY'
 import sys

@@ -3,6 +3,7 @@
 import argparse
 import csv
 import math
+import re
 import statistics
 from collections import defaultdict
 
@@ -130,6 +131,37 @@ for t in tests:
             uring_ratio(c, t, k),
         ]) + " |")
 out.append("")
+
+# Mechanism against mechanism (issue 23's end-to-end acceptance), where both contenders of a pair ran on the same
+# build and options: MAP-E BR vs 6rd BR, lw4o6 with N bindings vs 1, MAP-T BR vs SIIT.
+def pairs():
+    for c in contenders:
+        base = re.sub(r"-(mape|mapt|lw4o6-[0-9]+|6rd[0-9]+)$", "", c)
+        if c.endswith("-mape"):
+            sixrd = [o for o in contenders if re.fullmatch(re.escape(base) + r"-6rd[0-9]+", o)]
+            for o in sorted(sixrd, key=lambda o: (o != base + "-6rd1", o))[:1]:
+                yield c, o, "MAP-E BR vs 6rd BR (target >= 0.9)"
+        elif c.endswith("-mapt") and base in contenders:
+            yield c, base, "MAP-T BR vs SIIT (target >= 0.9)"
+        elif re.search(r"-lw4o6-[0-9]+$", c) and not c.endswith("-lw4o6-1") and base + "-lw4o6-1" in contenders:
+            yield c, base + "-lw4o6-1", "lw4o6 N bindings vs 1 (target >= 0.9)"
+
+
+found_pairs = list(pairs())
+if found_pairs:
+    out.append("Mechanism ratios (received pkt/s: median of the first over median of the second; CPU us/pkt: the "
+               "second over the first, so above 1 means the first is cheaper):")
+    out.append("")
+    out.append("| pair | test | pkt/s ratio | CPU us/pkt ratio |")
+    out.append("|---|---|---|---|")
+    for c, o, what in found_pairs:
+        for t in tests:
+            if not t.startswith("udp") or not cells[(c, t)] or not cells[(o, t)]:
+                continue
+            u, v = med(c, t, "us_per_pkt"), med(o, t, "us_per_pkt")
+            out.append(f"| {c} / {o}: {what} | {t.replace('udp', 'UDP ')} B | {ratio(c, t, o, 'pps')} | "
+                       + (f"{v / u:.2f}" if u and v else "-") + " |")
+    out.append("")
 
 if a.rfc8219:
     found = [r for r in csv.reader(open(a.rfc8219)) if len(r) >= 3 and r[1] == "result"]

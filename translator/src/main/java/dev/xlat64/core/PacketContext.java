@@ -1,5 +1,6 @@
 package dev.xlat64.core;
 
+import dev.xlat64.packet.Ipv6ExtensionHeaders;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -17,6 +18,13 @@ public final class PacketContext
     public int offset;
     public int length;
     public Outcome outcome;
+    /**
+     * The IPv6 packet's extension-header chain, walked once per packet: a mechanism that walked it (MAP-T's checks)
+     * sets {@link #ipv6ChainEnd} to the packet end it walked to, and the RFC 7915 transform reuses the walk for the
+     * same end instead of walking again; -1: not walked yet.
+     */
+    public final Ipv6ExtensionHeaders ipv6Chain = new Ipv6ExtensionHeaders();
+    public int ipv6ChainEnd = -1;
     /**
      * Set by a mechanism that mapped the packet's addresses itself (MAP-T, RFC 7599 s.6/s.7: the MAP address mapping
      * with its port); the RFC 7915 transform then uses the addresses below instead of the config's mapper.
@@ -43,6 +51,7 @@ public final class PacketContext
         this.sink = sink;
         this.outcome = null;
         this.addressesMapped = false;
+        this.ipv6ChainEnd = -1;
         return this;
     }
 
@@ -54,6 +63,7 @@ public final class PacketContext
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
+        this.ipv6ChainEnd = -1;
         return this;
     }
 

@@ -1,55 +1,117 @@
 package dev.xlat64.map;
 
-import dev.xlat64.addr.Addresses;
-import dev.xlat64.addr.PrefixParser;
-
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The lwAFTR binding table (RFC 7596 s.6.1): (IPv4 address, port set) -> B4 IPv6 address, for up to millions of
- * subscribers. Flat arrays sorted by (IPv4, PSID): a lookup by (IPv4, port) is two binary searches and allocates
- * nothing (s.6.2: the destination of an inbound packet, and with the B4 address the check of an outbound one).
- * Loaded from a text file, one binding per line: {@code IPV4 PORTS B4-IPV6}, where PORTS is {@code all} (a full
- * address), {@code PSID/K} (PSID decimal or 0x-hex, k bits, the table's offset a) or {@code FIRST-LAST} (a contiguous
- * port set: 2^m ports from a multiple of 2^m, i.e. a = 0); {@code #} starts a comment.
+ * subscribers. Bindings are kept in flat arrays sorted by (IPv4, PSID) (for tools and the config checks) and in an
+ * open-addressing hash table whose slots hold the key, the B4 address and the binding's place together (32 bytes,
+ * mostly within one cache line): a lookup by (IPv4, port) is one probe for the address (its a and k, s.5.1) and one
+ * for (IPv4, PSID), and allocates nothing (s.6.2: the destination of an inbound packet, and with the B4 address the
+ * check of an outbound one). Loaded ({@link Lw4o6BindingLoader}) from a text file, one binding per line:
+ * {@code IPV4 PORTS B4-IPV6}, where PORTS is {@code all} (a full address), {@code PSID/K} (PSID decimal or 0x-hex,
+ * k bits, the table's offset a) or {@code FIRST-LAST} (a contiguous port set: 2^m ports from a multiple of 2^m, i.e.
+ * a = 0); {@code #} starts a comment. Immutable.
  */
 public final class Lw4o6BindingTable
 {
-    /** At most this many errors are listed per file; a summary line counts the rest. */
-    static final int MAX_ERRORS = 50;
-
-    /** Keys per block of the search index: a block is 512 bytes, the index 1/64 of the keys (128 KiB for 1M). */
-    private static final int BLOCK_SHIFT = 6;
+    /** Longs per hash slot: tag, B4 high, B4 low, meta. */
+    private static final int SLOT = 4;
+    /** The tag of a used slot has this bit; 0 is an empty slot. */
+    private static final long USED = 1L << 62;
+    /** The tag of an address's slot (key IPv4 << 16) has this bit too; a binding's tag is USED | IPv4 << 16 | PSID. */
+    private static final long ADDRESS = 1L << 61;
 
     // key = IPv4 (unsigned) << 16 | PSID, ascending
     private final long[] keys;
-    // the first key of every block: searched first, it stays in cache, so a look-up touches one block of keys
-    private final long[] index;
     private final byte[] offsets;
     private final byte[] psidLengths;
     private final long[] b4High;
     private final long[] b4Low;
+    /**
+     * The hash: SLOT longs per slot, a power of two of slots, at most half of them used. Meta: the binding's index;
+     * for an address, the index of its first binding | k << 32 | a << 40 (and that binding's B4 address).
+     */
+    private final long[] slots;
+    private final int mask;
+    /** 64 - log2(slots): the hash takes the top bits of the product (Fibonacci hashing). */
+    private final int shift;
 
-    private Lw4o6BindingTable(
+    Lw4o6BindingTable(
         final long[] keys, final byte[] offsets, final byte[] psidLengths, final long[] b4High, final long[] b4Low)
     {
         this.keys = keys;
-        this.index = new long[(keys.length + (1 << BLOCK_SHIFT) - 1) >>> BLOCK_SHIFT];
-        for (int b = 0; b < index.length; b++)
-        {
-            index[b] = keys[b << BLOCK_SHIFT];
-        }
         this.offsets = offsets;
         this.psidLengths = psidLengths;
         this.b4High = b4High;
         this.b4Low = b4Low;
+        int entries = 0;
+        for (int i = 0; i < keys.length; i++)
+        {
+            entries += i == 0 || keys[i] >>> 16 != keys[i - 1] >>> 16 ? 2 : 1;
+        }
+        final int capacity = Integer.highestOneBit(Math.max(2, entries) * 2 - 1) * 2;
+        this.mask = capacity - 1;
+        this.shift = 64 - Integer.numberOfTrailingZeros(capacity);
+        this.slots = new long[capacity * SLOT];
+        for (int i = 0; i < keys.length; i++)
+        {
+            if (i == 0 || keys[i] >>> 16 != keys[i - 1] >>> 16)
+            {
+                final long meta = (long)psidLengths[i] << 32 | (long)offsets[i] << 40 | i;
+                insert(USED | ADDRESS | keys[i] >>> 16 << 16, i, meta);
+            }
+            insert(USED | keys[i], i, i);
+        }
+    }
+
+    /** Adds a slot unless the tag is there already (a duplicate binding: the first in file order stays). */
+    private void insert(final long tag, final int binding, final long meta)
+    {
+        for (int s = hash(tag); ; s = (s + 1) & mask)
+        {
+            final int at = s * SLOT;
+            if (slots[at] == tag)
+            {
+                return;
+            }
+            if (slots[at] == 0)
+            {
+                slots[at] = tag;
+                slots[at + 1] = b4High[binding];
+                slots[at + 2] = b4Low[binding];
+                slots[at + 3] = meta;
+                return;
+            }
+        }
+    }
+
+    private int hash(final long tag)
+    {
+        return (int)((tag * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    /** The slot (its first long) holding the tag, or -1. */
+    private int slot(final long tag)
+    {
+        for (int s = hash(tag); ; s = (s + 1) & mask)
+        {
+            final int at = s * SLOT;
+            final long t = slots[at];
+            if (t == tag)
+            {
+                return at;
+            }
+            if (t == 0)
+            {
+                return -1;
+            }
+        }
     }
 
     /** Reads a binding file; errors go to {@code errors} as {@code file:line: message}. */
@@ -66,17 +128,7 @@ public final class Lw4o6BindingTable
     public static Lw4o6BindingTable parse(
         final String name, final Reader text, final int defaultOffset, final List<String> errors) throws IOException
     {
-        PortSet.check(defaultOffset, 0);
-        final Builder b = new Builder(name, errors);
-        final BufferedReader reader = new BufferedReader(text, 1 << 16);
-        String line;
-        int number = 0;
-        while ((line = reader.readLine()) != null)
-        {
-            number++;
-            b.line(line, number, defaultOffset);
-        }
-        return b.build();
+        return Lw4o6BindingLoader.parse(name, text, defaultOffset, errors);
     }
 
     /** The number of bindings. */
@@ -86,86 +138,77 @@ public final class Lw4o6BindingTable
     }
 
     /**
-     * RFC 7596 s.6.2: the binding whose IPv4 address and port set hold (ipv4, port), or -1. The port of an ICMP echo
-     * is its identifier (s.8.1).
+     * The slot of the IPv4 address (see {@link #slotB4High}), or -1 when the address has no binding. With
+     * {@link #slotPsidLength} 0 it is the address's one binding; otherwise {@link #bindingSlot} finds the port's.
      */
-    public int find(final int ipv4, final int port)
+    public int addressSlot(final int ipv4)
     {
-        final long base = (ipv4 & 0xffffffffL) << 16;
-        final int first = lowerBound(base);
-        if (first >= keys.length || keys[first] >>> 16 != base >>> 16)
-        {
-            return -1;
-        }
-        final int k = psidLengths[first];
+        return slot(USED | ADDRESS | (ipv4 & 0xffffffffL) << 16);
+    }
+
+    /** k of an address slot: 0 for a full address. */
+    public int slotPsidLength(final int addressSlot)
+    {
+        return (int)(slots[addressSlot + 3] >>> 32) & 0xFF;
+    }
+
+    /**
+     * RFC 7596 s.6.2: the slot of the binding of {@code ipv4}'s {@code addressSlot} whose port set holds the port,
+     * or -1. The port of an ICMP echo is its identifier (s.8.1).
+     */
+    public int bindingSlot(final int addressSlot, final int ipv4, final int port)
+    {
+        final long meta = slots[addressSlot + 3];
+        final int k = (int)(meta >>> 32) & 0xFF;
         if (k == 0)
         {
-            return first;
+            return addressSlot;
         }
-        final int a = offsets[first];
+        final int a = (int)(meta >>> 40) & 0xFF;
         if (PortSet.isExcluded(port, a, k))
         {
             return -1;
         }
-        final long key = base | PortSet.psidOf(port, a, k);
-        // the address's bindings follow `first`, at most 2^k of them, sorted by PSID
-        final int at = lowerBound(key, first, (int)Math.min(keys.length, first + (1L << k)));
-        return at < keys.length && keys[at] == key ? at : -1;
+        return slot(USED | (ipv4 & 0xffffffffL) << 16 | PortSet.psidOf(port, a, k));
+    }
+
+    /** The B4 address (high half) of a slot from {@link #addressSlot} or {@link #bindingSlot}. */
+    public long slotB4High(final int slot)
+    {
+        return slots[slot + 1];
+    }
+
+    /** The B4 address (low half) of a slot. */
+    public long slotB4Low(final int slot)
+    {
+        return slots[slot + 2];
+    }
+
+    /** The binding (index, as {@link #ipv4} etc. take it) of a slot; an address slot: its first binding. */
+    public int slotBinding(final int slot)
+    {
+        return (int)slots[slot + 3];
+    }
+
+    /** RFC 7596 s.6.2: the binding whose IPv4 address and port set hold (ipv4, port), or -1. */
+    public int find(final int ipv4, final int port)
+    {
+        final int address = addressSlot(ipv4);
+        final int binding = address < 0 ? -1 : bindingSlot(address, ipv4, port);
+        return binding < 0 ? -1 : slotBinding(binding);
     }
 
     /** The first binding of the IPv4 address (its lowest PSID), or -1 when the address has none. */
     public int firstOfAddress(final int ipv4)
     {
-        final long base = (ipv4 & 0xffffffffL) << 16;
-        final int first = lowerBound(base);
-        return first < keys.length && keys[first] >>> 16 == base >>> 16 ? first : -1;
+        final int address = addressSlot(ipv4);
+        return address < 0 ? -1 : slotBinding(address);
     }
 
     /** RFC 7596 s.6.2: an outbound packet's IPv6 source must be the B4 address of the binding its IPv4 source hits. */
     public boolean isB4(final int index, final long high, final long low)
     {
         return b4High[index] == high && b4Low[index] == low;
-    }
-
-    /** The first index whose key is >= key: the index picks the block, then a search within it. */
-    private int lowerBound(final long key)
-    {
-        int lo = 0;
-        int hi = index.length;
-        while (lo < hi)
-        {
-            final int mid = (lo + hi) >>> 1;
-            if (index[mid] < key)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        // blocks before `lo` start below the key: the answer is in block lo - 1, or it is block lo's first key
-        return lowerBound(key, lo == 0 ? 0 : (lo - 1) << BLOCK_SHIFT, Math.min(lo << BLOCK_SHIFT, keys.length));
-    }
-
-    /** The first index in [from, to) whose key is >= key, or {@code to}. */
-    private int lowerBound(final long key, final int from, final int to)
-    {
-        int lo = from;
-        int hi = to;
-        while (lo < hi)
-        {
-            final int mid = (lo + hi) >>> 1;
-            if (keys[mid] < key)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     public int ipv4(final int index)
@@ -202,321 +245,5 @@ public final class Lw4o6BindingTable
     public PortSet portSet(final int index)
     {
         return new PortSet(offsets[index], psidLengths[index], psid(index));
-    }
-
-    /** Collects parsed lines in growable arrays, then sorts (radix, stable) and checks for overlaps by one scan. */
-    private static final class Builder
-    {
-        private final String name;
-        private final List<String> errors;
-        private int errorCount;
-        private int size;
-        private long[] keys = new long[1024];
-        private byte[] offsets = new byte[1024];
-        private byte[] psidLengths = new byte[1024];
-        private long[] high = new long[1024];
-        private long[] low = new long[1024];
-        private int[] lines = new int[1024];
-        private final int[] starts = new int[4];
-        private final int[] ends = new int[4];
-        private final PrefixParser parser = new PrefixParser();
-        private final byte[] ascii = new byte[64];
-        private long b4High;
-        private long b4Low;
-
-        Builder(final String name, final List<String> errors)
-        {
-            this.name = name;
-            this.errors = errors;
-        }
-
-        void error(final int line, final String message)
-        {
-            if (errorCount++ < MAX_ERRORS)
-            {
-                errors.add(name + ":" + line + ": " + message);
-            }
-        }
-
-        void line(final String raw, final int number, final int defaultOffset)
-        {
-            final int hash = raw.indexOf('#');
-            final int end = hash >= 0 ? hash : raw.length();
-            final int count = fields(raw, end);
-            if (count == 0)
-            {
-                return;
-            }
-            if (count != 3)
-            {
-                error(number, "expected IPV4 PORTS B4-IPV6 (PORTS: all, PSID/K or FIRST-LAST), found " + count +
-                    " fields");
-                return;
-            }
-            try
-            {
-                final int ipv4 = ipv4(raw.substring(starts[0], ends[0]));
-                final int[] ports = ports(raw.substring(starts[1], ends[1]), defaultOffset);
-                b4(raw, starts[2], ends[2]);
-                add(ipv4, ports[0], ports[1], ports[2], b4High, b4Low, number);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                error(number, ex.getMessage());
-            }
-        }
-
-        /** Splits {@code line[0, end)} at blanks into {@link #starts}/{@link #ends} (at most 4 kept); the count. */
-        private int fields(final String line, final int end)
-        {
-            int count = 0;
-            int i = 0;
-            while (true)
-            {
-                while (i < end && Character.isWhitespace(line.charAt(i)))
-                {
-                    i++;
-                }
-                if (i == end)
-                {
-                    return count;
-                }
-                final int start = i;
-                while (i < end && !Character.isWhitespace(line.charAt(i)))
-                {
-                    i++;
-                }
-                if (count < starts.length)
-                {
-                    starts[count] = start;
-                    ends[count] = i;
-                }
-                count++;
-            }
-        }
-
-        /**
-         * The B4 address of {@code raw[from, to)} into {@link #b4High}/{@link #b4Low}: its bytes through
-         * {@link PrefixParser} (an InetAddress per line made a million bindings take tens of seconds); anything
-         * unusual through {@link Addresses#parse6}, which accepts odd spellings or gives the precise error.
-         */
-        private void b4(final String raw, final int from, final int to)
-        {
-            final int n = to - from;
-            boolean plain = n <= ascii.length;
-            for (int i = 0; plain && i < n; i++)
-            {
-                final char c = raw.charAt(from + i);
-                plain = c < 128 && c != '/';
-                ascii[i] = (byte)c;
-            }
-            if (plain && parser.parse6(ascii, 0, n))
-            {
-                b4High = parser.high;
-                b4Low = parser.low;
-                return;
-            }
-            final byte[] b4 = Addresses.parse6(raw.substring(from, to));
-            b4High = Addresses.high(b4);
-            b4Low = Addresses.low(b4);
-        }
-
-        /** A dotted quad, parsed without a regex (a million lines); anything unusual goes to the strict parser. */
-        private static int ipv4(final String text)
-        {
-            int value = 0;
-            int octet = 0;
-            int digits = 0;
-            int dots = 0;
-            for (int i = 0; i < text.length(); i++)
-            {
-                final char c = text.charAt(i);
-                if (c >= '0' && c <= '9' && digits < 3)
-                {
-                    octet = octet * 10 + (c - '0');
-                    digits++;
-                }
-                else if (c == '.' && digits > 0 && octet <= 255 && dots < 3)
-                {
-                    value = value << 8 | octet;
-                    octet = 0;
-                    digits = 0;
-                    dots++;
-                }
-                else
-                {
-                    return Addresses.parse4(text);
-                }
-            }
-            if (dots != 3 || digits == 0 || octet > 255)
-            {
-                return Addresses.parse4(text);
-            }
-            return value << 8 | octet;
-        }
-
-        /** {offset, k, psid} of a PORTS field. */
-        private static int[] ports(final String text, final int defaultOffset)
-        {
-            if (text.equals("all"))
-            {
-                return new int[] {0, 0, 0};
-            }
-            final int slash = text.indexOf('/');
-            if (slash > 0)
-            {
-                final int psid = number(text.substring(0, slash), text);
-                final int k = number(text.substring(slash + 1), text);
-                if (k < 1)
-                {
-                    throw new IllegalArgumentException("'" + text + "': a PSID length is 1..16 (all: a full address)");
-                }
-                new PortSet(defaultOffset, k, psid);
-                return new int[] {defaultOffset, k, psid};
-            }
-            final int dash = text.indexOf('-');
-            if (dash > 0)
-            {
-                final int first = number(text.substring(0, dash), text);
-                final int last = number(text.substring(dash + 1), text);
-                final int count = last - first + 1;
-                if (first < 0 || last > 65535 || count < 1 || Integer.bitCount(count) != 1 || first % count != 0)
-                {
-                    throw new IllegalArgumentException("'" + text + "' is not a port set: with offset 0 a port set " +
-                        "is 2^m ports starting at a multiple of 2^m (RFC 7597 s.5.1), e.g. 4096-8191");
-                }
-                final int m = Integer.numberOfTrailingZeros(count);
-                return m == 16 ? new int[] {0, 0, 0} : new int[] {0, 16 - m, first >>> m};
-            }
-            throw new IllegalArgumentException("'" + text + "': PORTS is all, PSID/K or FIRST-LAST");
-        }
-
-        private static int number(final String text, final String whole)
-        {
-            try
-            {
-                return text.startsWith("0x") ? Integer.parseInt(text.substring(2), 16) : Integer.parseInt(text);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException("'" + whole + "': '" + text + "' is not a number");
-            }
-        }
-
-        private void add(final int ipv4, final int offset, final int k, final int psid, final long h, final long l,
-            final int line)
-        {
-            if (size == keys.length)
-            {
-                final int n = size * 2;
-                keys = Arrays.copyOf(keys, n);
-                offsets = Arrays.copyOf(offsets, n);
-                psidLengths = Arrays.copyOf(psidLengths, n);
-                high = Arrays.copyOf(high, n);
-                low = Arrays.copyOf(low, n);
-                lines = Arrays.copyOf(lines, n);
-            }
-            keys[size] = (ipv4 & 0xffffffffL) << 16 | psid;
-            offsets[size] = (byte)offset;
-            psidLengths[size] = (byte)k;
-            high[size] = h;
-            low[size] = l;
-            lines[size] = line;
-            size++;
-        }
-
-        Lw4o6BindingTable build()
-        {
-            final int[] order = sortedOrder();
-            final long[] k = new long[size];
-            final byte[] o = new byte[size];
-            final byte[] p = new byte[size];
-            final long[] h = new long[size];
-            final long[] l = new long[size];
-            final int[] ln = new int[size];
-            for (int i = 0; i < size; i++)
-            {
-                final int from = order[i];
-                k[i] = keys[from];
-                o[i] = offsets[from];
-                p[i] = psidLengths[from];
-                h[i] = high[from];
-                l[i] = low[from];
-                ln[i] = lines[from];
-            }
-            checkOverlaps(k, o, p, ln);
-            if (errorCount > MAX_ERRORS)
-            {
-                errors.add(name + ": " + (errorCount - MAX_ERRORS) + " more errors not shown");
-            }
-            return new Lw4o6BindingTable(k, o, p, h, l);
-        }
-
-        /** LSD radix sort of the 48-bit keys, 16 bits a pass; stable, so a duplicate keeps its file order. */
-        private int[] sortedOrder()
-        {
-            int[] order = new int[size];
-            int[] next = new int[size];
-            for (int i = 0; i < size; i++)
-            {
-                order[i] = i;
-            }
-            final int[] count = new int[65537];
-            for (int shift = 0; shift < 48; shift += 16)
-            {
-                Arrays.fill(count, 0);
-                for (int i = 0; i < size; i++)
-                {
-                    count[(int)(keys[order[i]] >>> shift & 0xffff) + 1]++;
-                }
-                for (int d = 0; d < 65536; d++)
-                {
-                    count[d + 1] += count[d];
-                }
-                for (int i = 0; i < size; i++)
-                {
-                    next[count[(int)(keys[order[i]] >>> shift & 0xffff)]++] = order[i];
-                }
-                final int[] t = order;
-                order = next;
-                next = t;
-            }
-            return order;
-        }
-
-        /** RFC 7597 s.5.1: CEs sharing an address use the same a and k, and distinct PSIDs; a full address is alone. */
-        private void checkOverlaps(final long[] k, final byte[] o, final byte[] p, final int[] ln)
-        {
-            int group = 0;
-            for (int i = 1; i < k.length; i++)
-            {
-                if (k[i] >>> 16 != k[group] >>> 16)
-                {
-                    group = i;
-                    continue;
-                }
-                if (p[i] == 0 || p[group] == 0)
-                {
-                    error(ln[i], address(k, i) + " is bound at line " + ln[group] + " already; a full address (all ports) " +
-                        "cannot share it");
-                }
-                else if (p[i] != p[group] || o[i] != o[group])
-                {
-                    error(ln[i], address(k, i) + ": PSID length " + p[i] + " offset " + o[i] + " differs from line " +
-                        ln[group] + " (length " + p[group] + " offset " + o[group] + "): every port set of one " +
-                        "address needs the same a and k or they overlap (RFC 7597 s.5.1)");
-                }
-                else if (k[i] == k[i - 1])
-                {
-                    error(ln[i], address(k, i) + " PSID " + (k[i] & 0xffff) + "/" + p[i] + " is bound at line " +
-                        ln[i - 1] + " already");
-                }
-            }
-        }
-
-        private static String address(final long[] keys, final int i)
-        {
-            return Addresses.format4((int)(keys[i] >>> 16));
-        }
     }
 }

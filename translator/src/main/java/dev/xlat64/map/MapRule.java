@@ -27,6 +27,26 @@ public final class MapRule
     private final boolean forwarding;
     private final int suffixBits;
     private final int psidBits;
+    // Per-packet arithmetic of the CE address, worked out once (addressHigh/addressLow run for every MAP packet).
+    /** The Rule IPv6 prefix's halves. */
+    private final long prefixHigh;
+    private final long prefixLow;
+    /** eaBitsFor: the right shift that brings the p suffix bits of an IPv4 address down, and their mask. */
+    private final int suffixShift;
+    private final long suffixMask;
+    /** eaBitsFor: the mask of the q PSID bits. */
+    private final long psidMask;
+    /** Bits128.placeHigh/placeLow at position n, length o, as shifts and all-or-nothing masks. */
+    private final int eaHighLeft;
+    private final int eaHighRight;
+    private final long eaHighMask;
+    private final int eaLowLeft;
+    private final long eaLowMask;
+    /** interfaceId: the CE's IPv4 prefix mask (r + p bits) and the mask of the PSID field (0 without a port set). */
+    private final int ceIpv4Mask;
+    private final long iidPsidMask;
+    /** addressLow: the bits of the low half that an End-user prefix longer than 64 covers. */
+    private final long endUserLowMask;
 
     /**
      * @param psidLength the PSID length k when given (port parameters), or -1 to derive it from the EA bits
@@ -54,39 +74,7 @@ public final class MapRule
             throw new IllegalArgumentException("EA-bits " + eaBits + " with Rule IPv4 prefix /" + r + " leave " +
                 psidBits + " PSID bits (q = o - (32 - r)), more than the 16 bits of a port (RFC 7597 s.5.2)");
         }
-        final int k;
-        if (psidBits > 0)
-        {
-            if (psidLength >= 0 && psidLength != psidBits)
-            {
-                throw new IllegalArgumentException("PSID length " + psidLength + " contradicts the EA bits: k = o - " +
-                    "(32 - r) = " + eaBits + " - " + (32 - r) + " = " + psidBits + " (RFC 7597 s.5.2)");
-            }
-            if (psid != NO_PSID)
-            {
-                throw new IllegalArgumentException("the PSID comes from the EA bits of the End-user IPv6 prefix; an " +
-                    "explicit PSID needs a rule without PSID bits (o + r = 32, RFC 7598 s.4.5)");
-            }
-            k = psidBits;
-        }
-        else
-        {
-            k = Math.max(psidLength, 0);
-            if (k > 0 && r + eaBits < 32)
-            {
-                throw new IllegalArgumentException("this rule assigns an IPv4 prefix (/" + (r + eaBits) + ", o + r < 32, " +
-                    "RFC 7597 s.5.2 figure 4): a prefix has no port set, so no PSID length");
-            }
-            if (k > 0 && psid == NO_PSID)
-            {
-                throw new IllegalArgumentException("no PSID bits in the EA bits (o + r = 32): a PSID length " + k +
-                    " needs an explicit PSID (port parameters, RFC 7598 s.4.5 / RFC 7618)");
-            }
-            if (k == 0 && psid != NO_PSID)
-            {
-                throw new IllegalArgumentException("an explicit PSID needs a PSID length (port parameters)");
-            }
-        }
+        final int k = psidLengthOf(psidBits, psidLength, psid, r, eaBits);
         if (k > 0)
         {
             PortSet.check(offset, k);
@@ -106,6 +94,61 @@ public final class MapRule
         this.psidLength = k;
         this.explicitPsid = psid;
         this.forwarding = forwarding;
+        this.prefixHigh = ipv6Prefix.high();
+        this.prefixLow = ipv6Prefix.low();
+        this.suffixShift = 32 - r - suffixBits;
+        this.suffixMask = (1L << suffixBits) - 1;
+        this.psidMask = (1L << psidBits) - 1;
+        final int end = n + eaBits;
+        final boolean inHigh = eaBits > 0 && n < 64;
+        this.eaHighLeft = inHigh && end <= 64 ? 64 - end : 0;
+        this.eaHighRight = inHigh && end > 64 ? end - 64 : 0;
+        this.eaHighMask = inHigh ? -1L : 0;
+        this.eaLowLeft = eaBits > 0 && end > 64 ? 128 - end : 0;
+        this.eaLowMask = eaBits > 0 && end > 64 ? -1L : 0;
+        final int ceLength = r + suffixBits;
+        this.ceIpv4Mask = ceLength == 0 ? 0 : -1 << (32 - ceLength);
+        this.iidPsidMask = k == 0 ? 0 : 0xffff;
+        this.endUserLowMask = end <= 64 ? 0 : -1L << (128 - end);
+    }
+
+    /** k: the q PSID bits of the EA bits, or the given PSID length when there are none (RFC 7597 s.5.2, RFC 7598). */
+    private static int psidLengthOf(final int psidBits, final int psidLength, final int psid, final int r,
+        final int eaBits)
+    {
+        if (psidBits > 0)
+        {
+            if (psidLength >= 0 && psidLength != psidBits)
+            {
+                throw new IllegalArgumentException("PSID length " + psidLength + " contradicts the EA bits: k = o - " +
+                    "(32 - r) = " + eaBits + " - " + (32 - r) + " = " + psidBits + " (RFC 7597 s.5.2)");
+            }
+            if (psid != NO_PSID)
+            {
+                throw new IllegalArgumentException("the PSID comes from the EA bits of the End-user IPv6 prefix; an " +
+                    "explicit PSID needs a rule without PSID bits (o + r = 32, RFC 7598 s.4.5)");
+            }
+            return psidBits;
+        }
+        else
+        {
+            final int k = Math.max(psidLength, 0);
+            if (k > 0 && r + eaBits < 32)
+            {
+                throw new IllegalArgumentException("this rule assigns an IPv4 prefix (/" + (r + eaBits) +
+                    ", o + r < 32, RFC 7597 s.5.2 figure 4): a prefix has no port set, so no PSID length");
+            }
+            if (k > 0 && psid == NO_PSID)
+            {
+                throw new IllegalArgumentException("no PSID bits in the EA bits (o + r = 32): a PSID length " + k +
+                    " needs an explicit PSID (port parameters, RFC 7598 s.4.5 / RFC 7618)");
+            }
+            if (k == 0 && psid != NO_PSID)
+            {
+                throw new IllegalArgumentException("an explicit PSID needs a PSID length (port parameters)");
+            }
+            return k;
+        }
     }
 
     /** A BMR/FMR with the PSID length derived from the EA bits and the default offset 6. */
@@ -240,21 +283,22 @@ public final class MapRule
     /** RFC 7597 s.5.3 figure 7: the EA bits for an IPv4 address and PSID: p suffix bits, then q PSID bits. */
     public long eaBitsFor(final int ipv4, final int psid)
     {
-        final int shift = 32 - ipv4Prefix.length() - suffixBits;
-        final long suffix = ((ipv4 & 0xffffffffL) >>> shift) & ((1L << suffixBits) - 1);
-        return psidBits > 0 ? suffix << psidBits | (psid & ((1L << psidBits) - 1)) : suffix;
+        final long suffix = ((ipv4 & 0xffffffffL) >>> suffixShift) & suffixMask;
+        return suffix << psidBits | (psid & psidMask);
     }
 
     /** The high half of the End-user IPv6 prefix (n + o bits, the rest zero) for an IPv4 address and PSID. */
     public long endUserHigh(final int ipv4, final int psid)
     {
-        return ipv6Prefix.high() | Bits128.placeHigh(eaBitsFor(ipv4, psid), ipv6Prefix.length(), eaBits);
+        // Bits128.placeHigh(eaBitsFor(ipv4, psid), n, o), with its cases worked out in the constructor.
+        return prefixHigh | (eaBitsFor(ipv4, psid) << eaHighLeft >>> eaHighRight) & eaHighMask;
     }
 
     /** The low half of the End-user IPv6 prefix. */
     public long endUserLow(final int ipv4, final int psid)
     {
-        return ipv6Prefix.low() | Bits128.placeLow(eaBitsFor(ipv4, psid), ipv6Prefix.length(), eaBits);
+        // Bits128.placeLow(eaBitsFor(ipv4, psid), n, o).
+        return prefixLow | (eaBitsFor(ipv4, psid) << eaLowLeft) & eaLowMask;
     }
 
     /**
@@ -263,9 +307,8 @@ public final class MapRule
      */
     public long interfaceId(final int ipv4, final int psid, final boolean fullIpv4)
     {
-        final int len = ceIpv4PrefixLength();
-        final int v4 = fullIpv4 || len == 32 ? ipv4 : ipv4 & (len == 0 ? 0 : -1 << (32 - len));
-        return (v4 & 0xffffffffL) << 16 | (psidLength == 0 ? 0 : psid & 0xffff);
+        final int v4 = fullIpv4 ? ipv4 : ipv4 & ceIpv4Mask;
+        return (v4 & 0xffffffffL) << 16 | (psid & iidPsidMask);
     }
 
     /** The high half of the MAP IPv6 address (s.5.2: End-user prefix, subnet ID 0, interface ID). */
@@ -277,7 +320,8 @@ public final class MapRule
     /** The low half of the MAP IPv6 address; s.6: an End-user prefix longer than 64 overwrites the ID's top bits. */
     public long addressLow(final int ipv4, final int psid, final boolean fullIpv4)
     {
-        return addressLow(endUserLow(ipv4, psid), endUserPrefixLength(), interfaceId(ipv4, psid, fullIpv4));
+        // addressLow(endUserLow, n + o, interfaceId) below, with the prefix mask worked out in the constructor.
+        return endUserLow(ipv4, psid) & endUserLowMask | interfaceId(ipv4, psid, fullIpv4) & ~endUserLowMask;
     }
 
     /**

@@ -172,7 +172,28 @@ public final class MapRuleTable
      */
     public MapRule ruleForIpv4(final int ipv4, final int port)
     {
-        for (int i = byIpv4.lookup4(ipv4); i >= 0; i = sameIpv4[i])
+        return ruleForPort(byIpv4.lookup4(ipv4), port);
+    }
+
+    /**
+     * The index of {@link #ruleForIpv4(int)}'s rule, or -1: with {@link #rule} and {@link #ruleForPort} a BR looks
+     * an address up once, then the port only when the rule has a port set.
+     */
+    public int indexForIpv4(final int ipv4)
+    {
+        return byIpv4.lookup4(ipv4);
+    }
+
+    /** The rule at an index from {@link #indexForIpv4}. */
+    public MapRule rule(final int index)
+    {
+        return rules[index];
+    }
+
+    /** {@link #ruleForIpv4(int, int)} from the address's index ({@link #indexForIpv4}, -1 for none). */
+    public MapRule ruleForPort(final int first, final int port)
+    {
+        for (int i = first; i >= 0; i = sameIpv4[i])
         {
             if (rules[i].portAllowed(port))
             {

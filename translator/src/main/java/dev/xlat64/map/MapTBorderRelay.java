@@ -20,21 +20,16 @@ import java.nio.ByteOrder;
  * {@link PacketContext#mapIpv6}; CE-to-CE packets are hairpinned ({@link MapTHairpin}); everything else is left to
  * SIIT. Allocation-free; not thread safe: one instance per engine.
  */
-public final class MapTBorderRelay
+public final class MapTBorderRelay extends BorderRelay
 {
     /** No port could be read (a non-first fragment, a protocol without ports, a truncated header). */
     static final int NO_PORT = -1;
     /** RFC 4443 s.3.1: Destination Unreachable code 5, source address failed ingress/egress policy. */
     static final int SOURCE_FAILED_POLICY = 5;
 
-    private final Ipv6ExtensionHeaders chain = new Ipv6ExtensionHeaders();
     private final MapTHairpin hairpin = new MapTHairpin();
     /** Sends the optional ICMP answers (null: none, whatever the domains say). */
     private final IcmpErrorOriginator icmpErrors;
-    private MapDomain[] domains = new MapDomain[0];
-    /** Each domain's position in the list the owner gave (for per-domain counters). */
-    private int[] positions = new int[0];
-    private int domainIndex = -1;
     // The IPv6 packet from a CE being checked (fields, so nothing is allocated): its upper layer, -1 if unknown.
     private int upperLayer;
     private int upperLayerProtocol;
@@ -53,56 +48,10 @@ public final class MapTBorderRelay
         this.icmpErrors = icmpErrors;
     }
 
-    /** The MAP-T domains to serve (other mechanisms in the array are ignored); called by the owner between packets. */
-    public void domains(final MapDomain[] all)
+    @Override
+    boolean serves(final MapDomain d)
     {
-        int n = 0;
-        for (final MapDomain d : all)
-        {
-            n += d.mechanism == Mechanism.MAP_T ? 1 : 0;
-        }
-        final MapDomain[] mapT = new MapDomain[n];
-        final int[] at = new int[n];
-        n = 0;
-        for (int i = 0; i < all.length; i++)
-        {
-            if (all[i].mechanism == Mechanism.MAP_T)
-            {
-                at[n] = i;
-                mapT[n++] = all[i];
-            }
-        }
-        positions = at;
-        domains = mapT;
-    }
-
-    /**
-     * Claims a packet of a MAP-T domain: drops it with a MAP-T outcome ({@link Verdict#DONE}) or maps its addresses
-     * into {@code ctx} and returns {@link Verdict#CONTINUE} for the RFC 7915 transform; packets of no domain continue
-     * unmapped.
-     */
-    public Verdict relay(final PacketContext ctx, final int version)
-    {
-        domainIndex = -1;
-        if (domains.length == 0)
-        {
-            return Verdict.CONTINUE;
-        }
-        if (version == 6 && ctx.length >= Ipv6Header.LENGTH)
-        {
-            return fromCe(ctx);
-        }
-        if (version == 4 && ctx.length >= Ipv4Header.MIN_LENGTH)
-        {
-            return towardCe(ctx);
-        }
-        return Verdict.CONTINUE;
-    }
-
-    /** The position of the domain that claimed the last packet, -1 for none. */
-    public int domainIndex()
-    {
-        return domainIndex;
+        return d.mechanism == Mechanism.MAP_T;
     }
 
     /**
@@ -110,7 +59,8 @@ public final class MapTBorderRelay
      * carries the IPv4 source, which must be the CE's (or in the CE's prefix); the source port must be in the CE's
      * port set; the destination is the DMR's RFC 6052 address (another CE's address: hairpinned, RFC 7599 s.12.2).
      */
-    private Verdict fromCe(final PacketContext ctx)
+    @Override
+    Verdict fromCe(final PacketContext ctx)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int at = ctx.offset;
@@ -175,10 +125,13 @@ public final class MapTBorderRelay
         upperLayer = -1;
         final int payload = buffer.getShort(ctx.offset + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         packetEnd = ctx.offset + Math.min(ctx.length, Ipv6Header.LENGTH + payload);
+        // Walked once per packet: the RFC 7915 transform reuses the chain of the context for the same end.
+        final Ipv6ExtensionHeaders chain = ctx.ipv6Chain;
         if (!chain.walk(buffer, ctx.offset + Ipv6Header.LENGTH, buffer.getByte(ctx.offset + 6) & 0xFF, packetEnd))
         {
             return null;
         }
+        ctx.ipv6ChainEnd = packetEnd;
         final int fragment = chain.fragmentHeaderOffset();
         laterFragment = fragment >= 0 && FragmentHeader.fragmentOffset(buffer, fragment) != 0;
         upperLayer = chain.upperLayerOffset();
@@ -260,7 +213,8 @@ public final class MapTBorderRelay
      * RFC 7599 s.7.1, RFC 7597 s.8.2: IPv4 toward a CE. The destination address and port select the rule and the
      * PSID, so the CE's MAP address (full IPv4 in the interface ID); the source goes under the DMR.
      */
-    private Verdict towardCe(final PacketContext ctx)
+    @Override
+    Verdict towardCe(final PacketContext ctx)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int at = ctx.offset;
@@ -268,11 +222,12 @@ public final class MapTBorderRelay
         for (int i = 0; i < domains.length; i++)
         {
             final MapDomain d = domains[i];
-            final MapRule any = d.rules.ruleForIpv4(destination);
-            if (any == null)
+            final int first = d.rules.indexForIpv4(destination);
+            if (first < 0)
             {
                 continue;
             }
+            final MapRule any = d.rules.rule(first);
             domainIndex = positions[i];
             final int headerLength = (buffer.getByte(at) & 0x0F) * 4;
             final int totalLength = buffer.getShort(at + Ipv4Header.TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
@@ -301,7 +256,7 @@ public final class MapTBorderRelay
                 {
                     return Verdict.CONTINUE;
                 }
-                rule = port == NO_PORT ? (any.psidLength() == 0 ? any : null) : d.rules.ruleForIpv4(destination, port);
+                rule = port == NO_PORT ? (any.psidLength() == 0 ? any : null) : d.rules.ruleForPort(first, port);
                 if (rule == null)
                 {
                     return unowned(ctx, d, totalLength);

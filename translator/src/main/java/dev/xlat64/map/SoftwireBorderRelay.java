@@ -23,7 +23,7 @@ import java.nio.ByteOrder;
  * ({@link TunnelIcmpRelay}); spoofed and unowned packets may be answered (icmp-spoofed, icmp-unreachable).
  * Allocation-free; not thread safe: one instance per engine.
  */
-public final class SoftwireBorderRelay
+public final class SoftwireBorderRelay extends BorderRelay
 {
     /** From {@link #resolve}: the CE is in {@link #ceHigh}/{@link #ceLow}. */
     private static final int FOUND = 0;
@@ -39,10 +39,6 @@ public final class SoftwireBorderRelay
     private final TunnelIcmpRelay tunnelIcmp;
     private final Ipv6ExtensionHeaders chain = new Ipv6ExtensionHeaders();
     private final MutableDirectBuffer scratch;
-    private MapDomain[] domains = new MapDomain[0];
-    /** Each domain's position in the list the owner gave (for per-domain counters). */
-    private int[] positions = new int[0];
-    private int domainIndex = -1;
     private long[] brHigh = new long[0];
     private long[] brLow = new long[0];
     /** The CE found by {@link #resolve}: its IPv6 address. */
@@ -57,102 +53,89 @@ public final class SoftwireBorderRelay
         this.scratch = scratch;
     }
 
-    /** The MAP-E and lw4o6 domains to serve (MAP-T ones are ignored); called by the owner between packets. */
-    public void domains(final MapDomain[] all)
+    /** The MAP-E and lw4o6 domains (MAP-T ones are left to {@link MapTBorderRelay}). */
+    @Override
+    boolean serves(final MapDomain d)
     {
-        int n = 0;
-        for (final MapDomain d : all)
+        return d.mechanism != Mechanism.MAP_T;
+    }
+
+    /** Each domain's BR address as two longs, for the per-packet compare. */
+    @Override
+    void domainsChanged()
+    {
+        final long[] high = new long[domains.length];
+        final long[] low = new long[domains.length];
+        for (int i = 0; i < domains.length; i++)
         {
-            n += d.mechanism != Mechanism.MAP_T ? 1 : 0;
+            final ByteBuffer br = ByteBuffer.wrap(domains[i].br);
+            high[i] = br.getLong();
+            low[i] = br.getLong();
         }
-        final MapDomain[] mine = new MapDomain[n];
-        final long[] high = new long[n];
-        final long[] low = new long[n];
-        final int[] at = new int[n];
-        n = 0;
-        for (int i = 0; i < all.length; i++)
-        {
-            final MapDomain d = all[i];
-            if (d.mechanism != Mechanism.MAP_T)
-            {
-                at[n] = i;
-                final ByteBuffer br = ByteBuffer.wrap(d.br);
-                high[n] = br.getLong();
-                low[n] = br.getLong();
-                mine[n++] = d;
-            }
-        }
-        positions = at;
         brHigh = high;
         brLow = low;
-        domains = mine;
-    }
-
-    /** Claims the packets of the MAP-E and lw4o6 domains ({@link Verdict#DONE}, outcome in {@code ctx}). */
-    public Verdict relay(final PacketContext ctx, final int version)
-    {
-        domainIndex = -1;
-        if (domains.length == 0)
-        {
-            return Verdict.CONTINUE;
-        }
-        if (version == 6 && ctx.length >= Ipv6Header.LENGTH)
-        {
-            return fromCe(ctx);
-        }
-        if (version == 4 && ctx.length >= Ipv4Header.MIN_LENGTH)
-        {
-            return towardCe(ctx);
-        }
-        return Verdict.CONTINUE;
-    }
-
-    /** The position of the domain that claimed the last packet, -1 for none. */
-    public int domainIndex()
-    {
-        return domainIndex;
     }
 
     /**
-     * The CE of {@code ipv4} and {@code port} in domain {@code d} into {@link #ceHigh}/{@link #ceLow}: FOUND,
-     * NOT_OURS, NO_PORT_SET or NO_PORT_IN_FRAGMENT.
+     * The CE of {@code ipv4} in domain {@code d} into {@link #ceHigh}/{@link #ceLow}: FOUND, NOT_OURS, NO_PORT_SET or
+     * NO_PORT_IN_FRAGMENT. The port (the CE's side of the IPv4 packet at {@code packet}, {@code length} bytes) is
+     * read only when the address is shared.
      */
-    private int resolve(final MapDomain d, final int ipv4, final int port, final boolean nonFirstFragment)
+    private int resolve(final MapDomain d, final int ipv4, final MutableDirectBuffer buffer, final int packet,
+        final int length, final boolean ceIsSource)
     {
         if (d.mechanism == Mechanism.MAP_E)
         {
-            final MapRule any = d.rules.ruleForIpv4(ipv4);
-            if (any == null)
+            final MapRuleTable rules = d.rules;
+            final int first = rules.indexForIpv4(ipv4);
+            if (first < 0)
             {
                 return NOT_OURS;
             }
-            final MapRule rule = any.psidLength() == 0 ? any : nonFirstFragment || port == MapTBorderRelay.NO_PORT ?
-                null : d.rules.ruleForIpv4(ipv4, port);
-            if (rule == null)
+            MapRule rule = rules.rule(first);
+            int psid = 0;
+            if (rule.psidLength() != 0)
             {
-                return nonFirstFragment ? NO_PORT_IN_FRAGMENT : NO_PORT_SET;
+                if (nonFirstFragment(buffer, packet))
+                {
+                    return NO_PORT_IN_FRAGMENT;
+                }
+                final int port = ceSidePort(buffer, packet, length, ceIsSource);
+                rule = port == MapTBorderRelay.NO_PORT ? null : rules.ruleForPort(first, port);
+                if (rule == null)
+                {
+                    return NO_PORT_SET;
+                }
+                psid = rule.psidOfPort(port);
             }
-            final int psid = rule.psidLength() == 0 ? 0 : rule.psidOfPort(port);
             // RFC 7597 s.5.2, s.6: the CE's MAP address (a CE's IPv4 prefix zero-padded in the interface ID).
             ceHigh = rule.addressHigh(ipv4, psid);
             ceLow = rule.addressLow(ipv4, psid, false);
             return FOUND;
         }
         final Lw4o6BindingTable bindings = d.bindings;
-        final int first = bindings.firstOfAddress(ipv4);
-        if (first < 0)
+        final int address = bindings.addressSlot(ipv4);
+        if (address < 0)
         {
             return NOT_OURS;
         }
-        final int index = bindings.psidLength(first) == 0 ? first :
-            nonFirstFragment || port == MapTBorderRelay.NO_PORT ? -1 : bindings.find(ipv4, port);
-        if (index < 0)
+        int slot = address;
+        if (bindings.slotPsidLength(address) != 0)
         {
-            return nonFirstFragment ? NO_PORT_IN_FRAGMENT : NO_PORT_SET;
+            if (nonFirstFragment(buffer, packet))
+            {
+                return NO_PORT_IN_FRAGMENT;
+            }
+            final int port = ceSidePort(buffer, packet, length, ceIsSource);
+            slot = port == MapTBorderRelay.NO_PORT ? -1 : bindings.bindingSlot(address, ipv4, port);
+            if (slot < 0)
+            {
+                return NO_PORT_SET;
+            }
         }
         // RFC 7596 s.6.1: the binding's B4 address.
-        ceHigh = bindings.b4High(index);
-        ceLow = bindings.b4Low(index);
+        ceHigh = bindings.slotB4High(slot);
+        ceLow = bindings.slotB4Low(slot);
         return FOUND;
     }
 
@@ -163,7 +146,8 @@ public final class SoftwireBorderRelay
     }
 
     /** RFC 7597 s.8.2, RFC 7596 s.6.2: IPv4 toward a CE/B4: find it by destination address and port, encapsulate. */
-    private Verdict towardCe(final PacketContext ctx)
+    @Override
+    Verdict towardCe(final PacketContext ctx)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int at = ctx.offset;
@@ -175,8 +159,7 @@ public final class SoftwireBorderRelay
         }
         for (int i = 0; i < domains.length; i++)
         {
-            final int found = resolve(domains[i], destination, ceSidePort(buffer, at, totalLength, false),
-                nonFirstFragment(buffer, at));
+            final int found = resolve(domains[i], destination, buffer, at, totalLength, false);
             if (found == NOT_OURS)
             {
                 continue;
@@ -220,7 +203,8 @@ public final class SoftwireBorderRelay
      * RFC 7597 s.8.1, RFC 7596 s.6.2: IPv4-in-IPv6 to a BR address. The outer source must be the CE that the inner
      * source address and port map to; the inner packet is then decapsulated, or hairpinned to another CE.
      */
-    private Verdict fromCe(final PacketContext ctx)
+    @Override
+    Verdict fromCe(final PacketContext ctx)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int at = ctx.offset;
@@ -252,8 +236,14 @@ public final class SoftwireBorderRelay
         {
             return Outcome.SOFTWIRE_INNER_MALFORMED;
         }
-        if (!chain.walk(buffer, at + Ipv6Header.LENGTH, buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF,
-            at + packetLength) || chain.fragmentHeaderOffset() >= 0)
+        final int nextHeader = buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF;
+        if (nextHeader == Ipv4InIpv6.NEXT_HEADER_IPV4)
+        {
+            // The common case, IPv4 right after the outer header: no chain to walk.
+            return decapsulate(ctx, d, at + Ipv6Header.LENGTH, packetLength - Ipv6Header.LENGTH, ownHigh, ownLow);
+        }
+        if (!chain.walk(buffer, at + Ipv6Header.LENGTH, nextHeader, at + packetLength) ||
+            chain.fragmentHeaderOffset() >= 0)
         {
             return Outcome.SOFTWIRE_NOT_4IN6;
         }
@@ -264,7 +254,7 @@ public final class SoftwireBorderRelay
             final int available = tunnelIcmp.innerAvailable();
             // RFC 2473 s.8: only about a packet this BR sent: to the CE that its destination address and port map to.
             return inner < 0 || resolve(d, buffer.getInt(inner + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN),
-                ceSidePort(buffer, inner, available, false), nonFirstFragment(buffer, inner)) != FOUND ||
+                buffer, inner, available, false) != FOUND ||
                 ceHigh != tunnelIcmp.ceHigh() || ceLow != tunnelIcmp.ceLow() ? Outcome.SOFTWIRE_ICMP_NOT_RELAYED :
                 tunnelIcmp.relay(ctx, upper, inner);
         }
@@ -283,8 +273,7 @@ public final class SoftwireBorderRelay
             return Outcome.SOFTWIRE_INNER_MALFORMED;
         }
         final int source = buffer.getInt(inner + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        final boolean fragment = nonFirstFragment(buffer, inner);
-        final int found = resolve(d, source, ceSidePort(buffer, inner, innerLength, true), fragment);
+        final int found = resolve(d, source, buffer, inner, innerLength, true);
         // RFC 7597 s.8.1, RFC 7596 s.6.2: the outer source must be the CE/B4 of the inner source address and port.
         if (found != FOUND || ceHigh != buffer.getLong(at + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN) ||
             ceLow != buffer.getLong(at + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN))
@@ -300,7 +289,7 @@ public final class SoftwireBorderRelay
         final int destination = buffer.getInt(inner + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
         if (d.mechanism == Mechanism.MAP_E || d.hairpinning)
         {
-            final int target = resolve(d, destination, ceSidePort(buffer, inner, innerLength, false), fragment);
+            final int target = resolve(d, destination, buffer, inner, innerLength, false);
             if (target == FOUND)
             {
                 final Outcome sent = encapsulate(ctx.repoint(buffer, inner, innerLength), inner, innerLength, ownHigh,

@@ -28,7 +28,8 @@ public final class Ipv6ToIpv4
 {
     private final Ipv6Header ip6 = new Ipv6Header();
     private final Ipv4Header ip4 = new Ipv4Header();
-    private final Ipv6ExtensionHeaders chain = new Ipv6ExtensionHeaders();
+    /** The context's chain ({@link PacketContext#ipv6Chain}), which a mechanism may have walked already. */
+    private Ipv6ExtensionHeaders chain;
     private final IcmpErrorOriginator icmpErrors;
     private final Icmpv6ToIcmpv4 icmp;
     private final Fragmenter fragmenter;
@@ -62,7 +63,8 @@ public final class Ipv6ToIpv4
         }
         final int packetLength = Ipv6Header.LENGTH + payloadLength;
         final int end = offset + packetLength;
-        if (!chain.walk(buffer, offset + Ipv6Header.LENGTH, in.nextHeader(), end))
+        chain = ctx.ipv6Chain;
+        if (ctx.ipv6ChainEnd != end && !chain.walk(buffer, offset + Ipv6Header.LENGTH, in.nextHeader(), end))
         {
             return Outcome.IPV6_EXTENSION_HEADER_TRUNCATED;
         }

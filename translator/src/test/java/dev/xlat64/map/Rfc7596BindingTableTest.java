@@ -127,7 +127,33 @@ class Rfc7596BindingTableTest
                 }
             }
             assertEquals(expected, t.find(ipv4, port), Addresses.format4(ipv4) + ":" + port);
+            // the lwAFTR's path: the slots give the same binding's B4 address
+            final int address = t.addressSlot(ipv4);
+            final int slot = address < 0 ? -1 : t.bindingSlot(address, ipv4, port);
+            assertEquals(expected < 0, slot < 0, Addresses.format4(ipv4) + ":" + port);
+            if (expected >= 0)
+            {
+                assertEquals(t.b4High(expected), t.slotB4High(slot));
+                assertEquals(t.b4Low(expected), t.slotB4Low(slot));
+            }
         }
+    }
+
+    @Test
+    void aDuplicateBindingKeepsTheFirstLineForLookups() throws IOException
+    {
+        // RFC 7596 s.6.1: one B4 per (IPv4, PSID); the loader reports the second line and the table answers the first
+        final List<String> errors = new ArrayList<>();
+        final Lw4o6BindingTable t = parse(String.join("\n",
+            "192.0.2.1 1/2 2001:db8::1",
+            "192.0.2.1 1/2 2001:db8::2", ""), errors);
+        assertEquals(List.of("b.txt:2: 192.0.2.1 PSID 1/2 is bound at line 1 already"), errors);
+        final int address = t.addressSlot(Addresses.parse4("192.0.2.1"));
+        final int slot = t.bindingSlot(address, Addresses.parse4("192.0.2.1"), 16384);
+        assertEquals(Addresses.high(Addresses.parse6("2001:db8::1")), t.slotB4High(slot));
+        assertEquals(Addresses.low(Addresses.parse6("2001:db8::1")), t.slotB4Low(slot));
+        assertEquals(-1, t.bindingSlot(address, Addresses.parse4("192.0.2.1"), 0));
+        assertEquals(-1, t.addressSlot(Addresses.parse4("192.0.2.2")));
     }
 
     @Test
