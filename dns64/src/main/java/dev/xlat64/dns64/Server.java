@@ -97,6 +97,23 @@ public final class Server implements AutoCloseable
         return tcpAddresses;
     }
 
+    /**
+     * How client UDP is read and answered, for the start-up line: in recvmmsg/sendmmsg batches ({@link NativeUdp}) or
+     * with the JDK's DatagramChannel, and why.
+     */
+    public String udpPath()
+    {
+        for (final ServerLoop loop : loops)
+        {
+            if (!loop.batched())
+            {
+                final String why = NativeUdp.unavailable();
+                return "UDP through the JDK's DatagramChannel (" + (why == null ? "no socket descriptor" : why) + ")";
+            }
+        }
+        return "UDP in recvmmsg/sendmmsg batches of " + UdpBatch.SIZE;
+    }
+
     /** The event loops (tests). */
     List<ServerLoop> loops()
     {

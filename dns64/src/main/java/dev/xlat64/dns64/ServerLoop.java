@@ -34,6 +34,11 @@ final class ServerLoop
     private final byte[] udpOut = new byte[65535];
     private final ByteBuffer udpOutBuffer = ByteBuffer.allocateDirect(65535);
     private InetAddress lastAdmitted;
+    /** The batch path's: its buffers (when it is used), a sender's address bytes and the last admitted ones. */
+    private UdpBatch batch;
+    private final byte[] sender = new byte[16];
+    private final byte[] lastAdmittedBytes = new byte[16];
+    private int lastAdmittedLength;
     private final Dns64Metrics metrics;
     private final Policy policy;
 
@@ -49,15 +54,35 @@ final class ServerLoop
         this.tcpClients = new TcpClients(config, loop, resolver, metrics);
     }
 
-    void addUdp(final DatagramChannel udp) throws IOException
+    /** Adds a listening UDP socket, read with recvmmsg batches when {@link NativeUdp} can; the handler (tests). */
+    EventLoop.Handler addUdp(final DatagramChannel udp) throws IOException
     {
-        loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
+        return addUdp(udp, true);
+    }
+
+    /** {@code batched} false: the JDK's DatagramChannel whatever {@link NativeUdp} can do (tests compare both). */
+    EventLoop.Handler addUdp(final DatagramChannel udp, final boolean batched) throws IOException
+    {
+        final int fd = batched ? NativeUdp.fd(udp) : -1;
+        if (fd >= 0 && batch == null)
+        {
+            batch = new UdpBatch();
+        }
+        final EventLoop.Handler listener = fd >= 0 ? new BatchListener(udp, fd) : new UdpListener(udp);
+        loop.register(udp, SelectionKey.OP_READ, listener);
+        return listener;
     }
 
     void addTcp(final ServerSocketChannel tcp) throws IOException
     {
         final TcpListener listener = new TcpListener(tcp);
         listener.key = loop.register(tcp, SelectionKey.OP_ACCEPT, listener);
+    }
+
+    /** True when this loop's UDP sockets are read in recvmmsg batches. */
+    boolean batched()
+    {
+        return batch != null;
     }
 
     private final class UdpListener implements EventLoop.Handler
@@ -83,7 +108,7 @@ final class ServerLoop
                 udpBuffer.flip();
                 final int n = udpBuffer.remaining();
                 udpBuffer.get(udpIn, 0, n);
-                if (admittedFast(from))
+                if (admittedFast(from.getAddress()))
                 {
                     final int answer = resolver.fastAnswer(udpIn, n, udpOut);
                     if (answer > 0)
@@ -106,12 +131,106 @@ final class ServerLoop
     }
 
     /**
+     * The same as {@link UdpListener} a batch at a time: cache hits are answered into the send batch, which leaves in
+     * one sendmmsg; everything else (misses, refusals, malformed queries) takes the full path as there, answered
+     * through the channel.
+     */
+    private final class BatchListener implements EventLoop.Handler
+    {
+        private final DatagramChannel channel;
+        private final int fd;
+
+        BatchListener(final DatagramChannel channel, final int fd)
+        {
+            this.channel = channel;
+            this.fd = fd;
+        }
+
+        @Override
+        public void ready(final SelectionKey key) throws IOException
+        {
+            for (int round = 0; round < UDP_BURST / UdpBatch.SIZE; round++)
+            {
+                final int n = batch.receive(fd);
+                if (n < 0)
+                {
+                    throw new IOException("recvmmsg: errno " + -n);
+                }
+                try
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        answer(i);
+                    }
+                }
+                finally
+                {
+                    batch.flush(fd);
+                }
+                if (n < UdpBatch.SIZE)
+                {
+                    return;
+                }
+            }
+        }
+
+        private void answer(final int i)
+        {
+            final int n = batch.datagram(i, udpIn);
+            final int length = batch.senderAddress(i, sender);
+            if (length > 0 && admittedFast(sender, length))
+            {
+                final int answer = resolver.fastAnswer(udpIn, n, udpOut);
+                if (answer > 0)
+                {
+                    batch.reply(i, udpOut, answer);
+                    return;
+                }
+            }
+            final InetSocketAddress from = batch.sender(i);
+            if (from != null)
+            {
+                resolver.handle(Arrays.copyOf(udpIn, n), new UdpClient(channel, from));
+            }
+        }
+
+        @Override
+        public void failed(final IOException cause)
+        {
+            // as UdpListener's: the listener stays
+        }
+    }
+
+    /** {@link #admittedFast(InetAddress)} for raw address bytes: no InetAddress unless the sender changed. */
+    private boolean admittedFast(final byte[] address, final int length)
+    {
+        if (length == lastAdmittedLength && Arrays.equals(address, 0, length, lastAdmittedBytes, 0, length))
+        {
+            return true;
+        }
+        try
+        {
+            final InetAddress a = InetAddress.getByAddress(Arrays.copyOf(address, length));
+            if (admittedFast(a))
+            {
+                System.arraycopy(address, 0, lastAdmittedBytes, 0, length);
+                lastAdmittedLength = length;
+                return true;
+            }
+            return false;
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return false; // not for 4 or 16 bytes
+        }
+    }
+
+    /**
      * The ACL for the fast path. The last admitted address is remembered: many queries in a row come from one host
      * (on other ports too), and {@link Policy#admits} copies the address bytes (InetAddress.getAddress clones them).
      */
-    private boolean admittedFast(final InetSocketAddress from)
+    private boolean admittedFast(final InetAddress address)
     {
-        final InetAddress address = from.getAddress();
         if (address.equals(lastAdmitted))
         {
             return true;
