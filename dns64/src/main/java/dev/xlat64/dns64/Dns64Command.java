@@ -63,7 +63,8 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--upstream", paramLabel = "ADDR:PORT",
-        description = "Recursive resolver to forward to (repeatable; tried in turn on timeout). Default: dns64.upstream.")
+        description = "Recursive resolver to forward to (repeatable; tried in turn on timeout). "
+            + "Default: dns64.upstream.")
     List<String> upstream = new ArrayList<>();
 
     @Option(names = "--prefix", paramLabel = "PREFIX",

@@ -16,9 +16,10 @@ import java.util.Arrays;
 
 /**
  * recvmmsg(2) and sendmmsg(2) on the listening UDP sockets, bound with jnr-ffi: one system call for a batch of
- * datagrams instead of a recvfrom and a sendto each, and no InetSocketAddress per datagram. Used when {@link #available}
- * (Linux on x86-64 or aarch64, the calls load, the socket's descriptor can be read from the channel); otherwise the event loops use
- * the JDK's DatagramChannel, as they do when the system property {@value #PROPERTY} is {@code false}.
+ * datagrams instead of a recvfrom and a sendto each, and no InetSocketAddress per datagram. Used when nothing is
+ * against it ({@link #unavailable}: Linux on x86-64 or aarch64, the calls load, the system property {@value #PROPERTY}
+ * is not {@code false}) and the socket's descriptor can be read from the channel ({@link #fd}); otherwise the event
+ * loops use the JDK's DatagramChannel.
  */
 final class NativeUdp
 {

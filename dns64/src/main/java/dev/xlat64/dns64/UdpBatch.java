@@ -65,7 +65,8 @@ final class UdpBatch
     }
 
     /**
-     * Receives up to {@value #SIZE} datagrams waiting on {@code fd} (non-blocking); their count, 0 when none is waiting,
+     * Receives up to {@value #SIZE} datagrams waiting on {@code fd} (non-blocking); their count, 0 when none is
+     * waiting,
      * or minus the errno of a failure. Replies queued from the previous batch must have been {@link #flush}ed.
      */
     int receive(final int fd)

@@ -68,7 +68,8 @@ class Dns64ConfigTest
     @Test
     void theDefenceKeysAreCheckedWithLineAndKey()
     {
-        final ConfigFile f = file("[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\nupstream = [\"127.0.0.1:53\"]\n" +
+        final ConfigFile f = file("[translator]\nprefix = \"2001:db8:64::/96\"\n" +
+            "[dns64]\nupstream = [\"127.0.0.1:53\"]\n" +
             "cookie-secret = \"not hex\"\n" +
             "ratelimit-slip = 11\n" +
             "ratelimit-ipv6-prefix = 65\n" +

@@ -46,7 +46,8 @@ class UdpBatchTest
     {
         if (q.getQuestion().getName().toString().equalsIgnoreCase("nx.test."))
         {
-            return TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NXDOMAIN), TestRecords.soa("test.", 600, 300));
+            return TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NXDOMAIN),
+                TestRecords.soa("test.", 600, 300));
         }
         return q.getQuestion().getType() == Type.A ?
             FakeUpstream.answer(q, Rcode.NOERROR, a(q.getQuestion().getName().toString(), 300, "192.0.2.1")) :
