@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * One of the DNS64's event loops ({@code dns64.threads}) with everything it touches: its own UDP and TCP listening
  * sockets (SO_REUSEPORT siblings of the other loops': the kernel spreads clients over them), its upstream sockets,
  * resolver, caches and TCP clients. Loops share nothing but the (thread-safe) meters, so nothing on a query's path
- * takes a lock. UDP cache hits take the fast path ({@link AnswerCache}); client TCP connections (RFC 7766) are
- * {@link TcpClients}'. Clients outside the ACL are not accepted over TCP.
+ * takes a lock. UDP cache hits take the fast path ({@link AnswerCache}), read and answered in recvmmsg/sendmmsg
+ * batches ({@link UdpBatch}) where {@link NativeUdp} can, else one datagram at a time through the JDK's channel;
+ * client TCP connections (RFC 7766) are {@link TcpClients}'. Clients outside the ACL are not accepted over TCP.
  */
 final class ServerLoop
 {
