@@ -157,21 +157,31 @@ final class ServerLoop
                 {
                     throw new IOException("recvmmsg: errno " + -n);
                 }
-                try
+                for (int i = 0; i < n; i++)
                 {
-                    for (int i = 0; i < n; i++)
-                    {
-                        answer(i);
-                    }
+                    answerQuietly(i);
                 }
-                finally
-                {
-                    batch.flush(fd);
-                }
+                batch.flush(fd);
                 if (n < UdpBatch.SIZE)
                 {
                     return;
                 }
+            }
+        }
+
+        /**
+         * A bug while answering one datagram (a RuntimeException) is counted, as the event loop counts it on the JDK
+         * path, and costs that datagram only: the rest of the batch, already read, is still answered.
+         */
+        private void answerQuietly(final int i)
+        {
+            try
+            {
+                answer(i);
+            }
+            catch (final RuntimeException bug)
+            {
+                metrics.internalErrors.increment();
             }
         }
 
