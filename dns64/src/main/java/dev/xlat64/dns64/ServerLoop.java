@@ -212,28 +212,20 @@ final class ServerLoop
         }
     }
 
-    /** {@link #admittedFast(InetAddress)} for raw address bytes: no InetAddress unless the sender changed. */
+    /** {@link #admittedFast(InetAddress)} for raw address bytes: nothing allocated, whoever the sender. */
     private boolean admittedFast(final byte[] address, final int length)
     {
         if (length == lastAdmittedLength && Arrays.equals(address, 0, length, lastAdmittedBytes, 0, length))
         {
             return true;
         }
-        try
+        if (policy.admits(address, length))
         {
-            final InetAddress a = InetAddress.getByAddress(Arrays.copyOf(address, length));
-            if (admittedFast(a))
-            {
-                System.arraycopy(address, 0, lastAdmittedBytes, 0, length);
-                lastAdmittedLength = length;
-                return true;
-            }
-            return false;
+            System.arraycopy(address, 0, lastAdmittedBytes, 0, length);
+            lastAdmittedLength = length;
+            return true;
         }
-        catch (final java.net.UnknownHostException ex)
-        {
-            return false; // not for 4 or 16 bytes
-        }
+        return false;
     }
 
     /**
