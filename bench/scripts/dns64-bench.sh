@@ -15,7 +15,8 @@
 # dnsperf runs with -T T (as many generator threads as server threads) and -c clients (distinct source ports, which
 # the kernel's SO_REUSEPORT hash spreads over the server threads). JAVA_OPTS is passed to xlat64's JVM (the launcher
 # honours it); it is printed with the results. Needs: ./xlat64 built (mvn -q -DskipTests package), unbound and dnsperf
-# (Debian; installed if missing). Uses 127.0.0.1 only.
+# (Debian; installed if missing). Uses 127.0.0.1 only. A/B of xlat64's client UDP path: run it again with
+# JAVA_OPTS=-Dxlat64.dns64.udp-batch=false (the JDK's DatagramChannel instead of recvmmsg/sendmmsg batches).
 set -euo pipefail
 secs="${1:-10}"
 clients="${2:-8}"
@@ -166,6 +167,8 @@ EOC
     --threads "$t" > "$work/xlat64-$t.log" 2>&1 & xlat_pid=$!
   pids=("$upstream_pid" "$unbound_pid" "$xlat_pid")
   wait_ready "$unbound_port"; wait_ready "$xlat_port"
+  # How xlat64 reads client UDP (recvmmsg batches or the JDK's DatagramChannel), from its start-up line.
+  udp_path="$(sed -n 's/.*; \(UDP [^;]*\)$/\1/p' "$work/xlat64-$t.log" | head -1)"
   # CPU is read from these PIDs: make sure they are the servers themselves (the launcher execs java).
   [ "$(cat "/proc/$xlat_pid/comm")" = java ] || { echo "PID $xlat_pid is not the JVM" >&2; exit 1; }
   [ "$(cat "/proc/$unbound_pid/comm")" = unbound ] || { echo "PID $unbound_pid is not unbound" >&2; exit 1; }
@@ -195,8 +198,8 @@ done
 
 echo "DNS64 benchmark: dnsperf -c $clients -T T -q 200 -l $secs, AAAA for A-only names, prefix $prefix, $(nproc) cores;"
 echo "T server threads each (xlat64 --threads T, unbound num-threads T); p99 from a run paced at 80% of saturation;"
-echo "xlat64 JAVA_OPTS: '${JAVA_OPTS:-}' (on top of the launcher's); load average at the start: $load_start," \
-  "at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "xlat64 JAVA_OPTS: '${JAVA_OPTS:-}' (on top of the launcher's), ${udp_path:-UDP path not reported};" \
+  "load average at the start: $load_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| T | case | server | q/s | server CPU (cores) | q/s per core | dnsperf CPU (cores) | avg ms |" \
   "p99 ms at 80% | lost |"

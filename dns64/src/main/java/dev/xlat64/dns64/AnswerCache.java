@@ -66,23 +66,7 @@ final class AnswerCache
         }
     }
 
-    private static final class Entry
-    {
-        final WireTtls wire;
-        final long storedNanos;
-        final long expiresNanos;
-        final long cost;
-
-        Entry(final WireTtls wire, final long storedNanos, final long ttl, final long cost)
-        {
-            this.wire = wire;
-            this.storedNanos = storedNanos;
-            this.expiresNanos = storedNanos + ttl * 1_000_000_000L;
-            this.cost = cost;
-        }
-    }
-
-    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private final LinkedHashMap<Key, CachedWire> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private final long maxBytes;
     private final int ednsPayload;
     private final Key probe = new Key(new byte[MAX_KEY], 0);
@@ -105,7 +89,7 @@ final class AnswerCache
         {
             return -1;
         }
-        final Entry e = entries.get(probe);
+        final CachedWire e = entries.get(probe);
         if (e == null)
         {
             return -1;
@@ -128,7 +112,9 @@ final class AnswerCache
         return e.wire.length();
     }
 
-    /** Keeps {@code reply} (as sent) for {@code query} when both qualify: plain query, NOERROR/NXDOMAIN, not truncated. */
+    /**
+     * Keeps {@code reply} (as sent) for {@code query} when both qualify: plain query, NOERROR/NXDOMAIN, not truncated.
+     */
     void store(final Message query, final Message reply, final byte[] replyWire, final long nowNanos)
     {
         if (maxBytes == 0 || !plain(query) || reply.getHeader().getFlag(Flags.TC) ||
@@ -148,14 +134,14 @@ final class AnswerCache
         }
         final Key key = new Key(Arrays.copyOf(probe.bytes, probe.length), probe.length);
         final long cost = wire.length() + 8L * wire.count() + key.length + Cache.ENTRY_OVERHEAD;
-        final Entry old = entries.remove(key);
+        final CachedWire old = entries.remove(key);
         if (old != null)
         {
             bytes -= old.cost;
         }
-        entries.put(key, new Entry(wire, nowNanos, Math.min(wire.minTtl(), Cache.MAX_TTL), cost));
+        entries.put(key, new CachedWire(wire, nowNanos, Math.min(wire.minTtl(), Cache.MAX_TTL), cost));
         bytes += cost;
-        final Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
+        final Iterator<Map.Entry<Key, CachedWire>> eldest = entries.entrySet().iterator();
         while (bytes > maxBytes && eldest.hasNext())
         {
             bytes -= eldest.next().getValue().cost;
@@ -168,7 +154,7 @@ final class AnswerCache
         return entries.size();
     }
 
-    private void remove(final Entry e)
+    private void remove(final CachedWire e)
     {
         entries.remove(probe);
         bytes -= e.cost;

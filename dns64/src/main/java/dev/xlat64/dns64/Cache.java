@@ -31,25 +31,9 @@ final class Cache
     /** The default byte bound ({@code dns64.cache-bytes}). */
     static final long DEFAULT_BYTES = 32L << 20;
 
-    private static final class Entry
-    {
-        final WireTtls wire;
-        final long storedNanos;
-        final long expiresNanos;
-        final long cost;
-
-        Entry(final WireTtls wire, final long storedNanos, final long ttl, final long cost)
-        {
-            this.wire = wire;
-            this.storedNanos = storedNanos;
-            this.expiresNanos = storedNanos + ttl * 1_000_000_000L;
-            this.cost = cost;
-        }
-    }
-
     private final int capacity;
     private final long maxBytes;
-    private final LinkedHashMap<String, Entry> entries;
+    private final LinkedHashMap<String, CachedWire> entries;
     private long bytes;
 
     Cache(final int capacity)
@@ -64,7 +48,9 @@ final class Cache
         this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true);
     }
 
-    /** The key: the name lower-cased the same in every locale (Locale.ROOT: no Turkish dotless i), type, class, DO, CD. */
+    /**
+     * The key: the name lower-cased the same in every locale (Locale.ROOT: no Turkish dotless i), type, class, DO, CD.
+     */
     static String key(final Record question, final boolean dnssecOk, final boolean checkingDisabled)
     {
         return question.getName().toString().toLowerCase(Locale.ROOT) + '/' + question.getType() + '/' +
@@ -74,7 +60,7 @@ final class Cache
     /** The cached answer with TTLs aged, or null. */
     Message get(final String key, final long nowNanos)
     {
-        final Entry e = entries.get(key);
+        final CachedWire e = entries.get(key);
         if (e == null)
         {
             return null;
@@ -125,14 +111,14 @@ final class Cache
             return;
         }
         final long cost = encoded.length + 8L * w.count() + 2L * key.length() + ENTRY_OVERHEAD;
-        final Entry old = entries.remove(key);
+        final CachedWire old = entries.remove(key);
         if (old != null)
         {
             bytes -= old.cost;
         }
-        entries.put(key, new Entry(w, nowNanos, Math.min(ttl, MAX_TTL), cost));
+        entries.put(key, new CachedWire(w, nowNanos, Math.min(ttl, MAX_TTL), cost));
         bytes += cost;
-        final Iterator<Map.Entry<String, Entry>> eldest = entries.entrySet().iterator();
+        final Iterator<Map.Entry<String, CachedWire>> eldest = entries.entrySet().iterator();
         while ((bytes > maxBytes || entries.size() > capacity) && eldest.hasNext())
         {
             bytes -= eldest.next().getValue().cost;
@@ -140,7 +126,7 @@ final class Cache
         }
     }
 
-    private void remove(final String key, final Entry e)
+    private void remove(final String key, final CachedWire e)
     {
         entries.remove(key);
         bytes -= e.cost;

@@ -63,7 +63,8 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--upstream", paramLabel = "ADDR:PORT",
-        description = "Recursive resolver to forward to (repeatable; tried in turn on timeout). Default: dns64.upstream.")
+        description = "Recursive resolver to forward to (repeatable; tried in turn on timeout). "
+            + "Default: dns64.upstream.")
     List<String> upstream = new ArrayList<>();
 
     @Option(names = "--prefix", paramLabel = "PREFIX",
@@ -170,7 +171,7 @@ public final class Dns64Command implements Xlat64Subcommand, Callable<Integer>
         final List<String> to = new ArrayList<>();
         c.upstreams.forEach(a -> to.add(HostPort.format(a)));
         out.println("xlat64 dns64: listening on " + String.join(", ", where) + " (UDP+TCP), upstream " +
-            String.join(", ", to) + ", prefixes " + c.policy.prefixes());
+            String.join(", ", to) + ", prefixes " + c.policy.prefixes() + "; " + server.udpPath());
         out.flush();
         // SIGTERM/SIGINT end the wait so the command returns 0, instead of the JVM's 143/130 signal exit.
         final CountDownLatch stopped = new CountDownLatch(1);

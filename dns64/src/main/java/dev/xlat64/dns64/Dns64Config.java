@@ -4,7 +4,6 @@ import dev.xlat64.addr.Ipv4Prefix;
 import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.config.ConfigFile;
-import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
 import java.net.InetSocketAddress;
@@ -62,7 +61,8 @@ public final class Dns64Config
         /** Null: no cookies. */
         final byte[] cookieSecret;
 
-        Abuse(final int ratelimit, final int slip, final int ipv4Prefix, final int ipv6Prefix, final byte[] cookieSecret)
+        Abuse(final int ratelimit, final int slip, final int ipv4Prefix, final int ipv6Prefix,
+            final byte[] cookieSecret)
         {
             this.ratelimit = ratelimit;
             this.slip = slip;
@@ -145,6 +145,44 @@ public final class Dns64Config
     /** Reads {@code [dns64]} of {@code file} with {@code overrides} applied; errors go to {@code file}. */
     public static Dns64Config load(final ConfigFile file, final Overrides overrides)
     {
+        final TomlTable section = section(file);
+        final List<InetSocketAddress> listen = listen(file, section, overrides);
+        final List<InetSocketAddress> upstreams = upstreams(file, section, overrides);
+        final List<Rfc6052Prefix> prefixes = prefixes(file, section, overrides);
+        final List<Ipv6Prefix> excluded = excluded(file, section);
+        final List<String> allow = allowed(file, section, overrides);
+        final List<Policy.Mapping> mappings = MappedConfig.mappings(file, section);
+        final int timeoutMs = (int)file.integer(section, "timeout-ms", "dns64.timeout-ms", 1000, 10, 60_000);
+        final int attempts = (int)file.integer(section, "attempts", "dns64.attempts", 2, 1, 10);
+        final int cacheEntries = (int)file.integer(section, "cache-entries", "dns64.cache-entries", 10_000, 0,
+            10_000_000);
+        final long cacheBytes = file.integer(section, "cache-bytes", "dns64.cache-bytes", Cache.DEFAULT_BYTES, 0,
+            1L << 40);
+        final int ednsPayload = (int)file.integer(section, "edns-payload", "dns64.edns-payload", 1232, 512, 4096);
+        final int maxPending = (int)file.integer(section, "max-pending", "dns64.max-pending", 10_000, 1, 1_000_000);
+        final int maxTcpClients = (int)file.integer(section, "max-tcp-clients", "dns64.max-tcp-clients", 1000, 1,
+            100_000);
+        final int tcpIdleTimeoutMs = (int)file.integer(section, "tcp-idle-timeout-ms", "dns64.tcp-idle-timeout-ms",
+            10_000, 100, 600_000);
+        // One answer (up to 64 KiB and its length) always fits.
+        final long tcpOutputBytes = file.integer(section, "tcp-output-bytes", "dns64.tcp-output-bytes", 32L << 20,
+            65537, 1L << 40);
+        final int tcpConnectionOutputBytes = (int)file.integer(section, "tcp-connection-output-bytes",
+            "dns64.tcp-connection-output-bytes", 256 << 10, 65537, 1 << 30);
+        final Abuse abuse = abuse(file, section);
+        final int threads = threads(file, section, overrides);
+        if (file.hasErrors())
+        {
+            return null;
+        }
+        return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow), timeoutMs,
+            attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs, cacheBytes,
+            tcpOutputBytes, tcpConnectionOutputBytes, abuse, threads);
+    }
+
+    /** The {@code [dns64]} table (empty when absent), its unknown keys reported. */
+    private static TomlTable section(final ConfigFile file)
+    {
         final TomlTable root = file.toml();
         TomlTable dns64 = null;
         if (root.contains(SECTION))
@@ -158,12 +196,17 @@ public final class Dns64Config
                 file.error(SECTION, "expected a table [dns64]");
             }
         }
-        final TomlTable section = dns64 == null ? org.tomlj.Toml.parse("") : dns64;
-        if (dns64 != null)
+        if (dns64 == null)
         {
-            file.rejectUnknownKeys(dns64, SECTION, KEYS);
+            return org.tomlj.Toml.parse("");
         }
+        file.rejectUnknownKeys(dns64, SECTION, KEYS);
+        return dns64;
+    }
 
+    private static List<InetSocketAddress> listen(final ConfigFile file, final TomlTable section,
+        final Overrides overrides)
+    {
         final List<InetSocketAddress> listen = new ArrayList<>();
         if (!overrides.listen.isEmpty())
         {
@@ -174,7 +217,12 @@ public final class Dns64Config
             final List<String> texts = strings(file, section, "listen", "dns64.listen");
             addresses(file, section, "listen", texts.isEmpty() ? List.of("127.0.0.1:53", "[::1]:53") : texts, listen);
         }
+        return listen;
+    }
 
+    private static List<InetSocketAddress> upstreams(final ConfigFile file, final TomlTable section,
+        final Overrides overrides)
+    {
         final List<InetSocketAddress> upstreams = new ArrayList<>();
         if (!overrides.upstream.isEmpty())
         {
@@ -188,7 +236,14 @@ public final class Dns64Config
                 file.error(SECTION, "no upstream: set dns64.upstream (host:port, IPv6 in brackets) or --upstream");
             }
         }
+        return upstreams;
+    }
 
+    /** The synthesis prefixes: --prefix, else dns64.prefixes, else [translator].prefix. */
+    private static List<Rfc6052Prefix> prefixes(final ConfigFile file, final TomlTable section,
+        final Overrides overrides)
+    {
+        final TomlTable root = file.toml();
         final List<Rfc6052Prefix> prefixes = new ArrayList<>();
         if (!overrides.prefixes.isEmpty())
         {
@@ -221,7 +276,11 @@ public final class Dns64Config
         {
             file.error(SECTION, "no prefix: set [translator].prefix");
         }
+        return prefixes;
+    }
 
+    private static List<Ipv6Prefix> excluded(final ConfigFile file, final TomlTable section)
+    {
         final List<Ipv6Prefix> excluded = new ArrayList<>();
         final List<String> excludeTexts = section.contains("exclude") ?
             strings(file, section, "exclude", "dns64.exclude") : List.of(DEFAULT_EXCLUDE);
@@ -236,7 +295,12 @@ public final class Dns64Config
                 file.error(section, "exclude", "dns64.exclude", ex.getMessage());
             }
         }
+        return excluded;
+    }
 
+    /** The client networks allowed besides loopback, checked here (the Policy parses them again). */
+    private static List<String> allowed(final ConfigFile file, final TomlTable section, final Overrides overrides)
+    {
         final List<String> allow = new ArrayList<>();
         final List<String> allowTexts = overrides.allowClients.isEmpty() ?
             strings(file, section, "allow-clients", "dns64.allow-clients") : overrides.allowClients;
@@ -266,27 +330,12 @@ public final class Dns64Config
                 }
             }
         }
+        return allow;
+    }
 
-        final List<Policy.Mapping> mappings = mappings(file, section);
-        final int timeoutMs = (int)file.integer(section, "timeout-ms", "dns64.timeout-ms", 1000, 10, 60_000);
-        final int attempts = (int)file.integer(section, "attempts", "dns64.attempts", 2, 1, 10);
-        final int cacheEntries = (int)file.integer(section, "cache-entries", "dns64.cache-entries", 10_000, 0, 10_000_000);
-        final long cacheBytes = file.integer(section, "cache-bytes", "dns64.cache-bytes", Cache.DEFAULT_BYTES, 0,
-            1L << 40);
-        final int ednsPayload = (int)file.integer(section, "edns-payload", "dns64.edns-payload", 1232, 512, 4096);
-        final int maxPending = (int)file.integer(section, "max-pending", "dns64.max-pending", 10_000, 1, 1_000_000);
-        final int maxTcpClients = (int)file.integer(section, "max-tcp-clients", "dns64.max-tcp-clients", 1000, 1,
-            100_000);
-        final int tcpIdleTimeoutMs = (int)file.integer(section, "tcp-idle-timeout-ms", "dns64.tcp-idle-timeout-ms",
-            10_000, 100, 600_000);
-
-        // One answer (up to 64 KiB and its length) always fits.
-        final long tcpOutputBytes = file.integer(section, "tcp-output-bytes", "dns64.tcp-output-bytes", 32L << 20,
-            65537, 1L << 40);
-        final int tcpConnectionOutputBytes = (int)file.integer(section, "tcp-connection-output-bytes",
-            "dns64.tcp-connection-output-bytes", 256 << 10, 65537, 1 << 30);
-        final Abuse abuse = abuse(file, section);
-        // 0 = one per CPU; the default is 1 (docs/dns64.md, "Threads").
+    /** dns64.threads or --threads; 0 = one per CPU; the default is 1 (docs/dns64.md, "Threads"). */
+    private static int threads(final ConfigFile file, final TomlTable section, final Overrides overrides)
+    {
         int threads = overrides.threads != null ? overrides.threads :
             (int)file.integer(section, "threads", "dns64.threads", 1, 0, 256);
         if (overrides.threads != null && (threads < 0 || threads > 256))
@@ -297,14 +346,7 @@ public final class Dns64Config
         {
             threads = Runtime.getRuntime().availableProcessors();
         }
-
-        if (file.hasErrors())
-        {
-            return null;
-        }
-        return new Dns64Config(listen, upstreams, new Policy(prefixes, mappings, excluded, allow),
-            timeoutMs, attempts, cacheEntries, ednsPayload, maxPending, maxTcpClients, tcpIdleTimeoutMs, cacheBytes, tcpOutputBytes,
-            tcpConnectionOutputBytes, abuse, threads);
+        return threads;
     }
 
     private static Abuse abuse(final ConfigFile file, final TomlTable section)
@@ -337,88 +379,10 @@ public final class Dns64Config
         return new Abuse(ratelimit, slip, v4, v6, cookies ? secret : null);
     }
 
-    private static List<Policy.Mapping> mappings(final ConfigFile file, final TomlTable section)
-    {
-        final List<Policy.Mapping> out = new ArrayList<>();
-        if (!section.contains("mapped"))
-        {
-            return out;
-        }
-        if (!section.isArray("mapped") || !allTables(section.getArray("mapped")))
-        {
-            file.error(section, "mapped", "dns64.mapped", "expected [[dns64.mapped]] tables");
-            return out;
-        }
-        final TomlArray array = section.getArray("mapped");
-        for (int i = 0; i < array.size(); i++)
-        {
-            final TomlTable m = array.getTable(i);
-            final String display = "dns64.mapped[" + i + "]";
-            file.rejectUnknownKeys(m, display, "ipv4", "prefix", "synthesize");
-            final String range = file.string(m, "ipv4", display + ".ipv4", null);
-            final String prefix = file.string(m, "prefix", display + ".prefix", null);
-            final boolean synthesize = file.bool(m, "synthesize", display + ".synthesize", true);
-            Ipv4Prefix r = null;
-            if (range == null)
-            {
-                file.error(section, "mapped", display + ".ipv4",
-                    "missing: the IPv4 range this entry applies to");
-            }
-            else
-            {
-                try
-                {
-                    r = Ipv4Prefix.parse(range);
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    file.error(m, "ipv4", display + ".ipv4", ex.getMessage());
-                }
-            }
-            Rfc6052Prefix p = null;
-            if (synthesize && prefix == null)
-            {
-                file.error(m, "ipv4", display, "set prefix = \"...\" or synthesize = false");
-            }
-            else if (!synthesize && prefix != null)
-            {
-                file.error(m, "prefix", display + ".prefix", "a prefix makes no sense with synthesize = false");
-            }
-            else if (prefix != null)
-            {
-                try
-                {
-                    p = Rfc6052Prefix.parse(prefix);
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    file.error(m, "prefix", display + ".prefix", ex.getMessage());
-                }
-            }
-            if (r != null)
-            {
-                out.add(new Policy.Mapping(r, p));
-            }
-        }
-        return out;
-    }
-
     /** A list of strings (a single string is a list of one), read the same way as the translator's keys. */
     static List<String> strings(final ConfigFile file, final TomlTable table, final String key, final String displayKey)
     {
         return file.strings(table, key, displayKey);
-    }
-
-    private static boolean allTables(final TomlArray a)
-    {
-        for (int i = 0; i < a.size(); i++)
-        {
-            if (!(a.get(i) instanceof TomlTable))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void prefix(

@@ -53,7 +53,8 @@ final class HostPort
         }
         try
         {
-            final byte[] address = host.indexOf(':') >= 0 ? Addresses.parse6(host) : Addresses.bytes4(Addresses.parse4(host));
+            final byte[] address = host.indexOf(':') >= 0 ? Addresses.parse6(host)
+                : Addresses.bytes4(Addresses.parse4(host));
             return new InetSocketAddress(InetAddress.getByAddress(address), p);
         }
         catch (final UnknownHostException ex)

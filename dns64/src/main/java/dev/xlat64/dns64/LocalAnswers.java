@@ -142,7 +142,8 @@ final class LocalAnswers
     }
 
     /**
-     * RFC 6052 section 3.1: the Well-Known Prefix never embeds a non-global IPv4 address, so the reverse name of such an
+     * RFC 6052 section 3.1: the Well-Known Prefix never embeds a non-global IPv4 address, so the reverse name of such
+     * an
      * address under 64:ff9b::/96 names nothing, wherever it is asked: answered NXDOMAIN here, not forwarded.
      */
     static boolean underWellKnownNonGlobal(final Name qname)

@@ -169,44 +169,53 @@ public final class Policy
     public boolean admits(final InetAddress client)
     {
         final byte[] a = client.getAddress();
-        if (a.length == 4)
+        return admits(a, a.length);
+    }
+
+    /**
+     * {@link #admits(InetAddress)} for the address bytes {@code a[0..length)} (4 or 16) as a socket gives them, without
+     * allocating: an IPv4-mapped IPv6 address is judged as its IPv4 address, as InetAddress.getByAddress turns it into
+     * one.
+     */
+    boolean admits(final byte[] a, final int length)
+    {
+        if (length == 4)
         {
-            final int v4 = Addresses.int4(a);
-            if (loopbackAdmitted && LOOPBACK4.contains(v4))
-            {
-                return true;
-            }
-            for (final Ipv4Prefix p : allowed4)
-            {
-                if (p.contains(v4))
-                {
-                    return true;
-                }
-            }
+            return admits4(Addresses.int4(a));
+        }
+        if (length != 16)
+        {
             return false;
+        }
+        if (a[10] == (byte)0xff && a[11] == (byte)0xff && isZero(a, 0, 10))
+        {
+            return admits4(((a[12] & 0xff) << 24) | ((a[13] & 0xff) << 16) | ((a[14] & 0xff) << 8) | (a[15] & 0xff));
         }
         if (loopbackAdmitted && LOOPBACK6.contains(a))
         {
             return true;
         }
-        for (final Ipv6Prefix p : allowed6)
+        for (int i = 0; i < allowed6.size(); i++)
         {
-            if (p.contains(a))
+            if (allowed6.get(i).contains(a))
             {
                 return true;
             }
         }
-        final boolean v4Mapped = a[10] == (byte)0xff && a[11] == (byte)0xff && isZero(a, 0, 10);
-        if (v4Mapped)
+        return false;
+    }
+
+    private boolean admits4(final int v4)
+    {
+        if (loopbackAdmitted && LOOPBACK4.contains(v4))
         {
-            final byte[] v4 = {a[12], a[13], a[14], a[15]};
-            try
+            return true;
+        }
+        for (int i = 0; i < allowed4.size(); i++)
+        {
+            if (allowed4.get(i).contains(v4))
             {
-                return admits(InetAddress.getByAddress(v4));
-            }
-            catch (final java.net.UnknownHostException ex)
-            {
-                return false;
+                return true;
             }
         }
         return false;

@@ -142,7 +142,8 @@ final class Resolver
         {
             return reply;
         }
-        final byte[] server = cookies.make(cookie.getClientCookie(), client.address(), System.currentTimeMillis() / 1000);
+        final byte[] server = cookies.make(cookie.getClientCookie(), client.address(),
+            System.currentTimeMillis() / 1000);
         reply.removeRecord(opt, Section.ADDITIONAL);
         reply.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
             List.<EDNSOption>of(new CookieOption(cookie.getClientCookie(), server))), Section.ADDITIONAL);
@@ -246,7 +247,8 @@ final class Resolver
             send(query, Replies.empty(query, Rcode.SERVFAIL, ednsPayload), client, start);
             return;
         }
-        final Pending pending = new Pending(query, client, start, opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0);
+        final Pending pending = new Pending(query, client, start, opt != null &&
+            (opt.getFlags() & ExtendedFlags.DO) != 0);
         final Name ptrTarget = local.ptrTarget(query);
         if (ptrTarget != null)
         {

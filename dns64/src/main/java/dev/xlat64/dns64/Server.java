@@ -97,6 +97,23 @@ public final class Server implements AutoCloseable
         return tcpAddresses;
     }
 
+    /**
+     * How client UDP is read and answered, for the start-up line: in recvmmsg/sendmmsg batches ({@link NativeUdp}) or
+     * with the JDK's DatagramChannel, and why.
+     */
+    public String udpPath()
+    {
+        for (final ServerLoop loop : loops)
+        {
+            if (!loop.batched())
+            {
+                final String why = NativeUdp.unavailable();
+                return "UDP through the JDK's DatagramChannel (" + (why == null ? "no socket descriptor" : why) + ")";
+            }
+        }
+        return "UDP in recvmmsg/sendmmsg batches of " + UdpBatch.SIZE;
+    }
+
     /** The event loops (tests). */
     List<ServerLoop> loops()
     {
@@ -185,32 +202,34 @@ public final class Server implements AutoCloseable
         }
     }
 
+    /** Opens one socket of a kind on an address; {@code shared}: SO_REUSEPORT ({@link Sockets}). */
+    private interface Binder<C extends NetworkChannel>
+    {
+        C bind(InetSocketAddress address, boolean shared) throws IOException;
+    }
+
     /** One UDP socket per loop on {@code address} (port 0: the port the first one got), SO_REUSEPORT when several. */
     private List<DatagramChannel> bindUdp(final InetSocketAddress address, final List<Closeable> opened)
         throws IOException
     {
-        final boolean shared = loops.size() > 1;
-        final List<DatagramChannel> out = new ArrayList<>();
-        InetSocketAddress at = address;
-        for (int i = 0; i < loops.size(); i++)
-        {
-            final DatagramChannel c = Sockets.bindUdp(at, shared);
-            opened.add(c);
-            out.add(c);
-            at = bound(address, c);
-        }
-        return out;
+        return bindEach(address, opened, Sockets::bindUdp);
     }
 
     private List<ServerSocketChannel> bindTcp(final InetSocketAddress address, final List<Closeable> opened)
         throws IOException
     {
+        return bindEach(address, opened, Sockets::bindTcp);
+    }
+
+    private <C extends NetworkChannel> List<C> bindEach(final InetSocketAddress address, final List<Closeable> opened,
+        final Binder<C> binder) throws IOException
+    {
         final boolean shared = loops.size() > 1;
-        final List<ServerSocketChannel> out = new ArrayList<>();
+        final List<C> out = new ArrayList<>();
         InetSocketAddress at = address;
         for (int i = 0; i < loops.size(); i++)
         {
-            final ServerSocketChannel c = Sockets.bindTcp(at, shared);
+            final C c = binder.bind(at, shared);
             opened.add(c);
             out.add(c);
             at = bound(address, c);

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * One of the DNS64's event loops ({@code dns64.threads}) with everything it touches: its own UDP and TCP listening
  * sockets (SO_REUSEPORT siblings of the other loops': the kernel spreads clients over them), its upstream sockets,
  * resolver, caches and TCP clients. Loops share nothing but the (thread-safe) meters, so nothing on a query's path
- * takes a lock. UDP cache hits take the fast path ({@link AnswerCache}); client TCP connections (RFC 7766) are
- * {@link TcpClients}'. Clients outside the ACL are not accepted over TCP.
+ * takes a lock. UDP cache hits take the fast path ({@link AnswerCache}), read and answered in recvmmsg/sendmmsg
+ * batches ({@link UdpBatch}) where {@link NativeUdp} can, else one datagram at a time through the JDK's channel;
+ * client TCP connections (RFC 7766) are {@link TcpClients}'. Clients outside the ACL are not accepted over TCP.
  */
 final class ServerLoop
 {
@@ -34,6 +35,11 @@ final class ServerLoop
     private final byte[] udpOut = new byte[65535];
     private final ByteBuffer udpOutBuffer = ByteBuffer.allocateDirect(65535);
     private InetAddress lastAdmitted;
+    /** The batch path's: its buffers (when it is used), a sender's address bytes and the last admitted ones. */
+    private UdpBatch batch;
+    private final byte[] sender = new byte[16];
+    private final byte[] lastAdmittedBytes = new byte[16];
+    private int lastAdmittedLength;
     private final Dns64Metrics metrics;
     private final Policy policy;
 
@@ -49,15 +55,35 @@ final class ServerLoop
         this.tcpClients = new TcpClients(config, loop, resolver, metrics);
     }
 
-    void addUdp(final DatagramChannel udp) throws IOException
+    /** Adds a listening UDP socket, read with recvmmsg batches when {@link NativeUdp} can; the handler (tests). */
+    EventLoop.Handler addUdp(final DatagramChannel udp) throws IOException
     {
-        loop.register(udp, SelectionKey.OP_READ, new UdpListener(udp));
+        return addUdp(udp, true);
+    }
+
+    /** {@code batched} false: the JDK's DatagramChannel whatever {@link NativeUdp} can do (tests compare both). */
+    EventLoop.Handler addUdp(final DatagramChannel udp, final boolean batched) throws IOException
+    {
+        final int fd = batched ? NativeUdp.fd(udp) : -1;
+        if (fd >= 0 && batch == null)
+        {
+            batch = new UdpBatch();
+        }
+        final EventLoop.Handler listener = fd >= 0 ? new BatchListener(udp, fd) : new UdpListener(udp);
+        loop.register(udp, SelectionKey.OP_READ, listener);
+        return listener;
     }
 
     void addTcp(final ServerSocketChannel tcp) throws IOException
     {
         final TcpListener listener = new TcpListener(tcp);
         listener.key = loop.register(tcp, SelectionKey.OP_ACCEPT, listener);
+    }
+
+    /** True when this loop's UDP sockets are read in recvmmsg batches. */
+    boolean batched()
+    {
+        return batch != null;
     }
 
     private final class UdpListener implements EventLoop.Handler
@@ -83,7 +109,7 @@ final class ServerLoop
                 udpBuffer.flip();
                 final int n = udpBuffer.remaining();
                 udpBuffer.get(udpIn, 0, n);
-                if (admittedFast(from))
+                if (admittedFast(from.getAddress()))
                 {
                     final int answer = resolver.fastAnswer(udpIn, n, udpOut);
                     if (answer > 0)
@@ -106,12 +132,108 @@ final class ServerLoop
     }
 
     /**
+     * The same as {@link UdpListener} a batch at a time: cache hits are answered into the send batch, which leaves in
+     * one sendmmsg; everything else (misses, refusals, malformed queries) takes the full path as there, answered
+     * through the channel.
+     */
+    private final class BatchListener implements EventLoop.Handler
+    {
+        private final DatagramChannel channel;
+        private final int fd;
+
+        BatchListener(final DatagramChannel channel, final int fd)
+        {
+            this.channel = channel;
+            this.fd = fd;
+        }
+
+        @Override
+        public void ready(final SelectionKey key) throws IOException
+        {
+            for (int round = 0; round < UDP_BURST / UdpBatch.SIZE; round++)
+            {
+                final int n = batch.receive(fd);
+                if (n < 0)
+                {
+                    throw new IOException("recvmmsg: errno " + -n);
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    answerQuietly(i);
+                }
+                batch.flush(fd);
+                if (n < UdpBatch.SIZE)
+                {
+                    return;
+                }
+            }
+        }
+
+        /**
+         * A bug while answering one datagram (a RuntimeException) is counted, as the event loop counts it on the JDK
+         * path, and costs that datagram only: the rest of the batch, already read, is still answered.
+         */
+        private void answerQuietly(final int i)
+        {
+            try
+            {
+                answer(i);
+            }
+            catch (final RuntimeException bug)
+            {
+                metrics.internalErrors.increment();
+            }
+        }
+
+        private void answer(final int i)
+        {
+            final int n = batch.datagram(i, udpIn);
+            final int length = batch.senderAddress(i, sender);
+            if (length > 0 && admittedFast(sender, length))
+            {
+                final int answer = resolver.fastAnswer(udpIn, n, udpOut);
+                if (answer > 0)
+                {
+                    batch.reply(i, udpOut, answer);
+                    return;
+                }
+            }
+            final InetSocketAddress from = batch.sender(i);
+            if (from != null)
+            {
+                resolver.handle(Arrays.copyOf(udpIn, n), new UdpClient(channel, from));
+            }
+        }
+
+        @Override
+        public void failed(final IOException cause)
+        {
+            // as UdpListener's: the listener stays
+        }
+    }
+
+    /** {@link #admittedFast(InetAddress)} for raw address bytes: nothing allocated, whoever the sender. */
+    private boolean admittedFast(final byte[] address, final int length)
+    {
+        if (length == lastAdmittedLength && Arrays.equals(address, 0, length, lastAdmittedBytes, 0, length))
+        {
+            return true;
+        }
+        if (policy.admits(address, length))
+        {
+            System.arraycopy(address, 0, lastAdmittedBytes, 0, length);
+            lastAdmittedLength = length;
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * The ACL for the fast path. The last admitted address is remembered: many queries in a row come from one host
      * (on other ports too), and {@link Policy#admits} copies the address bytes (InetAddress.getAddress clones them).
      */
-    private boolean admittedFast(final InetSocketAddress from)
+    private boolean admittedFast(final InetAddress address)
     {
-        final InetAddress address = from.getAddress();
         if (address.equals(lastAdmitted))
         {
             return true;

@@ -4,6 +4,7 @@
  * resolver policy and AAAA synthesis ({@link dev.xlat64.dns64.Resolver}, {@link dev.xlat64.dns64.Synthesizer}), the
  * caches and the upstream exchanges; docs/dns64.md and docs/dns64-defences.md. It is a module of its own on top of
  * the translator: it imports {@code addr} (prefixes, address formatting), {@code config} (the config file),
- * {@code metrics} and the {@code cli} hooks it plugs into, never the data path.
+ * {@code metrics} and the {@code cli} hooks it plugs into, never the data path; libc's recvmmsg/sendmmsg through
+ * jnr-ffi ({@link dev.xlat64.dns64.NativeUdp}).
  */
 package dev.xlat64.dns64;

@@ -35,14 +35,17 @@ class ClatRfc7050EndToEndTest
             Files.createDirectories(etc);
             try
             {
-                Files.writeString(etc.resolve("resolv.conf"), "nameserver 2001:db8:1::1\noptions timeout:1 attempts:2\n");
-                final Shell.Background dns64 = net.router.start(ClatTopology.xlat64("dns64", "--listen", "[2001:db8:1::1]:53",
+                Files.writeString(etc.resolve("resolv.conf"),
+                    "nameserver 2001:db8:1::1\noptions timeout:1 attempts:2\n");
+                final Shell.Background dns64 = net.router.start(ClatTopology.xlat64("dns64", "--listen",
+                    "[2001:db8:1::1]:53",
                     "--prefix", ClatTopology.PREFIX_A, "--allow-client", "2001:db8:1::/64", "--upstream", "[::1]:9"));
                 waitFor(Duration.ofSeconds(30), () -> "the DNS64 to answer\n" + dns64.errors(), () ->
                     net.host.exec("getent", "ahostsv6", "ipv4only.arpa").stdout().contains("2001:db8:64::c000:aa"));
                 final Shell.Background clat = net.host.start(ClatTopology.xlat64("clat", "--recheck", "5"));
                 waitFor(Duration.ofSeconds(40), () -> "the CLAT to use the RFC 7050 prefix\n" + clat.errors(), () ->
-                    clat.errors().contains("PLAT prefix " + ClatTopology.PREFIX_A + " (AAAA of ipv4only.arpa, RFC 7050)")
+                    clat.errors().contains("PLAT prefix " + ClatTopology.PREFIX_A +
+                        " (AAAA of ipv4only.arpa, RFC 7050)")
                         && clat.errors().contains("via clat"));
                 final Matcher m = CLAT_ADDRESS.matcher(clat.errors());
                 assertTrue(m.find(), clat.errors());

@@ -10,6 +10,7 @@ import org.xbill.DNS.Type;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Socket;
@@ -122,6 +123,19 @@ class BadInputTest
         }
     }
 
+    /** Queries for v4.test.example. A with IDs {@code first..last}, each in its RFC 7766 length frame. */
+    private static void writeQueries(final DataOutputStream out, final int first, final int last) throws IOException
+    {
+        for (int id = first; id <= last; id++)
+        {
+            final Message q = query("v4.test.example.", Type.A);
+            q.getHeader().setID(id);
+            final byte[] w = q.toWire();
+            out.writeShort(w.length);
+            out.write(w);
+        }
+    }
+
     @Test
     void pipelinedTcpQueriesAreAllAnswered() throws Exception
     {
@@ -131,14 +145,7 @@ class BadInputTest
             {
                 s.setSoTimeout(3000);
                 final DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                for (int id = 1; id <= 3; id++)
-                {
-                    final Message q = query("v4.test.example.", Type.A);
-                    q.getHeader().setID(id);
-                    final byte[] w = q.toWire();
-                    out.writeShort(w.length);
-                    out.write(w);
-                }
+                writeQueries(out, 1, 3);
                 out.flush();
                 final DataInputStream in = new DataInputStream(s.getInputStream());
                 int ids = 0;
@@ -187,14 +194,7 @@ class BadInputTest
                 final DataOutputStream out = new DataOutputStream(
                     new java.io.BufferedOutputStream(s.getOutputStream()));
                 final int n = 400;
-                for (int id = 0; id < n; id++)
-                {
-                    final Message q = query("v4.test.example.", Type.A);
-                    q.getHeader().setID(id);
-                    final byte[] w = q.toWire();
-                    out.writeShort(w.length);
-                    out.write(w);
-                }
+                writeQueries(out, 0, n - 1);
                 out.flush();
                 Thread.sleep(300);
                 final DataInputStream in = new DataInputStream(s.getInputStream());

@@ -36,7 +36,8 @@ class CacheTest
     void negativeAnswersUseTheSoa()
     {
         final Cache c = new Cache(10);
-        c.put("nx", withAuthority(FakeUpstream.answer(query("nx.test.", Type.A), Rcode.NXDOMAIN), soa("test.", 3600, 5)), 0);
+        c.put("nx", withAuthority(FakeUpstream.answer(query("nx.test.", Type.A), Rcode.NXDOMAIN),
+            soa("test.", 3600, 5)), 0);
         assertNotNull(c.get("nx", 4 * SECOND));
         assertNull(c.get("nx", 5 * SECOND));
         c.put("nosoa", FakeUpstream.answer(query("nx.test.", Type.A), Rcode.NXDOMAIN), 0);

@@ -43,10 +43,18 @@ class Dns64ConfigTest
         assertEquals(List.of("x.toml:1: dns64: no prefix: set [translator].prefix"), f.errors());
     }
 
+    /** The errors of loading {@code toml}, which must fail, one per line. */
+    private static String errors(final String toml)
+    {
+        final ConfigFile f = file(toml);
+        assertNull(Dns64Config.load(f, new Dns64Config.Overrides()));
+        return String.join("\n", f.errors());
+    }
+
     @Test
     void allErrorsAtOnceWithLineAndKey()
     {
-        final ConfigFile f = file("[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\n" +
+        final String all = errors("[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\n" +
             "listen = [\"127.0.0.1\"]\n" +
             "upstream = [\"[::1]:99999\"]\n" +
             "prefixes = [\"2001:db8::/33\"]\n" +
@@ -54,8 +62,6 @@ class Dns64ConfigTest
             "edns-payload = 100\n" +
             "colour = \"blue\"\n" +
             "[[dns64.mapped]]\nipv4 = \"192.0.2.0/33\"\nsynthesize = false\n");
-        assertNull(Dns64Config.load(f, new Dns64Config.Overrides()));
-        final String all = String.join("\n", f.errors());
         assertTrue(all.contains("x.toml:4: dns64.listen:"), all);
         assertTrue(all.contains("x.toml:5: dns64.upstream:"), all);
         assertTrue(all.contains("x.toml:6: dns64.prefixes:"), all);
@@ -68,14 +74,13 @@ class Dns64ConfigTest
     @Test
     void theDefenceKeysAreCheckedWithLineAndKey()
     {
-        final ConfigFile f = file("[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\nupstream = [\"127.0.0.1:53\"]\n" +
+        final String all = errors("[translator]\nprefix = \"2001:db8:64::/96\"\n" +
+            "[dns64]\nupstream = [\"127.0.0.1:53\"]\n" +
             "cookie-secret = \"not hex\"\n" +
             "ratelimit-slip = 11\n" +
             "ratelimit-ipv6-prefix = 65\n" +
             "tcp-connection-output-bytes = 1000\n" +
             "cache-bytes = -1\n");
-        assertNull(Dns64Config.load(f, new Dns64Config.Overrides()));
-        final String all = String.join("\n", f.errors());
         assertTrue(all.contains("x.toml:5: dns64.cookie-secret: expected 32 hex digits"), all);
         assertTrue(all.contains("x.toml:6: dns64.ratelimit-slip: must be between 0 and 10, not 11"), all);
         assertTrue(all.contains("x.toml:7: dns64.ratelimit-ipv6-prefix:"), all);

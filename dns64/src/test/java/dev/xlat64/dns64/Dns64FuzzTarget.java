@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * hostile input (the first byte chooses):
  * <ol>
  * <li>a client UDP datagram: answered with a well-formed response carrying its ID (FORMERR, NOTIMP, REFUSED, ... or
- * an answer) unless it is shorter than a header or a response (QR=1), which are dropped (Resolver's documented rule);</li>
+ * an answer) unless it is shorter than a header or a response (QR=1), which are dropped (Resolver's documented
+ * rule);</li>
  * <li>a client TCP byte stream (length prefixes included): every frame that comes back is a well-formed response,
  * and the server closes the connection within the budget once the client has finished sending;</li>
  * <li>an upstream answer to a legitimate query (AAAA, A, PTR under the prefix, MX): the fuzz bytes are returned by the

@@ -31,7 +31,8 @@ class FastPathTest
     {
         try (Harness h = new Harness(q -> q.getQuestion().getType() == Type.A ?
             FakeUpstream.answer(q, Rcode.NOERROR, a(q.getQuestion().getName().toString(), 300, "192.0.2.1")) :
-            TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NOERROR), TestRecords.soa("test.example.", 600, 600))))
+            TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NOERROR),
+                TestRecords.soa("test.example.", 600, 600))))
         {
             assertEquals(List.of("2001:db8:64::c000:201"), aaaas(h.query("Fast.Test.Example.", Type.AAAA)));
             final int asked = h.upstream.seen.size();

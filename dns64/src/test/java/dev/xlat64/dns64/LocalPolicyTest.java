@@ -27,7 +27,8 @@ class LocalPolicyTest
     {
         return q -> q.getQuestion().getType() == Type.A ?
             FakeUpstream.answer(q, Rcode.NOERROR, a(q.getQuestion().getName().toString(), 300, "192.0.2.1")) :
-            TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NOERROR), TestRecords.soa("test.example.", 300, 300));
+            TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NOERROR),
+                TestRecords.soa("test.example.", 300, 300));
     }
 
     private static Message noRecursion(final String name, final int type)

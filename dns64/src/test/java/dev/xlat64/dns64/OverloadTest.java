@@ -54,7 +54,8 @@ class OverloadTest
                     maxInFlight = Math.max(maxInFlight, inFlight(h));
                 }
             }
-            assertEquals(Rcode.NOERROR, h.query("ipv4only.arpa.", Type.AAAA).getRcode(), "local answers during the burst");
+            assertEquals(Rcode.NOERROR, h.query("ipv4only.arpa.", Type.AAAA).getRcode(),
+                "local answers during the burst");
             maxInFlight = Math.max(maxInFlight, inFlight(h));
             System.gc();
             final long heapFull = memory.getHeapMemoryUsage().getUsed();

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,27 @@ class PolicyTest
         assertTrue(p.admits(InetAddress.getByName("198.51.100.7")));
         assertFalse(p.admits(InetAddress.getByName("2001:db8:2::1")));
         assertFalse(p.admits(InetAddress.getByName("198.51.101.7")));
+    }
+
+    /** The batch path's form (address bytes as the socket gives them), with an IPv4-mapped sender judged as IPv4. */
+    @Test
+    void rawAddressBytesAreJudgedAsTheirInetAddress() throws Exception
+    {
+        final Policy p = policy(List.of("2001:db8:1::/48", "198.51.100.0/24"));
+        final byte[] mappedIn = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xff, (byte)0xff, (byte)198, 51, 100, 7};
+        final byte[] mappedOut = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xff, (byte)0xff, (byte)198, 51, 101, 7};
+        final byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xff, (byte)0xff, 127, 0, 0, 1};
+        assertTrue(p.admits(mappedIn, 16));
+        assertFalse(p.admits(mappedOut, 16));
+        assertTrue(p.admits(mappedLoopback, 16));
+        assertTrue(p.admits(InetAddress.getByAddress(mappedIn)), "the JDK makes it 198.51.100.7");
+        for (final String a : List.of("127.0.0.1", "::1", "2001:db8:1:ffff::1", "198.51.100.7", "2001:db8:2::1",
+            "198.51.101.7", "::2", "192.0.2.1"))
+        {
+            final byte[] bytes = InetAddress.getByName(a).getAddress();
+            assertEquals(p.admits(InetAddress.getByName(a)), p.admits(bytes, bytes.length), a);
+        }
+        assertFalse(p.admits(new byte[16], 5), "neither IPv4 nor IPv6");
     }
 
     @Test

@@ -78,16 +78,22 @@ class Rfc6147Section5_1_5Test
             switch (name)
             {
                 case "cname.test.example.":
-                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("cname.test.example.", 300, "mid.test.example."));
+                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("cname.test.example.", 300,
+                        "mid.test.example."));
                 case "mid.test.example.":
-                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("mid.test.example.", 200, "a-only.test.example."));
+                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("mid.test.example.", 200,
+                        "a-only.test.example."));
                 case "a-only.test.example.":
-                    return type == Type.A ? FakeUpstream.answer(q, Rcode.NOERROR, a("a-only.test.example.", 100, "192.0.2.9")) :
-                        TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NOERROR), TestRecords.soa("test.example.", 300, 60));
+                    return type == Type.A ?
+                        FakeUpstream.answer(q, Rcode.NOERROR, a("a-only.test.example.", 100, "192.0.2.9")) :
+                        TestRecords.withAuthority(FakeUpstream.answer(q, Rcode.NOERROR),
+                            TestRecords.soa("test.example.", 300, 60));
                 case "loop1.test.example.":
-                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("loop1.test.example.", 300, "loop2.test.example."));
+                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("loop1.test.example.", 300,
+                        "loop2.test.example."));
                 case "loop2.test.example.":
-                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("loop2.test.example.", 300, "loop1.test.example."));
+                    return FakeUpstream.answer(q, Rcode.NOERROR, cname("loop2.test.example.", 300,
+                        "loop1.test.example."));
                 default:
                     // c0 -> c1 -> ... -> c20: a chain longer than any DNS64 should follow
                     if (name.startsWith("c") && name.endsWith(".long.test.example."))

@@ -28,7 +28,8 @@ class Rfc6147Section5_1_7Test
 
     private static Message aAnswer(final String ipv4, final long ttl)
     {
-        return FakeUpstream.answer(query("host.test.example.", Type.A), Rcode.NOERROR, a("host.test.example.", ttl, ipv4));
+        return FakeUpstream.answer(query("host.test.example.", Type.A), Rcode.NOERROR, a("host.test.example.", ttl,
+            ipv4));
     }
 
     @Test
@@ -54,13 +55,15 @@ class Rfc6147Section5_1_7Test
     void ttlIsTheMinimumOfATtlAndTheNegativeTtlOfTheSoa() throws Exception
     {
         final Synthesizer s = synthesizer(List.of("64:ff9b::/96"), List.of());
-        final Message negative = withAuthority(FakeUpstream.answer(query("host.test.example.", Type.AAAA), Rcode.NOERROR),
+        final Message negative = withAuthority(FakeUpstream.answer(query("host.test.example.", Type.AAAA),
+            Rcode.NOERROR),
             soa("test.example.", 3600, 120));
         final Synthesizer.AaaaDecision d = s.examineAaaa(negative);
         assertEquals(120, d.negativeTtl);
         assertEquals(120, s.synthesize(aAnswer("64.64.64.64", 300), d.negativeTtl).getSection(1).get(0).getTTL());
         assertEquals(60, s.synthesize(aAnswer("64.64.64.64", 60), d.negativeTtl).getSection(1).get(0).getTTL());
-        final Synthesizer.AaaaDecision noSoa = s.examineAaaa(FakeUpstream.answer(query("h.", Type.AAAA), Rcode.NOERROR));
+        final Synthesizer.AaaaDecision noSoa = s.examineAaaa(FakeUpstream.answer(query("h.", Type.AAAA),
+            Rcode.NOERROR));
         assertEquals(600, s.synthesize(aAnswer("64.64.64.64", 3600), noSoa.negativeTtl).getSection(1).get(0).getTTL());
     }
 
@@ -103,7 +106,8 @@ class Rfc6147Section5_1_7Test
     @Test
     void ownerNameAndClassComeFromTheARecord() throws Exception
     {
-        final Message out = synthesizer(List.of("64:ff9b::/96"), List.of()).synthesize(aAnswer("64.64.64.64", 300), 600);
+        final Message out = synthesizer(List.of("64:ff9b::/96"), List.of()).synthesize(aAnswer("64.64.64.64", 300),
+            600);
         assertEquals("host.test.example.", out.getSection(1).get(0).getName().toString());
         assertEquals(1, out.getSection(1).get(0).getDClass());
         assertEquals(Type.AAAA, out.getSection(1).get(0).getType());

@@ -34,7 +34,8 @@ class Rfc6147Section5_3_2Test
     @Test
     void aQueriesAreReturnedUnchanged() throws Exception
     {
-        try (Harness h = new Harness(q -> FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"))))
+        try (Harness h = new Harness(q -> FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300,
+            "192.0.2.9"))))
         {
             final Message r = h.query("v4.test.example.", Type.A);
             assertEquals(Type.A, r.getSection(Section.ANSWER).get(0).getType());

@@ -104,7 +104,8 @@ class Rfc6891EdnsTest
     @Test
     void ownOptTowardsUpstreamAndNoneBackWithoutOne() throws Exception
     {
-        try (Harness h = new Harness(q -> FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"))))
+        try (Harness h = new Harness(q -> FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300,
+            "192.0.2.9"))))
         {
             final Message r = udpExchange(h, query("v4.test.example.", Type.A).toWire());
             assertNull(r.getOPT());
@@ -117,7 +118,8 @@ class Rfc6891EdnsTest
     @Test
     void replyAdvertisesOurPayload() throws Exception
     {
-        try (Harness h = new Harness(q -> FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300, "192.0.2.9"))))
+        try (Harness h = new Harness(q -> FakeUpstream.answer(q, Rcode.NOERROR, a("v4.test.example.", 300,
+            "192.0.2.9"))))
         {
             final Message q = query("v4.test.example.", Type.A);
             q.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);

@@ -46,7 +46,8 @@ class Rfc7050Ipv4OnlyArpaTest
     {
         try (Harness h = new Harness(q -> null, TWO_PREFIXES))
         {
-            assertEquals(List.of("2001:db8:64::c000:aa", "2001:db8:64::c000:ab", "64:ff9b::c000:aa", "64:ff9b::c000:ab"),
+            assertEquals(List.of("2001:db8:64::c000:aa", "2001:db8:64::c000:ab", "64:ff9b::c000:aa",
+                "64:ff9b::c000:ab"),
                 aaaas(h.query("IPv4only.ARPA.", Type.AAAA)));
         }
     }
@@ -59,7 +60,8 @@ class Rfc7050Ipv4OnlyArpaTest
             for (final String address : List.of("64:ff9b::c000:aa", "2001:db8:64::c000:ab"))
             {
                 final Message r = h.query(ReverseMap.fromAddress(InetAddress.getByName(address)).toString(), Type.PTR);
-                assertEquals(n("ipv4only.arpa."), ((PTRRecord)r.getSection(Section.ANSWER).get(0)).getTarget(), address);
+                assertEquals(n("ipv4only.arpa."), ((PTRRecord)r.getSection(Section.ANSWER).get(0)).getTarget(),
+                    address);
             }
             assertEquals(0, h.upstream.seen.size());
         }

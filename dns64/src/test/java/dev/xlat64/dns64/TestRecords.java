@@ -61,7 +61,8 @@ final class TestRecords
 
     static SOARecord soa(final String zone, final long ttl, final long minimum)
     {
-        return new SOARecord(n(zone), DClass.IN, ttl, n("ns." + zone), n("admin." + zone), 1, 3600, 600, 86400, minimum);
+        return new SOARecord(n(zone), DClass.IN, ttl, n("ns." + zone), n("admin." + zone), 1, 3600, 600, 86400,
+            minimum);
     }
 
     static Message withAuthority(final Message m, final Record... records)

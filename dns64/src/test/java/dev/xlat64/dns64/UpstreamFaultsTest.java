@@ -152,7 +152,8 @@ class UpstreamFaultsTest
     void answersFromTheWrongAddressAreIgnored() throws Exception
     {
         try (DatagramSocket otherPort = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             DatagramSocket otherAddress = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+             DatagramSocket otherAddress =
+                 new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
              Harness h = new Harness(q -> null, "timeout-ms = 2000\n"))
         {
             h.upstream.script = q ->

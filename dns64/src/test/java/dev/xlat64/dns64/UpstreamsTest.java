@@ -62,7 +62,8 @@ class UpstreamsTest
     {
         try (Harness h = new Harness(q ->
         {
-            final Message forged = FakeUpstream.answer(q, Rcode.NOERROR, a("victim.test.example.", 300, "203.0.113.66"));
+            final Message forged = FakeUpstream.answer(q, Rcode.NOERROR, a("victim.test.example.", 300,
+                "203.0.113.66"));
             forged.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
             return forged;
         }))

@@ -28,7 +28,8 @@ class WildcardListenTest
     {
         final ConfigFile file = ConfigFile.parse("t.toml", "[translator]\nprefix = \"64:ff9b::/96\"\n[dns64]\n" +
             "listen = [\"0.0.0.0:0\"]\nupstream = [\"127.0.0.1:9\"]\n");
-        try (Server server = Server.start(Dns64Config.load(file, new Dns64Config.Overrides()), new SimpleMeterRegistry()))
+        try (Server server = Server.start(Dns64Config.load(file, new Dns64Config.Overrides()),
+            new SimpleMeterRegistry()))
         {
             InetSocketAddress loopback = null;
             for (final InetSocketAddress a : server.udpAddresses())
@@ -47,7 +48,8 @@ class WildcardListenTest
                 final DatagramPacket p = new DatagramPacket(new byte[512], 512);
                 s.receive(p);
                 assertEquals(loopback, p.getSocketAddress());
-                assertEquals(Rcode.NOERROR, new Message(java.util.Arrays.copyOf(p.getData(), p.getLength())).getRcode());
+                assertEquals(Rcode.NOERROR, new Message(java.util.Arrays.copyOf(p.getData(),
+                    p.getLength())).getRcode());
             }
         }
     }

@@ -62,78 +62,11 @@ class AbuseEndToEndTest
                 {
                     idle.add(new Socket(at.getAddress(), at.getPort()));
                 }
-                abusers.add(abuser("udp-flood", abusing, () ->
-                {
-                    final Random random = new Random(1);
-                    try (DatagramSocket s = new DatagramSocket())
-                    {
-                        final byte[] buf = new byte[512];
-                        while (abusing.get())
-                        {
-                            random.nextBytes(buf);
-                            s.send(new DatagramPacket(buf, 1 + random.nextInt(buf.length), at));
-                            if (garbage.incrementAndGet() % 20 == 0) // some 10k/s
-                            {
-                                Thread.sleep(1);
-                            }
-                        }
-                    }
-                }));
-                abusers.add(abuser("tcp-garbage", abusing, () ->
-                {
-                    final Random random = new Random(2);
-                    while (abusing.get())
-                    {
-                        try (Socket s = new Socket(at.getAddress(), at.getPort()))
-                        {
-                            final byte[] buf = new byte[1 + random.nextInt(2000)];
-                            random.nextBytes(buf);
-                            s.getOutputStream().write(buf);
-                        }
-                        catch (final java.io.IOException closedOnUs)
-                        {
-                            // expected: the server closes on bad frames
-                        }
-                    }
-                }));
-                abusers.add(abuser("slowloris", abusing, () ->
-                {
-                    while (abusing.get())
-                    {
-                        try (Socket s = new Socket(at.getAddress(), at.getPort()))
-                        {
-                            final OutputStream out = s.getOutputStream();
-                            out.write(0x0f); // the start of a 4000-byte frame, never finished
-                            while (abusing.get())
-                            {
-                                out.write(0);
-                                Thread.sleep(100);
-                            }
-                        }
-                        catch (final java.io.IOException closedOnUs)
-                        {
-                            // closed by the idle timeout or evicted: start another
-                        }
-                    }
-                }));
+                abusers.add(abuser("udp-flood", abusing, () -> udpFlood(at, abusing, garbage)));
+                abusers.add(abuser("tcp-garbage", abusing, () -> tcpGarbage(at, abusing)));
+                abusers.add(abuser("slowloris", abusing, () -> slowloris(at, abusing)));
                 Thread.sleep(500);
-                final long t0 = System.nanoTime();
-                final long g0 = garbage.get();
-                int lostTries = 0;
-                for (int i = 0; i < 5; i++)
-                {
-                    // UDP under a flood: the kernel may drop a try from dig's socket too, so dig may retry.
-                    final String udp = Tools.run("dig", "@127.0.0.1", "-p", port, "+time=2", "+tries=3",
-                        "a-only.test.example.", "AAAA", "+short");
-                    assertTrue(udp.endsWith("\n2001:db8:64::c000:201\n") || udp.equals("2001:db8:64::c000:201\n"),
-                        "dig over UDP, round " + i + ": " + udp);
-                    lostTries += udp.split("timed out", -1).length - 1;
-                    assertEquals("2001:db8:64::c000:201\n", Tools.run("kdig", "@127.0.0.1", "-p", port, "+tcp",
-                        "+time=2", "+retry=0", "a-only.test.example.", "AAAA", "+short"), "kdig over TCP, round " + i);
-                }
-                System.out.println("AbuseEndToEndTest: " + garbage.get() + " garbage datagrams during the run, " +
-                    (garbage.get() - g0) * 1_000_000_000L / (System.nanoTime() - t0) + "/s while querying; " + lostTries +
-                    " of dig's UDP tries lost");
+                queryWhileAbused(port, garbage);
             }
         }
         finally
@@ -146,6 +79,89 @@ class AbuseEndToEndTest
             for (final Socket s : idle)
             {
                 s.close();
+            }
+        }
+    }
+
+    /** dig over UDP and kdig over TCP, five rounds each, all answered while the abusers run. */
+    private static void queryWhileAbused(final String port, final AtomicLong garbage) throws Exception
+    {
+        final long t0 = System.nanoTime();
+        final long g0 = garbage.get();
+        int lostTries = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            // UDP under a flood: the kernel may drop a try from dig's socket too, so dig may retry.
+            final String udp = Tools.run("dig", "@127.0.0.1", "-p", port, "+time=2", "+tries=3",
+                "a-only.test.example.", "AAAA", "+short");
+            assertTrue(udp.endsWith("\n2001:db8:64::c000:201\n") || udp.equals("2001:db8:64::c000:201\n"),
+                "dig over UDP, round " + i + ": " + udp);
+            lostTries += udp.split("timed out", -1).length - 1;
+            assertEquals("2001:db8:64::c000:201\n", Tools.run("kdig", "@127.0.0.1", "-p", port, "+tcp",
+                "+time=2", "+retry=0", "a-only.test.example.", "AAAA", "+short"), "kdig over TCP, round " + i);
+        }
+        System.out.println("AbuseEndToEndTest: " + garbage.get() + " garbage datagrams during the run, " +
+            (garbage.get() - g0) * 1_000_000_000L / (System.nanoTime() - t0) + "/s while querying; " + lostTries +
+            " of dig's UDP tries lost");
+    }
+
+    /** Random datagrams of 1 to 512 bytes, some 10k/s. */
+    private static void udpFlood(final InetSocketAddress at, final AtomicBoolean abusing, final AtomicLong garbage)
+        throws Exception
+    {
+        final Random random = new Random(1);
+        try (DatagramSocket s = new DatagramSocket())
+        {
+            final byte[] buf = new byte[512];
+            while (abusing.get())
+            {
+                random.nextBytes(buf);
+                s.send(new DatagramPacket(buf, 1 + random.nextInt(buf.length), at));
+                if (garbage.incrementAndGet() % 20 == 0)
+                {
+                    Thread.sleep(1);
+                }
+            }
+        }
+    }
+
+    /** Connections that send random bytes and close. */
+    private static void tcpGarbage(final InetSocketAddress at, final AtomicBoolean abusing)
+    {
+        final Random random = new Random(2);
+        while (abusing.get())
+        {
+            try (Socket s = new Socket(at.getAddress(), at.getPort()))
+            {
+                final byte[] buf = new byte[1 + random.nextInt(2000)];
+                random.nextBytes(buf);
+                s.getOutputStream().write(buf);
+            }
+            catch (final java.io.IOException closedOnUs)
+            {
+                // expected: the server closes on bad frames
+            }
+        }
+    }
+
+    /** Connections that start a frame and trickle a byte every 100 ms, never finishing it. */
+    private static void slowloris(final InetSocketAddress at, final AtomicBoolean abusing) throws Exception
+    {
+        while (abusing.get())
+        {
+            try (Socket s = new Socket(at.getAddress(), at.getPort()))
+            {
+                final OutputStream out = s.getOutputStream();
+                out.write(0x0f); // the start of a 4000-byte frame, never finished
+                while (abusing.get())
+                {
+                    out.write(0);
+                    Thread.sleep(100);
+                }
+            }
+            catch (final java.io.IOException closedOnUs)
+            {
+                // closed by the idle timeout or evicted: start another
             }
         }
     }

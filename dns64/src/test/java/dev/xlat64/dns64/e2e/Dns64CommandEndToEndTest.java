@@ -41,7 +41,8 @@ class Dns64CommandEndToEndTest
             final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.xlat64.cli.Xlat64", "dns64", "--config",
-                config.toString(), "--metrics", "127.0.0.1:" + metricsPort).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                config.toString(), "--metrics", "127.0.0.1:" +
+                    metricsPort).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try
             {
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -54,7 +55,8 @@ class Dns64CommandEndToEndTest
                 // TEST-NET ranges are non-global: the Well-Known Prefix may not carry them, their mapped prefixes do.
                 assertEquals("2001:db8:64::c000:201\n",
                     Tools.run("dig", "@127.0.0.1", "-p", ps, "+time=3", "a-only.test.example.", "AAAA", "+short"));
-                final String huge = Tools.run("dig", "@::1", "-p", ps, "+time=5", "huge.test.example.", "AAAA", "+short");
+                final String huge = Tools.run("dig", "@::1", "-p", ps, "+time=5", "huge.test.example.", "AAAA",
+                    "+short");
                 final List<String> lines = huge.lines().toList();
                 assertEquals(100, lines.size(), huge);
                 assertTrue(lines.contains("2001:db8:65::c633:6464"), huge);

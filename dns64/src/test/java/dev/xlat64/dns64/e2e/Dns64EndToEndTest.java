@@ -60,7 +60,8 @@ class Dns64EndToEndTest
     static void start() throws Exception
     {
         // unbound serves 2.0.192.in-addr.arpa (TEST-NET-1) as an empty default zone unless told otherwise.
-        unbound = new Unbound(dir, "  local-zone: \"2.0.192.in-addr.arpa.\" nodefault\n", "test.example.", ZONE, "2.0.192.in-addr.arpa.", REVERSE);
+        unbound = new Unbound(dir, "  local-zone: \"2.0.192.in-addr.arpa.\" nodefault\n", "test.example.", ZONE,
+            "2.0.192.in-addr.arpa.", REVERSE);
         final ConfigFile file = ConfigFile.parse("e2e.toml", "[translator]\nprefix = \"2001:db8:64::/96\"\n[dns64]\n" +
             "listen = [\"127.0.0.1:0\"]\nupstream = [\"" + unbound.address() + "\"]\ntimeout-ms = 300\nattempts = 2\n");
         final Dns64Config config = Dns64Config.load(file, new Dns64Config.Overrides());
@@ -113,7 +114,8 @@ class Dns64EndToEndTest
         assertEquals("2001:db8:64::c000:201\n", kdig("+notcp", "a-only.test.example.", "AAAA", "+short"));
         final String full = dig("a-only.test.example.", "AAAA");
         // TTL = min(A TTL 900, SOA negative TTL min(3600, 120)) = 120 (RFC 6147 section 5.1.7).
-        assertTrue(full.matches("(?s).*a-only\\.test\\.example\\.\\s+1[0-2]\\d\\s+IN\\s+AAAA\\s+2001:db8:64::c000:201.*"), full);
+        assertTrue(full.matches("(?s).*a-only\\.test\\.example\\.\\s+1[0-2]\\d\\s+IN\\s+AAAA\\s+" +
+            "2001:db8:64::c000:201.*"), full);
         assertTrue(!full.contains(" ad;") && full.contains("flags: qr rd ra;"), full);
     }
 
@@ -135,9 +137,11 @@ class Dns64EndToEndTest
         final String out = dig("www.test.example.", "AAAA", "+noall", "+answer");
         final List<String> lines = out.lines().map(l -> l.replaceAll("\\s+", " ")).toList();
         assertEquals(3, lines.size(), out);
-        assertTrue(lines.get(0).startsWith("www.test.example. ") && lines.get(0).endsWith("CNAME cdn.test.example."), out);
+        assertTrue(lines.get(0).startsWith("www.test.example. ") && lines.get(0).endsWith("CNAME cdn.test.example."),
+            out);
         assertTrue(lines.get(1).endsWith("CNAME a-only.test.example."), out);
-        assertTrue(lines.get(2).startsWith("a-only.test.example. ") && lines.get(2).endsWith("AAAA 2001:db8:64::c000:201"), out);
+        assertTrue(lines.get(2).startsWith("a-only.test.example. ") &&
+            lines.get(2).endsWith("AAAA 2001:db8:64::c000:201"), out);
     }
 
     @Test

@@ -48,7 +48,8 @@ class ServfailEndToEndTest
             t.start();
             final ConfigFile file = ConfigFile.parse("e2e.toml", "[translator]\nprefix = \"64:ff9b::/96\"\n[dns64]\n" +
                 "listen = [\"[::1]:0\"]\nupstream = [\"127.0.0.1:" + upstream.getLocalPort() + "\"]\n");
-            try (Server s = Server.start(Dns64Config.load(file, new Dns64Config.Overrides()), new SimpleMeterRegistry()))
+            try (Server s = Server.start(Dns64Config.load(file, new Dns64Config.Overrides()),
+                new SimpleMeterRegistry()))
             {
                 final String port = String.valueOf(s.udpAddresses().get(0).getPort());
                 final String udp = Tools.run("dig", "@::1", "-p", port, "+time=3", "broken.test.example.", "AAAA");
