@@ -29,9 +29,11 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # The servers this script started and has not yet stopped (only these are killed).
 pids=()
 cleanup() {
+  local rc=$?
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  # A failed run keeps the servers' logs (and any JVM crash file) for a post-mortem; a good run leaves nothing.
+  if [ "$rc" != 0 ]; then echo "run failed (exit $rc): logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -107,7 +109,11 @@ EOP
 }
 
 ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of the whole process (all threads)
+cpu_ticks() { # utime + stime of the whole process (all threads); says which server is gone if one died
+  [ -r "/proc/$1/stat" ] || { echo "server PID $1 ($(server_name "$1")) is gone; its log: $work" >&2; exit 1; }
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+server_name() { case "$1" in "${xlat_pid:-}") echo "xlat64 dns64" ;; "${unbound_pid:-}") echo unbound ;; *) echo other ;; esac; }
 
 # perf PORT PID DATAFILE THREADS [QPS] -> "qps avg_ms lost server_cores generator_cores" (QPS paces the run: -Q)
 perf() {
@@ -163,7 +169,7 @@ remote-control:
 EOC
   unbound -d -c "$work/unbound-dns64-$t.conf" > "$work/unbound-dns64-$t.log" 2>&1 & unbound_pid=$!
   # The launcher execs java, so this PID is the JVM's.
-  "$root/xlat64" dns64 --listen "127.0.0.1:$xlat_port" --upstream "127.0.0.1:$upstream_port" --prefix "$prefix" \
+  JAVA_OPTS="${JAVA_OPTS:-} -XX:ErrorFile=$work/hs_err_pid%p.log" "$root/xlat64" dns64 --listen "127.0.0.1:$xlat_port" --upstream "127.0.0.1:$upstream_port" --prefix "$prefix" \
     --threads "$t" > "$work/xlat64-$t.log" 2>&1 & xlat_pid=$!
   pids=("$upstream_pid" "$unbound_pid" "$xlat_pid")
   wait_ready "$unbound_port"; wait_ready "$xlat_port"
