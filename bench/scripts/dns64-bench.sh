@@ -169,7 +169,8 @@ remote-control:
 EOC
   unbound -d -c "$work/unbound-dns64-$t.conf" > "$work/unbound-dns64-$t.log" 2>&1 & unbound_pid=$!
   # The launcher execs java, so this PID is the JVM's.
-  JAVA_OPTS="${JAVA_OPTS:-} -XX:ErrorFile=$work/hs_err_pid%p.log" "$root/xlat64" dns64 --listen "127.0.0.1:$xlat_port" --upstream "127.0.0.1:$upstream_port" --prefix "$prefix" \
+  JAVA_OPTS="${JAVA_OPTS:-} -XX:ErrorFile=$work/hs_err_pid%p.log" \
+    "$root/xlat64" dns64 --listen "127.0.0.1:$xlat_port" --upstream "127.0.0.1:$upstream_port" --prefix "$prefix" \
     --threads "$t" > "$work/xlat64-$t.log" 2>&1 & xlat_pid=$!
   pids=("$upstream_pid" "$unbound_pid" "$xlat_pid")
   wait_ready "$unbound_port"; wait_ready "$xlat_port"
