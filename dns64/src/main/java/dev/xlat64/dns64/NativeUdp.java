@@ -9,6 +9,7 @@ import jnr.ffi.annotations.SaveError;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -151,6 +152,8 @@ final class NativeUdp
             return false;
         }
         final InetSocketAddress bound = SockAddr.toInet(new UnsafeBuffer(name.address(), SockAddr.SIZE), 0);
+        // jnr-ffi frees the memory when the Pointer is collected: keep it alive until its bytes are read.
+        Reference.reachabilityFence(name);
         return bound != null && bound.getPort() == local.getPort() &&
             Arrays.equals(bound.getAddress().getAddress(), local.getAddress().getAddress());
     }
