@@ -73,7 +73,8 @@ public final class BenchPackets
             case ECHO_6TO4:
                 return ipv6(H6, H4_AS_IPV6, ICMPV6, 64, 0, 0, icmp6(H6, H4_AS_IPV6, 128, 0, 0x00420001, data));
             case TCP_4TO6:
-                return ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0x1234, 0x4000, tcp(H4, H6_AS_IPV4, 5201, 40000, 1, 2, 0x18, data));
+                return ipv4(H4, H6_AS_IPV4, TCP, 64, 0, 0x1234, 0x4000,
+                    tcp(H4, H6_AS_IPV4, 5201, 40000, 1, 2, 0x18, data));
             case UDP_4TO6:
                 return ipv4(H4, H6_AS_IPV4, UDP, 64, 0, 0x1234, 0x4000, udp(H4, H6_AS_IPV4, 5201, 40000, data));
             case ECHO_4TO6:

@@ -72,7 +72,8 @@ public class TranslateBenchmark
             packets[kind.ordinal()] = packet;
             restoreLengths[kind.ordinal()] = BenchPackets.headerLength(packet);
             buffer.putBytes(Translator.HEADROOM, packet);
-            final byte[] expectedBytes = translated(kind, translator.translate(buffer, Translator.HEADROOM, packet.length, sink));
+            final byte[] expectedBytes =
+                translated(kind, translator.translate(buffer, Translator.HEADROOM, packet.length, sink));
             for (int i = 0; i < 3; i++)
             {
                 if (!java.util.Arrays.equals(translated(kind, run(kind)), expectedBytes))

@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 
 /**
  * Maps addresses between the families: the EAMT first (RFC 7757 section 3.1 gives it precedence), then the embedding
- * format (an RFC 6052 prefix, or the RFC 6219 IVI format). Immutable; part of a config snapshot; no allocation per call.
+ * format (an RFC 6052 prefix, or the RFC 6219 IVI format). Immutable; part of a config snapshot; no allocation per
+ * call.
  */
 public final class AddressMapper
 {
@@ -105,7 +106,10 @@ public final class AddressMapper
         return denylist;
     }
 
-    /** The IPv4 address for the IPv6 address at {@code offset} (0..2^32-1), or {@link #NO_MAPPING} / {@link #NON_GLOBAL_UNDER_WKP}. */
+    /**
+     * The IPv4 address for the IPv6 address at {@code offset} (0..2^32-1), or
+     * {@link #NO_MAPPING} / {@link #NON_GLOBAL_UNDER_WKP}.
+     */
     public long toIpv4(final DirectBuffer buffer, final int offset)
     {
         return toIpv4(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
@@ -141,7 +145,10 @@ public final class AddressMapper
         return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
     }
 
-    /** Writes the IPv6 address for {@code ipv4} at {@code offset}; returns {@link #MAPPED}, {@link #UNMAPPED} or {@link #FORBIDDEN_UNDER_WKP}. */
+    /**
+     * Writes the IPv6 address for {@code ipv4} at {@code offset}; returns {@link #MAPPED}, {@link #UNMAPPED} or
+     * {@link #FORBIDDEN_UNDER_WKP}.
+     */
     public int toIpv6(final int ipv4, final MutableDirectBuffer buffer, final int offset)
     {
         return write(ipv6Route(ipv4), ipv4, buffer, offset);
@@ -191,13 +198,17 @@ public final class AddressMapper
         return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
     }
 
-    /** First 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX). */
+    /**
+     * First 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX).
+     */
     public long ipv6High(final int route, final int ipv4)
     {
         return route >= 0 ? eamt.ipv6High(route, ipv4) : prefix.high(ipv4);
     }
 
-    /** Last 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX). */
+    /**
+     * Last 8 bytes (big-endian) of the IPv6 address for {@code ipv4} along a mapping {@code route} (>= ROUTE_PREFIX).
+     */
     public long ipv6Low(final int route, final int ipv4)
     {
         return route >= 0 ? eamt.ipv6Low(route, ipv4) : prefix.low(ipv4);
@@ -207,7 +218,8 @@ public final class AddressMapper
     {
         if (route < ROUTE_PREFIX)
         {
-            return route == ROUTE_UNMAPPED ? UNMAPPED : route == ROUTE_DENYLISTED ? DENYLISTED_IPV4 : FORBIDDEN_UNDER_WKP;
+            return route == ROUTE_UNMAPPED ? UNMAPPED :
+                route == ROUTE_DENYLISTED ? DENYLISTED_IPV4 : FORBIDDEN_UNDER_WKP;
         }
         buffer.putLong(offset, ipv6High(route, ipv4), ByteOrder.BIG_ENDIAN);
         buffer.putLong(offset + 8, ipv6Low(route, ipv4), ByteOrder.BIG_ENDIAN);
@@ -223,7 +235,8 @@ public final class AddressMapper
     /** True when the IPv6 address at {@code offset} lies in an EAM entry (so it did not come through the prefix). */
     public boolean isEamIpv6(final DirectBuffer buffer, final int offset)
     {
-        return isEamIpv6(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
+        return isEamIpv6(buffer.getLong(offset, ByteOrder.BIG_ENDIAN),
+            buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
     }
 
     /** {@link #isEamIpv6(DirectBuffer, int)} for an address held as two big-endian halves. */

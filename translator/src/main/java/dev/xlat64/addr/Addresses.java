@@ -39,7 +39,8 @@ public final class Addresses
     public static byte[] parse6(final String text)
     {
         final String t = text.trim();
-        if (t.isEmpty() || t.indexOf(':') < 0 || !t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.'))
+        if (t.isEmpty() || t.indexOf(':') < 0 ||
+            !t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.'))
         {
             throw new IllegalArgumentException("'" + text + "' is not an IPv6 address");
         }
@@ -69,7 +70,8 @@ public final class Addresses
 
     public static String format4(final int ipv4)
     {
-        return ((ipv4 >>> 24) & 0xff) + "." + ((ipv4 >>> 16) & 0xff) + "." + ((ipv4 >>> 8) & 0xff) + "." + (ipv4 & 0xff);
+        return ((ipv4 >>> 24) & 0xff) + "." + ((ipv4 >>> 16) & 0xff) + "." + ((ipv4 >>> 8) & 0xff) + "." +
+            (ipv4 & 0xff);
     }
 
     /** RFC 5952 text form (lower case, longest zero run compressed). */

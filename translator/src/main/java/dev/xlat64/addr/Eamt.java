@@ -38,9 +38,11 @@ public final class Eamt
             final int eq = text.indexOf('=');
             if (eq < 0)
             {
-                throw new IllegalArgumentException("'" + text + "' is not an EAM entry: expected IPV4PREFIX=IPV6PREFIX");
+                throw new IllegalArgumentException("'" + text +
+                    "' is not an EAM entry: expected IPV4PREFIX=IPV6PREFIX");
             }
-            return new Entry(Ipv4Prefix.parse(text.substring(0, eq).trim()), Ipv6Prefix.parse(text.substring(eq + 1).trim()));
+            return new Entry(Ipv4Prefix.parse(text.substring(0, eq).trim()),
+                Ipv6Prefix.parse(text.substring(eq + 1).trim()));
         }
 
         @Override
@@ -119,8 +121,9 @@ public final class Eamt
         }
 
         /**
-         * Builds the table (once: the builder is spent); an IPv4 or IPv6 prefix given twice is reported to {@code duplicates} as (earlier, later)
-         * positions and the table is then not for use (RFC 7757 section 3.2: a key that maps two ways).
+         * Builds the table (once: the builder is spent); an IPv4 or IPv6 prefix given twice is reported to
+         * {@code duplicates} as (earlier, later) positions and the table is then not for use (RFC 7757 section 3.2: a
+         * key that maps two ways).
          */
         public Eamt build(final Duplicates duplicates)
         {
@@ -136,7 +139,8 @@ public final class Eamt
                 (earlier, later) -> duplicates.duplicate(earlier, later, false));
             // The columns as they are when full (the usual case for a sized builder): no copy; the builder is spent.
             final boolean full = size == ipv4.length;
-            final Eamt table = new Eamt(full ? ipv4 : Arrays.copyOf(ipv4, size), full ? ipv4Length : Arrays.copyOf(ipv4Length, size),
+            final Eamt table = new Eamt(full ? ipv4 : Arrays.copyOf(ipv4, size),
+                full ? ipv4Length : Arrays.copyOf(ipv4Length, size),
                 full ? ipv6High : Arrays.copyOf(ipv6High, size), full ? ipv6Low : Arrays.copyOf(ipv6Low, size),
                 full ? ipv6Length : Arrays.copyOf(ipv6Length, size), by4, by6, System.currentTimeMillis(),
                 System.nanoTime() - started);

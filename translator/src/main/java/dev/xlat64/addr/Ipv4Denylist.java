@@ -12,8 +12,8 @@ import java.util.List;
 public final class Ipv4Denylist
 {
     /**
-     * RFC 1812 s.5.3.7 and RFC 6890: this network (0.0.0.0/8), loopback, link-local, multicast, reserved (240/4) and the
-     * limited broadcast address.
+     * RFC 1812 s.5.3.7 and RFC 6890: this network (0.0.0.0/8), loopback, link-local, multicast, reserved (240/4) and
+     * the limited broadcast address.
      */
     public static final List<String> DEFAULT_PREFIXES = List.of(
         "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32");

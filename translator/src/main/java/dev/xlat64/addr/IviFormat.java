@@ -39,8 +39,8 @@ public final class IviFormat implements EmbeddingFormat
         }
         else
         {
-            throw new IllegalArgumentException("IVI prefix " + ispPrefix + ": RFC 6219 section 5.1 expects the ISP's /32 " +
-                "(or that /32 followed by 0xFF as a /40)");
+            throw new IllegalArgumentException("IVI prefix " + ispPrefix +
+                ": RFC 6219 section 5.1 expects the ISP's /32 " + "(or that /32 followed by 0xFF as a /40)");
         }
         final byte[] p = this.ispPrefix.address();
         p[4] = (byte)IVI_OCTET;
@@ -74,7 +74,8 @@ public final class IviFormat implements EmbeddingFormat
     @Override
     public boolean contains(final DirectBuffer buffer, final int offset)
     {
-        return prefix.contains(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
+        return prefix.contains(buffer.getLong(offset, ByteOrder.BIG_ENDIAN),
+            buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
     }
 
     @Override

@@ -114,7 +114,8 @@ public final class PrefixTable
         final long commonHigh = common == 0 ? 0 : (common >= 64 ? startsHigh[1] ^ Long.MIN_VALUE :
             (startsHigh[1] ^ Long.MIN_VALUE) & (-1L << (64 - common)));
         final int shift = 128 - common - indexBits;
-        final long part = shift >= 64 ? (long)slot << (shift - 64) : (shift + indexBits > 64 ? (long)slot >>> (64 - shift) : 0);
+        final long part = shift >= 64 ? (long)slot << (shift - 64) :
+            (shift + indexBits > 64 ? (long)slot >>> (64 - shift) : 0);
         return (commonHigh | part) ^ Long.MIN_VALUE;
     }
 
@@ -273,7 +274,8 @@ public final class PrefixTable
             for (int k = 0; k < n; k++)
             {
                 final int p = order[k];
-                if (previous >= 0 && high[p] == high[previous] && low(p) == low(previous) && length[p] == length[previous])
+                if (previous >= 0 && high[p] == high[previous] && low(p) == low(previous) &&
+                    length[p] == length[previous])
                 {
                     conflicts.duplicate(previous, p);
                     continue;

@@ -97,7 +97,10 @@ public final class Rfc6052Prefix implements EmbeddingFormat
         return wellKnown;
     }
 
-    /** True when the 16 bytes at {@code offset} are an IPv4-embedded address under this prefix ({@link #contains(long, long)}). */
+    /**
+     * True when the 16 bytes at {@code offset} are an IPv4-embedded address under this prefix
+     * ({@link #contains(long, long)}).
+     */
     public boolean contains(final DirectBuffer buffer, final int offset)
     {
         return contains(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN));
@@ -126,7 +129,9 @@ public final class Rfc6052Prefix implements EmbeddingFormat
         return (int)(((high & highMask) << (32 - highBits)) | ((low >>> lowShift) & lowMask));
     }
 
-    /** RFC 6052 section 2.2: prefix and the IPv4 address's leading bits (the prefix's bits past its length are zero). */
+    /**
+     * RFC 6052 section 2.2: prefix and the IPv4 address's leading bits (the prefix's bits past its length are zero).
+     */
     @Override
     public long high(final int ipv4)
     {

@@ -33,7 +33,9 @@ public final class Rfc6791Pool
         return pool.address() | (mix(hash) & ~pool.mask());
     }
 
-    /** Writes an address of the IPv6 pool chosen by {@code hash} (varying at most its last 32 bits) at {@code offset}. */
+    /**
+     * Writes an address of the IPv6 pool chosen by {@code hash} (varying at most its last 32 bits) at {@code offset}.
+     */
     public static void ipv6(final Ipv6Prefix pool, final int hash, final MutableDirectBuffer buffer, final int offset)
     {
         final int hostBits = Math.min(32, 128 - pool.length());

@@ -186,7 +186,9 @@ public final class SixRdDomain
         return prefix.contains(high, low);
     }
 
-    /** RFC 5969 s.7.1.1: the CE IPv4 address embedded in an address of the 6rd prefix, completed by the common prefix. */
+    /**
+     * RFC 5969 s.7.1.1: the CE IPv4 address embedded in an address of the 6rd prefix, completed by the common prefix.
+     */
     public int ceIpv4Of(final long high)
     {
         if (embeddedBits == 0)

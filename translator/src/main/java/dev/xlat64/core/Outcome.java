@@ -216,7 +216,8 @@ public enum Outcome
             + "carries it (answered with ICMPv6 1/1 where possible)", "RFC 7915 s.5.1, RFC 8200 s.4.5"),
     FRAGMENT_BEYOND_65535(Kind.DROPPED, Direction.ANY, "fragment_beyond_65535",
         "fragment whose offset plus length passes 65535 bytes (no datagram ends there; cut again its offset would "
-            + "wrap): answered with Parameter Problem pointing at the offset where possible", "RFC 8200 s.4.5, RFC 791"),
+            + "wrap): answered with Parameter Problem pointing at the offset where possible",
+        "RFC 8200 s.4.5, RFC 791"),
     IPV4_DENYLISTED(Kind.DROPPED, Direction.ANY, "ipv4_denylisted",
         "IPv4 address (a packet's IPv4 source or destination, or one mapped from IPv6 by the prefix or an EAM) in "
             + "translator.ipv4-denylist (by default this network, loopback, link-local, multicast, 240/4, broadcast)",

@@ -14,7 +14,9 @@ public final class Checksum
     {
     }
 
-    /** Adds {@code length} bytes at {@code offset} to {@code accumulator} as big-endian 16-bit words (odd byte padded). */
+    /**
+     * Adds {@code length} bytes at {@code offset} to {@code accumulator} as big-endian 16-bit words (odd byte padded).
+     */
     public static long add(final DirectBuffer buffer, final int offset, final int length, final long accumulator)
     {
         long acc = accumulator;
@@ -69,8 +71,8 @@ public final class Checksum
     /** Sum of the 16 address bytes at {@code offset} (an IPv6 source or destination). */
     public static long addIpv6Address(final DirectBuffer buffer, final int offset, final long accumulator)
     {
-        return addIpv6Address(buffer.getLong(offset, ByteOrder.BIG_ENDIAN), buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN),
-            accumulator);
+        return addIpv6Address(buffer.getLong(offset, ByteOrder.BIG_ENDIAN),
+            buffer.getLong(offset + 8, ByteOrder.BIG_ENDIAN), accumulator);
     }
 
     /** Sum of an IPv6 address held as two big-endian halves. */

@@ -95,7 +95,9 @@ public final class Icmp
     {
     }
 
-    /** RFC 792 / RFC 1812 s.4.3.2.7: the ICMPv4 types that are not queries or replies are errors (unknown types too). */
+    /**
+     * RFC 792 / RFC 1812 s.4.3.2.7: the ICMPv4 types that are not queries or replies are errors (unknown types too).
+     */
     public static boolean isV4Error(final int type)
     {
         switch (type)

@@ -85,13 +85,14 @@ public final class Ipv6ExtensionHeaders
 
     private static boolean isSkippable(final int nextHeader)
     {
-        return nextHeader == Ipv6Header.NEXT_HEADER_HOP_BY_HOP || nextHeader == Ipv6Header.NEXT_HEADER_DESTINATION_OPTIONS ||
+        return nextHeader == Ipv6Header.NEXT_HEADER_HOP_BY_HOP ||
+            nextHeader == Ipv6Header.NEXT_HEADER_DESTINATION_OPTIONS ||
             nextHeader == Ipv6Header.NEXT_HEADER_ROUTING || nextHeader == Ipv6Header.NEXT_HEADER_FRAGMENT;
     }
 
     /**
-     * RFC 8200 s.4 / RFC 7045 s.4: the numbers IANA lists as IPv6 extension headers that IPv4 has no use for (AH and ESP
-     * exist in IPv4 too): never an IPv4 protocol.
+     * RFC 8200 s.4 / RFC 7045 s.4: the numbers IANA lists as IPv6 extension headers that IPv4 has no use for (AH and
+     * ESP exist in IPv4 too): never an IPv4 protocol.
      */
     public static boolean isIpv6ExtensionHeader(final int nextHeader)
     {

@@ -74,7 +74,10 @@ public final class Ipv6Header
         return this;
     }
 
-    /** Writes the first 8 bytes (version 6, traffic class, flow label, payload length, next header, hop limit) in one store. */
+    /**
+     * Writes the first 8 bytes (version 6, traffic class, flow label, payload length, next header, hop limit) in one
+     * store.
+     */
     public Ipv6Header writeFirstWord(
         final int trafficClass, final int flowLabel, final int payloadLength, final int nextHeader, final int hopLimit)
     {
@@ -118,7 +121,8 @@ public final class Ipv6Header
     }
 
     /** Writes source and destination, each given as two big-endian halves. */
-    public Ipv6Header addresses(final long sourceHigh, final long sourceLow, final long destinationHigh, final long destinationLow)
+    public Ipv6Header addresses(
+        final long sourceHigh, final long sourceLow, final long destinationHigh, final long destinationLow)
     {
         buffer.putLong(offset + SOURCE, sourceHigh, ByteOrder.BIG_ENDIAN);
         buffer.putLong(offset + SOURCE + 8, sourceLow, ByteOrder.BIG_ENDIAN);

@@ -5,10 +5,11 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The virtio-net header a TUN device with {@code IFF_VNET_HDR} puts before each packet (include/uapi/linux/virtio_net.h,
- * legacy layout, little-endian on x86). With {@code TUNSETOFFLOAD} the kernel hands over TCP super-packets (GSO) of up to
- * 64 KiB, and with {@code TUN_F_USO4/6} (Linux 6.2+) UDP ones (GSO_UDP_L4: one UDP header, the payload cut into
- * gso_size datagrams), whose L4 checksum field holds only the uncomplemented pseudo-header sum (NEEDS_CSUM).
+ * The virtio-net header a TUN device with {@code IFF_VNET_HDR} puts before each packet
+ * (include/uapi/linux/virtio_net.h, legacy layout, little-endian on x86). With {@code TUNSETOFFLOAD} the kernel hands
+ * over TCP super-packets (GSO) of up to 64 KiB, and with {@code TUN_F_USO4/6} (Linux 6.2+) UDP ones (GSO_UDP_L4: one
+ * UDP header, the payload cut into gso_size datagrams), whose L4 checksum field holds only the uncomplemented
+ * pseudo-header sum (NEEDS_CSUM).
  *
  * <pre>
  *   | flags (1) | gso_type (1) | hdr_len (2) | gso_size (2) | csum_start (2) | csum_offset (2) |

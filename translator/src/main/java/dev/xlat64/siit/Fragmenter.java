@@ -51,7 +51,8 @@ final class Fragmenter
             final int chunk = Math.min(chunkMax, dataLength - done);
             final boolean last = done + chunk >= dataLength;
             scratch.putBytes(0, buffer, out, Ipv6Header.LENGTH);
-            ip6.wrap(scratch, 0).payloadLength(FragmentHeader.LENGTH + chunk).nextHeader(Ipv6Header.NEXT_HEADER_FRAGMENT);
+            ip6.wrap(scratch, 0).payloadLength(FragmentHeader.LENGTH + chunk)
+                .nextHeader(Ipv6Header.NEXT_HEADER_FRAGMENT);
             FragmentHeader.write(scratch, Ipv6Header.LENGTH, fields.upperLayer, fields.fragmentOffset + (done >>> 3),
                 !last || fields.moreFragments, fields.identification & 0xFFFF);
             scratch.putBytes(headers, buffer, dataStart + done, chunk);

@@ -118,7 +118,8 @@ final class Icmpv4ToIcmpv6
     private boolean splitExtension(final MutableDirectBuffer buffer, final int l4, final int type, final int available)
     {
         originalLength = available;
-        if (type == Icmp.V4_DESTINATION_UNREACHABLE || type == Icmp.V4_TIME_EXCEEDED || type == Icmp.V4_PARAMETER_PROBLEM)
+        if (type == Icmp.V4_DESTINATION_UNREACHABLE || type == Icmp.V4_TIME_EXCEEDED ||
+            type == Icmp.V4_PARAMETER_PROBLEM)
         {
             originalLength = Rfc4884.originalDatagramLength(buffer, l4, Rfc4884.ICMPV4_LENGTH_ATTRIBUTE,
                 Rfc4884.ICMPV4_WORD, available);
@@ -172,8 +173,9 @@ final class Icmpv4ToIcmpv6
         {
             if (config.icmpPool6 == null)
             {
-                return s == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED : s == AddressMapper.FORBIDDEN_UNDER_WKP ?
-                    Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_SOURCE_UNTRANSLATABLE;
+                return s == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED :
+                    s == AddressMapper.FORBIDDEN_UNDER_WKP ? Outcome.IPV4_NON_GLOBAL_UNDER_WKP :
+                    Outcome.IPV4_SOURCE_UNTRANSLATABLE;
             }
             Rfc6791Pool.ipv6(config.icmpPool6, flowHash(q.source(), q.destination(), q.protocol()), scratch,
                 Ipv6Header.SOURCE);
@@ -181,8 +183,9 @@ final class Icmpv4ToIcmpv6
         final int d = mapper.toIpv6(o.destination(), scratch, Ipv6Header.DESTINATION);
         if (d != AddressMapper.MAPPED)
         {
-            return d == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED : d == AddressMapper.FORBIDDEN_UNDER_WKP ?
-                Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
+            return d == AddressMapper.DENYLISTED_IPV4 ? Outcome.IPV4_DENYLISTED :
+                d == AddressMapper.FORBIDDEN_UNDER_WKP ? Outcome.IPV4_NON_GLOBAL_UNDER_WKP :
+                Outcome.IPV4_DESTINATION_UNTRANSLATABLE;
         }
         if (mapper.toIpv6(q.source(), scratch, INNER6 + Ipv6Header.SOURCE) != AddressMapper.MAPPED ||
             (hairpinned ? mapper.toIpv6WithoutEamt(q.destination(), scratch, INNER6 + Ipv6Header.DESTINATION) :
@@ -200,7 +203,8 @@ final class Icmpv4ToIcmpv6
     }
 
     /** RFC 7915 s.4.2: the type-specific word: the Packet Too Big MTU, or the Parameter Problem pointer. */
-    private int restOfHeader(final TranslatorConfig config, final MutableDirectBuffer buffer, final int l4, final int type)
+    private int restOfHeader(
+        final TranslatorConfig config, final MutableDirectBuffer buffer, final int l4, final int type)
     {
         if (type6 == Icmp.V6_PACKET_TOO_BIG)
         {
@@ -313,14 +317,17 @@ final class Icmpv4ToIcmpv6
         scratch.putShort(ICMP6 + Icmp.TYPE, (short)typeCode6, ByteOrder.BIG_ENDIAN);
         scratch.putShort(ICMP6 + Icmp.CHECKSUM, (short)0);
         scratch.putInt(ICMP6 + Icmp.REST, rest6, ByteOrder.BIG_ENDIAN);
-        final long pseudo = Checksum.ipv6PseudoHeader(scratch, Ipv6Header.SOURCE, end - ICMP6, Ipv6Header.NEXT_HEADER_ICMPV6);
-        scratch.putShort(ICMP6 + Icmp.CHECKSUM, (short)Checksum.finish(Checksum.add(scratch, ICMP6, end - ICMP6, pseudo)),
-            ByteOrder.BIG_ENDIAN);
+        final long pseudo = Checksum.ipv6PseudoHeader(scratch, Ipv6Header.SOURCE, end - ICMP6,
+            Ipv6Header.NEXT_HEADER_ICMPV6);
+        scratch.putShort(ICMP6 + Icmp.CHECKSUM,
+            (short)Checksum.finish(Checksum.add(scratch, ICMP6, end - ICMP6, pseudo)), ByteOrder.BIG_ENDIAN);
         ctx.sink.emit(scratch, 0, end);
         return Outcome.TRANSLATED_4TO6;
     }
 
-    /** RFC 7915 s.4.2: ICMPv4 error type and code to ICMPv6 ({@code type << 8 | code}), or {@link #NOT_TRANSLATABLE}. */
+    /**
+     * RFC 7915 s.4.2: ICMPv4 error type and code to ICMPv6 ({@code type << 8 | code}), or {@link #NOT_TRANSLATABLE}.
+     */
     static int icmpErrorTypeAndCode(final int type, final int code)
     {
         switch (type)
@@ -328,7 +335,8 @@ final class Icmpv4ToIcmpv6
             case Icmp.V4_DESTINATION_UNREACHABLE:
                 return destinationUnreachable(code);
             case Icmp.V4_TIME_EXCEEDED:
-                return code <= Icmp.V4_FRAGMENT_REASSEMBLY_TIME_EXCEEDED ? Icmp.V6_TIME_EXCEEDED << 8 | code : NOT_TRANSLATABLE;
+                return code <= Icmp.V4_FRAGMENT_REASSEMBLY_TIME_EXCEEDED ? Icmp.V6_TIME_EXCEEDED << 8 | code :
+                    NOT_TRANSLATABLE;
             case Icmp.V4_PARAMETER_PROBLEM:
                 return code == Icmp.V4_POINTER_INDICATES_ERROR || code == Icmp.V4_BAD_LENGTH ?
                     Icmp.V6_PARAMETER_PROBLEM << 8 | Icmp.V6_ERRONEOUS_HEADER_FIELD : NOT_TRANSLATABLE;

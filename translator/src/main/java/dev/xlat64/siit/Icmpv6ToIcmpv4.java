@@ -213,8 +213,8 @@ final class Icmpv6ToIcmpv4
     }
 
     /**
-     * RFC 7915 s.5.3: builds the ICMPv4 error (outer IPv4 | ICMPv4 header | inner IPv4 | inner upper layer), hairpins it
-     * back to IPv6 when it goes to an EAM host reached through the prefix (RFC 7757 s.4), or emits it.
+     * RFC 7915 s.5.3: builds the ICMPv4 error (outer IPv4 | ICMPv4 header | inner IPv4 | inner upper layer), hairpins
+     * it back to IPv6 when it goes to an EAM host reached through the prefix (RFC 7757 s.4), or emits it.
      */
     private Outcome build(final PacketContext ctx, final int quoted, final int typeCode4, final int rest)
     {
@@ -236,8 +236,8 @@ final class Icmpv6ToIcmpv4
         scratch.putByte(icmp4 + Icmp.CODE, (byte)typeCode4);
         scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)0);
         scratch.putInt(icmp4 + Icmp.REST, rest4, ByteOrder.BIG_ENDIAN);
-        scratch.putShort(icmp4 + Icmp.CHECKSUM, (short)Checksum.finish(Checksum.add(scratch, icmp4, errorEnd - icmp4, 0)),
-            ByteOrder.BIG_ENDIAN);
+        scratch.putShort(icmp4 + Icmp.CHECKSUM,
+            (short)Checksum.finish(Checksum.add(scratch, icmp4, errorEnd - icmp4, 0)), ByteOrder.BIG_ENDIAN);
         if (hairpinning)
         {
             final Outcome second = hairpin.translateHairpinned(ctx.repoint(scratch, base, total));

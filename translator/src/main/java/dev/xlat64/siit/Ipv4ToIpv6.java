@@ -96,12 +96,14 @@ public final class Ipv4ToIpv6
         }
         // RFC 791: a datagram is at most 65535 bytes, so a fragment ending beyond that is no datagram's (and cut again
         // its offset would wrap past 13 bits): discarded, Parameter Problem pointing at the offset (RFC 8200 s.4.5).
-        if (((in.flagsAndFragmentOffset() & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3) + in.totalLength() > Fragmenter.MAX_END)
+        if (((in.flagsAndFragmentOffset() & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3) + in.totalLength() >
+            Fragmenter.MAX_END)
         {
             return ctx.done(icmpErrors.error(Icmp.V4_PARAMETER_PROBLEM, 0, Ipv4Header.FLAGS_FRAGMENT_OFFSET << 24)
                 .sendIcmpv4(ctx, in.totalLength(), Outcome.FRAGMENT_BEYOND_65535));
         }
-        // RFC 7915 s.4.1: an unexpired source route is refused with ICMPv4 "source route failed"; other options ignored.
+        // RFC 7915 s.4.1: an unexpired source route is refused with ICMPv4 "source route failed"; other options
+        // ignored.
         if (Ipv4Options.hasUnexpiredSourceRoute(ctx.buffer, ctx.offset, in.headerLength()))
         {
             return ctx.done(icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_SOURCE_ROUTE_FAILED, 0)
@@ -132,13 +134,14 @@ public final class Ipv4ToIpv6
                 {
                     return ctx.done(Outcome.IPV4_L4_TRUNCATED);
                 }
-                // RFC 7915 s.4.5: a zero UDP checksum is computed, unless the datagram is fragmented (the whole datagram
-                // is not here) or policy says drop; a dropped one MAY be answered with ICMPv4 3/13.
+                // RFC 7915 s.4.5: a zero UDP checksum is computed, unless the datagram is fragmented (the whole
+                // datagram is not here) or policy says drop; a dropped one MAY be answered with ICMPv4 3/13.
                 if (ctx.buffer.getShort(l4 + Udp.CHECKSUM) == 0 &&
                     (fragment || ctx.config.udpZeroChecksum == TranslatorConfig.UdpZeroChecksum.DROP))
                 {
-                    return ctx.done(icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_COMMUNICATION_PROHIBITED, 0)
-                        .sendIcmpv4(ctx, totalLength, Outcome.IPV4_UDP_ZERO_CHECKSUM));
+                    return ctx.done(
+                        icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_COMMUNICATION_PROHIBITED, 0)
+                            .sendIcmpv4(ctx, totalLength, Outcome.IPV4_UDP_ZERO_CHECKSUM));
                 }
                 return Verdict.CONTINUE;
             case Ipv4Header.PROTOCOL_ICMP:
@@ -169,7 +172,8 @@ public final class Ipv4ToIpv6
         final boolean fragment = f.isFragment();
         final int translatedLength = Ipv6Header.LENGTH + (fragment ? FragmentHeader.LENGTH : 0) + payloadLength;
         final int nextHopMtu = PathMtu.ipv6NextHop(config);
-        // RFC 7915 s.4.1 / RFC 1191: DF=1 packets are not fragmented; the sender learns the MTU (less the 20 extra bytes).
+        // RFC 7915 s.4.1 / RFC 1191: DF=1 packets are not fragmented; the sender learns the MTU (less the 20 extra
+        // bytes).
         if (f.dontFragment && translatedLength > nextHopMtu)
         {
             return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED,
@@ -270,8 +274,8 @@ public final class Ipv4ToIpv6
         switch (upperLayer)
         {
             case Ipv6Header.NEXT_HEADER_TCP:
-                TransportChecksum.update(buffer, l4 + Tcp.CHECKSUM, TransportChecksum.ipv4AddressSum(source, destination),
-                    newAddressSum, false);
+                TransportChecksum.update(buffer, l4 + Tcp.CHECKSUM,
+                    TransportChecksum.ipv4AddressSum(source, destination), newAddressSum, false);
                 break;
             case Ipv6Header.NEXT_HEADER_UDP:
                 // RFC 7915 s.4.5: IPv6 requires a UDP checksum; a zero one is computed in full (policy checked above).

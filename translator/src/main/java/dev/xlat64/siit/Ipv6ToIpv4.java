@@ -200,7 +200,8 @@ public final class Ipv6ToIpv4
         final long destinationLow = buffer.getLong(in.destinationOffset() + 8, ByteOrder.BIG_ENDIAN);
         // RFC 7599 s.7.2: a MAP-T BR mapped the addresses already (the port was needed); otherwise RFC 7757/6052.
         final boolean mapped = ctx.addressesMapped;
-        final long mappedSource = mapped ? ctx.mappedIpv4Source & 0xFFFF_FFFFL : config.mapper.toIpv4(sourceHigh, sourceLow);
+        final long mappedSource = mapped ? ctx.mappedIpv4Source & 0xFFFF_FFFFL :
+            config.mapper.toIpv4(sourceHigh, sourceLow);
         final long mappedDestination = mapped ? ctx.mappedIpv4Destination & 0xFFFF_FFFFL :
             mappedSource < 0 ? -1 : config.mapper.toIpv4(destinationHigh, destinationLow);
         if (mappedSource < 0 || mappedDestination < 0)
@@ -222,8 +223,8 @@ public final class Ipv6ToIpv4
         // RFC 7915 s.5.1.1: a fragment keeps offset and M, DF is clear; otherwise s.5.1: DF only above 1260 bytes.
         final int flags = fragment ? (moreFragments ? Ipv4Header.FLAG_MF : 0) | fragmentOffset :
             (dontFragment ? Ipv4Header.FLAG_DF : 0);
-        // RFC 791: the total length is 16 bits; a translation that would not be fragmented cannot exceed it (found by the
-        // reliability corpus with a snapshot of unlimited MTU; larger ones are fragmented or refused above).
+        // RFC 791: the total length is 16 bits; a translation that would not be fragmented cannot exceed it (found by
+        // the reliability corpus with a snapshot of unlimited MTU; larger ones are fragmented or refused above).
         if (totalLength > 0xFFFF && totalLength <= nextHopMtu)
         {
             return Outcome.IPV6_BAD_PAYLOAD_LENGTH;

@@ -56,8 +56,8 @@ public final class PathMtu
 
     /**
      * RFC 7915 s.4.2: the Packet Too Big MTU is min(advertised + 20, IPv6 next-hop MTU, IPv4 next-hop MTU + 20), the
-     * advertised MTU being the RFC 1191 plateau below the quoted total length when the router sent zero; plus 8 when the
-     * IPv6 packet carried a fragment header; never below the IPv6 minimum MTU (RFC 8200 s.5).
+     * advertised MTU being the RFC 1191 plateau below the quoted total length when the router sent zero; plus 8 when
+     * the IPv6 packet carried a fragment header; never below the IPv6 minimum MTU (RFC 8200 s.5).
      */
     static int packetTooBigMtu(
         final TranslatorConfig config, final int advertised, final int quotedTotalLength, final boolean quotedFragment)

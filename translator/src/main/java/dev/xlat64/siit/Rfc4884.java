@@ -44,7 +44,8 @@ final class Rfc4884
 
     /**
      * Room left for the translated original datagram when an extension of {@code extensionLength} bytes is carried
-     * after it, rounded down to {@code word}; -1 when fewer than 128 bytes would remain (the extension is then left out).
+     * after it, rounded down to {@code word}; -1 when fewer than 128 bytes would remain (the extension is then left
+     * out).
      */
     static int roomBeforeExtension(final int room, final int extensionLength, final int word)
     {

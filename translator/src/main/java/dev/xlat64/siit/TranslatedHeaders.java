@@ -30,8 +30,8 @@ final class TranslatedHeaders
 
     /** RFC 7915 s.4.1: version 6, TC from TOS (or zero), flow label 0, payload length, next header, hop limit. */
     static void writeIpv6Header(
-        final Ipv6Header out, final TranslatorConfig config, final int tos, final int payloadLength, final int nextHeader,
-        final int hopLimit)
+        final Ipv6Header out, final TranslatorConfig config, final int tos, final int payloadLength,
+        final int nextHeader, final int hopLimit)
     {
         out.writeFirstWord(config.copyTos ? tos : 0, 0, payloadLength, nextHeader, hopLimit);
     }

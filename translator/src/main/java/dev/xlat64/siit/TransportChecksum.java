@@ -35,7 +35,8 @@ final class TransportChecksum
 
     /** RFC 1624: replaces {@code oldSum} by {@code newSum} in the checksum at {@code checksumOffset}. */
     static void update(
-        final MutableDirectBuffer buffer, final int checksumOffset, final int oldSum, final int newSum, final boolean udp)
+        final MutableDirectBuffer buffer, final int checksumOffset, final int oldSum, final int newSum,
+        final boolean udp)
     {
         final int checksum = buffer.getShort(checksumOffset, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         int updated = Checksum.update(checksum, oldSum, newSum);

@@ -61,8 +61,8 @@ class PrefixParserTest
         assertTrue(parse4("255.255.255.255"));
         assertEquals(-1, parser.ipv4);
         assertEquals(32, parser.length);
-        for (final String bad : new String[] {"", "1.2.3", "1.2.3.4.5", "1.2.3.256", "1.2.3.4/33", "1.2.3.4/24", "1..2.3",
-            "1.2.3.4/", "a.b.c.d", "1.2.3.0004"})
+        for (final String bad : new String[] {"", "1.2.3", "1.2.3.4.5", "1.2.3.256", "1.2.3.4/33", "1.2.3.4/24",
+            "1..2.3", "1.2.3.4/", "a.b.c.d", "1.2.3.0004"})
         {
             assertFalse(parse4(bad), bad);
         }

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PrefixTableTest
 {
     /** The reference: the longest prefix holding the address, the earliest of equal ones; -1 when none. */
-    private static int naive(final long[] high, final long[] low, final int[] length, final int n, final long h, final long l)
+    private static int naive(
+        final long[] high, final long[] low, final int[] length, final int n, final long h, final long l)
     {
         int best = -1;
         for (int i = 0; i < n; i++)
@@ -82,7 +83,8 @@ class PrefixTableTest
             length[i] = len;
         }
         final List<int[]> duplicates = new ArrayList<>();
-        final PrefixTable table = PrefixTable.build(high, low, bytes(length), n, true, (a, b) -> duplicates.add(new int[] {a, b}));
+        final PrefixTable table = PrefixTable.build(high, low, bytes(length), n, true,
+            (a, b) -> duplicates.add(new int[] {a, b}));
         for (final int[] d : duplicates)
         {
             assertTrue(d[0] < d[1]);
@@ -125,7 +127,8 @@ class PrefixTableTest
             final int got = table.lookup(h, l);
             final long fh = h;
             final long fl = l;
-            assertEquals(expected, got, () -> "seed " + seed + " key " + Long.toHexString(fh) + ":" + Long.toHexString(fl));
+            assertEquals(expected, got,
+                () -> "seed " + seed + " key " + Long.toHexString(fh) + ":" + Long.toHexString(fl));
         }
     }
 
@@ -194,8 +197,8 @@ class PrefixTableTest
         assertEquals(-1, t6.lookup(-1, -2));
         assertEquals(1, t6.lookup(0, 0));
         assertEquals(-1, t6.lookup(0, 1));
-        final PrefixTable t4 = PrefixTable.build(new long[] {PrefixTable.ipv4Key(-1), PrefixTable.ipv4Key(0)}, new long[2],
-            bytes(32, 32), 2, true, (a, b) -> { });
+        final PrefixTable t4 = PrefixTable.build(new long[] {PrefixTable.ipv4Key(-1), PrefixTable.ipv4Key(0)},
+            new long[2], bytes(32, 32), 2, true, (a, b) -> { });
         assertEquals(0, t4.lookup4(-1));
         assertEquals(1, t4.lookup4(0));
         assertEquals(-1, t4.lookup4(1));

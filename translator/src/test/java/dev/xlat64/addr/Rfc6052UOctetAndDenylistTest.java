@@ -44,7 +44,8 @@ class Rfc6052UOctetAndDenylistTest
         // 192.0.2.33 under a /40: c0.00.02 in bytes 5-7, u octet, 0x21 in byte 9.
         assertEquals(0xc0000221L, toIpv4(slash40, "2001:db8:1c0:2:21::"));
         assertEquals(AddressMapper.NO_MAPPING, toIpv4(slash40, "2001:db8:1c0:2:121::"));
-        assertEquals(null, Rfc6052Prefix.parse("2001:db8::/64").extract(Addresses.parse6("2001:db8:0:0:ff01:203:400:0")));
+        assertEquals(null,
+            Rfc6052Prefix.parse("2001:db8::/64").extract(Addresses.parse6("2001:db8:0:0:ff01:203:400:0")));
         // A /96 has no u octet outside the prefix: its byte 8 is part of the prefix itself.
         final AddressMapper slash96 = new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true);
         assertEquals(0xc0000221L, toIpv4(slash96, "2001:db8:64::c000:221"));
@@ -61,10 +62,12 @@ class Rfc6052UOctetAndDenylistTest
         }
         assertEquals(0xc0000221L, toIpv4(mapper, "2001:db8:64::c000:221"));
         // 4->6: sources and destinations alike, the EAMT (127/8 has an entry) no exception.
-        for (final String a : new String[] {"0.0.0.1", "127.0.0.1", "169.254.1.1", "224.0.0.1", "240.0.0.1", "255.255.255.255"})
+        for (final String a :
+            new String[] {"0.0.0.1", "127.0.0.1", "169.254.1.1", "224.0.0.1", "240.0.0.1", "255.255.255.255"})
         {
             assertEquals(AddressMapper.ROUTE_DENYLISTED, mapper.ipv6Route(Addresses.parse4(a)), a);
-            assertEquals(AddressMapper.DENYLISTED_IPV4, mapper.toIpv6(Addresses.parse4(a), new UnsafeBuffer(new byte[16]), 0));
+            assertEquals(AddressMapper.DENYLISTED_IPV4,
+                mapper.toIpv6(Addresses.parse4(a), new UnsafeBuffer(new byte[16]), 0));
         }
         assertEquals(AddressMapper.ROUTE_PREFIX, mapper.ipv6Route(Addresses.parse4("192.0.2.33")));
     }
@@ -72,7 +75,8 @@ class Rfc6052UOctetAndDenylistTest
     @Test
     void denylistIsConfigurable()
     {
-        final AddressMapper none = new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), EAMT, true, Ipv4Denylist.NONE);
+        final AddressMapper none =
+            new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), EAMT, true, Ipv4Denylist.NONE);
         assertEquals(0x7f000001L, toIpv4(none, "2001:db8:64::7f00:1"));
         assertEquals(0x7f000001L, toIpv4(none, "2001:db8:7f::1"));
         final AddressMapper own = new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), EAMT, true,

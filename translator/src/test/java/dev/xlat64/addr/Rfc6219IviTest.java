@@ -78,7 +78,8 @@ class Rfc6219IviTest
         final String a6 = "2001:da8:ffca:266c:200::";
         final String b6 = "2001:da8:ff0a:102:300::";
         final byte[] data = bytes(16, 1);
-        assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(ipv4(a4, b4, UDP, 64, 0, 1, 0, udp(a4, b4, 1, 2, data))));
+        assertEquals(Outcome.TRANSLATED_4TO6,
+            engine.translate(ipv4(a4, b4, UDP, 64, 0, 1, 0, udp(a4, b4, 1, 2, data))));
         assertEquals(hex(ipv6(a6, b6, UDP, 63, 0, 0, udp(a6, b6, 1, 2, data))), hex(engine.single()));
 
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(ipv6(b6, a6, UDP, 64, 0, 0, udp(b6, a6, 2, 1, data))));

@@ -65,7 +65,8 @@ class Rfc7757EamtTest
         final String inside = "2001:db8:64::c000:280";
         final AddressMapper apart = new AddressMapper(prefix, eamt, true);
         assertEquals(Addresses.parse4("192.0.2.128") & 0xFFFFFFFFL, apart.toIpv4(addressBuffer(inside), 0));
-        assertEquals(Addresses.parse4("198.51.100.7") & 0xFFFFFFFFL, apart.toIpv4(addressBuffer("2001:db8:bbbb::7"), 0));
+        assertEquals(Addresses.parse4("198.51.100.7") & 0xFFFFFFFFL,
+            apart.toIpv4(addressBuffer("2001:db8:bbbb::7"), 0));
 
         final AddressMapper within = new AddressMapper(prefix,
             new Eamt(List.of(Eamt.Entry.parse("203.0.113.9=" + inside))), true);

@@ -34,7 +34,8 @@ class Rfc7596BindingTableTest
         assertEquals(List.of(), errors);
         assertEquals(4, t.size());
         final int i = t.find(Addresses.parse4("192.0.2.1"), 20000);
-        assertTrue(t.isB4(i, Addresses.high(Addresses.parse6("2001:db8::1")), Addresses.low(Addresses.parse6("2001:db8::1"))));
+        assertTrue(t.isB4(i, Addresses.high(Addresses.parse6("2001:db8::1")),
+            Addresses.low(Addresses.parse6("2001:db8::1"))));
         assertEquals(1, t.psid(i));
         assertEquals(-1, t.find(Addresses.parse4("192.0.2.1"), 40000), "PSID 2 is nobody's");
         assertEquals(3, t.psid(t.find(Addresses.parse4("192.0.2.1"), 65535)));
@@ -99,7 +100,8 @@ class Rfc7596BindingTableTest
             final int k = random.nextInt(9);
             if (k == 0)
             {
-                text.append(Addresses.format4(base + a * 3)).append(" all 2001:db8::").append(Integer.toHexString(a)).append('\n');
+                text.append(Addresses.format4(base + a * 3)).append(" all 2001:db8::").append(Integer.toHexString(a))
+                    .append('\n');
                 continue;
             }
             for (int psid = 0; psid < 1 << k; psid++)
@@ -165,7 +167,8 @@ class Rfc7596BindingTableTest
         {
             final int ipv4 = Addresses.parse4("198.18.0.0") + (i >>> 6);
             text.append(Addresses.format4(ipv4)).append(' ').append(i & 63).append("/6 2001:db8:")
-                .append(Integer.toHexString(i >>> 16)).append(':').append(Integer.toHexString(i & 0xffff)).append("::1\n");
+                .append(Integer.toHexString(i >>> 16)).append(':').append(Integer.toHexString(i & 0xffff))
+                .append("::1\n");
         }
         final List<String> errors = new ArrayList<>();
         final Lw4o6BindingTable t = parse(text.toString(), errors);

@@ -98,9 +98,11 @@ class Rfc7597MappingRuleTest
         assertEquals(0, r.psidLength());
         assertEquals(Addresses.parse4("198.51.171.192"), r.ipv4Of(h, 0));
         final int host = Addresses.parse4("198.51.171.197");
-        assertEquals("2001:db8:44ab:c000:0:c633:abc0:0", MapRule.format(r.addressHigh(host, 0), r.addressLow(host, 0, false)));
+        assertEquals("2001:db8:44ab:c000:0:c633:abc0:0",
+            MapRule.format(r.addressHigh(host, 0), r.addressLow(host, 0, false)));
         // MAP-T: the full IPv4 address in the interface ID, so each address of the prefix has its own IPv6 address
-        assertEquals("2001:db8:44ab:c000:0:c633:abc5:0", MapRule.format(r.addressHigh(host, 0), r.addressLow(host, 0, true)));
+        assertEquals("2001:db8:44ab:c000:0:c633:abc5:0",
+            MapRule.format(r.addressHigh(host, 0), r.addressLow(host, 0, true)));
     }
 
     @Test
@@ -148,7 +150,8 @@ class Rfc7597MappingRuleTest
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new MapRule(v6, v4, 20, 12, -1, -1, true))
             .getMessage().contains("exceed the 16 bits"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-            () -> new MapRule(Ipv6Prefix.parse("2001:db8::/96"), v4, 40, 6, -1, -1, true)).getMessage().contains("128"));
+            () -> new MapRule(Ipv6Prefix.parse("2001:db8::/96"), v4, 40, 6, -1, -1, true))
+            .getMessage().contains("128"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new MapRule(v6, v4, 4, 6, 4, 1, true))
             .getMessage().contains("has no port set"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new MapRule(v6, v4, 8, 6, 4, -1, true))

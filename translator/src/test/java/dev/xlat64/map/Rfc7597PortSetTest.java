@@ -89,7 +89,8 @@ class Rfc7597PortSetTest
                             // plain checks: a message string per port would cost more than the check
                             if (owner[port] != -1 || !s.contains(port) || PortSet.psidOf(port, a, k) != psid)
                             {
-                                fail("a=" + a + " k=" + k + " psid " + psid + " port " + port + " owner " + owner[port]);
+                                fail("a=" + a + " k=" + k + " psid " + psid + " port " + port + " owner " +
+                                    owner[port]);
                             }
                             owner[port] = psid;
                             counted++;

@@ -246,7 +246,8 @@ class Rfc7597SoftwireBorderRelayTest
             assertEquals(Outcome.SOFTWIRE_DECAPSULATED, engine.translate(ipv6(B4, AFTR, IPIP, 60, 0, 0, inner)));
             assertEquals(hex(inner), hex(engine.single()));
             // RFC 7596 s.6.2: the other B4 of the address may not use PSID 0x34's ports.
-            assertEquals(Outcome.SOFTWIRE_SPOOFED_SOURCE, engine.translate(ipv6(B4_OTHER, AFTR, IPIP, 60, 0, 0, inner)));
+            assertEquals(Outcome.SOFTWIRE_SPOOFED_SOURCE,
+                engine.translate(ipv6(B4_OTHER, AFTR, IPIP, 60, 0, 0, inner)));
         }
 
         @Test
@@ -270,7 +271,8 @@ class Rfc7597SoftwireBorderRelayTest
         {
             final EngineHarness engine = engine(lw4o6(true), 1500);
             final byte[] data = bytes(16, 16);
-            assertEquals(Outcome.SOFTWIRE_ENCAPSULATED, engine.translate(ipv4(HOST4, FULL, UDP, 64, 0, 3, 0x0002, data)));
+            assertEquals(Outcome.SOFTWIRE_ENCAPSULATED,
+                engine.translate(ipv4(HOST4, FULL, UDP, 64, 0, 3, 0x0002, data)));
             assertEquals(hex(ipv6(AFTR, B4_FULL, IPIP, 64, 0, 0, ipv4(HOST4, FULL, UDP, 63, 0, 3, 0x0002, data))),
                 hex(engine.single()));
             assertEquals(Outcome.SOFTWIRE_FRAGMENT_WITHOUT_PORT, engine.translate(

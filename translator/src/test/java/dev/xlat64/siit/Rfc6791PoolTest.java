@@ -70,7 +70,8 @@ class Rfc6791PoolTest
     @Test
     void twoInstancesPickTheSameSourceForTheSameError()
     {
-        final TranslatorConfig config = SiitTestConfigs.builder().icmpPool4(Ipv4Prefix.parse("203.0.113.16/28")).build();
+        final TranslatorConfig config =
+            SiitTestConfigs.builder().icmpPool4(Ipv4Prefix.parse("203.0.113.16/28")).build();
         final String router = "2001:db8:ffff::1";
         final String h6 = "2001:db8:64::c000:221";
         final String s6 = "2001:db8:6::7";

@@ -127,16 +127,17 @@ class Rfc7757HairpinTest
     void destinationReachedThroughItsEamIpv6AddressIsNotHairpinned()
     {
         // An IPv4-side host with an EAM entry (203.0.113.0/24 = 2001:db8:7::/120) is reached at its EAM IPv6 address.
-        final EngineHarness h = new EngineHarness(TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
-            new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"),
-                Eamt.Entry.parse("203.0.113.0/24=2001:db8:7::/120"))), true)).build());
+        final EngineHarness h = new EngineHarness(TranslatorConfig.builder(
+            new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"),
+                new Eamt(List.of(Eamt.Entry.parse("198.51.100.0/24=2001:db8:6::/120"),
+                    Eamt.Entry.parse("203.0.113.0/24=2001:db8:7::/120"))), true)).build());
         final byte[] data = bytes(8, 1);
         assertEquals(Outcome.TRANSLATED_6TO4, h.translate(ipv6(C6, "2001:db8:7::9", UDP, 64, 0, 0,
             udp(C6, "2001:db8:7::9", 1, 2, data))));
         final byte[] out = h.single();
         final int id = ((out[4] & 0xff) << 8) | (out[5] & 0xff);
-        assertEquals(hex(ipv4("198.51.100.2", "203.0.113.9", UDP, 63, 0, id, 0, udp("198.51.100.2", "203.0.113.9", 1, 2, data))),
-            hex(out));
+        assertEquals(hex(ipv4("198.51.100.2", "203.0.113.9", UDP, 63, 0, id, 0,
+            udp("198.51.100.2", "203.0.113.9", 1, 2, data))), hex(out));
     }
 
     @Test
@@ -155,13 +156,14 @@ class Rfc7757HairpinTest
             udp(S6, "2001:db8:7::9", 2, 1, data))));
         final byte[] out = eamOnly.single();
         final int id = ((out[4] & 0xff) << 8) | (out[5] & 0xff);
-        assertEquals(hex(ipv4("198.51.100.7", "203.0.113.9", UDP, 63, 0, id, 0, udp("198.51.100.7", "203.0.113.9", 2, 1, data))),
-            hex(out));
+        assertEquals(hex(ipv4("198.51.100.7", "203.0.113.9", UDP, 63, 0, id, 0,
+            udp("198.51.100.7", "203.0.113.9", 2, 1, data))), hex(out));
 
         // Addresses outside every entry do not translate.
-        assertEquals(Outcome.IPV4_SOURCE_UNTRANSLATABLE, eamOnly.translate(ipv4("192.0.2.1", "198.51.100.7", UDP, 64, 0, 1, 0,
-            udp("192.0.2.1", "198.51.100.7", 1, 2, data))));
-        assertEquals(Outcome.IPV4_DESTINATION_UNTRANSLATABLE, eamOnly.translate(ipv4("198.51.100.7", "192.0.2.1", UDP, 64, 0, 1,
-            0, icmp4(8, 0, 0, data))));
+        assertEquals(Outcome.IPV4_SOURCE_UNTRANSLATABLE,
+            eamOnly.translate(ipv4("192.0.2.1", "198.51.100.7", UDP, 64, 0, 1, 0,
+                udp("192.0.2.1", "198.51.100.7", 1, 2, data))));
+        assertEquals(Outcome.IPV4_DESTINATION_UNTRANSLATABLE,
+            eamOnly.translate(ipv4("198.51.100.7", "192.0.2.1", UDP, 64, 0, 1, 0, icmp4(8, 0, 0, data))));
     }
 }

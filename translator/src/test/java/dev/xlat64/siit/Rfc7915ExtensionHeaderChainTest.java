@@ -20,11 +20,11 @@ import static dev.xlat64.testing.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * RFC 7915 s.5.1 with RFC 8200 s.4 / s.4.5: the whole extension-header chain of a first fragment is walked; an extension
- * header after the Fragment Header (the upper layer of the later fragments cannot be known) or an IPv6-only extension
- * header as upper layer is refused with ICMPv6 Destination Unreachable code 1, as a kernel SIIT does, so no IPv4 packet
- * ever carries an IPv6 extension-header number as its protocol; a routing header with Segments Left anywhere gets
- * Parameter Problem pointing at the field; Next Header 59 becomes IPv4 protocol 59.
+ * RFC 7915 s.5.1 with RFC 8200 s.4 / s.4.5: the whole extension-header chain of a first fragment is walked; an
+ * extension header after the Fragment Header (the upper layer of the later fragments cannot be known) or an IPv6-only
+ * extension header as upper layer is refused with ICMPv6 Destination Unreachable code 1, as a kernel SIIT does, so no
+ * IPv4 packet ever carries an IPv6 extension-header number as its protocol; a routing header with Segments Left
+ * anywhere gets Parameter Problem pointing at the field; Next Header 59 becomes IPv4 protocol 59.
  */
 class Rfc7915ExtensionHeaderChainTest
 {
@@ -76,7 +76,8 @@ class Rfc7915ExtensionHeaderChainTest
         final byte[] udp6 = udp(B6, A6, 1000, 2000, bytes(100, 5));
         // Fragment -> Routing (segments left 0) -> Destination Options -> UDP.
         assertRefusedWithAdministrativelyProhibited(ipv6(B6, A6, FRAGMENT, 64, 0, 0, concat(
-            fragmentHeader(ROUTING, 0, true, 0x78), routing(DESTINATION_OPTIONS, 0), options(UDP), slice(udp6, 0, 48))));
+            fragmentHeader(ROUTING, 0, true, 0x78), routing(DESTINATION_OPTIONS, 0), options(UDP),
+            slice(udp6, 0, 48))));
         // Hop-by-Hop -> Fragment -> Hop-by-Hop (misplaced) -> UDP.
         assertRefusedWithAdministrativelyProhibited(ipv6(B6, A6, HOP_BY_HOP, 64, 0, 0, concat(
             options(FRAGMENT), fragmentHeader(HOP_BY_HOP, 0, true, 0x79), options(UDP), slice(udp6, 0, 48))));

@@ -43,7 +43,8 @@ class Rfc7915FragmentTest
         final byte[] udp4 = udp(A4, B4, 1000, 2000, data);
         final byte[] in = ipv4(A4, B4, UDP, 64, 0x10, 0x1234, 0x2000, slice(udp4, 0, 48));
         final byte[] udp6 = udp(A6, B6, 1000, 2000, data);
-        final byte[] expected = ipv6(A6, B6, 44, 63, 0x10, 0, concat(fragmentHeader(UDP, 0, true, 0x1234), slice(udp6, 0, 48)));
+        final byte[] expected =
+            ipv6(A6, B6, 44, 63, 0x10, 0, concat(fragmentHeader(UDP, 0, true, 0x1234), slice(udp6, 0, 48)));
         assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(in));
         assertEquals(hex(expected), hex(engine.single()));
     }
@@ -55,7 +56,8 @@ class Rfc7915FragmentTest
         final byte[] tcp4 = tcp(A4, B4, 1000, 80, 5, 6, 0x18, data);
         final byte[] in = ipv4(A4, B4, TCP, 64, 0, 0x7777, 0x2000, slice(tcp4, 0, 96));
         final byte[] tcp6 = tcp(A6, B6, 1000, 80, 5, 6, 0x18, data);
-        final byte[] expected = ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(TCP, 0, true, 0x7777), slice(tcp6, 0, 96)));
+        final byte[] expected =
+            ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(TCP, 0, true, 0x7777), slice(tcp6, 0, 96)));
         assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(in));
         assertEquals(hex(expected), hex(engine.single()));
     }
@@ -74,8 +76,10 @@ class Rfc7915FragmentTest
     void fragmentedIcmpv4IsDropped()
     {
         final byte[] echo = icmp4(8, 0, 0x00010001, bytes(100, 0));
-        assertEquals(Outcome.IPV4_FRAGMENT_UNSUPPORTED, engine.translate(ipv4(A4, B4, ICMP, 64, 0, 1, 0x2000, slice(echo, 0, 48))));
-        assertEquals(Outcome.IPV4_FRAGMENT_UNSUPPORTED, engine.translate(ipv4(A4, B4, ICMP, 64, 0, 1, 6, slice(echo, 48, 108))));
+        assertEquals(Outcome.IPV4_FRAGMENT_UNSUPPORTED,
+            engine.translate(ipv4(A4, B4, ICMP, 64, 0, 1, 0x2000, slice(echo, 0, 48))));
+        assertEquals(Outcome.IPV4_FRAGMENT_UNSUPPORTED,
+            engine.translate(ipv4(A4, B4, ICMP, 64, 0, 1, 6, slice(echo, 48, 108))));
     }
 
     @Test
@@ -83,7 +87,8 @@ class Rfc7915FragmentTest
     {
         // RFC 7915 s.4.5: the checksum of a fragmented datagram cannot be computed statelessly.
         final byte[] udp4 = udpNoChecksum(1, 2, bytes(100, 0));
-        assertEquals(Outcome.IPV4_UDP_ZERO_CHECKSUM, engine.translate(ipv4(A4, B4, UDP, 64, 0, 1, 0x2000, slice(udp4, 0, 48))));
+        assertEquals(Outcome.IPV4_UDP_ZERO_CHECKSUM,
+            engine.translate(ipv4(A4, B4, UDP, 64, 0, 1, 0x2000, slice(udp4, 0, 48))));
     }
 
     @Test
@@ -91,7 +96,8 @@ class Rfc7915FragmentTest
     {
         final byte[] data = bytes(100, 5);
         final byte[] udp6 = udp(B6, A6, 1000, 2000, data);
-        final byte[] in = ipv6(B6, A6, 44, 64, 0x20, 0x12345, concat(fragmentHeader(UDP, 0, true, 0xabcd1234), slice(udp6, 0, 48)));
+        final byte[] in =
+            ipv6(B6, A6, 44, 64, 0x20, 0x12345, concat(fragmentHeader(UDP, 0, true, 0xabcd1234), slice(udp6, 0, 48)));
         final byte[] udp4 = udp(B4, A4, 1000, 2000, data);
         // s.5.1.1: MF from M, DF clear, offset copied, identification = low 16 bits.
         final byte[] expected = ipv4(B4, A4, UDP, 63, 0x20, 0x1234, 0x2000, slice(udp4, 0, 48));
@@ -113,7 +119,8 @@ class Rfc7915FragmentTest
     {
         // RFC 7915 s.5.1.1 (and RFC 6946 / RFC 8021): offset 0, M 0; identification copied, DF and MF clear.
         final byte[] data = bytes(30, 5);
-        final byte[] in = ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 0, false, 0x4444), udp(B6, A6, 7, 8, data)));
+        final byte[] in =
+            ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 0, false, 0x4444), udp(B6, A6, 7, 8, data)));
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
         assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x4444, 0, udp(B4, A4, 7, 8, data))), hex(engine.single()));
 
@@ -129,7 +136,8 @@ class Rfc7915FragmentTest
     {
         // RFC 7915 s.5.1.1: "Identification: Copied from the low-order 16 bits in the Identification field".
         final byte[] data = bytes(30, 6);
-        final byte[] in = ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 0, false, 0xdead4321), udp(B6, A6, 7, 8, data)));
+        final byte[] in =
+            ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 0, false, 0xdead4321), udp(B6, A6, 7, 8, data)));
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
         assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x4321, 0, udp(B4, A4, 7, 8, data))), hex(engine.single()));
     }
@@ -139,9 +147,11 @@ class Rfc7915FragmentTest
     {
         final byte[] echo = icmp6(B6, A6, 128, 0, 1, bytes(100, 0));
         assertEquals(Outcome.IPV6_FRAGMENTED_ICMP,
-            engine.translate(ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(ICMPV6, 0, true, 1), slice(echo, 0, 48)))));
+            engine.translate(
+                ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(ICMPV6, 0, true, 1), slice(echo, 0, 48)))));
         assertEquals(Outcome.IPV6_FRAGMENTED_ICMP,
-            engine.translate(ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(ICMPV6, 6, false, 1), slice(echo, 48, 108)))));
+            engine.translate(
+                ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(ICMPV6, 6, false, 1), slice(echo, 48, 108)))));
     }
 
     @Test

@@ -56,7 +56,8 @@ class Rfc7915OptionsAndExtensionHeadersTest
     {
         for (final int type : new int[] {131, 137})
         {
-            final byte[] in = ipv4WithOptions(A4, B4, UDP, 64, 1, 0, sourceRoute(type, 4), udp(A4, B4, 1, 2, bytes(8, 0)));
+            final byte[] in =
+                ipv4WithOptions(A4, B4, UDP, 64, 1, 0, sourceRoute(type, 4), udp(A4, B4, 1, 2, bytes(8, 0)));
             assertEquals(Outcome.ICMPV4_ERROR_SENT, engine.translate(in));
             final byte[] out = engine.single();
             assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(3, 5, 0, in))), hex(out));
@@ -122,7 +123,8 @@ class Rfc7915OptionsAndExtensionHeadersTest
         final byte[] in4 = ipv4("8.8.8.8", "10.0.0.1", UDP, 64, 0, 1, 0, udp("8.8.8.8", "10.0.0.1", 1, 2, bytes(8, 0)));
         assertEquals(Outcome.ICMPV4_ERROR_SENT, wkp.translate(in4));
         final byte[] out = wkp.single();
-        assertEquals(hex(ipv4(SELF4, "8.8.8.8", ICMP, 64, 0xc0, identification(out), 0, icmp4(3, 13, 0, in4))), hex(out));
+        assertEquals(hex(ipv4(SELF4, "8.8.8.8", ICMP, 64, 0xc0, identification(out), 0, icmp4(3, 13, 0, in4))),
+            hex(out));
 
         final String src6 = "2001:db8:1::1";
         final String dst6 = "64:ff9b::a00:1";
@@ -150,7 +152,9 @@ class Rfc7915OptionsAndExtensionHeadersTest
     void echoThroughIpv6EchoReplyKeepsIdentifierAndData()
     {
         final byte[] body = bytes(8, 1);
-        assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(ipv4(A4, B4, ICMP, 64, 0, 1, 0, icmp4(8, 0, 0x00090002, body))));
-        assertEquals(hex(ipv6(A6, B6, ICMPV6, 63, 0, 0, icmp6(A6, B6, 128, 0, 0x00090002, body))), hex(engine.single()));
+        assertEquals(Outcome.TRANSLATED_4TO6,
+            engine.translate(ipv4(A4, B4, ICMP, 64, 0, 1, 0, icmp4(8, 0, 0x00090002, body))));
+        assertEquals(hex(ipv6(A6, B6, ICMPV6, 63, 0, 0, icmp6(A6, B6, 128, 0, 0x00090002, body))),
+            hex(engine.single()));
     }
 }

@@ -43,7 +43,8 @@ class Rfc7915PathMtuTest
 
     private static TranslatorConfig.Builder withOwnAddresses()
     {
-        return SiitTestConfigs.builder().ipv4Address(Addresses.parse4(SELF4)).ipv6Address(Ipv6Prefix.parse(SELF6 + "/128"));
+        return SiitTestConfigs.builder().ipv4Address(Addresses.parse4(SELF4))
+            .ipv6Address(Ipv6Prefix.parse(SELF6 + "/128"));
     }
 
     @Test
@@ -56,9 +57,11 @@ class Rfc7915PathMtuTest
         // 1280 - 40 - 8 = 1232 bytes per fragment (a multiple of 8), then the remaining 148.
         final byte[] udp6 = udp(A6, B6, 1, 2, data);
         assertEquals(2, engine.emitted().size());
-        assertEquals(hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 0, true, 0x5555), slice(udp6, 0, 1232)))),
+        assertEquals(
+            hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 0, true, 0x5555), slice(udp6, 0, 1232)))),
             hex(engine.emitted().get(0)));
-        assertEquals(hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 154, false, 0x5555), slice(udp6, 1232, 1380)))),
+        assertEquals(
+            hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 154, false, 0x5555), slice(udp6, 1232, 1380)))),
             hex(engine.emitted().get(1)));
     }
 
@@ -70,9 +73,11 @@ class Rfc7915PathMtuTest
         final byte[] in = ipv4(A4, B4, UDP, 64, 0, 0x0101, 0x2000 | 100, chunk);
         assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(in));
         assertEquals(2, engine.emitted().size());
-        assertEquals(hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 100, true, 0x0101), slice(chunk, 0, 1232)))),
+        assertEquals(
+            hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 100, true, 0x0101), slice(chunk, 0, 1232)))),
             hex(engine.emitted().get(0)));
-        assertEquals(hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 254, true, 0x0101), slice(chunk, 1232, 1400)))),
+        assertEquals(
+            hex(ipv6(A6, B6, 44, 63, 0, 0, concat(fragmentHeader(UDP, 254, true, 0x0101), slice(chunk, 1232, 1400)))),
             hex(engine.emitted().get(1)));
     }
 
@@ -81,7 +86,8 @@ class Rfc7915PathMtuTest
     {
         final EngineHarness engine = new EngineHarness(SiitTestConfigs.standard());
         final byte[] data = bytes(1372, 2);
-        assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(ipv4(A4, B4, UDP, 64, 0, 1, 0x4000, udp(A4, B4, 1, 2, data))));
+        assertEquals(Outcome.TRANSLATED_4TO6,
+            engine.translate(ipv4(A4, B4, UDP, 64, 0, 1, 0x4000, udp(A4, B4, 1, 2, data))));
         assertEquals(hex(ipv6(A6, B6, UDP, 63, 0, 0, udp(A6, B6, 1, 2, data))), hex(engine.single()));
     }
 
@@ -90,7 +96,8 @@ class Rfc7915PathMtuTest
     {
         final EngineHarness engine = new EngineHarness(SiitTestConfigs.builder().lowestIpv6Mtu(1500).build());
         final byte[] data = bytes(1372, 2);
-        assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(ipv4(A4, B4, UDP, 64, 0, 1, 0, udp(A4, B4, 1, 2, data))));
+        assertEquals(Outcome.TRANSLATED_4TO6,
+            engine.translate(ipv4(A4, B4, UDP, 64, 0, 1, 0, udp(A4, B4, 1, 2, data))));
         assertEquals(hex(ipv6(A6, B6, UDP, 63, 0, 0, udp(A6, B6, 1, 2, data))), hex(engine.single()));
     }
 
@@ -159,7 +166,8 @@ class Rfc7915PathMtuTest
         final byte[] in = ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, 50, true, 0x00017777), chunk));
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
         assertEquals(2, engine.emitted().size());
-        assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x7777, 0x2000 | 50, slice(chunk, 0, 976))), hex(engine.emitted().get(0)));
+        assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x7777, 0x2000 | 50, slice(chunk, 0, 976))),
+            hex(engine.emitted().get(0)));
         assertEquals(hex(ipv4(B4, A4, UDP, 63, 0, 0x7777, 0x2000 | 172, slice(chunk, 976, 1400))),
             hex(engine.emitted().get(1)));
     }

@@ -40,7 +40,8 @@ class Rfc7915Section4BasicTest
     {
         final byte[] data = bytes(37, 1);
         final byte[] in = ipv4(SRC4, DST4, UDP, 64, 0xb8, 0x1234, 0x4000, udp(SRC4, DST4, 5353, 53, data));
-        // s.4.1: TC copied from TOS, flow label 0, payload length = total - IHL, next header copied, hop limit = TTL - 1.
+        // s.4.1: TC copied from TOS, flow label 0, payload length = total - IHL, next header copied,
+        // hop limit = TTL - 1.
         final byte[] expected = ipv6(SRC6, DST6, UDP, 63, 0xb8, 0, udp(SRC6, DST6, 5353, 53, data));
 
         assertEquals(Outcome.TRANSLATED_4TO6, engine.translate(in));
@@ -97,7 +98,8 @@ class Rfc7915Section4BasicTest
     @Test
     void zeroUdpChecksumIsDroppedWhenConfigured()
     {
-        final EngineHarness strict = new EngineHarness(SiitTestConfigs.with(TranslatorConfig.UdpZeroChecksum.DROP, true));
+        final EngineHarness strict =
+            new EngineHarness(SiitTestConfigs.with(TranslatorConfig.UdpZeroChecksum.DROP, true));
         final byte[] in = ipv4(SRC4, DST4, UDP, 64, 0, 1, 0, udpNoChecksum(7, 9, bytes(4, 4)));
 
         assertEquals(Outcome.IPV4_UDP_ZERO_CHECKSUM, strict.translate(in));
@@ -129,7 +131,8 @@ class Rfc7915Section4BasicTest
     @Test
     void tosIsZeroedWhenConfigured()
     {
-        final EngineHarness noTos = new EngineHarness(SiitTestConfigs.with(TranslatorConfig.UdpZeroChecksum.COMPUTE, false));
+        final EngineHarness noTos =
+            new EngineHarness(SiitTestConfigs.with(TranslatorConfig.UdpZeroChecksum.COMPUTE, false));
         final byte[] data = bytes(4, 0);
         final byte[] in = ipv4(SRC4, DST4, UDP, 64, 0xb8, 1, 0, udp(SRC4, DST4, 1, 2, data));
 

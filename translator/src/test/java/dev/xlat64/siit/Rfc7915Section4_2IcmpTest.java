@@ -182,14 +182,20 @@ class Rfc7915Section4_2IcmpTest
             assertEquals(Outcome.ICMPV4_UNTRANSLATABLE,
                 engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(12, 0, pointer << 24, quote))));
         }
-        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE, engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(12, 1, 0, quote))));
+        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE,
+            engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(12, 1, 0, quote))));
         // Host precedence violation (3/14), source quench (4), redirect (5), unknown time-exceeded code.
-        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE, engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(3, 14, 0, quote))));
-        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE, engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(4, 0, 0, quote))));
-        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE, engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(5, 1, 0, quote))));
-        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE, engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(11, 2, 0, quote))));
+        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE,
+            engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(3, 14, 0, quote))));
+        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE,
+            engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(4, 0, 0, quote))));
+        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE,
+            engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(5, 1, 0, quote))));
+        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE,
+            engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(11, 2, 0, quote))));
         // Queries other than echo (timestamp).
-        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE, engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(13, 0, 0, bytes(12, 0)))));
+        assertEquals(Outcome.ICMPV4_UNTRANSLATABLE,
+            engine.translate(ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(13, 0, 0, bytes(12, 0)))));
         assertTrue(engine.emitted().isEmpty());
     }
 
@@ -279,7 +285,8 @@ class Rfc7915Section4_2IcmpTest
         // RFC 4884 s.4.1-4.2: the 28 bytes past the datagram's total length are padding, not datagram: the 120-byte
         // IPv6 packet is padded to the 128-byte minimum = 16 words of 64 bits.
         final byte[] original6 = pad(quoted6(data), 128);
-        final byte[] expected = ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 3, 0, 16 << 24, concat(original6, extension)));
+        final byte[] expected =
+            ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 3, 0, 16 << 24, concat(original6, extension)));
         assertEquals(hex(expected), hex(translate(in)));
     }
 
@@ -293,7 +300,8 @@ class Rfc7915Section4_2IcmpTest
         final byte[] in = ipv4(R4, H4, ICMP, 64, 0, 9, 0, icmp4(3, 1, 34 << 16, concat(original4, extension)));
         // IPv6: 153-byte datagram, zero padded to 160 = 20 words of 64 bits (RFC 7915 s.4.2: 3/1 -> 1/0).
         final byte[] original6 = pad(quoted6(data), 160);
-        final byte[] expected = ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 1, 0, 20 << 24, concat(original6, extension)));
+        final byte[] expected =
+            ipv6(R6, H6, ICMPV6, 63, 0, 0, icmp6(R6, H6, 1, 0, 20 << 24, concat(original6, extension)));
         assertEquals(hex(expected), hex(translate(in)));
     }
 
@@ -328,7 +336,8 @@ class Rfc7915Section4_2IcmpTest
     void errorFromAnUnmappableRouterTakesAnRfc6791PoolAddress()
     {
         // Well-Known Prefix: the router 10.1.1.1 is not global and cannot be embedded (RFC 6052 s.3.1).
-        final TranslatorConfig.Builder b = TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true));
+        final TranslatorConfig.Builder b =
+            TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true));
         final String h4 = "8.8.4.4";
         final String h6 = "64:ff9b::808:404";
         final String s4 = "9.9.9.9";

@@ -48,7 +48,8 @@ class Rfc7915Section5BasicTest
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
         final byte[] out = engine.single();
         // s.5.1: TOS from TC, DF clear for packets of 1260 bytes or less, TTL = hop limit - 1.
-        final byte[] expected = ipv4(SRC4, DST4, UDP, 63, 0x2e, identification(out), 0, udp(SRC4, DST4, 1234, 53, data));
+        final byte[] expected =
+            ipv4(SRC4, DST4, UDP, 63, 0x2e, identification(out), 0, udp(SRC4, DST4, 1234, 53, data));
         assertEquals(hex(expected), hex(out));
     }
 
@@ -72,12 +73,14 @@ class Rfc7915Section5BasicTest
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
             ipv6(SRC6, DST6, ICMPV6, 64, 0, 0, icmp6(SRC6, DST6, 128, 0, 0x00420001, body))));
         byte[] out = engine.single();
-        assertEquals(hex(ipv4(SRC4, DST4, ICMP, 63, 0, identification(out), 0, icmp4(8, 0, 0x00420001, body))), hex(out));
+        assertEquals(hex(ipv4(SRC4, DST4, ICMP, 63, 0, identification(out), 0, icmp4(8, 0, 0x00420001, body))),
+            hex(out));
 
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(
             ipv6(SRC6, DST6, ICMPV6, 64, 0, 0, icmp6(SRC6, DST6, 129, 0, 0x00420001, body))));
         out = engine.single();
-        assertEquals(hex(ipv4(SRC4, DST4, ICMP, 63, 0, identification(out), 0, icmp4(0, 0, 0x00420001, body))), hex(out));
+        assertEquals(hex(ipv4(SRC4, DST4, ICMP, 63, 0, identification(out), 0, icmp4(0, 0, 0x00420001, body))),
+            hex(out));
     }
 
     @Test

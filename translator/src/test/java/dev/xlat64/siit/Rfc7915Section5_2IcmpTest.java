@@ -60,14 +60,16 @@ class Rfc7915Section5_2IcmpTest
     {
         assertEquals(Outcome.TRANSLATED_6TO4, engine.translate(in));
         final byte[] out = engine.single();
-        assertEquals(hex(ipv4(src4, H4, ICMP, 63, 0, identification(out), 0, icmp4(type, code, rest, quote4))), hex(out));
+        assertEquals(hex(ipv4(src4, H4, ICMP, 63, 0, identification(out), 0, icmp4(type, code, rest, quote4))),
+            hex(out));
     }
 
     @Test
     void portUnreachableBecomesIcmpv4PortUnreachable()
     {
         final byte[] data = bytes(20, 1);
-        assertTranslates(ipv6(S6, H6, ICMPV6, 64, 0, 0, icmp6(S6, H6, 1, 4, 0, quoted6(data))), S4, 3, 3, 0, quoted4(data));
+        assertTranslates(ipv6(S6, H6, ICMPV6, 64, 0, 0, icmp6(S6, H6, 1, 4, 0, quoted6(data))), S4, 3, 3, 0,
+            quoted4(data));
     }
 
     @Test
@@ -118,7 +120,8 @@ class Rfc7915Section5_2IcmpTest
     @Test
     void parameterProblemPointerIsMapped()
     {
-        final int[][] pointers = {{0, 0}, {1, 1}, {4, 2}, {5, 2}, {6, 9}, {7, 8}, {8, 12}, {23, 12}, {24, 16}, {39, 16}};
+        final int[][] pointers =
+            {{0, 0}, {1, 1}, {4, 2}, {5, 2}, {6, 9}, {7, 8}, {8, 12}, {23, 12}, {24, 16}, {39, 16}};
         for (final int[] p : pointers)
         {
             final byte[] data = bytes(8, p[0]);
@@ -131,7 +134,8 @@ class Rfc7915Section5_2IcmpTest
     void unrecognizedNextHeaderBecomesProtocolUnreachable()
     {
         final byte[] data = bytes(8, 1);
-        assertTranslates(ipv6(S6, H6, ICMPV6, 64, 0, 0, icmp6(S6, H6, 4, 1, 6, quoted6(data))), S4, 3, 2, 0, quoted4(data));
+        assertTranslates(ipv6(S6, H6, ICMPV6, 64, 0, 0, icmp6(S6, H6, 4, 1, 6, quoted6(data))), S4, 3, 2, 0,
+            quoted4(data));
     }
 
     @Test
@@ -228,7 +232,8 @@ class Rfc7915Section5_2IcmpTest
         final byte[] out = small.single();
         // The quoted packet (1428 bytes in IPv4) is above 1260 bytes: its translation carries DF (s.5.1).
         final byte[] quoted4 = ipv4(H4, S4, UDP, 63, 0, 0, 0x4000, udp(H4, S4, 40000, 53, data));
-        assertEquals(hex(ipv4(S4, H4, ICMP, 63, 0, identification(out), 0, icmp4(3, 3, 0, pad(quoted4, 548)))), hex(out));
+        assertEquals(hex(ipv4(S4, H4, ICMP, 63, 0, identification(out), 0, icmp4(3, 3, 0, pad(quoted4, 548)))),
+            hex(out));
     }
 
     @Test

@@ -36,7 +36,8 @@ class Rfc7915TimeExceededTest
 
     private static TranslatorConfig.Builder withOwnAddresses()
     {
-        return SiitTestConfigs.builder().ipv4Address(Addresses.parse4(SELF4)).ipv6Address(Ipv6Prefix.parse(SELF6 + "/128"));
+        return SiitTestConfigs.builder().ipv4Address(Addresses.parse4(SELF4))
+            .ipv6Address(Ipv6Prefix.parse(SELF6 + "/128"));
     }
 
     private static int identification(final byte[] ipv4)
@@ -62,7 +63,8 @@ class Rfc7915TimeExceededTest
         assertEquals(Outcome.ICMPV4_ERROR_SENT, engine.translate(in));
         final byte[] out = engine.single();
         assertEquals(576, out.length);
-        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(11, 0, 0, slice(in, 0, 548)))), hex(out));
+        assertEquals(hex(ipv4(SELF4, A4, ICMP, 64, 0xc0, identification(out), 0, icmp4(11, 0, 0, slice(in, 0, 548)))),
+            hex(out));
     }
 
     @Test
@@ -86,8 +88,10 @@ class Rfc7915TimeExceededTest
     void withoutOwnAddressesExpiryIsDroppedAndCounted()
     {
         final EngineHarness silent = new EngineHarness(SiitTestConfigs.standard());
-        assertEquals(Outcome.IPV4_TTL_EXPIRED, silent.translate(ipv4(A4, B4, UDP, 1, 0, 7, 0, udp(A4, B4, 1, 2, bytes(4, 0)))));
-        assertEquals(Outcome.IPV6_HOP_LIMIT_EXPIRED, silent.translate(ipv6(B6, A6, UDP, 1, 0, 0, udp(B6, A6, 1, 2, bytes(4, 0)))));
+        assertEquals(Outcome.IPV4_TTL_EXPIRED,
+            silent.translate(ipv4(A4, B4, UDP, 1, 0, 7, 0, udp(A4, B4, 1, 2, bytes(4, 0)))));
+        assertEquals(Outcome.IPV6_HOP_LIMIT_EXPIRED,
+            silent.translate(ipv6(B6, A6, UDP, 1, 0, 0, udp(B6, A6, 1, 2, bytes(4, 0)))));
         assertTrue(silent.emitted().isEmpty());
     }
 
@@ -106,7 +110,8 @@ class Rfc7915TimeExceededTest
         assertEquals(Outcome.IPV4_TTL_EXPIRED, engine.translate(multicast));
         assertTrue(engine.emitted().isEmpty());
         // An echo request is a query: it is answered.
-        assertEquals(Outcome.ICMPV4_ERROR_SENT, engine.translate(ipv4(A4, B4, ICMP, 1, 0, 7, 0, icmp4(8, 0, 1, bytes(8, 0)))));
+        assertEquals(Outcome.ICMPV4_ERROR_SENT,
+            engine.translate(ipv4(A4, B4, ICMP, 1, 0, 7, 0, icmp4(8, 0, 1, bytes(8, 0)))));
     }
 
     @Test
@@ -126,7 +131,8 @@ class Rfc7915TimeExceededTest
         // A long pause refills the bucket to its burst (2), not more.
         limited.translator().clock(60_000_000_000L);
         assertEquals(Outcome.ICMPV4_ERROR_SENT, limited.translate(in));
-        assertEquals(Outcome.ICMPV6_ERROR_SENT, limited.translate(ipv6(B6, A6, UDP, 1, 0, 0, udp(B6, A6, 1, 2, bytes(4, 0)))));
+        assertEquals(Outcome.ICMPV6_ERROR_SENT,
+            limited.translate(ipv6(B6, A6, UDP, 1, 0, 0, udp(B6, A6, 1, 2, bytes(4, 0)))));
         assertEquals(Outcome.ICMP_ERROR_RATE_LIMITED, limited.translate(in));
     }
 
@@ -134,7 +140,8 @@ class Rfc7915TimeExceededTest
     void zeroRateDisablesOriginatedErrors()
     {
         final EngineHarness off = new EngineHarness(withOwnAddresses().icmpErrorsPerSecond(0).build());
-        assertEquals(Outcome.IPV4_TTL_EXPIRED, off.translate(ipv4(A4, B4, UDP, 1, 0, 7, 0, udp(A4, B4, 1, 2, bytes(4, 0)))));
+        assertEquals(Outcome.IPV4_TTL_EXPIRED,
+            off.translate(ipv4(A4, B4, UDP, 1, 0, 7, 0, udp(A4, B4, 1, 2, bytes(4, 0)))));
     }
 
     @Test

@@ -43,7 +43,8 @@ class Rfc8200FragmentBoundsTest
     void ipv6FragmentEndingBeyond65535GetsParameterProblemPointingAtTheOffset()
     {
         // 8190 * 8 = 65520, plus 16 bytes of fragment data = 65536.
-        final byte[] in = ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, LAST_OFFSET_UNIT, false, 0x42), bytes(16, 1)));
+        final byte[] in =
+            ipv6(B6, A6, 44, 64, 0, 0, concat(fragmentHeader(UDP, LAST_OFFSET_UNIT, false, 0x42), bytes(16, 1)));
         assertEquals(Outcome.ICMPV6_ERROR_SENT, engine.translate(in));
         // Pointer 42: the Fragment Offset field, 2 bytes into the Fragment Header after the 40-byte IPv6 header.
         assertEquals(hex(ipv6(SELF6, B6, ICMPV6, 64, 0, 0, icmp6(SELF6, B6, 4, 0, 42, in))), hex(engine.single()));

@@ -34,7 +34,8 @@ class RoundTripPropertyTest
     private static String randomIpv4(final Random r, final boolean eam)
     {
         // 198.51.100.0/24 is the EAM entry; 9.0.0.0/8 is embedded under the prefix.
-        return eam ? "198.51.100." + r.nextInt(256) : "9." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+        return eam ? "198.51.100." + r.nextInt(256) :
+            "9." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
     }
 
     private static String ipv6Of(final String ipv4)
@@ -83,12 +84,14 @@ class RoundTripPropertyTest
             final byte[] d = data(r);
             final int kind = r.nextInt(3);
             final int protocol = kind == 0 ? TCP : kind == 1 ? UDP : ICMP;
-            final byte[] payload = kind == 0 ? tcp(s4, d4, r.nextInt(65536), r.nextInt(65536), r.nextInt(), r.nextInt(), 0x18, d) :
+            final byte[] payload =
+                kind == 0 ? tcp(s4, d4, r.nextInt(65536), r.nextInt(65536), r.nextInt(), r.nextInt(), 0x18, d) :
                 kind == 1 ? udp(s4, d4, r.nextInt(65536), r.nextInt(65536), d) : icmp4(8, 0, r.nextInt(), d);
             final int ttl = 3 + r.nextInt(250);
             final int tos = r.nextInt(256);
             final boolean dontFragment = r.nextBoolean();
-            final byte[] original = ipv4(s4, d4, protocol, ttl, tos, r.nextInt(65536), dontFragment ? 0x4000 : 0, payload);
+            final byte[] original =
+                ipv4(s4, d4, protocol, ttl, tos, r.nextInt(65536), dontFragment ? 0x4000 : 0, payload);
 
             final byte[] back = once(once(original, Outcome.TRANSLATED_4TO6), Outcome.TRANSLATED_6TO4);
 
@@ -111,7 +114,8 @@ class RoundTripPropertyTest
             final byte[] d = data(r);
             final int kind = r.nextInt(3);
             final int nextHeader = kind == 0 ? TCP : kind == 1 ? UDP : ICMPV6;
-            final byte[] payload = kind == 0 ? tcp(s6, d6, r.nextInt(65536), r.nextInt(65536), r.nextInt(), r.nextInt(), 0x10, d) :
+            final byte[] payload =
+                kind == 0 ? tcp(s6, d6, r.nextInt(65536), r.nextInt(65536), r.nextInt(), r.nextInt(), 0x10, d) :
                 kind == 1 ? udp(s6, d6, r.nextInt(65536), r.nextInt(65536), d) : icmp6(s6, d6, 129, 0, r.nextInt(), d);
             final int hopLimit = 3 + r.nextInt(250);
             final int trafficClass = r.nextInt(256);

@@ -34,6 +34,7 @@ final class SiitTestConfigs
 
     static TranslatorConfig wellKnown()
     {
-        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true)).build();
+        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("64:ff9b::/96"), Eamt.EMPTY, true))
+            .build();
     }
 }
