@@ -149,6 +149,15 @@ public final class PrefixParser
                 i = j + 1;
             }
         }
+        return assemble(count, gap);
+    }
+
+    /**
+     * The address from its {@code count} parsed groups, with the zeros of the "::" at group {@code gap} (-1: none)
+     * put back; false when the groups do not make eight.
+     */
+    private boolean assemble(final int count, final int gap)
+    {
         if (gap < 0 ? count != 8 : count > 7)
         {
             return false;

@@ -24,7 +24,6 @@ import java.nio.ByteOrder;
  */
 final class Icmpv4ToIcmpv6
 {
-    static final int NOT_TRANSLATABLE = -1;
     /** Scratch layout of a translated error: outer IPv6 | ICMPv6 header | inner IPv6 | ... */
     private static final int ICMP6 = Ipv6Header.LENGTH;
     private static final int INNER6 = ICMP6 + Icmp.HEADER_LENGTH;
@@ -82,8 +81,8 @@ final class Icmpv4ToIcmpv6
             return Outcome.ICMPV4_BAD_CHECKSUM;
         }
         final int type = buffer.getByte(l4 + Icmp.TYPE) & 0xFF;
-        final int typeCode6 = icmpErrorTypeAndCode(type, buffer.getByte(l4 + Icmp.CODE) & 0xFF);
-        if (typeCode6 == NOT_TRANSLATABLE)
+        final int typeCode6 = IcmpTypeMapping.ipv4ErrorToIpv6(type, buffer.getByte(l4 + Icmp.CODE) & 0xFF);
+        if (typeCode6 == IcmpTypeMapping.NOT_TRANSLATABLE)
         {
             return Outcome.ICMPV4_UNTRANSLATABLE;
         }
@@ -103,7 +102,7 @@ final class Icmpv4ToIcmpv6
             return addresses;
         }
         final int rest6 = restOfHeader(ctx.config, buffer, l4, type);
-        if (rest6 == NOT_TRANSLATABLE)
+        if (rest6 == IcmpTypeMapping.NOT_TRANSLATABLE)
         {
             return Outcome.ICMPV4_UNTRANSLATABLE;
         }
@@ -215,7 +214,7 @@ final class Icmpv4ToIcmpv6
         {
             // Protocol Unreachable becomes Parameter Problem pointing at the Next Header field (Figure 3 for the rest).
             return type == Icmp.V4_PARAMETER_PROBLEM ?
-                parameterProblemPointer(buffer.getByte(l4 + Icmp.REST) & 0xFF) : Ipv6Header.NEXT_HEADER;
+                IcmpTypeMapping.ipv4PointerToIpv6(buffer.getByte(l4 + Icmp.REST) & 0xFF) : Ipv6Header.NEXT_HEADER;
         }
         return 0;
     }
@@ -323,73 +322,5 @@ final class Icmpv4ToIcmpv6
             (short)Checksum.finish(Checksum.add(scratch, ICMP6, end - ICMP6, pseudo)), ByteOrder.BIG_ENDIAN);
         ctx.sink.emit(scratch, 0, end);
         return Outcome.TRANSLATED_4TO6;
-    }
-
-    /**
-     * RFC 7915 s.4.2: ICMPv4 error type and code to ICMPv6 ({@code type << 8 | code}), or {@link #NOT_TRANSLATABLE}.
-     */
-    static int icmpErrorTypeAndCode(final int type, final int code)
-    {
-        switch (type)
-        {
-            case Icmp.V4_DESTINATION_UNREACHABLE:
-                return destinationUnreachable(code);
-            case Icmp.V4_TIME_EXCEEDED:
-                return code <= Icmp.V4_FRAGMENT_REASSEMBLY_TIME_EXCEEDED ? Icmp.V6_TIME_EXCEEDED << 8 | code :
-                    NOT_TRANSLATABLE;
-            case Icmp.V4_PARAMETER_PROBLEM:
-                return code == Icmp.V4_POINTER_INDICATES_ERROR || code == Icmp.V4_BAD_LENGTH ?
-                    Icmp.V6_PARAMETER_PROBLEM << 8 | Icmp.V6_ERRONEOUS_HEADER_FIELD : NOT_TRANSLATABLE;
-            default:
-                // Source quench, redirect, alternate host address and unknown errors have no ICMPv6 counterpart.
-                return NOT_TRANSLATABLE;
-        }
-    }
-
-    /** RFC 7915 s.4.2: the Destination Unreachable codes. */
-    private static int destinationUnreachable(final int code)
-    {
-        switch (code)
-        {
-            case Icmp.V4_NET_UNREACHABLE:
-            case Icmp.V4_HOST_UNREACHABLE:
-            case Icmp.V4_SOURCE_ROUTE_FAILED:
-            case Icmp.V4_NET_UNKNOWN:
-            case Icmp.V4_HOST_UNKNOWN:
-            case Icmp.V4_SOURCE_HOST_ISOLATED:
-            case Icmp.V4_NET_TOS_UNREACHABLE:
-            case Icmp.V4_HOST_TOS_UNREACHABLE:
-                return Icmp.V6_DESTINATION_UNREACHABLE << 8 | Icmp.V6_NO_ROUTE;
-            case Icmp.V4_PROTOCOL_UNREACHABLE:
-                return Icmp.V6_PARAMETER_PROBLEM << 8 | Icmp.V6_UNRECOGNIZED_NEXT_HEADER;
-            case Icmp.V4_PORT_UNREACHABLE:
-                return Icmp.V6_DESTINATION_UNREACHABLE << 8 | Icmp.V6_PORT_UNREACHABLE;
-            case Icmp.V4_FRAGMENTATION_NEEDED:
-                return Icmp.V6_PACKET_TOO_BIG << 8;
-            case Icmp.V4_NET_PROHIBITED:
-            case Icmp.V4_HOST_PROHIBITED:
-            case Icmp.V4_COMMUNICATION_PROHIBITED:
-            case Icmp.V4_PRECEDENCE_CUTOFF:
-                return Icmp.V6_DESTINATION_UNREACHABLE << 8 | Icmp.V6_ADMINISTRATIVELY_PROHIBITED;
-            default:
-                // Code 14 (host precedence violation) is silently dropped, as are unknown codes.
-                return NOT_TRANSLATABLE;
-        }
-    }
-
-    /** RFC 7915 s.4.2 Figure 3: IPv4 header byte offsets to IPv6 ones, or {@link #NOT_TRANSLATABLE}. */
-    static int parameterProblemPointer(final int pointer)
-    {
-        switch (pointer)
-        {
-            case 0: return 0;                                   // Version/IHL -> Version/Traffic Class
-            case 1: return 1;                                   // Type Of Service -> Traffic Class
-            case 2: case 3: return Ipv6Header.PAYLOAD_LENGTH;   // Total Length -> Payload Length
-            case 8: return Ipv6Header.HOP_LIMIT;                // Time to Live -> Hop Limit
-            case 9: return Ipv6Header.NEXT_HEADER;              // Protocol -> Next Header
-            case 12: case 13: case 14: case 15: return Ipv6Header.SOURCE;
-            case 16: case 17: case 18: case 19: return Ipv6Header.DESTINATION;
-            default: return NOT_TRANSLATABLE;                   // identification, flags, checksum, options
-        }
     }
 }

@@ -26,7 +26,6 @@ import java.nio.ByteOrder;
  */
 final class Icmpv6ToIcmpv4
 {
-    static final int NOT_TRANSLATABLE = -1;
     /** Where a hairpinned ICMPv4 error is built in the scratch buffer: past the 1280 bytes its IPv6 form needs. */
     private static final int HAIRPIN_SCRATCH_OFFSET = 2048;
 
@@ -73,7 +72,10 @@ final class Icmpv6ToIcmpv4
         buffer.putShort(l4 + Icmp.CHECKSUM, (short)(updated == 0 ? 0xFFFF : updated), ByteOrder.BIG_ENDIAN);
     }
 
-    /** RFC 7915 s.5.3: translates the ICMPv6 error at {@code l4} of the packet of {@code ctx}, which ends at {@code end}. */
+    /**
+     * RFC 7915 s.5.3: translates the ICMPv6 error at {@code l4} of the packet of {@code ctx}, which ends at
+     * {@code end}.
+     */
     Outcome translateError(final PacketContext ctx, final int l4, final int end)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
@@ -85,8 +87,8 @@ final class Icmpv6ToIcmpv4
             return Outcome.ICMPV6_BAD_CHECKSUM;
         }
         final int type = buffer.getByte(l4 + Icmp.TYPE) & 0xFF;
-        final int typeCode4 = icmpErrorTypeAndCode(type, buffer.getByte(l4 + Icmp.CODE) & 0xFF);
-        if (typeCode4 == NOT_TRANSLATABLE)
+        final int typeCode4 = IcmpTypeMapping.ipv6ErrorToIpv4(type, buffer.getByte(l4 + Icmp.CODE) & 0xFF);
+        if (typeCode4 == IcmpTypeMapping.NOT_TRANSLATABLE)
         {
             return Outcome.ICMPV6_UNTRANSLATABLE;
         }
@@ -105,7 +107,7 @@ final class Icmpv6ToIcmpv4
             return addresses;
         }
         final int rest4 = restOfHeader(ctx.config, buffer, l4, type, typeCode4 >>> 8);
-        if (rest4 == NOT_TRANSLATABLE)
+        if (rest4 == IcmpTypeMapping.NOT_TRANSLATABLE)
         {
             return Outcome.ICMPV6_UNTRANSLATABLE;
         }
@@ -128,7 +130,9 @@ final class Icmpv6ToIcmpv4
         return originalLength != Rfc4884.BAD_LENGTH;
     }
 
-    /** RFC 7915 s.5.3: the quoted packet must be an IPv6 header (and extension chain) we can read, not an ICMPv6 error. */
+    /**
+     * RFC 7915 s.5.3: the quoted packet must be an IPv6 header (and extension chain) we can read, not an ICMPv6 error.
+     */
     private boolean readableQuote(final MutableDirectBuffer buffer, final int quoted)
     {
         final int quotedEnd = quoted + originalLength;
@@ -180,8 +184,7 @@ final class Icmpv6ToIcmpv4
         {
             if (config.icmpPool4 == null)
             {
-                return source == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED : source == AddressMapper.NON_GLOBAL_UNDER_WKP ?
-                    Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_SOURCE_UNTRANSLATABLE;
+                return Ipv6ToIpv4.unmappedAddress(source, 0);
             }
             source = Rfc6791Pool.ipv4(config.icmpPool4, Icmpv4ToIcmpv6.flowHash((int)innerSource, (int)innerDestination,
                 quotedChain.upperLayerProtocol())) & 0xFFFF_FFFFL;
@@ -189,8 +192,7 @@ final class Icmpv6ToIcmpv4
         destination = mapper.toIpv4(ctx.buffer, ctx.offset + Ipv6Header.DESTINATION);
         if (destination < 0)
         {
-            return destination == AddressMapper.DENYLISTED ? Outcome.IPV4_DENYLISTED : destination ==
-                AddressMapper.NON_GLOBAL_UNDER_WKP ? Outcome.IPV4_NON_GLOBAL_UNDER_WKP : Outcome.IPV6_DESTINATION_UNTRANSLATABLE;
+            return Ipv6ToIpv4.unmappedAddress(0, destination);
         }
         return Outcome.TRANSLATED_6TO4;
     }
@@ -206,8 +208,8 @@ final class Icmpv6ToIcmpv4
         }
         if (type4 == Icmp.V4_PARAMETER_PROBLEM)
         {
-            final int pointer = parameterProblemPointer(buffer.getInt(l4 + Icmp.REST, ByteOrder.BIG_ENDIAN));
-            return pointer == NOT_TRANSLATABLE ? NOT_TRANSLATABLE : pointer << 24;
+            final int pointer = IcmpTypeMapping.ipv6PointerToIpv4(buffer.getInt(l4 + Icmp.REST, ByteOrder.BIG_ENDIAN));
+            return pointer == IcmpTypeMapping.NOT_TRANSLATABLE ? IcmpTypeMapping.NOT_TRANSLATABLE : pointer << 24;
         }
         return 0;
     }
@@ -330,71 +332,6 @@ final class Icmpv6ToIcmpv4
                 break;
             default:
                 break;
-        }
-    }
-
-    /** RFC 7915 s.5.2: ICMPv6 error type and code to ICMPv4 ({@code type << 8 | code}), or {@link #NOT_TRANSLATABLE}. */
-    static int icmpErrorTypeAndCode(final int type, final int code)
-    {
-        switch (type)
-        {
-            case Icmp.V6_DESTINATION_UNREACHABLE:
-                switch (code)
-                {
-                    case Icmp.V6_NO_ROUTE:
-                    case Icmp.V6_BEYOND_SCOPE:
-                    case Icmp.V6_ADDRESS_UNREACHABLE:
-                        return Icmp.V4_DESTINATION_UNREACHABLE << 8 | Icmp.V4_HOST_UNREACHABLE;
-                    case Icmp.V6_ADMINISTRATIVELY_PROHIBITED:
-                        return Icmp.V4_DESTINATION_UNREACHABLE << 8 | Icmp.V4_HOST_PROHIBITED;
-                    case Icmp.V6_PORT_UNREACHABLE:
-                        return Icmp.V4_DESTINATION_UNREACHABLE << 8 | Icmp.V4_PORT_UNREACHABLE;
-                    default:
-                        return NOT_TRANSLATABLE;
-                }
-            case Icmp.V6_PACKET_TOO_BIG:
-                return Icmp.V4_DESTINATION_UNREACHABLE << 8 | Icmp.V4_FRAGMENTATION_NEEDED;
-            case Icmp.V6_TIME_EXCEEDED:
-                return code <= Icmp.V6_FRAGMENT_REASSEMBLY_TIME_EXCEEDED ? Icmp.V4_TIME_EXCEEDED << 8 | code : NOT_TRANSLATABLE;
-            case Icmp.V6_PARAMETER_PROBLEM:
-                switch (code)
-                {
-                    case Icmp.V6_ERRONEOUS_HEADER_FIELD:
-                        return Icmp.V4_PARAMETER_PROBLEM << 8 | Icmp.V4_POINTER_INDICATES_ERROR;
-                    case Icmp.V6_UNRECOGNIZED_NEXT_HEADER:
-                        return Icmp.V4_DESTINATION_UNREACHABLE << 8 | Icmp.V4_PROTOCOL_UNREACHABLE;
-                    default:
-                        // Code 2 (unrecognized IPv6 option) and unknown codes have no ICMPv4 counterpart.
-                        return NOT_TRANSLATABLE;
-                }
-            default:
-                return NOT_TRANSLATABLE;
-        }
-    }
-
-    /** RFC 7915 s.5.2 Figure 6: IPv6 header byte offsets to IPv4 ones, or {@link #NOT_TRANSLATABLE}. */
-    static int parameterProblemPointer(final int pointer)
-    {
-        if (pointer < 0 || pointer >= Ipv6Header.LENGTH)
-        {
-            return NOT_TRANSLATABLE;                            // beyond the fixed header (extension headers)
-        }
-        if (pointer >= Ipv6Header.DESTINATION)
-        {
-            return Ipv4Header.DESTINATION;
-        }
-        if (pointer >= Ipv6Header.SOURCE)
-        {
-            return Ipv4Header.SOURCE;
-        }
-        switch (pointer)
-        {
-            case 0: return 0;                                   // Version/Traffic Class -> Version/IHL
-            case 1: return Ipv4Header.TOS;                      // Traffic Class/Flow Label -> Type Of Service
-            case 4: case 5: return Ipv4Header.TOTAL_LENGTH;     // Payload Length -> Total Length
-            case 6: return Ipv4Header.PROTOCOL;                 // Next Header -> Protocol
-            case 7: return Ipv4Header.TTL;                      // Hop Limit -> Time to Live
-            default: return NOT_TRANSLATABLE;                   // flow label
         }
     }
 }

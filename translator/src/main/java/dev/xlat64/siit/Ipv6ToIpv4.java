@@ -253,8 +253,11 @@ public final class Ipv6ToIpv4
         return Outcome.TRANSLATED_6TO4;
     }
 
-    /** RFC 7915 s.5.1 / RFC 7757 s.3: why an address did not map (the source is checked first). */
-    private static Outcome unmappedAddress(final long mappedSource, final long mappedDestination)
+    /**
+     * RFC 7915 s.5.1 / RFC 7757 s.3: why an address did not map (the source is checked first); also for the addresses
+     * of an ICMPv6 error (s.5.3).
+     */
+    static Outcome unmappedAddress(final long mappedSource, final long mappedDestination)
     {
         if (mappedSource < 0)
         {
