@@ -7,7 +7,8 @@
 # For each T, for cache hits and for cache misses it prints, per server: queries/s at saturation, the server's CPU
 # over the run (utime+stime of all its threads from /proc/PID/stat, in cores), queries/s per core, dnsperf's own CPU,
 # and the p99 latency of a second run paced at 80% of that server's saturation rate (from dnsperf -v, one line per
-# query). Then the xlat64/unbound ratios. Cache hits: 100 A-only names asked over and over (AAAA synthesized).
+# query). Then the xlat64/unbound ratios, and the p99 of both paced at one rate (80% of the slower one's
+# saturation). Cache hits: 100 A-only names asked over and over (AAAA synthesized).
 # Misses: a fresh name per query (AAAA, then A upstream).
 #
 # Usage: bench/scripts/dns64-bench.sh [seconds-per-run (default 10)] [dnsperf clients (default 8)] [thread counts
@@ -140,6 +141,17 @@ eighty() { python3 -c "print(max(1, int($1 * 0.8)))"; }
 per_core() { python3 -c "print(f'{$1/$2:.0f}' if $2 > 0 else 'n/a')"; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')" 2>/dev/null || echo n/a; }
 
+# same_rate T CASE XDATA UDATA: p99 of both servers paced at one rate, 80% of the slower one's saturation (the
+# 80%-of-own-saturation p99 loads the faster server, and the upstream behind it on misses, harder); -> $work/same
+same_rate() {
+  local q_x q_u rate
+  q_x=$(awk -v t="$1" -v c="$2" '$1 == t && $2" "$3 == c && $4 == "xlat64" {print $5}' "$work/vals")
+  q_u=$(awk -v t="$1" -v c="$2" '$1 == t && $2" "$3 == c && $4 == "unbound" {print $5}' "$work/vals")
+  rate=$(eighty "$(python3 -c "print(min($q_x, $q_u))")")
+  echo "| $1 | $2 | $rate | $(p99 "$xlat_port" "$3" "$1" "$rate") | $(p99 "$unbound_port" "$4" "$1" "$rate") |" \
+    >> "$work/same"
+}
+
 # measure T CASE SERVER PORT PID DATA P99DATA -> one table row (and the fields for the ratios in $work/vals)
 measure() {
   local t=$1 case=$2 server=$3 port=$4 pid=$5 data=$6 p99data=$7 q l lost cpu gen p
@@ -149,7 +161,7 @@ measure() {
   echo "| $t | $case | $server | $q | $cpu | $(per_core "$q" "$cpu") | $gen | $l | $p | $lost |" >> "$work/rows"
 }
 
-: > "$work/rows"; : > "$work/vals"
+: > "$work/rows"; : > "$work/vals"; : > "$work/same"
 for t in $thread_counts; do
   xlat_port=$(free_port); unbound_port=$(free_port)
   # unbound's DNS64 as the reference: dns64 module in front of the iterator, forwarding to the same upstream.
@@ -193,9 +205,12 @@ EOC
 
   measure "$t" "cache hits" xlat64 "$xlat_port" "$xlat_pid" "$work/hits.txt" "$work/hits.txt"
   measure "$t" "cache hits" unbound "$unbound_port" "$unbound_pid" "$work/hits.txt" "$work/hits.txt"
+  same_rate "$t" "cache hits" "$work/hits.txt" "$work/hits.txt"
   measure "$t" "cache misses" xlat64 "$xlat_port" "$xlat_pid" "$(misses "x$t")" "$(misses "px$t")"
   rm -f "$work"/miss-*.txt
   measure "$t" "cache misses" unbound "$unbound_port" "$unbound_pid" "$(misses "u$t")" "$(misses "pu$t")"
+  rm -f "$work"/miss-*.txt
+  same_rate "$t" "cache misses" "$(misses "sx$t")" "$(misses "su$t")"
   rm -f "$work"/miss-*.txt
 
   kill "$xlat_pid" "$unbound_pid" 2>/dev/null || true
@@ -225,3 +240,9 @@ for t in $thread_counts; do
     echo "| $t | $case | $(ratio "$xq" "$uq") | $(ratio "$xpc" "$upc") | $(ratio "$xp" "$up") |"
   done
 done
+echo
+echo "p99 at one rate for both (80% of the slower server's saturation q/s):"
+echo
+echo "| T | case | q/s | xlat64 p99 ms | unbound p99 ms |"
+echo "|---|---|---|---|---|"
+cat "$work/same"
