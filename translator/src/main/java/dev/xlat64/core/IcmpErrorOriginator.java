@@ -105,10 +105,19 @@ public final class IcmpErrorOriginator
      */
     public Outcome sendIcmpv4(final PacketContext ctx, final int packetLength, final Outcome reason)
     {
+        return sendIcmpv4(ctx, ctx.config.ipv4Address, packetLength, reason);
+    }
+
+    /**
+     * {@link #sendIcmpv4(PacketContext, int, Outcome)} from {@code source} instead of the config's ipv4Address (a
+     * node that has none of its own, e.g. a MAP-E CE relaying a tunnel error to its LAN from RFC 7600's 192.0.0.8).
+     */
+    public Outcome sendIcmpv4(final PacketContext ctx, final int source, final int packetLength, final Outcome reason)
+    {
         final TranslatorConfig config = ctx.config;
         final MutableDirectBuffer buffer = ctx.buffer;
         final int packet = ctx.offset;
-        if (config.ipv4Address == 0 || config.icmpErrorsPerSecond <= 0 || !mayAnswerIpv4(buffer, packet, packetLength))
+        if (source == 0 || config.icmpErrorsPerSecond <= 0 || !mayAnswerIpv4(buffer, packet, packetLength))
         {
             return reason;
         }
@@ -121,7 +130,7 @@ public final class IcmpErrorOriginator
         final int destination = buffer.getInt(packet + Ipv4Header.SOURCE, ByteOrder.BIG_ENDIAN);
         ip4.wrap(scratch, 0).versionAndHeaderLength(Ipv4Header.MIN_LENGTH).tos(ERROR_TOS).totalLength(total)
             .identification(nextIdentification()).flagsAndFragmentOffset(0).ttl(ERROR_HOP_LIMIT)
-            .protocol(Ipv4Header.PROTOCOL_ICMP).source(config.ipv4Address).destination(destination)
+            .protocol(Ipv4Header.PROTOCOL_ICMP).source(source).destination(destination)
             .computeHeaderChecksum();
         final int icmp = Ipv4Header.MIN_LENGTH;
         writeIcmpHeader(scratch, icmp);

@@ -239,13 +239,14 @@ public enum Outcome
         "MAP-E/lw4o6: IPv4 to an address/port in no port set (softwire_no_port_set) dropped and answered with ICMPv4 "
             + "3/1 (icmp-unreachable = true)", "RFC 7597 s.8.2, RFC 7596 s.6.2"),
     SOFTWIRE_ICMP_RELAYED(Kind.ICMP_ERROR, Direction.V6_TO_V4, "softwire_icmp_relayed",
-        "MAP-E/lw4o6: ICMPv6 error about a tunnel packet this BR sent, relayed to the inner IPv4 source as ICMPv4 "
-            + "3/1 (unreachable, time exceeded, parameter problem) or 3/4 (packet too big, MTU less 40)",
+        "MAP-E/lw4o6: ICMPv6 error about a tunnel packet this BR (or MAP-E CE) sent, relayed to the inner IPv4 "
+            + "source as ICMPv4 3/1 (unreachable, time exceeded) or 3/4 (packet too big, MTU less 40)",
         "RFC 2473 s.8.1, s.8.3, RFC 7597 s.8.2"),
     SOFTWIRE_ICMP_NOT_RELAYED(Kind.DROPPED, Direction.V6_TO_V4, "softwire_icmp_not_relayed",
-        "MAP-E/lw4o6: ICMPv6 to a BR address not relayed: not an error, bad checksum, its quote is not a 4in6 "
-            + "packet this BR sent to that CE, Packet Too Big for a packet without DF, or no ICMPv4 error may be sent "
-            + "(no translator IPv4 address, icmp-errors-per-second 0, RFC 1812 s.4.3.2.7)",
+        "MAP-E/lw4o6: ICMPv6 to a BR address (or a MAP-E CE's MAP address) not relayed: not an error, bad "
+            + "checksum, its quote is not a 4in6 packet this BR sent to that CE (this CE could have sent to that far "
+            + "end), Packet Too Big for a packet without DF, or no ICMPv4 error may be sent (no translator IPv4 "
+            + "address, icmp-errors-per-second 0, RFC 1812 s.4.3.2.7)",
         "RFC 2473 s.8, RFC 4443 s.2.4"),
     MAP_CE_ADDRESS_NOT_CE(Kind.DROPPED, Direction.ANY, "map_ce_address_not_ce",
         "MAP CE mode: the IPv4 source of a packet leaving the CE (or the inner destination of one arriving) is not the "

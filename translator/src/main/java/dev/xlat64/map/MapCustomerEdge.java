@@ -15,6 +15,7 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * A MAP CE in CE mode (RFC 7599 s.6-7 MAP-T, RFC 7597 s.7-8 MAP-E): the node whose End-user prefix the config names.
@@ -22,7 +23,8 @@ import java.nio.ByteOrder;
  * and a source port of its set; it leaves as IPv6 from the CE's MAP address, to the BR (MAP-E: RFC 2473 4in6 to the BR
  * address; MAP-T: RFC 7915 to the DMR's address) or, when an FMR covers the destination, straight to the peer CE's
  * MAP address. IPv6 arriving for the MAP address from the BR (or an FMR peer) goes the reverse way, for a destination
- * port of the set (MAP-T: {@link MapTCeArrival}); MAP-T ICMP errors are translated with their quoted packets mapped.
+ * port of the set (MAP-T: {@link MapTCeArrival}); MAP-T ICMP errors are translated with their quoted packets mapped,
+ * ICMPv6 errors about MAP-E tunnel packets the CE sent are relayed to the LAN (RFC 2473 s.8, {@link MapECeTunnelIcmp}).
  * The rules, the port sets and the two transforms are the BR's ({@link MapRule}, RFC 7915 through
  * {@link PacketContext#mapIpv6} / {@link PacketContext#mapIpv4}, {@link Ipv4InIpv6}). Allocation-free; not thread
  * safe: one instance per engine.
@@ -33,6 +35,7 @@ public final class MapCustomerEdge
     private final IcmpErrorOriginator icmpErrors;
     private final Ipv4ToIpv6 ipv4ToIpv6;
     private final MapTCeArrival mapTArrival;
+    private final MapECeTunnelIcmp tunnelIcmp;
     /** This node's CE domain, or null: not a CE. */
     private MapDomain domain;
     private int position = -1;
@@ -56,6 +59,7 @@ public final class MapCustomerEdge
         this.icmpErrors = icmpErrors;
         this.ipv4ToIpv6 = ipv4ToIpv6;
         this.mapTArrival = new MapTCeArrival(ipv6ToIpv4);
+        this.tunnelIcmp = new MapECeTunnelIcmp(icmpErrors);
     }
 
     /**
@@ -64,30 +68,13 @@ public final class MapCustomerEdge
      */
     public MapDomain[] domains(final MapDomain[] all)
     {
-        int brs = 0;
-        MapDomain ce = null;
-        int at = -1;
-        for (int i = 0; i < all.length; i++)
+        final MapDomain[] rest = Arrays.stream(all).filter(d -> d.endUserPrefix == null).toArray(MapDomain[]::new);
+        int at = 0;
+        while (at < all.length && all[at].endUserPrefix == null)
         {
-            if (all[i].endUserPrefix == null)
-            {
-                brs++;
-            }
-            else if (ce == null)
-            {
-                ce = all[i];
-                at = i;
-            }
+            at++;
         }
-        final MapDomain[] rest = new MapDomain[brs];
-        brs = 0;
-        for (final MapDomain d : all)
-        {
-            if (d.endUserPrefix == null)
-            {
-                rest[brs++] = d;
-            }
-        }
+        final MapDomain ce = at < all.length ? all[at] : null;
         if (ce != null)
         {
             final long high = ce.endUserPrefix.high();
@@ -105,8 +92,9 @@ public final class MapCustomerEdge
                 brLow = br.getLong();
             }
             mapTArrival.serve(ce, bmr, ceIpv4, ceMask, psid);
+            tunnelIcmp.serve(bmr, ceIpv4, ceMask, psid);
         }
-        position = at;
+        position = ce == null ? -1 : at;
         domain = ce;
         return rest;
     }
@@ -324,7 +312,7 @@ public final class MapCustomerEdge
         }
         if ((buffer.getByte(at + Ipv6Header.NEXT_HEADER) & 0xFF) != Ipv4InIpv6.NEXT_HEADER_IPV4)
         {
-            return Outcome.SOFTWIRE_NOT_4IN6;
+            return tunnelError(ctx);
         }
         final int payloadLength = buffer.getShort(at + Ipv6Header.PAYLOAD_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int inner = at + Ipv6Header.LENGTH;
@@ -366,6 +354,23 @@ public final class MapCustomerEdge
         }
         ctx.sink.emit(buffer, inner, innerLength);
         return Outcome.SOFTWIRE_DECAPSULATED;
+    }
+
+    /**
+     * RFC 2473 s.8, RFC 7597 s.8.2: an ICMPv6 error about a 4in6 packet this CE sent, relayed to the inner source if
+     * the quoted tunnel packet went where this CE sends its inner packet (the BR, or the FMR peer of its destination).
+     */
+    private Outcome tunnelError(final PacketContext ctx)
+    {
+        final int inner = tunnelIcmp.quotedInner(ctx);
+        if (inner < 0)
+        {
+            return inner == MapECeTunnelIcmp.NOT_ICMPV6 ? Outcome.SOFTWIRE_NOT_4IN6 : Outcome.SOFTWIRE_ICMP_NOT_RELAYED;
+        }
+        final Outcome far = farEnd(ctx.buffer, inner, tunnelIcmp.innerAvailable(),
+            ctx.buffer.getInt(inner + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN), false);
+        return far != null || farHigh != tunnelIcmp.exitHigh() || farLow != tunnelIcmp.exitLow() ?
+            Outcome.SOFTWIRE_ICMP_NOT_RELAYED : tunnelIcmp.relay(ctx, inner);
     }
 
     /** The MAP address of the FMR peer owning the inner source and source port, into farHigh/farLow; null if found. */

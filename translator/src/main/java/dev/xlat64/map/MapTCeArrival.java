@@ -22,7 +22,8 @@ final class MapTCeArrival
 {
     /**
      * The IPv4 source of an ICMPv6 error from an IPv6 router that no rule maps (RFC 7915 s.5.3 leaves it to RFC 6791):
-     * 192.0.0.8, the IPv4 dummy address of the IANA special-purpose registry (RFC 7600).
+     * 192.0.0.8, the IPv4 dummy address of the IANA special-purpose registry (RFC 7600). Also the source of the
+     * tunnel errors a MAP-E CE relays ({@link MapECeTunnelIcmp}).
      */
     static final int IPV4_DUMMY = 0xC000_0008;
     /** {@link #ipv4Of}: the IPv6 address maps under neither the DMR nor an FMR. */

@@ -15,10 +15,11 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * RFC 2473 s.8 at a MAP-E BR / lwAFTR (RFC 7597 s.8.2, RFC 7596 s.6.2): an ICMPv6 error sent to the BR (the tunnel
- * entry point) about a tunnel packet it sent is relayed to the source of the original IPv4 packet as ICMPv4, through
- * the engine's originator and rate limiter. Finding the quoted inner packet and relaying are split so that the BR can
- * check in between that it did send that packet to that CE. Allocation-free; one per engine.
+ * RFC 2473 s.8 at a tunnel entry point, the MAP-E BR / lwAFTR (RFC 7597 s.8.2, RFC 7596 s.6.2) or a MAP-E CE
+ * ({@link MapECeTunnelIcmp}): an ICMPv6 error sent to it about a tunnel packet it sent is relayed to the source of the
+ * original IPv4 packet as ICMPv4, through the engine's originator and rate limiter. Finding the quoted inner packet and
+ * relaying are split so that the caller can check in between that it did send that packet to that far end.
+ * Allocation-free; one per BR and one per CE of an engine.
  */
 final class TunnelIcmpRelay
 {
@@ -35,9 +36,10 @@ final class TunnelIcmpRelay
 
     /**
      * RFC 2473 s.8, RFC 4443 s.2.3: the IPv4 packet quoted by the ICMPv6 error at {@code l4} (the message ends at
-     * {@code end}), when the message verifies and quotes a tunnel packet (a first fragment at most) from the BR
-     * address {@code brHigh}/{@code brLow}: its offset, with {@link #innerAvailable} bytes of it quoted and the
-     * tunnel's far end in {@link #ceHigh}/{@link #ceLow}; -1 otherwise.
+     * {@code end}), when the message verifies and quotes a tunnel packet (a first fragment at most) from the entry
+     * point's address {@code brHigh}/{@code brLow} (the BR's, or a CE's MAP address): its offset, with
+     * {@link #innerAvailable} bytes of it quoted and the tunnel's far end in {@link #ceHigh}/{@link #ceLow}; -1
+     * otherwise.
      */
     int quotedInner(final PacketContext ctx, final int l4, final int end, final long brHigh, final long brLow)
     {
@@ -78,6 +80,7 @@ final class TunnelIcmpRelay
         return innerAvailable;
     }
 
+    /** The far end (exit point) of the quoted tunnel packet: the CE at a BR; the BR or an FMR peer at a CE. */
     long ceHigh()
     {
         return ceHigh;
@@ -88,14 +91,21 @@ final class TunnelIcmpRelay
         return ceLow;
     }
 
-    /**
-     * RFC 2473 s.8.1, s.8.3: relays the error at {@code l4} about the inner packet at {@code inner}. Destination
-     * Unreachable (any code) and Time Exceeded in transit become ICMPv4 3/1 (host unreachable); Packet Too Big becomes
-     * 3/4 with the MTU less the 40-byte tunnel header (RFC 2473 s.7.2: only for a packet with DF set; the IPv6 MTU is
-     * at least 1280, RFC 8200 s.5). Parameter Problem is not relayed: s.8.1 relays it only about a Tunnel
-     * Encapsulation Limit option, which this BR never sends (s.6.6). Reassembly time-outs are the BR's own affair.
-     */
+    /** The BR's {@link #relay(PacketContext, int, int, int)}: from the config's IPv4 address (translator.ipv4-addr). */
     Outcome relay(final PacketContext ctx, final int l4, final int inner)
+    {
+        return relay(ctx, l4, inner, ctx.config.ipv4Address);
+    }
+
+    /**
+     * RFC 2473 s.8.1, s.8.3: relays the error at {@code l4} about the inner packet at {@code inner}, from
+     * {@code ipv4Source} (0: the entry point has no IPv4 address, nothing is relayed). Destination Unreachable (any
+     * code) and Time Exceeded in transit become ICMPv4 3/1 (host unreachable); Packet Too Big becomes 3/4 with the MTU
+     * less the 40-byte tunnel header (RFC 2473 s.7.2: only for a packet with DF set; the IPv6 MTU is at least 1280,
+     * RFC 8200 s.5). Parameter Problem is not relayed: s.8.1 relays it only about a Tunnel Encapsulation Limit option,
+     * which xlat64 never sends (s.6.6). Reassembly time-outs are the entry point's own affair.
+     */
+    Outcome relay(final PacketContext ctx, final int l4, final int inner, final int ipv4Source)
     {
         final MutableDirectBuffer buffer = ctx.buffer;
         final int type = buffer.getByte(l4 + Icmp.TYPE) & 0xFF;
@@ -105,7 +115,7 @@ final class TunnelIcmpRelay
             if ((buffer.getShort(inner + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
                 Ipv4Header.FLAG_DF) == 0)
             {
-                return Outcome.SOFTWIRE_ICMP_NOT_RELAYED;  // RFC 2473 s.7.1: the BR fragments the tunnel packet
+                return Outcome.SOFTWIRE_ICMP_NOT_RELAYED;  // RFC 2473 s.7.1: the entry point fragments it
             }
             final long mtu = buffer.getInt(l4 + Icmp.REST, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
             final int tunnelMtu = (int)Math.min(0xFFFF, Math.max(mtu, Ipv6Header.MINIMUM_MTU) -
@@ -121,8 +131,8 @@ final class TunnelIcmpRelay
         {
             return Outcome.SOFTWIRE_ICMP_NOT_RELAYED;
         }
-        final Outcome sent = icmpErrors.sendIcmpv4(ctx.repoint(buffer, inner, innerAvailable), innerAvailable,
-            Outcome.SOFTWIRE_ICMP_NOT_RELAYED);
+        final Outcome sent = icmpErrors.sendIcmpv4(ctx.repoint(buffer, inner, innerAvailable), ipv4Source,
+            innerAvailable, Outcome.SOFTWIRE_ICMP_NOT_RELAYED);
         return sent == Outcome.ICMPV4_ERROR_SENT ? Outcome.SOFTWIRE_ICMP_RELAYED : Outcome.SOFTWIRE_ICMP_NOT_RELAYED;
     }
 }

@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * </pre>
  * The MAP-T rule is RFC 7599 appendix A's ({2001:db8::/40, 192.0.2.0/24, 16}, DMR 2001:db8:ffff::/64); the MAP-E
  * rule {2001:db8:100::/40, 203.0.113.0/24, 16} with the BR at 2001:db8:fffe::1; both with offset 6, 8-bit PSIDs.
+ * Path MTU: a smaller IPv6 hop behind either CE reaches the LAN host as Fragmentation Needed (RFC 7915 s.5.2 for
+ * MAP-T; RFC 2473 s.8 relayed by the MAP-E CE as tunnel entry point).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -344,6 +346,36 @@ class MapCeEndToEndTest
         finally
         {
             br.ip("link", "set", "xmb", "mtu", mtu);
+        }
+    }
+
+    @Test
+    @Order(15)
+    void packetTooBigBetweenTheMapECeAndTheBrReachesThePingerAsFragmentationNeeded()
+    {
+        // RFC 2473 s.8, RFC 7597 s.8.2: a 1300-byte link between the MAP-E CE and the BR. The CE's kernel answers the
+        // 1368-byte tunnel packet with Packet Too Big (MTU 1300) to the MAP address; xlat64, the tunnel entry point,
+        // relays it as Fragmentation Needed with MTU 1260 (1300 - 40) from 192.0.0.8 to the CE's address, and the
+        // NAPT44 hands it to the pinging host, which then knows its path MTU.
+        final long before = MapNodes.counter(MapNodes.metrics(ceE, METRICS), "softwire_icmp_relayed");
+        ceE.ip("link", "set", "w", "mtu", "1300");
+        br.ip("link", "set", "bc2", "mtu", "1300");
+        try
+        {
+            final Shell.Result r = hostE.exec("ping", "-M", "do", "-s", "1300", "-c", "3", "-i", "0.5", "-W", "2",
+                SERVER);
+            assertTrue(r.stdout().contains("mtu = 1260") || r.stdout().contains("mtu=1260") ||
+                r.stderr().contains("mtu=1260"), () -> r + MapNodes.metrics(ceE, METRICS));
+            assertTrue(MapNodes.counter(MapNodes.metrics(ceE, METRICS), "softwire_icmp_relayed") > before,
+                () -> MapNodes.metrics(ceE, METRICS));
+            // Below the path MTU it goes through: 1228 bytes of IPv4, 1268 in the tunnel.
+            final Shell.Result small = hostE.exec("ping", "-M", "do", "-s", "1200", "-c", "1", "-W", "3", SERVER);
+            assertTrue(small.stdout().contains("1 received"), () -> small + MapNodes.metrics(ceE, METRICS));
+        }
+        finally
+        {
+            ceE.ip("link", "set", "w", "mtu", "1500");
+            br.ip("link", "set", "bc2", "mtu", "1500");
         }
     }
 

@@ -272,6 +272,9 @@ class MapCustomerEdgeTest
             ipv4(CE4, PEER4, UDP, 64, 0, 1, 0, udp(CE4, PEER4, 1232, 1236, bytes(40, 1))),
             ipv6(br, CE, 4, 64, 0, 0, fromBr),
             ipv6(PEER_T, CE, 4, 64, 0, 0, fromBr),
+            // RFC 2473 s.8: a Packet Too Big about a tunnel packet the CE sent, relayed to the LAN as ICMPv4.
+            ipv6("2001:db8:1::1", CE, ICMPV6, 64, 0, 0, icmp6("2001:db8:1::1", CE, 2, 0, 1300, ipv6(CE, br, 4, 64, 0,
+                0, ipv4(CE4, HOST4, UDP, 63, 0, 1, 0x4000, udp(CE4, HOST4, 1232, 53, bytes(1300, 1)))))),
         };
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Translator.HEADROOM + 4096));
         final long[] emitted = new long[1];
