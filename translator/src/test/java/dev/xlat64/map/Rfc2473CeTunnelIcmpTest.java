@@ -98,6 +98,26 @@ class Rfc2473CeTunnelIcmpTest
     }
 
     @Test
+    void aPacketWithDfTooBigForTheTunnelGetsFragmentationNeededFromTheDummyAddress()
+    {
+        // s.7.1 at the entry point itself: DF set and the 4in6 packet (1320 + 40) above the IPv6 MTU of 1280: 3/4
+        // with 1280 - 40, from 192.0.0.8 as the relayed errors (the CE's own address is the destination; CE mode has
+        // no translator IPv4 address, and an error from 0.0.0.0 would not be sent at all).
+        final EngineHarness small = new EngineHarness(TranslatorConfig.builder(new AddressMapper(
+            Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true)).icmpErrorsPerSecond(1000).ipv6Mtu(1280)
+            .build());
+        small.translator().mapDomains(List.of(MapDomain.customerEdge(Mechanism.MAP_E, "test",
+            MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, Addresses.parse6(BR),
+            Ipv6Prefix.parse("2001:db8:12:3400::/56"))));
+        final byte[] inner = sent(1232, true, 1300 - 8);
+        assertEquals(Outcome.ICMPV4_ERROR_SENT, small.translate(inner));
+        assertEquals(Outcome.SOFTWIRE_TOO_BIG, small.translator().icmpErrorReason());
+        final byte[] out = small.single();
+        assertEquals(hex(ipv4(DUMMY4, CE4, ICMP, 64, ERROR_TOS, identification(out), 0,
+            icmp4(3, 4, 1240, head(inner, 576 - 28)))), hex(out));
+    }
+
+    @Test
     void aPingWithDfGetsFragmentationNeededForItsEchoRequest()
     {
         // ping -M do: an echo request whose identifier (1233, the NAPT44's) stands for the port (RFC 7597 s.8.2).
