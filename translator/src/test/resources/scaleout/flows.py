@@ -7,7 +7,8 @@
   flows.py recv BIND PORT --seconds S --interval-ms MS
       Counts what arrives per flow; prints {"received", "lost", "window_ms", "flows"} at the end (or on SIGTERM):
       lost counts the gaps between each flow's first and last datagram; window_ms is the longest time a flow went
-      without a datagram across a gap, less one interval: the loss window.
+      without a datagram across a gap, less one interval: the loss window; window_end (when there was one) the
+      wall-clock time it ended, to place it against the routers' logs.
   flows.py iperf FILE
       Summarises iperf3 -J output: {"error", "streams", "bytes", "retransmits", "silent_at_end"}.
 """
@@ -58,6 +59,7 @@ def recv(bind, port, seconds, interval_ms):
     s.bind((bind, port))
     s.settimeout(0.2)
     flows = {}  # flow -> [received, highest seq, last arrival, longest silence, first seq]
+    gap_end = [0.0]  # wall-clock time of the arrival that ended the longest silence
     stop = [False]
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
     end = time.monotonic() + seconds
@@ -73,15 +75,20 @@ def recv(bind, port, seconds, interval_ms):
         st = flows.setdefault(f, [0, seq - 1, now, 0.0, seq])
         st[0] += 1
         if seq > st[1]:
-            if st[1] >= 0 and seq > st[1] + 1:
-                st[3] = max(st[3], now - st[2])
+            if st[1] >= 0 and seq > st[1] + 1 and now - st[2] > st[3]:
+                st[3] = now - st[2]
+                if st[3] >= max(v[3] for v in flows.values()):
+                    gap_end[0] = time.time()
             st[1] = seq
         st[2] = now
     received = sum(v[0] for v in flows.values())
     expected = sum(v[1] - v[4] + 1 for v in flows.values())
     window = max([v[3] for v in flows.values()] + [0.0]) * 1000 - interval_ms
-    print(json.dumps({"received": received, "lost": expected - received, "window_ms": round(max(0.0, window), 1),
-                      "flows": len(flows)}), flush=True)
+    result = {"received": received, "lost": expected - received, "window_ms": round(max(0.0, window), 1),
+              "flows": len(flows)}
+    if window > 0:
+        result["window_end"] = time.strftime("%H:%M:%S", time.localtime(gap_end[0])) + ("%.3f" % (gap_end[0] % 1))[1:]
+    print(json.dumps(result), flush=True)
 
 
 def iperf(path):

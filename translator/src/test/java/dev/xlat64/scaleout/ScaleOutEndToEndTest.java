@@ -33,6 +33,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * xlat64 under TCP and UDP load withdraws its routes at both routers, TCP survives and the UDP loss window is short;
  * a host that hangs is dropped by BFD; a drain moves all traffic with zero loss and the gateway re-joins after a
  * restart. Each test leaves both gateways serving. The measured figures are printed ("scale-out: ...").
+ * <p>
+ * BFD is tuned to 300 ms here, so a stall of the whole machine that long (seen on CI) takes the gateway that keeps
+ * serving out of the routers for the few seconds BGP needs to come back, and its flows are lost. That loss is not
+ * the kill's or the drain's: when the routers logged a state change of the survivor's sessions and the run missed its
+ * figures, it is printed with the routers' logs and measured once more; the second run must meet them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,6 +45,8 @@ class ScaleOutEndToEndTest
 {
     private static final int FLOWS = 16;
     private static final double INTERVAL_MS = 4;
+    private static final Pattern ROUTING_EVENT =
+        Pattern.compile("(?i)state changed|changed state|session (up|down)|withdrawn|announced|wedged|drain:");
     private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": (-?[0-9.]+)");
 
     private ScaleOutTopology t;
@@ -91,24 +98,58 @@ class ScaleOutEndToEndTest
     @Order(2)
     void killMinus9UnderLoadWithdrawsTheRoutesAndTcpSurvives() throws Exception
     {
+        KillRun run = killUnderLoad(5003);
+        if (!run.passed() && run.survivorFlaps > 0)
+        {
+            // As in the drain test: the survivor's sessions went down too, so the machine stalled (see there).
+            System.out.printf("scale-out: %d state change(s) of the surviving gateway's sessions at the routers " +
+                "during the kill (a machine stall longer than the BFD hold time); killing once more%n%s%n",
+                run.survivorFlaps, diagnosis(t));
+            run.victim.xlat64.start();
+            t.awaitPaths(2, Duration.ofSeconds(20));
+            run = killUnderLoad(5010);
+        }
+        final ScaleOutTopology.Gw victim = run.victim;
+        assertEquals(0, run.transferExit, run.iperfJson);
+        assertTrue(run.iperf.contains("\"error\": null"), "iperf3 reported an error (a reset connection?): " +
+            run.iperf);
+        assertEquals(8, (int)number(run.iperf, "streams"), run.iperf);
+        assertEquals(0, (int)number(run.iperf, "silent_at_end"),
+            "every TCP stream still carries data at the end: " + run.iperf);
+        assertTrue(run.ms6 < 5000 && run.ms4 < 5000,
+            "withdrawn within 5 s: r6 " + run.ms6 + " ms, r4 " + run.ms4 + " ms");
+        assertTrue(number(run.received, "window_ms") < 1000, "UDP loss window under 1 s: " + run.received +
+            diagnosis(t));
+
+        victim.xlat64.start();
+        final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
+        System.out.printf("scale-out: %s restarted; both paths back at both routers %d ms after it was up%n",
+            victim.name, rejoin);
+    }
+
+    /** One kill -9 of the busier gateway under TCP and UDP load (UDP to {@code port}). */
+    private KillRun killUnderLoad(final int port) throws Exception
+    {
         final int seconds = 10;
         final Shell.Background mon6 = ScaleOutTopology.monitor(t.r6);
         final Shell.Background mon4 = ScaleOutTopology.monitor(t.r4);
         final Shell.Background server = t.h4.start("iperf3", "-s", "-1", "-B", ScaleOutTopology.H4);
-        final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5003", "--seconds",
+        final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, String.valueOf(port), "--seconds",
             String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
         ScaleOutTopology.sleep(700);
-        final Path json = t.dir.resolve("iperf-kill.json");
+        final Path json = t.dir.resolve("iperf-kill-" + port + ".json");
         final Shell.Background tcp = t.h6.start("sh", "-c", "exec iperf3 -6 -c " + ScaleOutTopology.H4_AS_IPV6
             + " -B " + ScaleOutTopology.H6 + " -t " + seconds + " -P 8 -b 4M -i 1 -J --connect-timeout 3000 > " + json);
-        final Shell.Background send = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5003", ScaleOutTopology.H6,
-            String.valueOf(INTERVAL_MS), seconds);
+        final Shell.Background send = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, String.valueOf(port),
+            ScaleOutTopology.H6, String.valueOf(INTERVAL_MS), seconds);
 
         awaitTraffic(t.gw1);
         awaitTraffic(t.gw2);
         ScaleOutTopology.sleep(seconds * 200L);
         final long[] load = {t.gw1.translated(), t.gw2.translated()};
         final ScaleOutTopology.Gw victim = load[0] >= load[1] ? t.gw1 : t.gw2;
+        final ScaleOutTopology.Gw survivor = victim == t.gw1 ? t.gw2 : t.gw1;
+        final int flapsBefore = stateChanges(t, survivor);
         final Instant killedAt = Instant.now();
         victim.xlat64.kill();
         final long gone = t.awaitPaths(1, Duration.ofSeconds(15));
@@ -127,23 +168,22 @@ class ScaleOutEndToEndTest
         assertNotNull(at4, "r4 saw no route change after the kill:\n" + m4);
         final long ms6 = Duration.between(killedAt, at6).toMillis();
         final long ms4 = Duration.between(killedAt, at4).toMillis();
-        final long sentTotal = sum(sent);
         System.out.printf("scale-out: kill -9 of %s (load %d/%d): withdrawn at r6 after %d ms, at r4 after %d ms " +
                 "(both routers single-path %d ms after the kill returned); UDP %d flows sent %d, %s; TCP %s%n",
-            victim.name, load[0], load[1], ms6, ms4, gone, FLOWS, sentTotal, received.strip(), iperf.strip());
+            victim.name, load[0], load[1], ms6, ms4, gone, FLOWS, sum(sent), received.strip(), iperf.strip());
+        return new KillRun(victim, transfer.exitCode(), transfer + Files.readString(json), iperf, ms6, ms4, received,
+            stateChanges(t, survivor) - flapsBefore);
+    }
 
-        assertEquals(0, transfer.exitCode(), transfer + Files.readString(json));
-        assertTrue(iperf.contains("\"error\": null"), "iperf3 reported an error (a reset connection?): " + iperf);
-        assertEquals(8, (int)number(iperf, "streams"), iperf);
-        assertEquals(0, (int)number(iperf, "silent_at_end"),
-            "every TCP stream still carries data at the end: " + iperf);
-        assertTrue(ms6 < 5000 && ms4 < 5000, "withdrawn within 5 s: r6 " + ms6 + " ms, r4 " + ms4 + " ms");
-        assertTrue(number(received, "window_ms") < 1000, "UDP loss window under 1 s: " + received);
-
-        victim.xlat64.start();
-        final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
-        System.out.printf("scale-out: %s restarted; both paths back at both routers %d ms after it was up%n",
-            victim.name, rejoin);
+    /** What one kill under load saw; {@code survivorFlaps}: state changes of the other gateway's sessions. */
+    private record KillRun(ScaleOutTopology.Gw victim, int transferExit, String iperfJson, String iperf, long ms6,
+        long ms4, String received, int survivorFlaps)
+    {
+        boolean passed()
+        {
+            return transferExit == 0 && iperf.contains("\"error\": null") && number(iperf, "silent_at_end") == 0 &&
+                ms6 < 5000 && ms4 < 5000 && number(received, "window_ms") < 1000;
+        }
     }
 
     @Test
@@ -178,6 +218,9 @@ class ScaleOutEndToEndTest
         assertNotNull(at6, m6);
         final long ms6 = Duration.between(stoppedAt, at6).toMillis();
         final long rejoin = t.awaitPaths(2, Duration.ofSeconds(30));
+        // The woken BIRD may still reset a session it timed out while stopped: the next test starts once both
+        // gateways' sessions have stayed as they are for 2 s.
+        awaitSettled(t, Duration.ofSeconds(2), Duration.ofSeconds(30));
         System.out.printf("scale-out: host hang (SIGSTOP of BIRD and xlat64 in %s): BFD (%d ms x %d) dropped it at r6 "
                 + "after %d ms; UDP %s; back in both routers %d ms after SIGCONT%n", victim.name,
             ScaleOutTopology.BFD_INTERVAL_MS, ScaleOutTopology.BFD_MULTIPLIER, ms6, received.strip(), rejoin);
@@ -189,20 +232,61 @@ class ScaleOutEndToEndTest
     @Order(4)
     void aDrainMovesAllTrafficWithZeroLossAndTheGatewayRejoinsAfterARestart()
     {
+        final ScaleOutTopology.Gw victim = t.gw1;
+        DrainRun run = drainUnderLoad(victim, 5005);
+        if (run.lost() > 0 && run.survivorFlaps > 0)
+        {
+            // A session of the gateway that keeps serving went down while the drain ran: its BFD (300 ms) missed
+            // packets because the machine stalled, and the routers dropped its path for the seconds BGP needs to come
+            // back. That loss is the stall's, not the drain's: measured once more, and the second run must be clean.
+            System.out.printf("scale-out: %d state change(s) of gw2's sessions at the routers during the drain " +
+                "(a machine stall longer than the BFD hold time), so its loss of %d is not the drain's; draining " +
+                "once more%n%s%n", run.survivorFlaps, run.lost(), diagnosis(t));
+            victim.xlat64.start();
+            t.awaitPaths(2, Duration.ofSeconds(20));
+            run = drainUnderLoad(victim, 5007);
+        }
+        assertEquals(0, run.code, run.drainOutput);
+        assertTrue(run.log.contains("drain: routes withdrawn") && run.log.contains("drain: traffic has moved"),
+            run.log);
+        assertEquals(1, run.paths[0], "r6 has only gw2's path after the drain");
+        assertEquals(1, run.paths[1], "r4 has only gw2's path after the drain");
+        assertEquals(run.sent6, (long)number(run.got4, "received"), "zero loss h6 -> h4: " + run.got4 + diagnosis(t));
+        assertEquals(run.sent4, (long)number(run.got6, "received"), "zero loss h4 -> h6: " + run.got6 + diagnosis(t));
+
+        victim.xlat64.start();
+        final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
+        final long after = victim.translated();
+        final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5009", "--seconds", "4");
+        ScaleOutTopology.sleep(500);
+        send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5009", ScaleOutTopology.H6, "10", 2)
+            .waitFor(Duration.ofSeconds(20));
+        recv.waitFor(Duration.ofSeconds(20));
+        final long rejoined = victim.translated() - after;
+        System.out.printf("scale-out: %s restarted: both paths back %d ms after it was up; it translated %d packets " +
+            "of the next %d flows%n", victim.name, rejoin, rejoined, FLOWS);
+        assertTrue(rejoined > 0, "the restarted gateway takes traffic again");
+    }
+
+    /** One drain of {@code victim} under UDP load both ways (ports {@code port} and {@code port + 1}). */
+    private DrainRun drainUnderLoad(final ScaleOutTopology.Gw victim, final int port)
+    {
         final int seconds = 8;
         final StringWriter out = new StringWriter();
         // Built before the traffic starts: picocli's start-up is CPU the senders should not have to compete with.
         final CommandLine drain = Xlat64.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out));
-        final Shell.Background recv4 = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5005", "--seconds",
+        final String port4 = String.valueOf(port);
+        final String port6 = String.valueOf(port + 1);
+        final Shell.Background recv4 = t.flows(t.h4, "recv", ScaleOutTopology.H4, port4, "--seconds",
             String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
-        final Shell.Background recv6 = t.flows(t.h6, "recv", ScaleOutTopology.H6, "5006", "--seconds",
+        final Shell.Background recv6 = t.flows(t.h6, "recv", ScaleOutTopology.H6, port6, "--seconds",
             String.valueOf(seconds + 4), "--interval-ms", String.valueOf(INTERVAL_MS));
         ScaleOutTopology.sleep(700);
-        final Shell.Background send6 = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5005", ScaleOutTopology.H6,
+        final Shell.Background send6 = send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, port4, ScaleOutTopology.H6,
             String.valueOf(INTERVAL_MS), seconds);
-        final Shell.Background send4 = send(t, t.h4, ScaleOutTopology.H6_AS_IPV4, "5006", ScaleOutTopology.H4,
+        final Shell.Background send4 = send(t, t.h4, ScaleOutTopology.H6_AS_IPV4, port6, ScaleOutTopology.H4,
             String.valueOf(INTERVAL_MS), seconds);
-        final ScaleOutTopology.Gw victim = t.gw1;
+        final int flapsBefore = stateChanges(t, t.gw2);
         awaitTraffic(victim);
         ScaleOutTopology.sleep(1000);
 
@@ -215,31 +299,64 @@ class ScaleOutEndToEndTest
         t.awaitPaths(1, Duration.ofSeconds(5));
         final int[] paths = t.paths();
 
-        final String sent6 = send6.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
-        final String sent4 = send4.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
+        final long sent6 = sum(send6.waitFor(Duration.ofSeconds(seconds + 20)).stdout());
+        final long sent4 = sum(send4.waitFor(Duration.ofSeconds(seconds + 20)).stdout());
         final String got4 = recv4.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
         final String got6 = recv6.waitFor(Duration.ofSeconds(seconds + 20)).stdout();
         System.out.printf("scale-out: drain of %s took %d ms (%s); UDP h6->h4 sent %d, %s; h4->h6 sent %d, %s%n",
-            victim.name, drainMillis, drainLine(log), sum(sent6), got4.strip(), sum(sent4), got6.strip());
-        assertEquals(0, code, out.toString());
-        assertTrue(log.contains("drain: routes withdrawn") && log.contains("drain: traffic has moved"), log);
-        assertEquals(1, paths[0], "r6 has only gw2's path after the drain");
-        assertEquals(1, paths[1], "r4 has only gw2's path after the drain");
-        assertEquals(sum(sent6), (long)number(got4, "received"), "zero loss h6 -> h4: " + got4);
-        assertEquals(sum(sent4), (long)number(got6, "received"), "zero loss h4 -> h6: " + got6);
+            victim.name, drainMillis, drainLine(log), sent6, got4.strip(), sent4, got6.strip());
+        return new DrainRun(code, out.toString(), log, paths, sent6, got4, sent4, got6,
+            stateChanges(t, t.gw2) - flapsBefore);
+    }
 
-        victim.xlat64.start();
-        final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
-        final long after = victim.translated();
-        final Shell.Background recv = t.flows(t.h4, "recv", ScaleOutTopology.H4, "5007", "--seconds", "4");
-        ScaleOutTopology.sleep(500);
-        send(t, t.h6, ScaleOutTopology.H4_AS_IPV6, "5007", ScaleOutTopology.H6, "10", 2)
-            .waitFor(Duration.ofSeconds(20));
-        recv.waitFor(Duration.ofSeconds(20));
-        final long rejoined = victim.translated() - after;
-        System.out.printf("scale-out: %s restarted: both paths back %d ms after it was up; it translated %d packets " +
-            "of the next %d flows%n", victim.name, rejoin, rejoined, FLOWS);
-        assertTrue(rejoined > 0, "the restarted gateway takes traffic again");
+    /** What one drain under load saw; {@code survivorFlaps}: state changes of gw2's sessions at the routers. */
+    private record DrainRun(int code, String drainOutput, String log, int[] paths, long sent6, String got4, long sent4,
+        String got6, int survivorFlaps)
+    {
+        long lost()
+        {
+            return sent6 - (long)number(got4, "received") + sent4 - (long)number(got6, "received");
+        }
+    }
+
+    /** Waits until neither gateway's sessions changed state at the routers for {@code quiet}, with both paths up. */
+    private static void awaitSettled(final ScaleOutTopology t, final Duration quiet, final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        int changes = stateChanges(t, t.gw1) + stateChanges(t, t.gw2);
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quiet.toNanos())
+        {
+            assertTrue(System.nanoTime() < deadline, "the gateways' sessions keep changing state:" + diagnosis(t));
+            ScaleOutTopology.sleep(100);
+            final int now = stateChanges(t, t.gw1) + stateChanges(t, t.gw2);
+            if (now != changes || t.paths()[0] != 2 || t.paths()[1] != 2)
+            {
+                changes = now;
+                since = System.nanoTime();
+            }
+        }
+    }
+
+    /** BGP and BFD state changes the routers logged so far for their sessions with {@code gw}. */
+    private static int stateChanges(final ScaleOutTopology t, final ScaleOutTopology.Gw gw)
+    {
+        final int i = gw == t.gw1 ? 1 : 2;
+        // BIRD's BFD line names the peer address: gw{i} is 2001:db8:6{i}::2 at r6 and 198.51.100.{8i+2} at r4.
+        final Pattern bfdDown = Pattern.compile("Session to (2001:db8:6" + i + "::2|198\\.51\\.100\\." + (8 * i + 2) +
+            ") .*to Down");
+        int n = 0;
+        for (final String log : List.of(t.bird6.log(), t.bird4.log()))
+        {
+            for (final String line : log.split("\n"))
+            {
+                if (line.contains(gw.name + ": State changed") || bfdDown.matcher(line).find())
+                {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /**
@@ -263,6 +380,28 @@ class ScaleOutEndToEndTest
             assertTrue(System.nanoTime() < deadline, gw.name + " carries no traffic");
             ScaleOutTopology.sleep(100);
         }
+    }
+
+    /**
+     * For a failure message: the routing events of every daemon (BGP and BFD state changes, route withdrawals and
+     * announcements), so that a loss can be placed in time against the drain.
+     */
+    private static String diagnosis(final ScaleOutTopology t)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final Object[] d : new Object[][] {{"r6 BIRD", t.bird6.log()}, {"r4 BIRD", t.bird4.log()},
+            {"gw1 BIRD", t.gw1.bird.log()}, {"gw2 BIRD", t.gw2.bird.log()}, {"gw2 xlat64", t.gw2.xlat64.log()}})
+        {
+            b.append("\n--- ").append(d[0]).append(" (state changes) ---\n");
+            for (final String line : ((String)d[1]).split("\n"))
+            {
+                if (ROUTING_EVENT.matcher(line).find())
+                {
+                    b.append(line).append('\n');
+                }
+            }
+        }
+        return b.toString();
     }
 
     private static String drainLine(final String log)

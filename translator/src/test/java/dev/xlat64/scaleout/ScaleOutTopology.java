@@ -140,8 +140,10 @@ public final class ScaleOutTopology implements AutoCloseable
 
     private static String routerLocal(final String id, final int as)
     {
+        // Logged with timestamps, so that a failure message can place a loss against the sessions' state changes.
         return "define ROUTER_ID = " + id + ";\ndefine LOCAL_AS = " + as + ";\ndefine BFD_INTERVAL_MS = " +
-            BFD_INTERVAL_MS + ";\ndefine BFD_MULTIPLIER = " + BFD_MULTIPLIER + ";\n";
+            BFD_INTERVAL_MS + ";\ndefine BFD_MULTIPLIER = " + BFD_MULTIPLIER + ";\n" +
+            "debug protocols { states, events };\n";
     }
 
     /** gw{i}: 2001:db8:6{i}::2/64 towards r6, 198.51.100.{8i+2}/29 towards r4, default routes to both routers. */
@@ -164,7 +166,7 @@ public final class ScaleOutTopology implements AutoCloseable
         final Bird bird = track(new Bird(ns, dir.resolve(name), "gateway.conf",
             "define ROUTER_ID = 192.0.2." + (200 + i) + ";\ndefine LOCAL_AS = " + (64600 + i) + ";\n" +
                 "define XLAT64_TUN = \"" + Xlat64Process.TUN + "\";\ndefine BFD_INTERVAL_MS = " + BFD_INTERVAL_MS +
-                ";\ndefine BFD_MULTIPLIER = " + BFD_MULTIPLIER + ";\n",
+                ";\ndefine BFD_MULTIPLIER = " + BFD_MULTIPLIER + ";\ndebug protocols { states };\n",
             "protocol bgp r6 from to_ipv6_side { neighbor 2001:db8:6" + i + "::1 as 64600; interface \"eth-r6\"; }\n" +
                 "protocol bgp r4 from to_ipv4_side { neighbor 198.51.100." + (8 * i + 1) + " as 64500; " +
                 "interface \"eth-r4\"; }\n"));
