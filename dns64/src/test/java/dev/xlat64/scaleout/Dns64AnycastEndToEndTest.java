@@ -42,6 +42,28 @@ class Dns64AnycastEndToEndTest
     {
         assumeTrue(Netns.requireRoot(), Netns.ROOT_MESSAGE);
         assumeTrue(ScaleOutTopology.birdInstalled(), "needs bird2 (apt-get install bird2)");
+        Run run = killUnderQueries();
+        if (!run.passed() && run.survivorFlaps > 0)
+        {
+            // BFD is tuned to 300 ms: a machine stall that long also took gw2 out of the routers for the seconds BGP
+            // needs to come back (ScaleOutTopology#stateChanges). Not the kill's doing: measured once more.
+            System.out.printf("scale-out: %d state change(s) of gw2's sessions at the routers while gw1 was killed " +
+                "(a machine stall longer than the BFD hold time); once more%n%s%n", run.survivorFlaps, run.events);
+            t.close();
+            t = null;
+            run = killUnderQueries();
+        }
+        // Queries hashed to the dead gateway before the withdrawal fail (at once: its lo still has the address and
+        // answers "port unreachable"); from the withdrawal on, every query is answered by the survivor.
+        assertTrue(run.r6[1] < 2000 && run.r4[1] < 2000, "unanswered for under 2 s:\n" + run.out6 + "\n" + run.out4 +
+            run.events);
+        assertTrue(run.r6[2] == 1 && run.r4[2] == 1, "the loop keeps answering after the withdrawal:\n" + run.out6 +
+            "\n" + run.out4 + run.events);
+    }
+
+    /** Builds the topology, starts a dig loop from each side, kills gw1's xlat64 and collects what the loops saw. */
+    private Run killUnderQueries() throws IOException
+    {
         final Path config = Files.createTempFile("xlat64-anycast-", ".toml");
         config.toFile().deleteOnExit();
         // ipv4only.arpa is answered by DNS64 itself (RFC 7050); the upstream is never asked in this test.
@@ -61,6 +83,7 @@ class Dns64AnycastEndToEndTest
         final Shell.Background loop6 = digLoop(t.h6, ANYCAST6);
         final Shell.Background loop4 = digLoop(t.h4, ANYCAST4);
         ScaleOutTopology.sleep(2500);
+        final int flapsBefore = t.stateChanges(t.gw2);
         t.gw1.xlat64.kill();
         final String out6 = loop6.waitFor(Duration.ofSeconds(120)).stdout();
         final String out4 = loop4.waitFor(Duration.ofSeconds(120)).stdout();
@@ -71,10 +94,16 @@ class Dns64AnycastEndToEndTest
             r6[1], r4[0], QUERIES, ANYCAST4, r4[1],
             t.r6.exec("ip", "-6", "route", "show", ANYCAST6).stdout().strip().replace('\n', ' '),
             t.r4.exec("ip", "route", "show", ANYCAST4).stdout().strip().replace('\n', ' '));
-        // Queries hashed to the dead gateway before the withdrawal fail (at once: its lo still has the address and
-        // answers "port unreachable"); from the withdrawal on, every query is answered by the survivor.
-        assertTrue(r6[1] < 2000 && r4[1] < 2000, "unanswered for under 2 s:\n" + out6 + "\n" + out4);
-        assertTrue(r6[2] == 1 && r4[2] == 1, "the loop keeps answering after the withdrawal:\n" + out6 + "\n" + out4);
+        return new Run(r6, r4, out6, out4, t.stateChanges(t.gw2) - flapsBefore, t.routingEvents());
+    }
+
+    /** What the two dig loops saw ({@link #count}), and the state changes of gw2's sessions meanwhile. */
+    private record Run(long[] r6, long[] r4, String out6, String out4, int survivorFlaps, String events)
+    {
+        boolean passed()
+        {
+            return r6[1] < 2000 && r4[1] < 2000 && r6[2] == 1 && r4[2] == 1;
+        }
     }
 
     /** QUERIES digs for ipv4only.arpa AAAA, one line each: "ok MILLIS" with an answer, "fail MILLIS" without. */

@@ -47,8 +47,6 @@ class ScaleOutEndToEndTest
     private static final double INTERVAL_MS = 4;
     /** Datagrams all {@link #FLOWS} flows send in one second. */
     private static final double SECOND_OF_FLOWS = FLOWS * 1000 / INTERVAL_MS;
-    private static final Pattern ROUTING_EVENT =
-        Pattern.compile("(?i)state changed|changed state|session (up|down)|withdrawn|announced|wedged|drain:");
     private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\": (-?[0-9.]+)");
 
     private ScaleOutTopology t;
@@ -106,7 +104,7 @@ class ScaleOutEndToEndTest
             // As in the drain test: the survivor's sessions went down too, so the machine stalled (see there).
             System.out.printf("scale-out: %d state change(s) of the surviving gateway's sessions at the routers " +
                 "during the kill (a machine stall longer than the BFD hold time); killing once more%n%s%n",
-                run.survivorFlaps, diagnosis(t));
+                run.survivorFlaps, t.routingEvents());
             run.victim.xlat64.start();
             t.awaitPaths(2, Duration.ofSeconds(20));
             run = killUnderLoad(5010);
@@ -121,10 +119,10 @@ class ScaleOutEndToEndTest
         assertTrue(run.ms6 < 5000 && run.ms4 < 5000,
             "withdrawn within 5 s: r6 " + run.ms6 + " ms, r4 " + run.ms4 + " ms");
         assertTrue(number(run.received, "window_ms") < 1000, "UDP loss window under 1 s: " + run.received +
-            diagnosis(t));
+            t.routingEvents());
         assertTrue(run.sent - number(run.received, "received") < SECOND_OF_FLOWS,
             "under 1 s worth of the " + run.sent + " datagrams lost (a loss up to the end has no window): " +
-            run.received + diagnosis(t));
+            run.received + t.routingEvents());
 
         victim.xlat64.start();
         final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
@@ -154,7 +152,7 @@ class ScaleOutEndToEndTest
         final long[] load = {t.gw1.translated(), t.gw2.translated()};
         final ScaleOutTopology.Gw victim = load[0] >= load[1] ? t.gw1 : t.gw2;
         final ScaleOutTopology.Gw survivor = victim == t.gw1 ? t.gw2 : t.gw1;
-        final int flapsBefore = stateChanges(t, survivor);
+        final int flapsBefore = t.stateChanges(survivor);
         final Instant killedAt = Instant.now();
         victim.xlat64.kill();
         final long gone = t.awaitPaths(1, Duration.ofSeconds(15));
@@ -177,7 +175,7 @@ class ScaleOutEndToEndTest
                 "(both routers single-path %d ms after the kill returned); UDP %d flows sent %d, %s; TCP %s%n",
             victim.name, load[0], load[1], ms6, ms4, gone, FLOWS, sum(sent), received.strip(), iperf.strip());
         return new KillRun(victim, transfer.exitCode(), transfer + Files.readString(json), iperf, ms6, ms4, sum(sent),
-            received, stateChanges(t, survivor) - flapsBefore);
+            received, t.stateChanges(survivor) - flapsBefore);
     }
 
     /** What one kill under load saw; {@code survivorFlaps}: state changes of the other gateway's sessions. */
@@ -202,15 +200,15 @@ class ScaleOutEndToEndTest
             // As in the drain test: gw1's sessions went down too, so the machine stalled (see there).
             System.out.printf("scale-out: %d state change(s) of gw1's sessions at the routers during the hang (a " +
                 "machine stall longer than the BFD hold time); hanging gw2 once more%n%s%n", run.survivorFlaps,
-                diagnosis(t));
+                t.routingEvents());
             run = hangUnderLoad(5011);
         }
         assertTrue(run.ms6 < 3000, "BFD detects a hung host well within its hold time: " + run.ms6 + " ms");
         assertTrue(number(run.received, "window_ms") < 1000, "UDP loss window under 1 s: " + run.received +
-            diagnosis(t));
+            t.routingEvents());
         assertTrue(run.sent - number(run.received, "received") < SECOND_OF_FLOWS,
             "under 1 s worth of the " + run.sent + " datagrams lost (a loss up to the end has no window): " +
-            run.received + diagnosis(t));
+            run.received + t.routingEvents());
     }
 
     /** gw2's whole host hangs (SIGSTOP of its BIRD and xlat64) under UDP load to {@code port}, then wakes. */
@@ -227,7 +225,7 @@ class ScaleOutEndToEndTest
         ScaleOutTopology.sleep(1000);
         // The whole host hangs: its BIRD and its xlat64 stop, its kernel keeps the routes and the TUN (a blackhole).
         final ScaleOutTopology.Gw victim = t.gw2;
-        final int flapsBefore = stateChanges(t, t.gw1);
+        final int flapsBefore = t.stateChanges(t.gw1);
         final Instant stoppedAt = Instant.now();
         Shell.check("kill", "-STOP", String.valueOf(victim.bird.pid()), String.valueOf(victim.xlat64.pid()));
         try
@@ -245,7 +243,7 @@ class ScaleOutEndToEndTest
         final Instant at6 = ScaleOutTopology.firstChange(m6, ScaleOutTopology.PREFIX, stoppedAt);
         assertNotNull(at6, m6);
         final long ms6 = Duration.between(stoppedAt, at6).toMillis();
-        final int survivorFlaps = stateChanges(t, t.gw1) - flapsBefore;
+        final int survivorFlaps = t.stateChanges(t.gw1) - flapsBefore;
         final long rejoin = t.awaitPaths(2, Duration.ofSeconds(30));
         // The woken BIRD may still reset a session it timed out while stopped: the next test starts once both
         // gateways' sessions have stayed as they are for 2 s.
@@ -279,7 +277,7 @@ class ScaleOutEndToEndTest
             // back. That loss is the stall's, not the drain's: measured once more, and the second run must be clean.
             System.out.printf("scale-out: %d state change(s) of gw2's sessions at the routers during the drain " +
                 "(a machine stall longer than the BFD hold time), so its loss of %d is not the drain's; draining " +
-                "once more%n%s%n", run.survivorFlaps, run.lost(), diagnosis(t));
+                "once more%n%s%n", run.survivorFlaps, run.lost(), t.routingEvents());
             victim.xlat64.start();
             t.awaitPaths(2, Duration.ofSeconds(20));
             run = drainUnderLoad(victim, 5007);
@@ -289,8 +287,10 @@ class ScaleOutEndToEndTest
             run.log);
         assertEquals(1, run.paths[0], "r6 has only gw2's path after the drain");
         assertEquals(1, run.paths[1], "r4 has only gw2's path after the drain");
-        assertEquals(run.sent6, (long)number(run.got4, "received"), "zero loss h6 -> h4: " + run.got4 + diagnosis(t));
-        assertEquals(run.sent4, (long)number(run.got6, "received"), "zero loss h4 -> h6: " + run.got6 + diagnosis(t));
+        assertEquals(run.sent6, (long)number(run.got4, "received"),
+            "zero loss h6 -> h4: " + run.got4 + t.routingEvents());
+        assertEquals(run.sent4, (long)number(run.got6, "received"),
+            "zero loss h4 -> h6: " + run.got6 + t.routingEvents());
 
         victim.xlat64.start();
         final long rejoin = t.awaitPaths(2, Duration.ofSeconds(20));
@@ -324,7 +324,7 @@ class ScaleOutEndToEndTest
             String.valueOf(INTERVAL_MS), seconds);
         final Shell.Background send4 = send(t, t.h4, ScaleOutTopology.H6_AS_IPV4, port6, ScaleOutTopology.H4,
             String.valueOf(INTERVAL_MS), seconds);
-        final int flapsBefore = stateChanges(t, t.gw2);
+        final int flapsBefore = t.stateChanges(t.gw2);
         awaitTraffic(victim);
         ScaleOutTopology.sleep(1000);
 
@@ -344,7 +344,7 @@ class ScaleOutEndToEndTest
         System.out.printf("scale-out: drain of %s took %d ms (%s); UDP h6->h4 sent %d, %s; h4->h6 sent %d, %s%n",
             victim.name, drainMillis, drainLine(log), sent6, got4.strip(), sent4, got6.strip());
         return new DrainRun(code, out.toString(), log, paths, sent6, got4, sent4, got6,
-            stateChanges(t, t.gw2) - flapsBefore);
+            t.stateChanges(t.gw2) - flapsBefore);
     }
 
     /** What one drain under load saw; {@code survivorFlaps}: state changes of gw2's sessions at the routers. */
@@ -361,40 +361,19 @@ class ScaleOutEndToEndTest
     private static void awaitSettled(final ScaleOutTopology t, final Duration quiet, final Duration timeout)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        int changes = stateChanges(t, t.gw1) + stateChanges(t, t.gw2);
+        int changes = t.stateChanges(t.gw1) + t.stateChanges(t.gw2);
         long since = System.nanoTime();
         while (System.nanoTime() - since < quiet.toNanos())
         {
-            assertTrue(System.nanoTime() < deadline, "the gateways' sessions keep changing state:" + diagnosis(t));
+            assertTrue(System.nanoTime() < deadline, "the gateways' sessions keep changing state:" + t.routingEvents());
             ScaleOutTopology.sleep(100);
-            final int now = stateChanges(t, t.gw1) + stateChanges(t, t.gw2);
+            final int now = t.stateChanges(t.gw1) + t.stateChanges(t.gw2);
             if (now != changes || t.paths()[0] != 2 || t.paths()[1] != 2)
             {
                 changes = now;
                 since = System.nanoTime();
             }
         }
-    }
-
-    /** BGP and BFD state changes the routers logged so far for their sessions with {@code gw}. */
-    private static int stateChanges(final ScaleOutTopology t, final ScaleOutTopology.Gw gw)
-    {
-        final int i = gw == t.gw1 ? 1 : 2;
-        // BIRD's BFD line names the peer address: gw{i} is 2001:db8:6{i}::2 at r6 and 198.51.100.{8i+2} at r4.
-        final Pattern bfdDown = Pattern.compile("Session to (2001:db8:6" + i + "::2|198\\.51\\.100\\." + (8 * i + 2) +
-            ") .*to Down");
-        int n = 0;
-        for (final String log : List.of(t.bird6.log(), t.bird4.log()))
-        {
-            for (final String line : log.split("\n"))
-            {
-                if (line.contains(gw.name + ": State changed") || bfdDown.matcher(line).find())
-                {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 
     /**
@@ -418,28 +397,6 @@ class ScaleOutEndToEndTest
             assertTrue(System.nanoTime() < deadline, gw.name + " carries no traffic");
             ScaleOutTopology.sleep(100);
         }
-    }
-
-    /**
-     * For a failure message: the routing events of every daemon (BGP and BFD state changes, route withdrawals and
-     * announcements), so that a loss can be placed in time against the drain.
-     */
-    private static String diagnosis(final ScaleOutTopology t)
-    {
-        final StringBuilder b = new StringBuilder();
-        for (final Object[] d : new Object[][] {{"r6 BIRD", t.bird6.log()}, {"r4 BIRD", t.bird4.log()},
-            {"gw1 BIRD", t.gw1.bird.log()}, {"gw2 BIRD", t.gw2.bird.log()}, {"gw2 xlat64", t.gw2.xlat64.log()}})
-        {
-            b.append("\n--- ").append(d[0]).append(" (state changes) ---\n");
-            for (final String line : ((String)d[1]).split("\n"))
-            {
-                if (ROUTING_EVENT.matcher(line).find())
-                {
-                    b.append(line).append('\n');
-                }
-            }
-        }
-        return b.toString();
     }
 
     private static String drainLine(final String log)

@@ -39,6 +39,8 @@ public final class ScaleOutTopology implements AutoCloseable
     public static final String H4_AS_IPV6 = "2001:db8:64::cb00:7102";
     public static final int BFD_INTERVAL_MS = 100;
     public static final int BFD_MULTIPLIER = 3;
+    private static final Pattern ROUTING_EVENT =
+        Pattern.compile("(?i)state changed|changed state|session (up|down)|withdrawn|announced|wedged|drain:");
     private static final Pattern MONITOR_TIME =
         Pattern.compile("^\\[(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+)\\]");
 
@@ -217,6 +219,54 @@ public final class ScaleOutTopology implements AutoCloseable
     private String gw1Protocols()
     {
         return gw1 == null ? "" : gw1.bird.birdc("show", "route", "all");
+    }
+
+    /**
+     * BGP and BFD state changes the routers logged so far for their sessions with {@code gw}. BFD is tuned to 300 ms
+     * here, so a stall of the whole machine that long (seen on CI) takes a gateway out of the routers for the seconds
+     * BGP needs to come back: a test that counts a loss on the gateway that should keep serving checks this first.
+     */
+    public int stateChanges(final Gw gw)
+    {
+        final int i = gw == gw1 ? 1 : 2;
+        // BIRD's BFD line names the peer address: gw{i} is 2001:db8:6{i}::2 at r6 and 198.51.100.{8i+2} at r4.
+        final Pattern bfdDown = Pattern.compile("Session to (2001:db8:6" + i + "::2|198\\.51\\.100\\." + (8 * i + 2) +
+            ") .*to Down");
+        int n = 0;
+        for (final String log : List.of(bird6.log(), bird4.log()))
+        {
+            for (final String line : log.split("\n"))
+            {
+                if (line.contains(gw.name + ": State changed") || bfdDown.matcher(line).find())
+                {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * For a failure message: the routing events every daemon logged (BGP and BFD state changes, withdrawals and
+     * announcements, with BIRD's timestamps), to place a loss in time.
+     */
+    public String routingEvents()
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final Object[] d : new Object[][] {{"r6 BIRD", bird6.log()}, {"r4 BIRD", bird4.log()},
+            {"gw1 BIRD", gw1.bird.log()}, {"gw2 BIRD", gw2.bird.log()}, {"gw1 xlat64", gw1.xlat64.log()},
+            {"gw2 xlat64", gw2.xlat64.log()}})
+        {
+            b.append("\n--- ").append(d[0]).append(" (state changes) ---\n");
+            for (final String line : ((String)d[1]).split("\n"))
+            {
+                if (ROUTING_EVENT.matcher(line).find())
+                {
+                    b.append(line).append('\n');
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** {@code ip -ts monitor route} in a router, for the exact time of a withdrawal. */
