@@ -116,6 +116,12 @@ public final class Ipv4Header
         return buffer.getShort(offset + FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /** RFC 791: a packet with MF set or a non-zero offset (in its flags-and-offset word) is a fragment. */
+    public static boolean isFragment(final int flagsAndFragmentOffset)
+    {
+        return (flagsAndFragmentOffset & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
+    }
+
     public Ipv4Header flagsAndFragmentOffset(final int value)
     {
         buffer.putShort(offset + FLAGS_FRAGMENT_OFFSET, (short)value, ByteOrder.BIG_ENDIAN);

@@ -81,10 +81,33 @@ public final class Ipv6Header
     public Ipv6Header writeFirstWord(
         final int trafficClass, final int flowLabel, final int payloadLength, final int nextHeader, final int hopLimit)
     {
-        final long word = (6L << 60) | ((trafficClass & 0xFFL) << 52) | ((flowLabel & 0xFFFFFL) << 32) |
-            ((payloadLength & 0xFFFFL) << 16) | ((nextHeader & 0xFFL) << 8) | (hopLimit & 0xFFL);
-        buffer.putLong(offset, word, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset, firstWord(trafficClass, flowLabel, payloadLength, nextHeader, hopLimit),
+            ByteOrder.BIG_ENDIAN);
         return this;
+    }
+
+    /** The first 8 bytes as one big-endian long. */
+    private static long firstWord(
+        final int trafficClass, final int flowLabel, final int payloadLength, final int nextHeader, final int hopLimit)
+    {
+        return (6L << 60) | ((trafficClass & 0xFFL) << 52) | ((flowLabel & 0xFFFFFL) << 32) |
+            ((payloadLength & 0xFFFFL) << 16) | ((nextHeader & 0xFFL) << 8) | (hopLimit & 0xFFL);
+    }
+
+    /**
+     * Writes a whole header at {@code offset} (version 6, flow label 0) in five stores, from values the caller holds:
+     * the header being replaced in place may be read up to here, never after.
+     */
+    public static void write(
+        final MutableDirectBuffer buffer, final int offset, final int trafficClass, final int payloadLength,
+        final int nextHeader, final int hopLimit, final long sourceHigh, final long sourceLow,
+        final long destinationHigh, final long destinationLow)
+    {
+        buffer.putLong(offset, firstWord(trafficClass, 0, payloadLength, nextHeader, hopLimit), ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + SOURCE, sourceHigh, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + SOURCE + 8, sourceLow, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + DESTINATION, destinationHigh, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + DESTINATION + 8, destinationLow, ByteOrder.BIG_ENDIAN);
     }
 
     public int payloadLength()

@@ -15,21 +15,17 @@ final class FragmentFields
     /** The upper-layer protocol as IPv6 names it (ICMP becomes 58). */
     int upperLayer;
 
-    /** Reads the fields from the IPv4 header {@code in}. */
-    FragmentFields read(final Ipv4Header in)
+    /**
+     * Sets the fields from values read earlier: {@code flags} is the IPv4 flags-and-offset word, {@code upperLayer}
+     * already the IPv6 name of the protocol.
+     */
+    FragmentFields set(final int flags, final int identification, final int upperLayer)
     {
-        final int flags = in.flagsAndFragmentOffset();
         dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
         moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
         fragmentOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
-        identification = in.identification();
-        upperLayer = TranslatedHeaders.ipv6NextHeader(in.protocol());
+        this.identification = identification;
+        this.upperLayer = upperLayer;
         return this;
-    }
-
-    /** RFC 791: a packet with MF set or a non-zero offset is a fragment. */
-    boolean isFragment()
-    {
-        return moreFragments || fragmentOffset != 0;
     }
 }

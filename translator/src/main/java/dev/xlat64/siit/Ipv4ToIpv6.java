@@ -4,6 +4,7 @@ import dev.xlat64.addr.AddressMapper;
 import dev.xlat64.core.IcmpErrorOriginator;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketContext;
+import dev.xlat64.core.PacketSink;
 import dev.xlat64.core.RouterChecks;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.core.Verdict;
@@ -62,13 +63,14 @@ public final class Ipv4ToIpv6
         {
             return ctx.outcome;
         }
-        final FragmentFields f = fields.read(in);
+        final int flags = in.flagsAndFragmentOffset();
         final int headerLength = in.headerLength();
         final int totalLength = in.totalLength();
         final int protocol = in.protocol();
-        if (f.fragmentOffset == 0)
+        if ((flags & Ipv4Header.FRAGMENT_OFFSET_MASK) == 0)
         {
-            if (checkTransportHeader(ctx, totalLength, headerLength, protocol, f.isFragment()) == Verdict.DONE)
+            if (checkTransportHeader(ctx, totalLength, headerLength, protocol, Ipv4Header.isFragment(flags)) ==
+                Verdict.DONE)
             {
                 return ctx.outcome;
             }
@@ -82,7 +84,7 @@ public final class Ipv4ToIpv6
         {
             return Outcome.IPV4_FRAGMENT_UNSUPPORTED;
         }
-        return forward(ctx, in, f, hairpinned);
+        return forward(ctx, in, flags, hairpinned);
     }
 
     /** RFC 7915 s.4.1: what is refused before any translation: ICMPv6 inside IPv4, source routes, an expiring TTL. */
@@ -161,33 +163,37 @@ public final class Ipv4ToIpv6
         }
     }
 
-    /** RFC 7915 s.4.1: the packet-too-big rule, the addresses, the header, the transport checksum, fragmentation. */
-    private Outcome forward(
-        final PacketContext ctx, final Ipv4Header in, final FragmentFields f, final boolean hairpinned)
+    /**
+     * RFC 7915 s.4.1: the packet-too-big rule, the addresses, the header, the transport checksum, fragmentation. Every
+     * field (of the header, the context, the config) is read into a local before the first write: a buffer write is
+     * an Unsafe store that the JIT cannot tell from a field's, so each field read after one is a load again.
+     */
+    private Outcome forward(final PacketContext ctx, final Ipv4Header in, final int flags, final boolean hairpinned)
     {
         final TranslatorConfig config = ctx.config;
         final MutableDirectBuffer buffer = ctx.buffer;
+        final PacketSink sink = ctx.sink;
+        final int headerLength = in.headerLength();
         final int totalLength = in.totalLength();
-        final int payloadLength = totalLength - in.headerLength();
-        final boolean fragment = f.isFragment();
+        final int payloadLength = totalLength - headerLength;
+        final boolean dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
+        final int fragmentOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
+        final boolean fragment = Ipv4Header.isFragment(flags);
         final int translatedLength = Ipv6Header.LENGTH + (fragment ? FragmentHeader.LENGTH : 0) + payloadLength;
         final int nextHopMtu = PathMtu.ipv6NextHop(config);
-        // RFC 7915 s.4.1 / RFC 1191: DF=1 packets are not fragmented; the sender learns the MTU (less the 20 extra
-        // bytes).
-        if (f.dontFragment && translatedLength > nextHopMtu)
+        // RFC 7915 s.4.1 / RFC 1191: DF=1 packets are not fragmented; the sender learns the MTU (less 20 bytes).
+        if (dontFragment && translatedLength > nextHopMtu)
         {
-            return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED,
-                PathMtu.fragmentationNeededForIpv4Sender(nextHopMtu, translatedLength - totalLength))
-                .sendIcmpv4(ctx, totalLength, Outcome.IPV4_PACKET_TOO_BIG);
+            return fragmentationNeeded(ctx, totalLength, translatedLength, nextHopMtu);
         }
-        // RFC 7915 s.4.1: DF=0 packets larger than the lowest IPv6 MTU are fragmented so every fragment fits it.
         final int fragmentMtu = PathMtu.ipv6FragmentMtu(config);
-        final boolean mustFragment = !f.dontFragment && translatedLength > fragmentMtu;
-
-        final int tos = in.tos();
+        final int trafficClass = TranslatedHeaders.trafficClass(config, in.tos());
         final int ttl = in.ttl();
+        final int identification = in.identification();
+        final int upperLayer = TranslatedHeaders.ipv6NextHeader(in.protocol());
         final int source = in.source();
         final int destination = in.destination();
+        final int l4 = in.offset() + headerLength;
         final long sourceHigh;
         final long sourceLow;
         final long destinationHigh;
@@ -217,29 +223,39 @@ public final class Ipv4ToIpv6
             destinationHigh = mapper.ipv6High(destinationRoute, destination);
             destinationLow = mapper.ipv6Low(destinationRoute, destination);
         }
-        final int l4 = ctx.offset + in.headerLength();
         final int out = l4 - (translatedLength - payloadLength);
-        TranslatedHeaders.writeIpv6Header(ip6.wrap(buffer, out), config, tos, translatedLength - Ipv6Header.LENGTH,
-            fragment ? Ipv6Header.NEXT_HEADER_FRAGMENT : f.upperLayer, ttl - 1);
-        ip6.addresses(sourceHigh, sourceLow, destinationHigh, destinationLow);
+        Ipv6Header.write(buffer, out, trafficClass, translatedLength - Ipv6Header.LENGTH,
+            fragment ? Ipv6Header.NEXT_HEADER_FRAGMENT : upperLayer, ttl - 1,
+            sourceHigh, sourceLow, destinationHigh, destinationLow);
         if (fragment)
         {
-            TranslatedHeaders.writeFragmentHeader(buffer, out + Ipv6Header.LENGTH, f.upperLayer, f.fragmentOffset,
-                f.moreFragments, f.identification);
+            TranslatedHeaders.writeFragmentHeader(buffer, out + Ipv6Header.LENGTH, upperLayer, fragmentOffset,
+                (flags & Ipv4Header.FLAG_MF) != 0, identification);
         }
-        if (f.fragmentOffset == 0)
+        if (fragmentOffset == 0)
         {
             final int newAddressSum = Checksum.fold(Checksum.addIpv6Address(sourceHigh, sourceLow,
                 Checksum.addIpv6Address(destinationHigh, destinationLow, 0)));
-            translateTransport(buffer, l4, payloadLength, f.upperLayer, source, destination, newAddressSum);
+            translateTransport(buffer, l4, payloadLength, upperLayer, source, destination, newAddressSum);
         }
-        if (mustFragment)
+        // RFC 7915 s.4.1: DF=0 packets larger than the lowest IPv6 MTU are fragmented so every fragment fits it.
+        if (!dontFragment && translatedLength > fragmentMtu)
         {
-            return fragmenter.fragmentIpv6(buffer, out, translatedLength, fragment, f, fragmentMtu, ctx.sink) ?
+            return fragmenter.fragmentIpv6(buffer, out, translatedLength, fragment,
+                fields.set(flags, identification, upperLayer), fragmentMtu, sink) ?
                 Outcome.TRANSLATED_4TO6 : Outcome.FRAGMENT_BEYOND_65535;
         }
-        ctx.sink.emit(buffer, out, translatedLength);
+        sink.emit(buffer, out, translatedLength);
         return Outcome.TRANSLATED_4TO6;
+    }
+
+    /** RFC 7915 s.4.1 / RFC 1191: Fragmentation Needed with the MTU less what translation adds to the packet. */
+    private Outcome fragmentationNeeded(
+        final PacketContext ctx, final int totalLength, final int translatedLength, final int nextHopMtu)
+    {
+        return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED,
+            PathMtu.fragmentationNeededForIpv4Sender(nextHopMtu, translatedLength - totalLength))
+            .sendIcmpv4(ctx, totalLength, Outcome.IPV4_PACKET_TOO_BIG);
     }
 
     /**

@@ -28,12 +28,18 @@ final class TranslatedHeaders
         return nextHeader == Ipv6Header.NEXT_HEADER_ICMPV6 ? Ipv4Header.PROTOCOL_ICMP : nextHeader;
     }
 
+    /** RFC 7915 s.4.1 Traffic Class / s.5.1 Type of Service: copied, or zero when the config says so. */
+    static int trafficClass(final TranslatorConfig config, final int tos)
+    {
+        return config.copyTos ? tos : 0;
+    }
+
     /** RFC 7915 s.4.1: version 6, TC from TOS (or zero), flow label 0, payload length, next header, hop limit. */
     static void writeIpv6Header(
         final Ipv6Header out, final TranslatorConfig config, final int tos, final int payloadLength,
         final int nextHeader, final int hopLimit)
     {
-        out.writeFirstWord(config.copyTos ? tos : 0, 0, payloadLength, nextHeader, hopLimit);
+        out.writeFirstWord(trafficClass(config, tos), 0, payloadLength, nextHeader, hopLimit);
     }
 
     /** RFC 7915 s.4.1 (fragmented IPv4): offset and M copied, identification zero-extended from the IPv4 header. */
@@ -53,7 +59,7 @@ final class TranslatedHeaders
         final int identification, final int flags, final int nextHeader, final int ttl, final int source,
         final int destination)
     {
-        out.writeWithoutOptions(config.copyTos ? trafficClass : 0, totalLength, identification, flags, ttl,
+        out.writeWithoutOptions(trafficClass(config, trafficClass), totalLength, identification, flags, ttl,
             ipv4Protocol(nextHeader), source, destination);
     }
 }
