@@ -22,6 +22,13 @@ public final class SpecialIpv4
         Ipv4Prefix.parse("240.0.0.0/4"),      // RFC 1112 reserved, incl. limited broadcast
     };
 
+    /**
+     * 192.0.0.8, the IPv4 dummy address of the IANA special-purpose registry (RFC 7600): the source of ICMPv4 errors
+     * from a node that has no IPv4 address of its own to give, e.g. a MAP CE whose one IPv4 address is shared and is
+     * the error's destination, or an IPv6 router that maps to no IPv4 address (RFC 7915 s.5.3, RFC 6791).
+     */
+    public static final int DUMMY = 0xC000_0008;
+
     private SpecialIpv4()
     {
     }

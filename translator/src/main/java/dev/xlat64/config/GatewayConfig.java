@@ -9,6 +9,7 @@ import dev.xlat64.addr.Ipv6Prefix;
 import dev.xlat64.addr.IviFormat;
 import dev.xlat64.addr.Rfc6052Prefix;
 import dev.xlat64.addr.SixRdDomain;
+import dev.xlat64.addr.SpecialIpv4;
 import dev.xlat64.config.Settings.Key;
 import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.dataplane.Idle;
@@ -153,9 +154,13 @@ public final class GatewayConfig
             return new Result(null, List.copyOf(errors));
         }
         final AddressMapper mapper = new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict, denylist);
+        // CE mode ([map-ce]): the node's one IPv4 address is shared (and is the destination of the errors it
+        // originates), so without translator.ipv4-addr its ICMPv4 errors come from RFC 7600's dummy address.
+        final boolean customerEdge = mapDomains.stream().anyMatch(d -> d.endUserPrefix != null);
+        final int ipv4Address = ipv4Addr != null ? ipv4Addr.address() : customerEdge ? SpecialIpv4.DUMMY : 0;
         final TranslatorConfig siit = TranslatorConfig.builder(mapper)
             .udpZeroChecksum(udp).copyTos(copyTos)
-            .ipv4Address(ipv4Addr == null ? 0 : ipv4Addr.address()).ipv6Address(ipv6Addr)
+            .ipv4Address(ipv4Address).ipv6Address(ipv6Addr)
             // RFC 6791 s.4: without a pool, xlat64's own address is the one-address pool, so an ICMP error from an
             // untranslatable router (e.g. a Packet Too Big from the gateway itself) still reaches the sender.
             .icmpPool4(pool4 != null ? pool4 : ipv4Addr).icmpPool6(pool6 != null ? pool6 : ipv6Addr)

@@ -55,7 +55,7 @@ public final class MapCustomerEdge
     public MapCustomerEdge(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors,
         final Ipv4ToIpv6 ipv4ToIpv6, final Ipv6ToIpv4 ipv6ToIpv4)
     {
-        this.tunnel = new SoftwireTunnel(scratch, icmpErrors, MapTCeArrival.IPV4_DUMMY);
+        this.tunnel = new SoftwireTunnel(scratch, icmpErrors);
         this.icmpErrors = icmpErrors;
         this.ipv4ToIpv6 = ipv4ToIpv6;
         this.mapTArrival = new MapTCeArrival(ipv6ToIpv4);

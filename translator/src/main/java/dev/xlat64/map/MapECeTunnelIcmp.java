@@ -1,5 +1,6 @@
 package dev.xlat64.map;
 
+import dev.xlat64.addr.SpecialIpv4;
 import dev.xlat64.core.IcmpErrorOriginator;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketContext;
@@ -17,7 +18,7 @@ import java.nio.ByteOrder;
  * Destination Unreachable) is relayed as ICMPv4 to the original IPv4 source by the BR's {@link TunnelIcmpRelay} (same
  * quote checks, type mapping and rate limiter), quoting the inner packet, so that the kernel's NAPT44 hands it to the
  * LAN host. The inner packet must be one the CE could have sent: from its IPv4 address and a source port of its set.
- * Its source address is {@link MapTCeArrival#IPV4_DUMMY} (docs/map.md, CE mode). Allocation-free; not thread safe:
+ * Its source address is {@link SpecialIpv4#DUMMY} (docs/map.md, CE mode). Allocation-free; not thread safe:
  * one instance per {@link MapCustomerEdge}.
  */
 final class MapECeTunnelIcmp
@@ -122,6 +123,6 @@ final class MapECeTunnelIcmp
      */
     Outcome relay(final PacketContext ctx, final int inner)
     {
-        return relay.relay(ctx, icmp, inner, MapTCeArrival.IPV4_DUMMY);
+        return relay.relay(ctx, icmp, inner, SpecialIpv4.DUMMY);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xlat64.map;
 
+import dev.xlat64.addr.SpecialIpv4;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.core.PacketContext;
 import dev.xlat64.packet.FragmentHeader;
@@ -20,12 +21,6 @@ import java.nio.ByteOrder;
  */
 final class MapTCeArrival
 {
-    /**
-     * The IPv4 source of an ICMPv6 error from an IPv6 router that no rule maps (RFC 7915 s.5.3 leaves it to RFC 6791):
-     * 192.0.0.8, the IPv4 dummy address of the IANA special-purpose registry (RFC 7600). Also the source of the
-     * tunnel errors a MAP-E CE relays ({@link MapECeTunnelIcmp}).
-     */
-    static final int IPV4_DUMMY = 0xC000_0008;
     /** {@link #ipv4Of}: the IPv6 address maps under neither the DMR nor an FMR. */
     private static final long UNMAPPED = -1;
 
@@ -94,7 +89,8 @@ final class MapTCeArrival
             }
         }
         // RFC 7915 s.5.3: a router's address that maps to no IPv4 (RFC 6791) becomes the dummy address.
-        ctx.mapIpv4(source == UNMAPPED ? IPV4_DUMMY : (int)source, destination);
+        // RFC 7915 s.5.3 leaves the source of an error from a router that no rule maps to RFC 6791: RFC 7600's dummy.
+        ctx.mapIpv4(source == UNMAPPED ? SpecialIpv4.DUMMY : (int)source, destination);
         if (error)
         {
             final Outcome quoted = mapQuoted(ctx, upper + Icmp.HEADER_LENGTH, end);

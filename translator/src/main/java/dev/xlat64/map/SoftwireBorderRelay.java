@@ -47,7 +47,7 @@ public final class SoftwireBorderRelay extends BorderRelay
 
     public SoftwireBorderRelay(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors)
     {
-        this.tunnel = new SoftwireTunnel(scratch, icmpErrors, 0);
+        this.tunnel = new SoftwireTunnel(scratch, icmpErrors);
         this.icmpErrors = icmpErrors;
         this.tunnelIcmp = new TunnelIcmpRelay(icmpErrors);
         this.scratch = scratch;

@@ -24,19 +24,15 @@ final class SoftwireTunnel
 
     private final Ipv4InIpv6 fourInSix;
     private final IcmpErrorOriginator icmpErrors;
-    /** The source of Fragmentation Needed when the config names no IPv4 address of this node; 0: none, not sent. */
-    private final int fallbackErrorSource;
 
     /**
-     * {@code fallbackErrorSource}: a BR passes 0 (its errors come from {@code translator.ipv4-addr} or not at all); a
-     * CE passes RFC 7600's 192.0.0.8, since its one IPv4 address is the shared one the error goes to.
+     * Fragmentation Needed comes from {@code translator.ipv4-addr} (the config's IPv4 address): a BR's own, or not at
+     * all without one; in CE mode RFC 7600's 192.0.0.8 unless set (the config's default, docs/map.md).
      */
-    SoftwireTunnel(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors,
-        final int fallbackErrorSource)
+    SoftwireTunnel(final MutableDirectBuffer scratch, final IcmpErrorOriginator icmpErrors)
     {
         this.fourInSix = new Ipv4InIpv6(scratch);
         this.icmpErrors = icmpErrors;
-        this.fallbackErrorSource = fallbackErrorSource;
     }
 
     /**
@@ -55,9 +51,8 @@ final class SoftwireTunnel
         if (outerLength > mtu && dontFragment)
         {
             final int tunnelMtu = Math.max(0, mtu - Ipv4InIpv6.OUTER_HEADER_LENGTH);
-            final int source = ctx.config.ipv4Address != 0 ? ctx.config.ipv4Address : fallbackErrorSource;
             return icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_FRAGMENTATION_NEEDED, tunnelMtu)
-                .sendIcmpv4(ctx, source, totalLength, Outcome.SOFTWIRE_TOO_BIG);
+                .sendIcmpv4(ctx, totalLength, Outcome.SOFTWIRE_TOO_BIG);
         }
         if (decrementTtl)
         {

@@ -1,5 +1,6 @@
 package dev.xlat64.config;
 
+import dev.xlat64.addr.Addresses;
 import dev.xlat64.map.MapDomain;
 import dev.xlat64.map.Mechanism;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,24 @@ class MapCeConfigTest
         assertEquals("2001:db8:12:3400::/56", d.get(1).endUserPrefix.toString());
         assertEquals("ce.toml:8: map-ce", d.get(1).origin, "the line of its first key, as for BR domains");
         assertEquals("map-t CE of 2001:db8:12:3400::/56: 1 rule(s), DMR 2001:db8:ffff::/64", d.get(1).summary());
+    }
+
+    @Test
+    void ceModeOriginatesItsIcmpv4ErrorsFromTheDummyAddressUnlessTheTranslatorHasOne()
+    {
+        // The CE's one IPv4 address is shared and is the errors' destination: RFC 7600's 192.0.0.8 instead.
+        final String ce = String.join("\n", "[map-ce]", "mechanism = \"map-t\"",
+            "end-user-prefix = \"2001:db8:12:3400::/56\"", "dmr = \"2001:db8:ffff::/64\"", RULE);
+        final GatewayConfig.Result dummy = load(ce);
+        assertTrue(dummy.ok(), dummy.errors.toString());
+        assertEquals(Addresses.parse4("192.0.0.8"), dummy.config.siit.ipv4Address);
+        final GatewayConfig.Result own = load("[translator]\nipv4-addr = \"198.51.100.1\"\n" + ce);
+        assertTrue(own.ok(), own.errors.toString());
+        assertEquals(Addresses.parse4("198.51.100.1"), own.config.siit.ipv4Address);
+        // A BR (or plain SIIT) without translator.ipv4-addr keeps having none: its errors are not sent.
+        final GatewayConfig.Result br = load("[translator]\nprefix = \"64:ff9b::/96\"\n");
+        assertTrue(br.ok(), br.errors.toString());
+        assertEquals(0, br.config.siit.ipv4Address);
     }
 
     @Test

@@ -57,9 +57,19 @@ class MapCustomerEdgeTest
 
     private static EngineHarness ce(final Mechanism mechanism, final Rfc6052Prefix dmr, final byte[] br)
     {
-        // The SIIT prefix is the one every other test uses: a CE's packets must never take it.
-        final EngineHarness engine = new EngineHarness(TranslatorConfig.builder(
-            new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true)).build());
+        return ce(mechanism, dmr, br, siit().build());
+    }
+
+    /** The SIIT prefix is the one every other test uses: a CE's packets must never take it. */
+    static TranslatorConfig.Builder siit()
+    {
+        return TranslatorConfig.builder(new AddressMapper(Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true));
+    }
+
+    private static EngineHarness ce(final Mechanism mechanism, final Rfc6052Prefix dmr, final byte[] br,
+        final TranslatorConfig config)
+    {
+        final EngineHarness engine = new EngineHarness(config);
         engine.translator().mapDomains(List.of(MapDomain.customerEdge(mechanism, "test",
             MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), dmr, br,
             Ipv6Prefix.parse("2001:db8:12:3400::/56"))));
@@ -69,7 +79,13 @@ class MapCustomerEdgeTest
     /** The MAP-T CE of the End-user prefix 2001:db8:12:3400::/56, DMR 2001:db8:ffff::/64 (RFC 7599 appendix A). */
     static EngineHarness mapTCe()
     {
-        return ce(Mechanism.MAP_T, Rfc6052Prefix.parse("2001:db8:ffff::/64"), null);
+        return mapTCe(siit().build());
+    }
+
+    /** {@link #mapTCe()} with {@code config} (built on {@link #siit()}). */
+    static EngineHarness mapTCe(final TranslatorConfig config)
+    {
+        return ce(Mechanism.MAP_T, Rfc6052Prefix.parse("2001:db8:ffff::/64"), null, config);
     }
 
     @Nested

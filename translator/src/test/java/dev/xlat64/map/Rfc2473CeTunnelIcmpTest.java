@@ -101,11 +101,11 @@ class Rfc2473CeTunnelIcmpTest
     void aPacketWithDfTooBigForTheTunnelGetsFragmentationNeededFromTheDummyAddress()
     {
         // s.7.1 at the entry point itself: DF set and the 4in6 packet (1320 + 40) above the IPv6 MTU of 1280: 3/4
-        // with 1280 - 40, from 192.0.0.8 as the relayed errors (the CE's own address is the destination; CE mode has
-        // no translator IPv4 address, and an error from 0.0.0.0 would not be sent at all).
+        // with 1280 - 40, from 192.0.0.8 as the relayed errors: the config's address, which CE mode defaults to it
+        // (MapCeConfigTest; the CE's own address is the destination).
         final EngineHarness small = new EngineHarness(TranslatorConfig.builder(new AddressMapper(
             Rfc6052Prefix.parse("2001:db8:64::/96"), Eamt.EMPTY, true)).icmpErrorsPerSecond(1000).ipv6Mtu(1280)
-            .build());
+            .ipv4Address(Addresses.parse4(DUMMY4)).build());
         small.translator().mapDomains(List.of(MapDomain.customerEdge(Mechanism.MAP_E, "test",
             MapRuleTable.of(MapRule.of("2001:db8::/40", "192.0.2.0/24", 16)), null, Addresses.parse6(BR),
             Ipv6Prefix.parse("2001:db8:12:3400::/56"))));

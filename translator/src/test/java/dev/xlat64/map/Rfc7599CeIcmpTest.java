@@ -1,5 +1,6 @@
 package dev.xlat64.map;
 
+import dev.xlat64.addr.Addresses;
 import dev.xlat64.core.Outcome;
 import dev.xlat64.testing.EngineHarness;
 import org.junit.jupiter.api.Nested;
@@ -162,6 +163,23 @@ class Rfc7599CeIcmpTest
             final byte[] quoted6 = ipv6(HOST, CE, UDP, 60, 0, 0, udp(HOST, CE, 53, 1232, data));
             assertTranslated4to6(engine, ipv4(CE4, HOST4, ICMP, 64, 0, 1, 0, icmp4(3, 3, 0, quoted)),
                 ipv6(CE, HOST, ICMPV6, 63, 0, 0, icmp6(CE, HOST, 1, 4, 0, quoted6)));
+        }
+
+        @Test
+        void aPacketWithDfTooBigForTheIpv6MtuGetsFragmentationNeededFromTheDummyAddress()
+        {
+            // RFC 7915 s.4.1 / RFC 1191 at the CE: DF set and the translated packet (1300 + 20) above the IPv6 MTU of
+            // 1280: 3/4 with 1280 - 20, quoting as much as fits in 576 bytes, from the config's IPv4 address, which CE
+            // mode defaults to 192.0.0.8 (MapCeConfigTest): the CE's own address is the destination.
+            final EngineHarness small = mapTCe(MapCustomerEdgeTest.siit().ipv6Mtu(1280).icmpErrorsPerSecond(1000)
+                .ipv4Address(Addresses.parse4(DUMMY4)).build());
+            final byte[] sent = ipv4(CE4, HOST4, UDP, 64, 0, 0x4242, 0x4000, udp(CE4, HOST4, 1232, 53, bytes(1272, 1)));
+            assertEquals(Outcome.ICMPV4_ERROR_SENT, small.translate(sent));
+            assertEquals(Outcome.IPV4_PACKET_TOO_BIG, small.translator().icmpErrorReason());
+            final byte[] out = small.single();
+            final int id = ((out[4] & 0xff) << 8) | (out[5] & 0xff);
+            assertEquals(hex(ipv4(DUMMY4, CE4, ICMP, 64, 0xC0, id, 0, icmp4(3, 4, 1260, Arrays.copyOf(sent,
+                576 - 28)))), hex(out));
         }
 
         @Test
