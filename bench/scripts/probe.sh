@@ -14,6 +14,10 @@
 #        bench/scripts/probe.sh batch [CONTENDER [SECONDS]]     (default xlat64-1q-sleep 5)
 #          trafgen flat out with 64-byte UDP (as e2e-bench.sh): packets/s received at h4 and io_uring_enter calls per
 #          packet (perf stat over the measurement), i.e. how many packets one enter moves when saturated.
+#        bench/scripts/probe.sh cpu-split [CONTENDER [SECONDS [RUNS]]]  (default xlat64-1q-sleep 5 3)
+#          trafgen flat out with 64-byte UDP, RUNS times: packets/s received at h4, and the translator's user and
+#          system CPU per received packet (utime and stime of its process): what it spends itself vs in the kernel's
+#          TUN reads and writes.
 #        bench/scripts/probe.sh placement [CONTENDER [RUNS]]     (default xlat64-1q-sleep 6)
 #          RUNS fresh starts, each trafgen flat out with 64-byte UDP: packets/s, and which CPU the translator's two
 #          busiest threads and trafgen ran on 3 s in (ps psr), to tell a slow round from a scheduling accident.
@@ -27,7 +31,8 @@ case "$MODE" in
   idle-cost) NAME="${1:-xlat64-1q-sleep}"; PPS="${2:-50000}" ;;
   batch) NAME="${1:-xlat64-1q-sleep}"; PROBE_SECONDS="${2:-5}" ;;
   placement) NAME="${1:-xlat64-1q-sleep}"; RUNS="${2:-6}" ;;
-  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
+  cpu-split) NAME="${1:-xlat64-1q-sleep}"; PROBE_SECONDS="${2:-5}"; RUNS="${3:-3}" ;;
+  *) sed -n '2,26p' "$0" >&2; exit 2 ;;
 esac
 export E2E_BENCH_SOURCE_ONLY=1
 # shellcheck source=e2e-bench.sh
@@ -100,6 +105,30 @@ dt = t1 - t0; cpu = (c1 - c0) / hz / dt
 print(f"{name} at {pps:.0f} pkt/s: translator CPU {cpu * 100:.1f}%, {cpu / pps * 1e6:.2f} us per packet, "
       f"io_uring_enter {enters / dt / pps:.2f} per packet")
 PY
+    stop_contender
+    ;;
+  cpu-split)
+    start_contender "$NAME"
+    sleep 1
+    for i in $(seq "$RUNS"); do
+      ip netns exec "$H6" timeout -s INT $((PROBE_SECONDS + 2)) trafgen -o eth0 -i "$(trafgen_config 64)" -P 1 \
+        --no-sock-mem -Q -C >/dev/null 2>&1 &
+      gen=$!; BG_PIDS+=("$gen")
+      sleep 1
+      # Fields 14 and 15 of /proc/PID/stat: utime and stime in clock ticks, all threads.
+      t0=$(now); rx0=$(udp_received); read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$TRANSLATOR_PID/stat")
+      sleep "$PROBE_SECONDS"
+      t1=$(now); rx1=$(udp_received); read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$TRANSLATOR_PID/stat")
+      wait "$gen" 2>/dev/null || true
+      python3 - "$NAME" "$i" "$t0" "$t1" "$rx0" "$rx1" "$u0" "$u1" "$s0" "$s1" "$CLK_TCK" <<'PY'
+import sys
+name, run = sys.argv[1:3]
+t0, t1, rx0, rx1, u0, u1, s0, s1, hz = map(float, sys.argv[3:])
+rx = rx1 - rx0
+print(f"{name} run {run}: {rx / (t1 - t0):.0f} packets/s received at h4; translator user "
+      f"{(u1 - u0) / hz / rx * 1e9:.0f} ns, system {(s1 - s0) / hz / rx * 1e9:.0f} ns per packet")
+PY
+    done
     stop_contender
     ;;
   batch)
