@@ -76,7 +76,7 @@ public final class CheckConfigCommand implements Callable<Integer>
         for (final MapDomain d : c.mapDomains)
         {
             spec.commandLine().getOut().printf("%s: %s (validated; %s, docs/map.md)%n", d.origin, d.summary(),
-                d.endUserPrefix != null ? "map-ce serves it as this node's CE" : "run serves it as a BR");
+                d.isCustomerEdge() ? "map-ce serves it as this node's CE" : "run serves it as a BR");
         }
         return 0;
     }

@@ -98,7 +98,7 @@ public final class MapCeCommand implements Callable<Integer>
     {
         for (final MapDomain d : domains)
         {
-            if (d.endUserPrefix != null)
+            if (d.isCustomerEdge())
             {
                 return d;
             }

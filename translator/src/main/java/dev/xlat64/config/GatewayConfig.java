@@ -156,7 +156,7 @@ public final class GatewayConfig
         final AddressMapper mapper = new AddressMapper(ivi != null ? ivi : prefix, eamt, wkpStrict, denylist);
         // CE mode ([map-ce]): the node's one IPv4 address is shared (and is the destination of the errors it
         // originates), so without translator.ipv4-addr its ICMPv4 errors come from RFC 7600's dummy address.
-        final boolean customerEdge = mapDomains.stream().anyMatch(d -> d.endUserPrefix != null);
+        final boolean customerEdge = mapDomains.stream().anyMatch(MapDomain::isCustomerEdge);
         final int ipv4Address = ipv4Addr != null ? ipv4Addr.address() : customerEdge ? SpecialIpv4.DUMMY : 0;
         final TranslatorConfig siit = TranslatorConfig.builder(mapper)
             .udpZeroChecksum(udp).copyTos(copyTos)

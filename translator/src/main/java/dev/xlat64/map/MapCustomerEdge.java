@@ -68,9 +68,9 @@ public final class MapCustomerEdge
      */
     public MapDomain[] domains(final MapDomain[] all)
     {
-        final MapDomain[] rest = Arrays.stream(all).filter(d -> d.endUserPrefix == null).toArray(MapDomain[]::new);
+        final MapDomain[] rest = Arrays.stream(all).filter(d -> !d.isCustomerEdge()).toArray(MapDomain[]::new);
         int at = 0;
-        while (at < all.length && all[at].endUserPrefix == null)
+        while (at < all.length && !all[at].isCustomerEdge())
         {
             at++;
         }

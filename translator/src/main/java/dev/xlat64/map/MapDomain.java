@@ -72,10 +72,16 @@ public final class MapDomain
             endUserPrefix);
     }
 
+    /** True for this node's own CE domain (CE mode, {@code [map-ce]}): the one domain with an End-user prefix. */
+    public boolean isCustomerEdge()
+    {
+        return endUserPrefix != null;
+    }
+
     /** One line for operators, e.g. {@code map-t: 2 rules, DMR 2001:db8:ffff::/64}. */
     public String summary()
     {
-        if (endUserPrefix != null)
+        if (isCustomerEdge())
         {
             return mechanism.id + " CE of " + endUserPrefix + ": " + rules.rules().size() + " rule(s), " +
                 (dmr != null ? "DMR " + dmr.prefix() : "BR " + Addresses.format6(br));

@@ -3,12 +3,11 @@ package dev.xlat64.siit;
 import dev.xlat64.packet.Ipv4Header;
 
 /**
- * The fragmentation fields of the IPv4 packet being translated to IPv6 (RFC 7915 s.4.1): read once from its header,
- * which the in-place translation overwrites, and used for the Fragment Header and for fragmenting. Reused per packet.
+ * The fragmentation fields of the IPv4 packet being translated to IPv6 (RFC 7915 s.4.1), for the {@link Fragmenter}:
+ * read before the in-place translation overwrites the header, set only when the packet must be fragmented. Reused.
  */
 final class FragmentFields
 {
-    boolean dontFragment;
     boolean moreFragments;
     int fragmentOffset;
     int identification;
@@ -21,7 +20,6 @@ final class FragmentFields
      */
     FragmentFields set(final int flags, final int identification, final int upperLayer)
     {
-        dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
         moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
         fragmentOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
         this.identification = identification;
