@@ -17,7 +17,13 @@ public final class ICount
         final TranslateBenchmark benchmark = new TranslateBenchmark();
         benchmark.payload = 64;
         benchmark.setUp();
-        long sum = loop(benchmark, args[0], Integer.parseInt(args[1]));
+        long sum = 0;
+        // Warm-up in chunks of 10 calls, so that loop itself is compiled by C2 as a method (not only on-stack) and
+        // has seen its own exit: otherwise the OSR code deoptimizes at the exit and the measured loop runs in C1.
+        for (int w = 0; w < Integer.parseInt(args[1]); w += 10)
+        {
+            sum += loop(benchmark, args[0], 10);
+        }
         sum += loop(benchmark, args[0], Integer.parseInt(args[2]));
         System.out.println(args[0] + " " + sum);
     }
