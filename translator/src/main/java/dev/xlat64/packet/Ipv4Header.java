@@ -244,11 +244,16 @@ public final class Ipv4Header
     /** True when the header checksum over {@code headerLength()} bytes verifies (RFC 1812 section 5.2.2). */
     public boolean headerChecksumValid()
     {
-        final int headerLength = headerLength();
+        return headerChecksumValid(firstWord());
+    }
+
+    /** {@link #headerChecksumValid()} given the {@link #firstWord()} the caller read already (one read less). */
+    public boolean headerChecksumValid(final long first)
+    {
+        final int headerLength = headerLengthOf(first);
         if (headerLength == MIN_LENGTH)
         {
-            // The common option-less header: three loads, no loop.
-            final long first = buffer.getLong(offset, ByteOrder.BIG_ENDIAN);
+            // The common option-less header: two more loads, no loop.
             final long second = buffer.getLong(offset + TTL, ByteOrder.BIG_ENDIAN);
             return Checksum.fold((first >>> 32) + (first & 0xFFFF_FFFFL) + (second >>> 32) + (second & 0xFFFF_FFFFL) +
                 (buffer.getInt(offset + DESTINATION, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL)) == 0xFFFF;
