@@ -233,6 +233,7 @@ public final class Ipv6ToIpv4
         {
             return Outcome.IPV6_BAD_PAYLOAD_LENGTH;
         }
+        final int newAddressSum = TransportChecksum.ipv4AddressSum(source, destination);
         final int out = l4 - Ipv4Header.MIN_LENGTH;
         final int nextHeader = chain.upperLayerProtocol();
         TranslatedHeaders.writeIpv4Header(ip4.wrap(buffer, out), config, Ipv6Header.trafficClassOf(first), totalLength,
@@ -240,7 +241,7 @@ public final class Ipv6ToIpv4
         if (fragmentOffset == 0)
         {
             translateTransport(buffer, l4, nextHeader, oldAddressSum + (long)l4Length + Ipv6Header.NEXT_HEADER_ICMPV6,
-                oldAddressSum, TransportChecksum.ipv4AddressSum(source, destination));
+                oldAddressSum, newAddressSum);
         }
         // RFC 7757 s.4: the packet comes straight back to IPv6 (never through the kernel), its source via the prefix.
         if (hairpinning)
