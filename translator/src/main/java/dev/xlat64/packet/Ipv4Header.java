@@ -275,9 +275,10 @@ public final class Ipv4Header
         final long sum = (first >>> 32) + (first & 0xFFFF_FFFFL) + ttlProtocol + (source & 0xFFFF_FFFFL) +
             (destination & 0xFFFF_FFFFL);
         final long second = (ttlProtocol << 48) | ((long)Checksum.finish(sum) << 32) | (source & 0xFFFF_FFFFL);
-        buffer.putLong(offset, first, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + TTL, second, ByteOrder.BIG_ENDIAN);
-        buffer.putInt(offset + DESTINATION, destination, ByteOrder.BIG_ENDIAN);
+        final long at = HeaderWords.at(buffer, offset, MIN_LENGTH);
+        HeaderWords.putLong(buffer, at, first);
+        HeaderWords.putLong(buffer, at + TTL, second);
+        HeaderWords.putInt(buffer, at + DESTINATION, destination);
         return this;
     }
 

@@ -103,11 +103,12 @@ public final class Ipv6Header
         final int nextHeader, final int hopLimit, final long sourceHigh, final long sourceLow,
         final long destinationHigh, final long destinationLow)
     {
-        buffer.putLong(offset, encodeFirstWord(trafficClass, 0, payloadLength, nextHeader, hopLimit), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + SOURCE, sourceHigh, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + SOURCE + 8, sourceLow, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + DESTINATION, destinationHigh, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + DESTINATION + 8, destinationLow, ByteOrder.BIG_ENDIAN);
+        final long at = HeaderWords.at(buffer, offset, LENGTH);
+        HeaderWords.putLong(buffer, at, encodeFirstWord(trafficClass, 0, payloadLength, nextHeader, hopLimit));
+        HeaderWords.putLong(buffer, at + SOURCE, sourceHigh);
+        HeaderWords.putLong(buffer, at + SOURCE + 8, sourceLow);
+        HeaderWords.putLong(buffer, at + DESTINATION, destinationHigh);
+        HeaderWords.putLong(buffer, at + DESTINATION + 8, destinationLow);
     }
 
     /**

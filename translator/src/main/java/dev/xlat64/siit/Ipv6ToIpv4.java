@@ -8,6 +8,7 @@ import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.core.Verdict;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.FragmentHeader;
+import dev.xlat64.packet.HeaderWords;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6ExtensionHeaders;
@@ -15,8 +16,6 @@ import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import org.agrona.MutableDirectBuffer;
-
-import java.nio.ByteOrder;
 
 /**
  * IPv6 to IPv4 (RFC 7915 section 5). The common case runs in place: the IPv4 header is written just before the
@@ -198,10 +197,11 @@ public final class Ipv6ToIpv4
                 l4 - offset)).sendIcmpv6(ctx, packetLength, Outcome.IPV6_PACKET_TOO_BIG);
         }
         // The addresses are read once, as four longs: mapping, hairpinning and the checksum step all work on these.
-        final long sourceHigh = buffer.getLong(offset + Ipv6Header.SOURCE, ByteOrder.BIG_ENDIAN);
-        final long sourceLow = buffer.getLong(offset + Ipv6Header.SOURCE + 8, ByteOrder.BIG_ENDIAN);
-        final long destinationHigh = buffer.getLong(offset + Ipv6Header.DESTINATION, ByteOrder.BIG_ENDIAN);
-        final long destinationLow = buffer.getLong(offset + Ipv6Header.DESTINATION + 8, ByteOrder.BIG_ENDIAN);
+        final long header = HeaderWords.at(buffer, offset, Ipv6Header.LENGTH);
+        final long sourceHigh = HeaderWords.getLong(buffer, header + Ipv6Header.SOURCE);
+        final long sourceLow = HeaderWords.getLong(buffer, header + Ipv6Header.SOURCE + 8);
+        final long destinationHigh = HeaderWords.getLong(buffer, header + Ipv6Header.DESTINATION);
+        final long destinationLow = HeaderWords.getLong(buffer, header + Ipv6Header.DESTINATION + 8);
         // RFC 7599 s.7.2: a MAP-T BR mapped the addresses already (the port was needed); otherwise RFC 7757/6052.
         final boolean mapped = ctx.addressesMapped;
         final long mappedSource = mapped ? ctx.mappedIpv4Source & 0xFFFF_FFFFL :
