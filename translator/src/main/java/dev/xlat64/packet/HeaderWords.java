@@ -39,6 +39,13 @@ public final class HeaderWords
         UnsafeApi.putInt(buffer.byteArray(), address, NATIVE_BIG_ENDIAN ? value : Integer.reverseBytes(value));
     }
 
+    /** Loads the big-endian int at {@code address} (from {@link #at}, within the checked range). */
+    public static int getInt(final DirectBuffer buffer, final long address)
+    {
+        final int value = UnsafeApi.getInt(buffer.byteArray(), address);
+        return NATIVE_BIG_ENDIAN ? value : Integer.reverseBytes(value);
+    }
+
     /** Loads the big-endian long at {@code address} (from {@link #at}, within the checked range). */
     public static long getLong(final DirectBuffer buffer, final long address)
     {

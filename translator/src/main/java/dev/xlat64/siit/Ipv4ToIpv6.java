@@ -18,8 +18,6 @@ import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import org.agrona.MutableDirectBuffer;
 
-import java.nio.ByteOrder;
-
 /**
  * IPv4 to IPv6 (RFC 7915 section 4). The common case runs in place: the IPv6 header is written over the end of the
  * headroom and the IPv4 header, so the payload never moves. ICMP errors (s.4.3) are translated by
@@ -93,7 +91,7 @@ public final class Ipv4ToIpv6
         {
             return Outcome.IPV4_FRAGMENT_UNSUPPORTED;
         }
-        return forward(ctx, first, second, hairpinned);
+        return forward(ctx, first, second, in.destination(), hairpinned);
     }
 
     /**
@@ -182,9 +180,11 @@ public final class Ipv4ToIpv6
      * RFC 7915 s.4.1: the packet-too-big rule, the addresses, the header, the transport checksum, fragmentation. Every
      * field (of the header, the context, the config) is read into a local before the first write: a buffer write is
      * an Unsafe store that the JIT cannot tell from a field's, so each field read after one is a load again. The
-     * header's fields come decoded from its two words ({@code first}, {@code second}) that the front read.
+     * header's fields come decoded from its two words ({@code first}, {@code second}) that the front read, with the
+     * destination address.
      */
-    private Outcome forward(final PacketContext ctx, final long first, final long second, final boolean hairpinned)
+    private Outcome forward(
+        final PacketContext ctx, final long first, final long second, final int destination, final boolean hairpinned)
     {
         final TranslatorConfig config = ctx.config;
         final MutableDirectBuffer buffer = ctx.buffer;
@@ -209,7 +209,6 @@ public final class Ipv4ToIpv6
         final int identification = Ipv4Header.identificationOf(first);
         final int upperLayer = TranslatedHeaders.ipv6NextHeader(Ipv4Header.protocolOf(second));
         final int source = Ipv4Header.sourceOf(second);
-        final int destination = buffer.getInt(ctx.offset + Ipv4Header.DESTINATION, ByteOrder.BIG_ENDIAN);
         final int l4 = ctx.offset + headerLength;
         final long sourceHigh;
         final long sourceLow;
