@@ -113,7 +113,8 @@ public final class Ipv6Header
 
     /**
      * The first 8 bytes (version, traffic class, flow label, payload length, next header, hop limit) as one big-endian
-     * long: a translation reads them once, with one bounds check, and decodes the fields with the {@code ...Of} methods.
+     * long: a translation reads them once, with one bounds check, and decodes the fields with the {@code ...Of}
+     * methods.
      */
     public long firstWord()
     {
