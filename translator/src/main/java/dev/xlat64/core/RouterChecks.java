@@ -19,7 +19,9 @@ public final class RouterChecks
         {
             return ctx.done(Outcome.IPV4_TRUNCATED);
         }
-        final int headerLength = in.headerLength();
+        // The first 8 bytes are read once (one bounds check): the lengths and the checksum come from this word.
+        final long first = in.firstWord();
+        final int headerLength = Ipv4Header.headerLengthOf(first);
         if (headerLength < Ipv4Header.MIN_LENGTH)
         {
             return ctx.done(Outcome.IPV4_BAD_IHL);
@@ -28,11 +30,11 @@ public final class RouterChecks
         {
             return ctx.done(Outcome.IPV4_TRUNCATED);
         }
-        final int totalLength = in.totalLength();
+        final int totalLength = Ipv4Header.totalLengthOf(first);
         if (totalLength < headerLength || totalLength > length)
         {
             return ctx.done(Outcome.IPV4_BAD_TOTAL_LENGTH);
         }
-        return in.headerChecksumValid() ? Verdict.CONTINUE : ctx.done(Outcome.IPV4_BAD_HEADER_CHECKSUM);
+        return in.headerChecksumValid(first) ? Verdict.CONTINUE : ctx.done(Outcome.IPV4_BAD_HEADER_CHECKSUM);
     }
 }

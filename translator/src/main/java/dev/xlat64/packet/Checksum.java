@@ -43,14 +43,15 @@ public final class Checksum
         return acc;
     }
 
-    /** Folds an accumulator into a 16-bit ones'-complement sum. */
+    /**
+     * Folds an accumulator into a 16-bit ones'-complement sum (RFC 1071 s.2(B): end-around carries). Adding a value to
+     * itself rotated by half its width leaves in the upper half the sum of the two halves plus the carry out of the
+     * lower half, which is exactly the end-around carry: 64 bits fold to 32, then 32 to 16, in two rotate-adds.
+     */
     public static int fold(final long accumulator)
     {
-        long sum = (accumulator & 0xFFFF_FFFFL) + (accumulator >>> 32);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        return (int)sum;
+        final int sum32 = (int)((accumulator + Long.rotateLeft(accumulator, 32)) >>> 32);
+        return (sum32 + Integer.rotateLeft(sum32, 16)) >>> 16;
     }
 
     /** The checksum field value for an accumulated sum: the complement of the folded sum. */

@@ -177,17 +177,87 @@ public final class Ipv4Header
         return this;
     }
 
+    /**
+     * The first 8 bytes (version and IHL, TOS, total length, identification, flags and fragment offset) as one
+     * big-endian long: a translation reads the header as two words, one bounds check each, and decodes its fields from
+     * them with the {@code ...Of} methods below instead of reading the buffer again per field.
+     */
+    public long firstWord()
+    {
+        return buffer.getLong(offset, ByteOrder.BIG_ENDIAN);
+    }
+
+    /** Bytes 8 to 15 (TTL, protocol, header checksum, source address) as one big-endian long. */
+    public long secondWord()
+    {
+        return buffer.getLong(offset + TTL, ByteOrder.BIG_ENDIAN);
+    }
+
+    /** Header length in bytes (IHL * 4), from {@link #firstWord()}. */
+    public static int headerLengthOf(final long firstWord)
+    {
+        return (int)(firstWord >>> 54) & 0x3C;
+    }
+
+    /** Type of service, from {@link #firstWord()}. */
+    public static int tosOf(final long firstWord)
+    {
+        return (int)(firstWord >>> 48) & 0xFF;
+    }
+
+    /** Total length, from {@link #firstWord()}. */
+    public static int totalLengthOf(final long firstWord)
+    {
+        return (int)(firstWord >>> 32) & 0xFFFF;
+    }
+
+    /** Identification, from {@link #firstWord()}. */
+    public static int identificationOf(final long firstWord)
+    {
+        return (int)(firstWord >>> 16) & 0xFFFF;
+    }
+
+    /** Flags and fragment offset as one 16-bit field, from {@link #firstWord()}. */
+    public static int flagsAndFragmentOffsetOf(final long firstWord)
+    {
+        return (int)firstWord & 0xFFFF;
+    }
+
+    /** Time to live, from {@link #secondWord()}. */
+    public static int ttlOf(final long secondWord)
+    {
+        return (int)(secondWord >>> 56) & 0xFF;
+    }
+
+    /** Protocol, from {@link #secondWord()}. */
+    public static int protocolOf(final long secondWord)
+    {
+        return (int)(secondWord >>> 48) & 0xFF;
+    }
+
+    /** Source address, from {@link #secondWord()}. */
+    public static int sourceOf(final long secondWord)
+    {
+        return (int)secondWord;
+    }
+
     /** True when the header checksum over {@code headerLength()} bytes verifies (RFC 1812 section 5.2.2). */
     public boolean headerChecksumValid()
     {
-        final int headerLength = headerLength();
+        return headerChecksumValid(firstWord());
+    }
+
+    /** {@link #headerChecksumValid()} given the {@link #firstWord()} the caller read already (one read less). */
+    public boolean headerChecksumValid(final long first)
+    {
+        final int headerLength = headerLengthOf(first);
         if (headerLength == MIN_LENGTH)
         {
-            // The common option-less header: three loads, no loop.
-            final long first = buffer.getLong(offset, ByteOrder.BIG_ENDIAN);
-            final long second = buffer.getLong(offset + TTL, ByteOrder.BIG_ENDIAN);
+            // The common option-less header: two more loads in one checked range, no loop.
+            final long at = HeaderWords.at(buffer, offset, MIN_LENGTH);
+            final long second = HeaderWords.getLong(buffer, at + TTL);
             return Checksum.fold((first >>> 32) + (first & 0xFFFF_FFFFL) + (second >>> 32) + (second & 0xFFFF_FFFFL) +
-                (buffer.getInt(offset + DESTINATION, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL)) == 0xFFFF;
+                (HeaderWords.getInt(buffer, at + DESTINATION) & 0xFFFF_FFFFL)) == 0xFFFF;
         }
         return Checksum.fold(Checksum.add(buffer, offset, headerLength, 0)) == 0xFFFF;
     }
@@ -206,9 +276,10 @@ public final class Ipv4Header
         final long sum = (first >>> 32) + (first & 0xFFFF_FFFFL) + ttlProtocol + (source & 0xFFFF_FFFFL) +
             (destination & 0xFFFF_FFFFL);
         final long second = (ttlProtocol << 48) | ((long)Checksum.finish(sum) << 32) | (source & 0xFFFF_FFFFL);
-        buffer.putLong(offset, first, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + TTL, second, ByteOrder.BIG_ENDIAN);
-        buffer.putInt(offset + DESTINATION, destination, ByteOrder.BIG_ENDIAN);
+        final long at = HeaderWords.at(buffer, offset, MIN_LENGTH);
+        HeaderWords.putLong(buffer, at, first);
+        HeaderWords.putLong(buffer, at + TTL, second);
+        HeaderWords.putInt(buffer, at + DESTINATION, destination);
         return this;
     }
 

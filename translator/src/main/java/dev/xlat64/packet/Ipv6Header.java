@@ -81,13 +81,13 @@ public final class Ipv6Header
     public Ipv6Header writeFirstWord(
         final int trafficClass, final int flowLabel, final int payloadLength, final int nextHeader, final int hopLimit)
     {
-        buffer.putLong(offset, firstWord(trafficClass, flowLabel, payloadLength, nextHeader, hopLimit),
+        buffer.putLong(offset, encodeFirstWord(trafficClass, flowLabel, payloadLength, nextHeader, hopLimit),
             ByteOrder.BIG_ENDIAN);
         return this;
     }
 
     /** The first 8 bytes as one big-endian long. */
-    private static long firstWord(
+    private static long encodeFirstWord(
         final int trafficClass, final int flowLabel, final int payloadLength, final int nextHeader, final int hopLimit)
     {
         return (6L << 60) | ((trafficClass & 0xFFL) << 52) | ((flowLabel & 0xFFFFFL) << 32) |
@@ -103,11 +103,46 @@ public final class Ipv6Header
         final int nextHeader, final int hopLimit, final long sourceHigh, final long sourceLow,
         final long destinationHigh, final long destinationLow)
     {
-        buffer.putLong(offset, firstWord(trafficClass, 0, payloadLength, nextHeader, hopLimit), ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + SOURCE, sourceHigh, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + SOURCE + 8, sourceLow, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + DESTINATION, destinationHigh, ByteOrder.BIG_ENDIAN);
-        buffer.putLong(offset + DESTINATION + 8, destinationLow, ByteOrder.BIG_ENDIAN);
+        final long at = HeaderWords.at(buffer, offset, LENGTH);
+        HeaderWords.putLong(buffer, at, encodeFirstWord(trafficClass, 0, payloadLength, nextHeader, hopLimit));
+        HeaderWords.putLong(buffer, at + SOURCE, sourceHigh);
+        HeaderWords.putLong(buffer, at + SOURCE + 8, sourceLow);
+        HeaderWords.putLong(buffer, at + DESTINATION, destinationHigh);
+        HeaderWords.putLong(buffer, at + DESTINATION + 8, destinationLow);
+    }
+
+    /**
+     * The first 8 bytes (version, traffic class, flow label, payload length, next header, hop limit) as one big-endian
+     * long: a translation reads them once, with one bounds check, and decodes the fields with the {@code ...Of}
+     * methods.
+     */
+    public long firstWord()
+    {
+        return buffer.getLong(offset, ByteOrder.BIG_ENDIAN);
+    }
+
+    /** Traffic class, from {@link #firstWord()}. */
+    public static int trafficClassOf(final long firstWord)
+    {
+        return (int)(firstWord >>> 52) & 0xFF;
+    }
+
+    /** Payload length, from {@link #firstWord()}. */
+    public static int payloadLengthOf(final long firstWord)
+    {
+        return (int)(firstWord >>> 16) & 0xFFFF;
+    }
+
+    /** Next header, from {@link #firstWord()}. */
+    public static int nextHeaderOf(final long firstWord)
+    {
+        return (int)(firstWord >>> 8) & 0xFF;
+    }
+
+    /** Hop limit, from {@link #firstWord()}. */
+    public static int hopLimitOf(final long firstWord)
+    {
+        return (int)firstWord & 0xFF;
     }
 
     public int payloadLength()

@@ -59,14 +59,21 @@ public final class Ipv4ToIpv6
     private Outcome translate(final PacketContext ctx, final boolean hairpinned)
     {
         final Ipv4Header in = ip4.wrap(ctx.buffer, ctx.offset);
-        if (RouterChecks.validateIpv4(in, ctx.length, ctx) == Verdict.DONE || refuse(ctx, in) == Verdict.DONE)
+        if (RouterChecks.validateIpv4(in, ctx.length, ctx) == Verdict.DONE)
         {
             return ctx.outcome;
         }
-        final int flags = in.flagsAndFragmentOffset();
-        final int headerLength = in.headerLength();
-        final int totalLength = in.totalLength();
-        final int protocol = in.protocol();
+        // The header is read once, as two words (one bounds check each); every step decodes its fields from them.
+        final long first = in.firstWord();
+        final long second = in.secondWord();
+        if (refuse(ctx, first, second) == Verdict.DONE)
+        {
+            return ctx.outcome;
+        }
+        final int flags = Ipv4Header.flagsAndFragmentOffsetOf(first);
+        final int headerLength = Ipv4Header.headerLengthOf(first);
+        final int totalLength = Ipv4Header.totalLengthOf(first);
+        final int protocol = Ipv4Header.protocolOf(second);
         if ((flags & Ipv4Header.FRAGMENT_OFFSET_MASK) == 0)
         {
             if (checkTransportHeader(ctx, totalLength, headerLength, protocol, Ipv4Header.isFragment(flags)) ==
@@ -84,38 +91,44 @@ public final class Ipv4ToIpv6
         {
             return Outcome.IPV4_FRAGMENT_UNSUPPORTED;
         }
-        return forward(ctx, in, flags, hairpinned);
+        return forward(ctx, first, second, in.destination(), hairpinned);
     }
 
-    /** RFC 7915 s.4.1: what is refused before any translation: ICMPv6 inside IPv4, source routes, an expiring TTL. */
-    private Verdict refuse(final PacketContext ctx, final Ipv4Header in)
+    /**
+     * RFC 7915 s.4.1: what is refused before any translation: ICMPv6 inside IPv4, source routes, an expiring TTL.
+     * {@code first} and {@code second} are the header's {@link Ipv4Header#firstWord()} and secondWord().
+     */
+    private Verdict refuse(final PacketContext ctx, final long first, final long second)
     {
+        final int totalLength = Ipv4Header.totalLengthOf(first);
+        final int headerLength = Ipv4Header.headerLengthOf(first);
         // RFC 7915 s.4.1 turns ICMPv4 into next header 58 and copies other protocols; an ICMPv6 message inside IPv4
         // would so become ICMPv6 that no s.4.2 rule translated: dropped (README deviation 13), every fragment alike.
-        if (in.protocol() == Ipv6Header.NEXT_HEADER_ICMPV6)
+        if (Ipv4Header.protocolOf(second) == Ipv6Header.NEXT_HEADER_ICMPV6)
         {
             return ctx.done(Outcome.IPV4_CARRIES_ICMPV6);
         }
         // RFC 791: a datagram is at most 65535 bytes, so a fragment ending beyond that is no datagram's (and cut again
         // its offset would wrap past 13 bits): discarded, Parameter Problem pointing at the offset (RFC 8200 s.4.5).
-        if (((in.flagsAndFragmentOffset() & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3) + in.totalLength() >
+        if (((Ipv4Header.flagsAndFragmentOffsetOf(first) & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3) + totalLength >
             Fragmenter.MAX_END)
         {
             return ctx.done(icmpErrors.error(Icmp.V4_PARAMETER_PROBLEM, 0, Ipv4Header.FLAGS_FRAGMENT_OFFSET << 24)
-                .sendIcmpv4(ctx, in.totalLength(), Outcome.FRAGMENT_BEYOND_65535));
+                .sendIcmpv4(ctx, totalLength, Outcome.FRAGMENT_BEYOND_65535));
         }
         // RFC 7915 s.4.1: an unexpired source route is refused with ICMPv4 "source route failed"; other options
-        // ignored.
-        if (Ipv4Options.hasUnexpiredSourceRoute(ctx.buffer, ctx.offset, in.headerLength()))
+        // ignored (a header without options has none: the walk is not even called).
+        if (headerLength > Ipv4Header.MIN_LENGTH &&
+            Ipv4Options.hasUnexpiredSourceRoute(ctx.buffer, ctx.offset, headerLength))
         {
             return ctx.done(icmpErrors.error(Icmp.V4_DESTINATION_UNREACHABLE, Icmp.V4_SOURCE_ROUTE_FAILED, 0)
-                .sendIcmpv4(ctx, in.totalLength(), Outcome.IPV4_SOURCE_ROUTE));
+                .sendIcmpv4(ctx, totalLength, Outcome.IPV4_SOURCE_ROUTE));
         }
         // RFC 7915 s.4.1 / RFC 1812 s.5.3.1: TTL is decremented; a packet that would leave with 0 gets Time Exceeded.
-        if (in.ttl() <= 1)
+        if (Ipv4Header.ttlOf(second) <= 1)
         {
             return ctx.done(icmpErrors.error(Icmp.V4_TIME_EXCEEDED, Icmp.V4_TTL_EXCEEDED_IN_TRANSIT, 0)
-                .sendIcmpv4(ctx, in.totalLength(), Outcome.IPV4_TTL_EXPIRED));
+                .sendIcmpv4(ctx, totalLength, Outcome.IPV4_TTL_EXPIRED));
         }
         return Verdict.CONTINUE;
     }
@@ -166,15 +179,19 @@ public final class Ipv4ToIpv6
     /**
      * RFC 7915 s.4.1: the packet-too-big rule, the addresses, the header, the transport checksum, fragmentation. Every
      * field (of the header, the context, the config) is read into a local before the first write: a buffer write is
-     * an Unsafe store that the JIT cannot tell from a field's, so each field read after one is a load again.
+     * an Unsafe store that the JIT cannot tell from a field's, so each field read after one is a load again. The
+     * header's fields come decoded from its two words ({@code first}, {@code second}) that the front read, with the
+     * destination address.
      */
-    private Outcome forward(final PacketContext ctx, final Ipv4Header in, final int flags, final boolean hairpinned)
+    private Outcome forward(
+        final PacketContext ctx, final long first, final long second, final int destination, final boolean hairpinned)
     {
         final TranslatorConfig config = ctx.config;
         final MutableDirectBuffer buffer = ctx.buffer;
         final PacketSink sink = ctx.sink;
-        final int headerLength = in.headerLength();
-        final int totalLength = in.totalLength();
+        final int flags = Ipv4Header.flagsAndFragmentOffsetOf(first);
+        final int headerLength = Ipv4Header.headerLengthOf(first);
+        final int totalLength = Ipv4Header.totalLengthOf(first);
         final int payloadLength = totalLength - headerLength;
         final boolean dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
         final int fragmentOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
@@ -187,13 +204,12 @@ public final class Ipv4ToIpv6
             return fragmentationNeeded(ctx, totalLength, translatedLength, nextHopMtu);
         }
         final int fragmentMtu = PathMtu.ipv6FragmentMtu(config);
-        final int trafficClass = TranslatedHeaders.trafficClass(config, in.tos());
-        final int ttl = in.ttl();
-        final int identification = in.identification();
-        final int upperLayer = TranslatedHeaders.ipv6NextHeader(in.protocol());
-        final int source = in.source();
-        final int destination = in.destination();
-        final int l4 = in.offset() + headerLength;
+        final int trafficClass = TranslatedHeaders.trafficClass(config, Ipv4Header.tosOf(first));
+        final int ttl = Ipv4Header.ttlOf(second);
+        final int identification = Ipv4Header.identificationOf(first);
+        final int upperLayer = TranslatedHeaders.ipv6NextHeader(Ipv4Header.protocolOf(second));
+        final int source = Ipv4Header.sourceOf(second);
+        final int l4 = ctx.offset + headerLength;
         final long sourceHigh;
         final long sourceLow;
         final long destinationHigh;

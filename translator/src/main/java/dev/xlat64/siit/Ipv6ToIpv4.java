@@ -8,6 +8,7 @@ import dev.xlat64.core.TranslatorConfig;
 import dev.xlat64.core.Verdict;
 import dev.xlat64.packet.Checksum;
 import dev.xlat64.packet.FragmentHeader;
+import dev.xlat64.packet.HeaderWords;
 import dev.xlat64.packet.Icmp;
 import dev.xlat64.packet.Ipv4Header;
 import dev.xlat64.packet.Ipv6ExtensionHeaders;
@@ -15,8 +16,6 @@ import dev.xlat64.packet.Ipv6Header;
 import dev.xlat64.packet.Tcp;
 import dev.xlat64.packet.Udp;
 import org.agrona.MutableDirectBuffer;
-
-import java.nio.ByteOrder;
 
 /**
  * IPv6 to IPv4 (RFC 7915 section 5). The common case runs in place: the IPv4 header is written just before the
@@ -52,11 +51,13 @@ public final class Ipv6ToIpv4
         {
             return Outcome.IPV6_TRUNCATED;
         }
-        final Ipv6Header in = ip6.wrap(buffer, offset);
-        final int payloadLength = in.payloadLength();
+        // The fixed header's first 8 bytes are read once, as one word (one bounds check); the steps decode it.
+        final long first = ip6.wrap(buffer, offset).firstWord();
+        final int payloadLength = Ipv6Header.payloadLengthOf(first);
+        final int firstNextHeader = Ipv6Header.nextHeaderOf(first);
         // RFC 8200 s.3: the payload length must fit what was received; zero with a Hop-by-Hop header means a jumbogram
         // (RFC 2675 s.2), which we do not carry; zero otherwise is an empty payload (e.g. No Next Header, 59).
-        if (payloadLength == 0 && in.nextHeader() == Ipv6Header.NEXT_HEADER_HOP_BY_HOP ||
+        if (payloadLength == 0 && firstNextHeader == Ipv6Header.NEXT_HEADER_HOP_BY_HOP ||
             Ipv6Header.LENGTH + payloadLength > ctx.length)
         {
             return Outcome.IPV6_BAD_PAYLOAD_LENGTH;
@@ -64,11 +65,11 @@ public final class Ipv6ToIpv4
         final int packetLength = Ipv6Header.LENGTH + payloadLength;
         final int end = offset + packetLength;
         chain = ctx.ipv6Chain;
-        if (ctx.ipv6ChainEnd != end && !chain.walk(buffer, offset + Ipv6Header.LENGTH, in.nextHeader(), end))
+        if (ctx.ipv6ChainEnd != end && !chain.walk(buffer, offset + Ipv6Header.LENGTH, firstNextHeader, end))
         {
             return Outcome.IPV6_EXTENSION_HEADER_TRUNCATED;
         }
-        if (refuse(ctx, in, packetLength) == Verdict.DONE)
+        if (refuse(ctx, first, packetLength) == Verdict.DONE)
         {
             return ctx.outcome;
         }
@@ -93,14 +94,14 @@ public final class Ipv6ToIpv4
         {
             return Outcome.IPV6_FRAGMENTED_ICMP;
         }
-        return forward(ctx, in, packetLength);
+        return forward(ctx, first, packetLength);
     }
 
     /**
      * RFC 7915 s.5.1: what is refused before any translation: ICMPv4 inside IPv6, an expiring hop limit, a routing
-     * header with segments left.
+     * header with segments left. {@code first} is the header's {@link Ipv6Header#firstWord()}.
      */
-    private Verdict refuse(final PacketContext ctx, final Ipv6Header in, final int packetLength)
+    private Verdict refuse(final PacketContext ctx, final long first, final int packetLength)
     {
         // RFC 7915 s.5.1 turns ICMPv6 into protocol 1 and copies other next headers; an ICMPv4 message inside IPv6
         // would so become ICMPv4 that no s.5.2 rule translated: dropped (README deviation 13), every fragment alike.
@@ -109,7 +110,7 @@ public final class Ipv6ToIpv4
             return ctx.done(Outcome.IPV6_CARRIES_ICMPV4);
         }
         // RFC 7915 s.5.1 / RFC 8200 s.3: the translator is a router; a hop limit reaching zero gets Time Exceeded.
-        if (in.hopLimit() <= 1)
+        if (Ipv6Header.hopLimitOf(first) <= 1)
         {
             return ctx.done(icmpErrors.error(Icmp.V6_TIME_EXCEEDED, Icmp.V6_HOP_LIMIT_EXCEEDED, 0)
                 .sendIcmpv6(ctx, packetLength, Outcome.IPV6_HOP_LIMIT_EXPIRED));
@@ -174,13 +175,15 @@ public final class Ipv6ToIpv4
     /**
      * RFC 7915 s.5.1: the DF and packet-too-big rules, the addresses (s.5.1, RFC 7757; s.5.4 answers an unmapped one
      * with ICMPv6 1/1), the header, the transport checksum (s.5.5), hairpinning (RFC 7757 s.4), fragmentation.
+     * {@code first} is the header's {@link Ipv6Header#firstWord()}.
      */
-    private Outcome forward(final PacketContext ctx, final Ipv6Header in, final int packetLength)
+    private Outcome forward(final PacketContext ctx, final long first, final int packetLength)
     {
         final TranslatorConfig config = ctx.config;
         final MutableDirectBuffer buffer = ctx.buffer;
+        final int offset = ctx.offset;
         final int l4 = chain.upperLayerOffset();
-        final int l4Length = ctx.offset + packetLength - l4;
+        final int l4Length = offset + packetLength - l4;
         final int fragmentHeader = chain.fragmentHeaderOffset();
         final boolean fragment = fragmentHeader >= 0;
         final int totalLength = Ipv4Header.MIN_LENGTH + l4Length;
@@ -191,13 +194,14 @@ public final class Ipv6ToIpv4
         if (dontFragment && totalLength > nextHopMtu)
         {
             return icmpErrors.error(Icmp.V6_PACKET_TOO_BIG, 0, PathMtu.packetTooBigForIpv6Sender(nextHopMtu,
-                l4 - ctx.offset)).sendIcmpv6(ctx, packetLength, Outcome.IPV6_PACKET_TOO_BIG);
+                l4 - offset)).sendIcmpv6(ctx, packetLength, Outcome.IPV6_PACKET_TOO_BIG);
         }
         // The addresses are read once, as four longs: mapping, hairpinning and the checksum step all work on these.
-        final long sourceHigh = buffer.getLong(in.sourceOffset(), ByteOrder.BIG_ENDIAN);
-        final long sourceLow = buffer.getLong(in.sourceOffset() + 8, ByteOrder.BIG_ENDIAN);
-        final long destinationHigh = buffer.getLong(in.destinationOffset(), ByteOrder.BIG_ENDIAN);
-        final long destinationLow = buffer.getLong(in.destinationOffset() + 8, ByteOrder.BIG_ENDIAN);
+        final long header = HeaderWords.at(buffer, offset, Ipv6Header.LENGTH);
+        final long sourceHigh = HeaderWords.getLong(buffer, header + Ipv6Header.SOURCE);
+        final long sourceLow = HeaderWords.getLong(buffer, header + Ipv6Header.SOURCE + 8);
+        final long destinationHigh = HeaderWords.getLong(buffer, header + Ipv6Header.DESTINATION);
+        final long destinationLow = HeaderWords.getLong(buffer, header + Ipv6Header.DESTINATION + 8);
         // RFC 7599 s.7.2: a MAP-T BR mapped the addresses already (the port was needed); otherwise RFC 7757/6052.
         final boolean mapped = ctx.addressesMapped;
         final long mappedSource = mapped ? ctx.mappedIpv4Source & 0xFFFF_FFFFL :
@@ -229,14 +233,15 @@ public final class Ipv6ToIpv4
         {
             return Outcome.IPV6_BAD_PAYLOAD_LENGTH;
         }
+        final int newAddressSum = TransportChecksum.ipv4AddressSum(source, destination);
         final int out = l4 - Ipv4Header.MIN_LENGTH;
         final int nextHeader = chain.upperLayerProtocol();
-        TranslatedHeaders.writeIpv4Header(ip4.wrap(buffer, out), config, in.trafficClass(), totalLength, identification,
-            flags, nextHeader, in.hopLimit() - 1, source, destination);
+        TranslatedHeaders.writeIpv4Header(ip4.wrap(buffer, out), config, Ipv6Header.trafficClassOf(first), totalLength,
+            identification, flags, nextHeader, Ipv6Header.hopLimitOf(first) - 1, source, destination);
         if (fragmentOffset == 0)
         {
             translateTransport(buffer, l4, nextHeader, oldAddressSum + (long)l4Length + Ipv6Header.NEXT_HEADER_ICMPV6,
-                oldAddressSum, TransportChecksum.ipv4AddressSum(source, destination));
+                oldAddressSum, newAddressSum);
         }
         // RFC 7757 s.4: the packet comes straight back to IPv6 (never through the kernel), its source via the prefix.
         if (hairpinning)

@@ -4,6 +4,8 @@ import dev.xlat64.testing.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.SplittableRandom;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** RFC 1071 sums and the RFC 1624 incremental update. */
@@ -25,6 +27,40 @@ class ChecksumTest
             final UnsafeBuffer b = new UnsafeBuffer(new byte[n + 3]);
             b.putBytes(3, data);
             assertEquals(TestPackets.checksum(data), Checksum.finish(Checksum.add(b, 3, n, 0)), "length " + n);
+        }
+    }
+
+    /** RFC 1071 s.2(B) as written: add the 16-bit words of the sum with end-around carry until none is left. */
+    private static int foldByEndAroundCarry(final long accumulator)
+    {
+        long sum = 0;
+        for (int shift = 0; shift < 64; shift += 16)
+        {
+            sum += (accumulator >>> shift) & 0xFFFF;
+        }
+        while ((sum >>> 16) != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int)sum;
+    }
+
+    @Test
+    void foldIsTheEndAroundCarrySumOfEveryCarryCase()
+    {
+        final long[] edges = {0, 1, 0xFFFF, 0x1_0000, 0x1_FFFE, 0xFFFF_FFFFL, 0x1_0000_0000L, 0xFFFF_0001L,
+            0xFFFF_FFFF_FFFF_FFFFL, 0x8000_0000_0000_0000L, 0x0001_FFFE_0001_FFFEL, 0xFFFF_FFFF_0000_0001L,
+            0x0000_FFFF_FFFF_0000L, 0x7FFF_FFFF_FFFF_FFFFL};
+        for (final long a : edges)
+        {
+            assertEquals(foldByEndAroundCarry(a), Checksum.fold(a), Long.toHexString(a));
+        }
+        final SplittableRandom random = new SplittableRandom(7915);
+        for (int i = 0; i < 200_000; i++)
+        {
+            // Small sums (the usual accumulators) and full 64-bit patterns alike.
+            final long a = (i & 1) == 0 ? random.nextLong() : random.nextLong() >>> random.nextInt(64);
+            assertEquals(foldByEndAroundCarry(a), Checksum.fold(a), Long.toHexString(a));
         }
     }
 

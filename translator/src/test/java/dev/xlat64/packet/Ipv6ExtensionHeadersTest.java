@@ -3,6 +3,8 @@ package dev.xlat64.packet;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,5 +62,35 @@ class Ipv6ExtensionHeadersTest
         assertTrue(chain.walk(new UnsafeBuffer(new byte[0]), 0, 58, 0));
         assertEquals(58, chain.upperLayerProtocol());
         assertEquals(0, chain.upperLayerOffset());
+    }
+    @Test
+    void exactlyTheIanaIpv6ExtensionHeadersAreNeverAnIpv4Protocol()
+    {
+        // RFC 7045 s.4 / IANA: Hop-by-Hop 0, Routing 43, Fragment 44, Destination Options 60, Mobility 135, HIP 139,
+        // Shim6 140 (AH 51 and ESP 50 exist in IPv4 too; 253/254 are experiments, not translated specially).
+        final Set<Integer> ipv6Only = Set.of(0, 43, 44, 60, 135, 139, 140);
+        for (int nextHeader = 0; nextHeader < 256; nextHeader++)
+        {
+            assertEquals(ipv6Only.contains(nextHeader), Ipv6ExtensionHeaders.isIpv6ExtensionHeader(nextHeader),
+                "next header " + nextHeader);
+        }
+    }
+
+    @Test
+    void theWalkSkipsOnlyHopByHopRoutingFragmentAndDestinationOptions()
+    {
+        // A first header of every number, followed by 8 bytes of zeros (an extension header of length 8 naming
+        // Hop-by-Hop 0 next, which then runs past the end): only the four skippable ones are walked into.
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
+        for (int nextHeader = 0; nextHeader < 256; nextHeader++)
+        {
+            final boolean skippable = nextHeader == 0 || nextHeader == 43 || nextHeader == 44 || nextHeader == 60;
+            assertEquals(!skippable, chain.walk(buffer, 0, nextHeader, 8), "next header " + nextHeader);
+            if (!skippable)
+            {
+                assertEquals(nextHeader, chain.upperLayerProtocol());
+                assertEquals(0, chain.upperLayerOffset());
+            }
+        }
     }
 }
