@@ -137,13 +137,8 @@ public final class Eamt
                 (earlier, later) -> duplicates.duplicate(earlier, later, true));
             final PrefixTable by6 = PrefixTable.build(ipv6High, ipv6Low, ipv6Length, size, true,
                 (earlier, later) -> duplicates.duplicate(earlier, later, false));
-            // The columns as they are when full (the usual case for a sized builder): no copy; the builder is spent.
-            final boolean full = size == ipv4.length;
-            final Eamt table = new Eamt(full ? ipv4 : Arrays.copyOf(ipv4, size),
-                full ? ipv4Length : Arrays.copyOf(ipv4Length, size),
-                full ? ipv6High : Arrays.copyOf(ipv6High, size), full ? ipv6Low : Arrays.copyOf(ipv6Low, size),
-                full ? ipv6Length : Arrays.copyOf(ipv6Length, size), by4, by6, System.currentTimeMillis(),
-                System.nanoTime() - started);
+            final Eamt table = new Eamt(pack(size, ipv4, ipv4Length, ipv6High, ipv6Low, ipv6Length), by4, by6,
+                System.currentTimeMillis(), System.nanoTime() - started);
             ipv4 = null;
             ipv4Length = null;
             ipv6High = null;
@@ -179,30 +174,57 @@ public final class Eamt
         void duplicate(int earlier, int later, boolean ipv4Side);
     }
 
-    private final int[] ipv4;
-    private final byte[] ipv4Length;
-    private final long[] ipv6High;
-    private final long[] ipv6Low;
-    /** Lengths 0..128 as unsigned bytes (read with & 0xFF). */
-    private final byte[] ipv6Length;
+    /**
+     * The entries, {@link #STRIDE} longs each: the IPv6 prefix's halves, the IPv4 suffix's place in each half as a mask,
+     * and {@code ipv4 << 32 | ipv4Length << 16 | ipv6Length << 8 | shift}, where the suffix's lowest bit sits
+     * {@code shift} bits above the IPv6 address's last. RFC 7757 s.3.3's arithmetic precomputed: one array (one range
+     * check for all five), no branch per lookup (see {@link #ipv6High}).
+     */
+    private final long[] entries;
     private final PrefixTable byIpv4;
     private final PrefixTable byIpv6;
     private final long builtAtMillis;
     private final long buildNanos;
 
-    private Eamt(final int[] ipv4, final byte[] ipv4Length, final long[] ipv6High, final long[] ipv6Low,
-        final byte[] ipv6Length, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
+    private Eamt(final long[] entries, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
         final long buildNanos)
     {
         this.builtAtMillis = builtAtMillis;
         this.buildNanos = buildNanos;
-        this.ipv4 = ipv4;
-        this.ipv4Length = ipv4Length;
-        this.ipv6High = ipv6High;
-        this.ipv6Low = ipv6Low;
-        this.ipv6Length = ipv6Length;
+        this.entries = entries;
         this.byIpv4 = byIpv4;
         this.byIpv6 = byIpv6;
+    }
+
+    private static final int STRIDE = 5;
+    private static final int HIGH = 0;
+    private static final int LOW = 1;
+    private static final int MASK_HIGH = 2;
+    private static final int MASK_LOW = 3;
+    private static final int META = 4;
+
+    /** The columns as the packed rows of {@link #entries}. */
+    private static long[] pack(final int size, final int[] ipv4, final byte[] ipv4Length, final long[] ipv6High,
+        final long[] ipv6Low, final byte[] ipv6Length)
+    {
+        final long[] rows = new long[STRIDE * size];
+        for (int i = 0; i < size; i++)
+        {
+            final int suffixBits = 32 - ipv4Length[i];
+            final int shift = 128 - (ipv6Length[i] & 0xFF) - suffixBits;
+            // The suffix as a 128-bit mask, split in halves (Java shifts count mod 64, hence the cases).
+            final long suffixMask = (1L << suffixBits) - 1;
+            final long maskHigh = shift >= 64 ? suffixMask << (shift - 64) :
+                (shift == 0 ? 0 : suffixMask >>> (64 - shift));
+            final long maskLow = shift >= 64 ? 0 : suffixMask << shift;
+            final int r = STRIDE * i;
+            rows[r + HIGH] = ipv6High[i];
+            rows[r + LOW] = ipv6Low[i];
+            rows[r + MASK_HIGH] = maskHigh;
+            rows[r + MASK_LOW] = maskLow;
+            rows[r + META] = (long)ipv4[i] << 32 | (ipv4Length[i] & 0xFFL) << 16 | (ipv6Length[i] & 0xFFL) << 8 | shift;
+        }
+        return rows;
     }
 
     /** The table of {@code entries}; throws when two share an IPv4 or an IPv6 prefix. */
@@ -213,8 +235,7 @@ public final class Eamt
 
     private Eamt(final Eamt built)
     {
-        this(built.ipv4, built.ipv4Length, built.ipv6High, built.ipv6Low, built.ipv6Length, built.byIpv4, built.byIpv6,
-            built.builtAtMillis, built.buildNanos);
+        this(built.entries, built.byIpv4, built.byIpv6, built.builtAtMillis, built.buildNanos);
     }
 
     private static Eamt fromList(final List<Entry> entries)
@@ -233,19 +254,19 @@ public final class Eamt
 
     public boolean isEmpty()
     {
-        return ipv4.length == 0;
+        return entries.length == 0;
     }
 
     /** How many entries. */
     public int size()
     {
-        return ipv4.length;
+        return entries.length / STRIDE;
     }
 
-    /** The two lookup structures' approximate size in bytes plus the entries' columns (22 bytes each). */
+    /** The two lookup structures' approximate size in bytes plus the entries' rows (40 bytes each). */
     public long bytes()
     {
-        return byIpv4.bytes() + byIpv6.bytes() + 22L * ipv4.length;
+        return byIpv4.bytes() + byIpv6.bytes() + 8L * entries.length;
     }
 
     /** When the lookup structures were built (epoch milliseconds). */
@@ -263,8 +284,9 @@ public final class Eamt
     /** The entry at a position, as objects (for display and config checks, not the data path). */
     public Entry entry(final int index)
     {
-        return new Entry(new Ipv4Prefix(ipv4[index], ipv4Length[index]),
-            new Ipv6Prefix(Addresses.bytes6(ipv6High[index], ipv6Low[index]), ipv6Length(index)));
+        final long meta = entries[STRIDE * index + META];
+        return new Entry(new Ipv4Prefix(ipv4Address(index), (int)(meta >>> 16) & 0xFF),
+            new Ipv6Prefix(Addresses.bytes6(ipv6PrefixHigh(index), ipv6PrefixLow(index)), ipv6Length(index)));
     }
 
     /** The entries in the order they were added, made on demand (a view: no copy of a large table). */
@@ -281,7 +303,7 @@ public final class Eamt
             @Override
             public int size()
             {
-                return ipv4.length;
+                return Eamt.this.size();
             }
         };
     }
@@ -315,78 +337,51 @@ public final class Eamt
     /** The IPv4 prefix's network address of entry {@code index}. */
     public int ipv4Address(final int index)
     {
-        return ipv4[index];
+        return (int)(entries[STRIDE * index + META] >>> 32);
     }
 
     /** The IPv6 prefix's network address (high half) of entry {@code index}. */
     public long ipv6PrefixHigh(final int index)
     {
-        return ipv6High[index];
+        return entries[STRIDE * index + HIGH];
     }
 
     /** The IPv6 prefix's network address (low half) of entry {@code index}. */
     public long ipv6PrefixLow(final int index)
     {
-        return ipv6Low[index];
+        return entries[STRIDE * index + LOW];
     }
 
     /** The IPv6 prefix length of entry {@code index}. */
     public int ipv6Length(final int index)
     {
-        return (ipv6Length[index] & 0xFF);
+        return (int)(entries[STRIDE * index + META] >>> 8) & 0xFF;
     }
+
+    // RFC 7757 s.3.3 places the IPv4 suffix right after the IPv6 prefix. Rotating the IPv4 address (sign-extended to 64
+    // bits) left by the shift puts each suffix bit where it belongs in its half of the IPv6 address; every other bit
+    // lands outside that half's mask (the suffix is at most 32 bits). Rotation counts mod 64, as the halves need.
 
     /** RFC 7757 section 3.3 (IPv4 to IPv6): the IPv4 suffix follows the IPv6 prefix; remaining bits zero. High half. */
     public long ipv6High(final int index, final int address)
     {
-        final int suffixBits = 32 - ipv4Length[index];
-        final long suffix = address & mask(suffixBits);
-        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
-        final long high = ipv6High[index];
-        if (shift >= 64)
-        {
-            return high | (suffix << (shift - 64));
-        }
-        return shift + suffixBits <= 64 ? high : high | (suffix >>> (64 - shift));
+        final int r = STRIDE * index;
+        return entries[r + HIGH] | (Long.rotateLeft(address, (int)entries[r + META]) & entries[r + MASK_HIGH]);
     }
 
     /** Low half of the IPv6 address for {@code address} under entry {@code index}. */
     public long ipv6Low(final int index, final int address)
     {
-        final int suffixBits = 32 - ipv4Length[index];
-        final long suffix = address & mask(suffixBits);
-        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
-        return shift >= 64 ? ipv6Low[index] : ipv6Low[index] | (suffix << shift);
+        final int r = STRIDE * index;
+        return entries[r + LOW] | (Long.rotateLeft(address, (int)entries[r + META]) & entries[r + MASK_LOW]);
     }
 
     /** RFC 7757 section 3.3 (IPv6 to IPv4): the IPv4 prefix plus the suffix bits right after the IPv6 prefix. */
     public int ipv4(final int index, final long high, final long low)
     {
-        final int suffixBits = 32 - ipv4Length[index];
-        if (suffixBits == 0)
-        {
-            return ipv4[index];
-        }
-        final long mask = mask(suffixBits);
-        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
-        final long suffix;
-        if (shift >= 64)
-        {
-            suffix = (high >>> (shift - 64)) & mask;
-        }
-        else if (shift + suffixBits <= 64)
-        {
-            suffix = (low >>> shift) & mask;
-        }
-        else
-        {
-            suffix = ((low >>> shift) | (high << (64 - shift))) & mask;
-        }
-        return ipv4[index] | (int)suffix;
-    }
-
-    private static long mask(final int bits)
-    {
-        return (1L << bits) - 1;
+        final int r = STRIDE * index;
+        final long meta = entries[r + META];
+        final long suffix = Long.rotateRight((high & entries[r + MASK_HIGH]) | (low & entries[r + MASK_LOW]), (int)meta);
+        return (int)(meta >>> 32) | (int)suffix;
     }
 }
