@@ -43,6 +43,8 @@ public final class AddressMapper
      * decide anything). Saves the 6->4 destination's scan in the usual set-up (prefix and EAM ranges apart).
      */
     private final boolean eamtDisjointFromFormat;
+    /** What {@link #prefixRoute} answers for an address the Well-Known Prefix restriction lets through. */
+    private final int formatRoute;
 
     /**
      * @param prefix                      the RFC 6052 prefix or the IVI format, or null for EAM-only operation
@@ -62,6 +64,7 @@ public final class AddressMapper
         this.eamt = eamt;
         this.enforceWellKnownRestriction = enforceWellKnownRestriction && prefix != null && prefix.isWellKnown();
         this.eamtDisjointFromFormat = prefix != null && disjoint(prefix, eamt);
+        this.formatRoute = prefix == null ? ROUTE_UNMAPPED : ROUTE_PREFIX;
     }
 
     /** Two prefixes share an address exactly when one contains the other's network address. */
@@ -191,11 +194,8 @@ public final class AddressMapper
     /** The route through the embedding format of an address already checked against the denylist. */
     private int prefixRoute(final int ipv4)
     {
-        if (prefix == null)
-        {
-            return ROUTE_UNMAPPED;
-        }
-        return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
+        // The restriction is enforced only with a prefix (the Well-Known one).
+        return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : formatRoute;
     }
 
     /**

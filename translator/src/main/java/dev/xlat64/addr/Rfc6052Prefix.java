@@ -35,6 +35,11 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     private final long highMask;
     private final long lowMask;
     private final int lowShift;
+    // The prefix's halves, and its masks with the u octet folded in (s.2.2: it must be zero): contains() in one test.
+    private final long prefixHigh;
+    private final long prefixLow;
+    private final long containsMaskHigh;
+    private final long containsMaskLow;
 
     public Rfc6052Prefix(final Ipv6Prefix prefix)
     {
@@ -45,6 +50,11 @@ public final class Rfc6052Prefix implements EmbeddingFormat
         this.highMask = (1L << highBits) - 1;
         this.lowMask = (1L << (32 - highBits)) - 1;
         this.lowShift = prefix.length() == 96 ? 0 : 56 - (32 - highBits);
+        this.prefixHigh = prefix.high();
+        this.prefixLow = prefix.low();
+        this.containsMaskHigh = prefix.maskHigh();
+        // A /96 covers the u octet already: its value is the prefix's.
+        this.containsMaskLow = prefix.maskLow() | (prefix.length() == 96 ? 0 : 0xFF00_0000_0000_0000L);
     }
 
     /** Parses and validates a prefix such as {@code 64:ff9b::/96}; the message says what is wrong. */
@@ -119,7 +129,7 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     @Override
     public boolean contains(final long high, final long low)
     {
-        return prefix.contains(high, low) && (prefix.length() == 96 || (low >>> 56) == 0);
+        return (((high ^ prefixHigh) & containsMaskHigh) | ((low ^ prefixLow) & containsMaskLow)) == 0;
     }
 
     /** RFC 6052 section 2.2: the IPv4 bits around the u octet, from the address as two longs. */
@@ -135,14 +145,14 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     @Override
     public long high(final int ipv4)
     {
-        return prefix.high() | ((ipv4 & 0xFFFF_FFFFL) >>> (32 - highBits));
+        return prefixHigh | ((ipv4 & 0xFFFF_FFFFL) >>> (32 - highBits));
     }
 
     /** RFC 6052 section 2.2: the remaining IPv4 bits after a zero u octet (or at the end for a /96), zero suffix. */
     @Override
     public long low(final int ipv4)
     {
-        return prefix.low() | ((ipv4 & lowMask) << lowShift);
+        return prefixLow | ((ipv4 & lowMask) << lowShift);
     }
 
     /** Byte-array form for the control plane (DNS64, CLI): 16 bytes from a 4-byte IPv4 address. */
