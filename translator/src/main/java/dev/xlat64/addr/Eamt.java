@@ -175,8 +175,8 @@ public final class Eamt
     }
 
     /**
-     * The entries, {@link #STRIDE} longs each: the IPv6 prefix's halves, the IPv4 suffix's place in each half as a mask,
-     * and {@code ipv4 << 32 | ipv4Length << 16 | ipv6Length << 8 | shift}, where the suffix's lowest bit sits
+     * The entries, {@link #STRIDE} longs each: {@code ipv4 << 32 | ipv4Length << 16 | ipv6Length << 8 | shift}, the IPv6
+     * prefix's halves, and the IPv4 suffix's place in each half as a mask, where the suffix's lowest bit sits
      * {@code shift} bits above the IPv6 address's last. RFC 7757 s.3.3's arithmetic precomputed: one array (one range
      * check for all five), no branch per lookup (see {@link #ipv6High}).
      */
@@ -197,11 +197,13 @@ public final class Eamt
     }
 
     private static final int STRIDE = 5;
-    private static final int HIGH = 0;
-    private static final int LOW = 1;
-    private static final int MASK_HIGH = 2;
-    private static final int MASK_LOW = 3;
-    private static final int META = 4;
+    private static final int META = 0;
+    private static final int HIGH = 1;
+    private static final int LOW = 2;
+    private static final int MASK_HIGH = 3;
+    private static final int MASK_LOW = 4;
+    /** The low 32 bits of {@code META} from here up: the IPv4 prefix is a /32 (no suffix: a host's entry). */
+    private static final int HOST_META = 32 << 16;
 
     /** The columns as the packed rows of {@link #entries}. */
     private static long[] pack(final int size, final int[] ipv4, final byte[] ipv4Length, final long[] ipv6High,
@@ -366,14 +368,18 @@ public final class Eamt
     public long ipv6High(final int index, final int address)
     {
         final int r = STRIDE * index;
-        return entries[r + HIGH] | (Long.rotateLeft(address, (int)entries[r + META]) & entries[r + MASK_HIGH]);
+        final long meta = entries[r + META];
+        final long prefix = entries[r + HIGH];
+        return (int)meta >= HOST_META ? prefix : prefix | (Long.rotateLeft(address, (int)meta) & entries[r + MASK_HIGH]);
     }
 
     /** Low half of the IPv6 address for {@code address} under entry {@code index}. */
     public long ipv6Low(final int index, final int address)
     {
         final int r = STRIDE * index;
-        return entries[r + LOW] | (Long.rotateLeft(address, (int)entries[r + META]) & entries[r + MASK_LOW]);
+        final long meta = entries[r + META];
+        final long prefix = entries[r + LOW];
+        return (int)meta >= HOST_META ? prefix : prefix | (Long.rotateLeft(address, (int)meta) & entries[r + MASK_LOW]);
     }
 
     /** RFC 7757 section 3.3 (IPv6 to IPv4): the IPv4 prefix plus the suffix bits right after the IPv6 prefix. */
@@ -381,6 +387,10 @@ public final class Eamt
     {
         final int r = STRIDE * index;
         final long meta = entries[r + META];
+        if ((int)meta >= HOST_META)
+        {
+            return (int)(meta >>> 32);
+        }
         final long suffix = Long.rotateRight((high & entries[r + MASK_HIGH]) | (low & entries[r + MASK_LOW]), (int)meta);
         return (int)(meta >>> 32) | (int)suffix;
     }
