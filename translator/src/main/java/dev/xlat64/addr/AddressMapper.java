@@ -34,6 +34,8 @@ public final class AddressMapper
     public static final int ROUTE_DENYLISTED = -4;
 
     private final EmbeddingFormat prefix;
+    /** The format's arithmetic (null for EAM-only operation): one final class, so its calls need no type check. */
+    private final Ipv4Embedding embedding;
     private final Eamt eamt;
     private final boolean enforceWellKnownRestriction;
     private final Ipv4Denylist denylist;
@@ -61,6 +63,7 @@ public final class AddressMapper
     {
         this.denylist = denylist;
         this.prefix = prefix;
+        this.embedding = prefix == null ? null : prefix.embedding();
         this.eamt = eamt;
         this.enforceWellKnownRestriction = enforceWellKnownRestriction && prefix != null && prefix.isWellKnown();
         this.eamtDisjointFromFormat = prefix != null && disjoint(prefix, eamt);
@@ -121,7 +124,7 @@ public final class AddressMapper
     /** {@link #toIpv4(DirectBuffer, int)} for an IPv6 address the caller already holds as two big-endian halves. */
     public long toIpv4(final long high, final long low)
     {
-        if (eamtDisjointFromFormat && prefix.contains(high, low))
+        if (eamtDisjointFromFormat && embedding.contains(high, low))
         {
             return extract(high, low);
         }
@@ -131,7 +134,7 @@ public final class AddressMapper
             final int ipv4 = eamt.ipv4(e, high, low);
             return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
         }
-        if (prefix != null && prefix.contains(high, low))
+        if (embedding != null && embedding.contains(high, low))
         {
             return extract(high, low);
         }
@@ -140,7 +143,7 @@ public final class AddressMapper
 
     private long extract(final long high, final long low)
     {
-        final int ipv4 = prefix.extract(high, low);
+        final int ipv4 = embedding.extract(high, low);
         if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
         {
             return NON_GLOBAL_UNDER_WKP;
@@ -203,7 +206,7 @@ public final class AddressMapper
      */
     public long ipv6High(final int route, final int ipv4)
     {
-        return route >= 0 ? eamt.ipv6High(route, ipv4) : prefix.high(ipv4);
+        return route >= 0 ? eamt.ipv6High(route, ipv4) : embedding.high(ipv4);
     }
 
     /**
@@ -211,7 +214,7 @@ public final class AddressMapper
      */
     public long ipv6Low(final int route, final int ipv4)
     {
-        return route >= 0 ? eamt.ipv6Low(route, ipv4) : prefix.low(ipv4);
+        return route >= 0 ? eamt.ipv6Low(route, ipv4) : embedding.low(ipv4);
     }
 
     private int write(final int route, final int ipv4, final MutableDirectBuffer buffer, final int offset)
