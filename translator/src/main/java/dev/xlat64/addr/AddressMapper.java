@@ -39,6 +39,10 @@ public final class AddressMapper
     private final Eamt eamt;
     private final boolean enforceWellKnownRestriction;
     private final Ipv4Denylist denylist;
+    // Copies of what the packet path reads through the EAMT and the denylist: one field load less per use.
+    private final PrefixTable eamByIpv4;
+    private final PrefixTable eamByIpv6;
+    private final long denylistTop6;
     /**
      * True when no EAM IPv6 prefix shares an address with the embedding format: an address the format contains then
      * cannot match the EAMT, so {@link #toIpv4} needs no scan for it (the EAMT's precedence, RFC 7757 s.3.1, cannot
@@ -62,6 +66,9 @@ public final class AddressMapper
         final Ipv4Denylist denylist)
     {
         this.denylist = denylist;
+        this.denylistTop6 = denylist.top6MayMatch();
+        this.eamByIpv4 = eamt.byIpv4();
+        this.eamByIpv6 = eamt.byIpv6();
         this.prefix = prefix;
         this.embedding = prefix == null ? null : prefix.embedding();
         this.eamt = eamt;
@@ -87,6 +94,12 @@ public final class AddressMapper
             }
         }
         return true;
+    }
+
+    /** RFC 1812 s.5.3.7: {@code ipv4} is never translated. */
+    private boolean denied(final int ipv4)
+    {
+        return Ipv4Denylist.mayContain(denylistTop6, ipv4) && denylist.contains(ipv4);
     }
 
     /** The RFC 6052 prefix, or null when the mapping is EAM-only or uses the IVI format (see {@link #format()}). */
@@ -128,11 +141,11 @@ public final class AddressMapper
         {
             return extract(high, low);
         }
-        final int e = eamt.indexByIpv6(high, low);
+        final int e = eamByIpv6.lookup(high, low);
         if (e >= 0)
         {
             final int ipv4 = eamt.ipv4(e, high, low);
-            return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
+            return denied(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
         }
         if (embedding != null && embedding.contains(high, low))
         {
@@ -148,7 +161,7 @@ public final class AddressMapper
         {
             return NON_GLOBAL_UNDER_WKP;
         }
-        return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
+        return denied(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
     }
 
     /**
@@ -176,11 +189,11 @@ public final class AddressMapper
      */
     public int ipv6Route(final int ipv4)
     {
-        if (denylist.contains(ipv4))
+        if (denied(ipv4))
         {
             return ROUTE_DENYLISTED;
         }
-        final int entry = eamt.indexByIpv4(ipv4);
+        final int entry = eamByIpv4.lookup4(ipv4);
         return entry >= 0 ? entry : prefixRoute(ipv4);
     }
 
@@ -191,7 +204,7 @@ public final class AddressMapper
         {
             return ROUTE_UNMAPPED;
         }
-        return denylist.contains(ipv4) ? ROUTE_DENYLISTED : prefixRoute(ipv4);
+        return denied(ipv4) ? ROUTE_DENYLISTED : prefixRoute(ipv4);
     }
 
     /** The route through the embedding format of an address already checked against the denylist. */
@@ -232,7 +245,7 @@ public final class AddressMapper
     /** True when {@code ipv4} lies in an EAM entry (RFC 7757 s.4: the hairpinning test). */
     public boolean isEamIpv4(final int ipv4)
     {
-        return eamt.indexByIpv4(ipv4) >= 0;
+        return eamByIpv4.lookup4(ipv4) >= 0;
     }
 
     /** True when the IPv6 address at {@code offset} lies in an EAM entry (so it did not come through the prefix). */
@@ -245,6 +258,6 @@ public final class AddressMapper
     /** {@link #isEamIpv6(DirectBuffer, int)} for an address held as two big-endian halves. */
     public boolean isEamIpv6(final long high, final long low)
     {
-        return eamt.indexByIpv6(high, low) >= 0;
+        return eamByIpv6.lookup(high, low) >= 0;
     }
 }

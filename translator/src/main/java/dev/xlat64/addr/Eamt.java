@@ -336,6 +336,18 @@ public final class Eamt
         return byIpv6.lookup(high, low);
     }
 
+    /** The lookup by IPv4 address ({@link #indexByIpv4}), for a caller that keeps it at hand. */
+    PrefixTable byIpv4()
+    {
+        return byIpv4;
+    }
+
+    /** The lookup by IPv6 address ({@link #indexByIpv6}), likewise. */
+    PrefixTable byIpv6()
+    {
+        return byIpv6;
+    }
+
     /** The IPv4 prefix's network address of entry {@code index}. */
     public int ipv4Address(final int index)
     {

@@ -70,8 +70,20 @@ public final class Ipv4Denylist
     /** True when {@code ipv4} lies in a denied prefix. */
     public boolean contains(final int ipv4)
     {
+        return mayContain(top6MayMatch, ipv4) && scan(ipv4);
+    }
+
+    /** The quick test of {@link #contains}: false when no denied prefix can hold {@code ipv4}. */
+    static boolean mayContain(final long top6MayMatch, final int ipv4)
+    {
         // A long shift counts mod 64: ipv4 >>> 26 picks the bit of the top six address bits.
-        return (top6MayMatch >>> (ipv4 >>> 26) & 1) != 0 && scan(ipv4);
+        return (top6MayMatch >>> (ipv4 >>> 26) & 1) != 0;
+    }
+
+    /** The word {@link #mayContain} tests, for a caller that keeps it at hand. */
+    long top6MayMatch()
+    {
+        return top6MayMatch;
     }
 
     private boolean scan(final int ipv4)
