@@ -42,6 +42,7 @@ public final class AddressMapper
     // Copies of what the packet path reads through the EAMT and the denylist: one field load less per use.
     private final PrefixTable eamByIpv4;
     private final PrefixTable eamByIpv6;
+    private final EamRows eamRows;
     private final long denylistTop6;
     /**
      * True when no EAM IPv6 prefix shares an address with the embedding format: an address the format contains then
@@ -69,6 +70,7 @@ public final class AddressMapper
         this.denylistTop6 = denylist.top6MayMatch();
         this.eamByIpv4 = eamt.byIpv4();
         this.eamByIpv6 = eamt.byIpv6();
+        this.eamRows = eamt.rows();
         this.prefix = prefix;
         this.embedding = prefix == null ? null : prefix.embedding();
         this.eamt = eamt;
@@ -144,7 +146,7 @@ public final class AddressMapper
         final int e = eamByIpv6.lookup(high, low);
         if (e >= 0)
         {
-            final int ipv4 = eamt.ipv4(e, high, low);
+            final int ipv4 = eamRows.ipv4(e, high, low);
             return denied(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
         }
         if (embedding != null && embedding.contains(high, low))
@@ -219,7 +221,7 @@ public final class AddressMapper
      */
     public long ipv6High(final int route, final int ipv4)
     {
-        return route >= 0 ? eamt.ipv6High(route, ipv4) : embedding.high(ipv4);
+        return route >= 0 ? eamRows.ipv6High(route, ipv4) : embedding.high(ipv4);
     }
 
     /**
@@ -227,7 +229,7 @@ public final class AddressMapper
      */
     public long ipv6Low(final int route, final int ipv4)
     {
-        return route >= 0 ? eamt.ipv6Low(route, ipv4) : embedding.low(ipv4);
+        return route >= 0 ? eamRows.ipv6Low(route, ipv4) : embedding.low(ipv4);
     }
 
     private int write(final int route, final int ipv4, final MutableDirectBuffer buffer, final int offset)

@@ -137,7 +137,7 @@ public final class Eamt
                 (earlier, later) -> duplicates.duplicate(earlier, later, true));
             final PrefixTable by6 = PrefixTable.build(ipv6High, ipv6Low, ipv6Length, size, true,
                 (earlier, later) -> duplicates.duplicate(earlier, later, false));
-            final Eamt table = new Eamt(pack(size, ipv4, ipv4Length, ipv6High, ipv6Low, ipv6Length), by4, by6,
+            final Eamt table = new Eamt(EamRows.pack(size, ipv4, ipv4Length, ipv6High, ipv6Low, ipv6Length), by4, by6,
                 System.currentTimeMillis(), System.nanoTime() - started);
             ipv4 = null;
             ipv4Length = null;
@@ -174,59 +174,21 @@ public final class Eamt
         void duplicate(int earlier, int later, boolean ipv4Side);
     }
 
-    /**
-     * The entries, {@link #STRIDE} longs each: {@code ipv4 << 32 | ipv4Length << 16 | ipv6Length << 8 | shift}, the IPv6
-     * prefix's halves, and the IPv4 suffix's place in each half as a mask, where the suffix's lowest bit sits
-     * {@code shift} bits above the IPv6 address's last. RFC 7757 s.3.3's arithmetic precomputed: one array (one range
-     * check for all five), no branch per lookup (see {@link #ipv6High}).
-     */
-    private final long[] entries;
+    /** The entries' prefixes and RFC 7757 s.3.3's arithmetic on them. */
+    private final EamRows rows;
     private final PrefixTable byIpv4;
     private final PrefixTable byIpv6;
     private final long builtAtMillis;
     private final long buildNanos;
 
-    private Eamt(final long[] entries, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
+    private Eamt(final EamRows rows, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
         final long buildNanos)
     {
         this.builtAtMillis = builtAtMillis;
         this.buildNanos = buildNanos;
-        this.entries = entries;
+        this.rows = rows;
         this.byIpv4 = byIpv4;
         this.byIpv6 = byIpv6;
-    }
-
-    private static final int STRIDE = 5;
-    private static final int META = 0;
-    private static final int HIGH = 1;
-    private static final int LOW = 2;
-    private static final int MASK_HIGH = 3;
-    private static final int MASK_LOW = 4;
-    /** The low 32 bits of {@code META} from here up: the IPv4 prefix is a /32 (no suffix: a host's entry). */
-    private static final int HOST_META = 32 << 16;
-
-    /** The columns as the packed rows of {@link #entries}. */
-    private static long[] pack(final int size, final int[] ipv4, final byte[] ipv4Length, final long[] ipv6High,
-        final long[] ipv6Low, final byte[] ipv6Length)
-    {
-        final long[] rows = new long[STRIDE * size];
-        for (int i = 0; i < size; i++)
-        {
-            final int suffixBits = 32 - ipv4Length[i];
-            final int shift = 128 - (ipv6Length[i] & 0xFF) - suffixBits;
-            // The suffix as a 128-bit mask, split in halves (Java shifts count mod 64, hence the cases).
-            final long suffixMask = (1L << suffixBits) - 1;
-            final long maskHigh = shift >= 64 ? suffixMask << (shift - 64) :
-                (shift == 0 ? 0 : suffixMask >>> (64 - shift));
-            final long maskLow = shift >= 64 ? 0 : suffixMask << shift;
-            final int r = STRIDE * i;
-            rows[r + HIGH] = ipv6High[i];
-            rows[r + LOW] = ipv6Low[i];
-            rows[r + MASK_HIGH] = maskHigh;
-            rows[r + MASK_LOW] = maskLow;
-            rows[r + META] = (long)ipv4[i] << 32 | (ipv4Length[i] & 0xFFL) << 16 | (ipv6Length[i] & 0xFFL) << 8 | shift;
-        }
-        return rows;
     }
 
     /** The table of {@code entries}; throws when two share an IPv4 or an IPv6 prefix. */
@@ -237,7 +199,7 @@ public final class Eamt
 
     private Eamt(final Eamt built)
     {
-        this(built.entries, built.byIpv4, built.byIpv6, built.builtAtMillis, built.buildNanos);
+        this(built.rows, built.byIpv4, built.byIpv6, built.builtAtMillis, built.buildNanos);
     }
 
     private static Eamt fromList(final List<Entry> entries)
@@ -256,19 +218,19 @@ public final class Eamt
 
     public boolean isEmpty()
     {
-        return entries.length == 0;
+        return rows.size() == 0;
     }
 
     /** How many entries. */
     public int size()
     {
-        return entries.length / STRIDE;
+        return rows.size();
     }
 
-    /** The two lookup structures' approximate size in bytes plus the entries' rows (40 bytes each). */
+    /** The two lookup structures' approximate size in bytes plus the entries' rows (24 bytes each). */
     public long bytes()
     {
-        return byIpv4.bytes() + byIpv6.bytes() + 8L * entries.length;
+        return byIpv4.bytes() + byIpv6.bytes() + 24L * rows.size();
     }
 
     /** When the lookup structures were built (epoch milliseconds). */
@@ -286,8 +248,7 @@ public final class Eamt
     /** The entry at a position, as objects (for display and config checks, not the data path). */
     public Entry entry(final int index)
     {
-        final long meta = entries[STRIDE * index + META];
-        return new Entry(new Ipv4Prefix(ipv4Address(index), (int)(meta >>> 16) & 0xFF),
+        return new Entry(new Ipv4Prefix(ipv4Address(index), rows.ipv4Length(index)),
             new Ipv6Prefix(Addresses.bytes6(ipv6PrefixHigh(index), ipv6PrefixLow(index)), ipv6Length(index)));
     }
 
@@ -348,62 +309,51 @@ public final class Eamt
         return byIpv6;
     }
 
+    /** The entries' rows ({@link #ipv6High}, {@link #ipv6Low}, {@link #ipv4}), likewise. */
+    EamRows rows()
+    {
+        return rows;
+    }
+
     /** The IPv4 prefix's network address of entry {@code index}. */
     public int ipv4Address(final int index)
     {
-        return (int)(entries[STRIDE * index + META] >>> 32);
+        return rows.ipv4Address(index);
     }
 
     /** The IPv6 prefix's network address (high half) of entry {@code index}. */
     public long ipv6PrefixHigh(final int index)
     {
-        return entries[STRIDE * index + HIGH];
+        return rows.ipv6PrefixHigh(index);
     }
 
     /** The IPv6 prefix's network address (low half) of entry {@code index}. */
     public long ipv6PrefixLow(final int index)
     {
-        return entries[STRIDE * index + LOW];
+        return rows.ipv6PrefixLow(index);
     }
 
     /** The IPv6 prefix length of entry {@code index}. */
     public int ipv6Length(final int index)
     {
-        return (int)(entries[STRIDE * index + META] >>> 8) & 0xFF;
+        return rows.ipv6Length(index);
     }
-
-    // RFC 7757 s.3.3 places the IPv4 suffix right after the IPv6 prefix. Rotating the IPv4 address (sign-extended to 64
-    // bits) left by the shift puts each suffix bit where it belongs in its half of the IPv6 address; every other bit
-    // lands outside that half's mask (the suffix is at most 32 bits). Rotation counts mod 64, as the halves need.
 
     /** RFC 7757 section 3.3 (IPv4 to IPv6): the IPv4 suffix follows the IPv6 prefix; remaining bits zero. High half. */
     public long ipv6High(final int index, final int address)
     {
-        final int r = STRIDE * index;
-        final long meta = entries[r + META];
-        final long prefix = entries[r + HIGH];
-        return (int)meta >= HOST_META ? prefix : prefix | (Long.rotateLeft(address, (int)meta) & entries[r + MASK_HIGH]);
+        return rows.ipv6High(index, address);
     }
 
     /** Low half of the IPv6 address for {@code address} under entry {@code index}. */
     public long ipv6Low(final int index, final int address)
     {
-        final int r = STRIDE * index;
-        final long meta = entries[r + META];
-        final long prefix = entries[r + LOW];
-        return (int)meta >= HOST_META ? prefix : prefix | (Long.rotateLeft(address, (int)meta) & entries[r + MASK_LOW]);
+        return rows.ipv6Low(index, address);
     }
 
     /** RFC 7757 section 3.3 (IPv6 to IPv4): the IPv4 prefix plus the suffix bits right after the IPv6 prefix. */
     public int ipv4(final int index, final long high, final long low)
     {
-        final int r = STRIDE * index;
-        final long meta = entries[r + META];
-        if ((int)meta >= HOST_META)
-        {
-            return (int)(meta >>> 32);
-        }
-        final long suffix = Long.rotateRight((high & entries[r + MASK_HIGH]) | (low & entries[r + MASK_LOW]), (int)meta);
-        return (int)(meta >>> 32) | (int)suffix;
+        return rows.ipv4(index, high, low);
     }
 }
