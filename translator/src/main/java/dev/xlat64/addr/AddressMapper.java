@@ -32,6 +32,8 @@ public final class AddressMapper
     public static final int ROUTE_FORBIDDEN_UNDER_WKP = -3;
     /** From {@link #ipv6Route}: the IPv4 address is in the {@link Ipv4Denylist}. */
     public static final int ROUTE_DENYLISTED = -4;
+    /** Internal {@code formatRoute}: the Well-Known Prefix's restriction decides (RFC 6052 s.3.1). */
+    private static final int CHECK_NON_GLOBAL = Integer.MIN_VALUE;
 
     private final EmbeddingFormat prefix;
     /** The format's arithmetic (null for EAM-only operation): one final class, so its calls need no type check. */
@@ -50,7 +52,10 @@ public final class AddressMapper
      * decide anything). Saves the 6->4 destination's scan in the usual set-up (prefix and EAM ranges apart).
      */
     private final boolean eamtDisjointFromFormat;
-    /** What {@link #prefixRoute} answers for an address the Well-Known Prefix restriction lets through. */
+    /**
+     * What {@link #prefixRoute} answers, or {@link #CHECK_NON_GLOBAL} when RFC 6052 s.3.1 must look at the address
+     * first: one field read decides the usual case.
+     */
     private final int formatRoute;
 
     /**
@@ -76,7 +81,8 @@ public final class AddressMapper
         this.eamt = eamt;
         this.enforceWellKnownRestriction = enforceWellKnownRestriction && prefix != null && prefix.isWellKnown();
         this.eamtDisjointFromFormat = prefix != null && disjoint(prefix, eamt);
-        this.formatRoute = prefix == null ? ROUTE_UNMAPPED : ROUTE_PREFIX;
+        this.formatRoute = prefix == null ? ROUTE_UNMAPPED :
+            (this.enforceWellKnownRestriction ? CHECK_NON_GLOBAL : ROUTE_PREFIX);
     }
 
     /** Two prefixes share an address exactly when one contains the other's network address. */
@@ -212,8 +218,12 @@ public final class AddressMapper
     /** The route through the embedding format of an address already checked against the denylist. */
     private int prefixRoute(final int ipv4)
     {
-        // The restriction is enforced only with a prefix (the Well-Known one).
-        return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : formatRoute;
+        final int route = formatRoute;
+        if (route != CHECK_NON_GLOBAL)
+        {
+            return route;
+        }
+        return SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
     }
 
     /**
