@@ -32,17 +32,31 @@ public final class AddressMapper
     public static final int ROUTE_FORBIDDEN_UNDER_WKP = -3;
     /** From {@link #ipv6Route}: the IPv4 address is in the {@link Ipv4Denylist}. */
     public static final int ROUTE_DENYLISTED = -4;
+    /** Internal {@code formatRoute}: the Well-Known Prefix's restriction decides (RFC 6052 s.3.1). */
+    private static final int CHECK_NON_GLOBAL = Integer.MIN_VALUE;
 
     private final EmbeddingFormat prefix;
+    /** The format's arithmetic (null for EAM-only operation): one final class, so its calls need no type check. */
+    private final Ipv4Embedding embedding;
     private final Eamt eamt;
     private final boolean enforceWellKnownRestriction;
     private final Ipv4Denylist denylist;
+    // Copies of what the packet path reads through the EAMT and the denylist: one field load less per use.
+    private final PrefixTable eamByIpv4;
+    private final PrefixTable eamByIpv6;
+    private final EamRows eamRows;
+    private final long denylistTop6;
     /**
      * True when no EAM IPv6 prefix shares an address with the embedding format: an address the format contains then
      * cannot match the EAMT, so {@link #toIpv4} needs no scan for it (the EAMT's precedence, RFC 7757 s.3.1, cannot
      * decide anything). Saves the 6->4 destination's scan in the usual set-up (prefix and EAM ranges apart).
      */
     private final boolean eamtDisjointFromFormat;
+    /**
+     * What {@link #prefixRoute} answers, or {@link #CHECK_NON_GLOBAL} when RFC 6052 s.3.1 must look at the address
+     * first: one field read decides the usual case.
+     */
+    private final int formatRoute;
 
     /**
      * @param prefix                      the RFC 6052 prefix or the IVI format, or null for EAM-only operation
@@ -58,10 +72,17 @@ public final class AddressMapper
         final Ipv4Denylist denylist)
     {
         this.denylist = denylist;
+        this.denylistTop6 = denylist.top6MayMatch();
+        this.eamByIpv4 = eamt.byIpv4();
+        this.eamByIpv6 = eamt.byIpv6();
+        this.eamRows = eamt.rows();
         this.prefix = prefix;
+        this.embedding = prefix == null ? null : prefix.embedding();
         this.eamt = eamt;
         this.enforceWellKnownRestriction = enforceWellKnownRestriction && prefix != null && prefix.isWellKnown();
         this.eamtDisjointFromFormat = prefix != null && disjoint(prefix, eamt);
+        this.formatRoute = prefix == null ? ROUTE_UNMAPPED :
+            (this.enforceWellKnownRestriction ? CHECK_NON_GLOBAL : ROUTE_PREFIX);
     }
 
     /** Two prefixes share an address exactly when one contains the other's network address. */
@@ -81,6 +102,12 @@ public final class AddressMapper
             }
         }
         return true;
+    }
+
+    /** RFC 1812 s.5.3.7: {@code ipv4} is never translated. */
+    private boolean denied(final int ipv4)
+    {
+        return Ipv4Denylist.mayContain(denylistTop6, ipv4) && denylist.contains(ipv4);
     }
 
     /** The RFC 6052 prefix, or null when the mapping is EAM-only or uses the IVI format (see {@link #format()}). */
@@ -118,17 +145,17 @@ public final class AddressMapper
     /** {@link #toIpv4(DirectBuffer, int)} for an IPv6 address the caller already holds as two big-endian halves. */
     public long toIpv4(final long high, final long low)
     {
-        if (eamtDisjointFromFormat && prefix.contains(high, low))
+        if (eamtDisjointFromFormat && embedding.contains(high, low))
         {
             return extract(high, low);
         }
-        final int e = eamt.indexByIpv6(high, low);
+        final int e = eamByIpv6.lookup(high, low);
         if (e >= 0)
         {
-            final int ipv4 = eamt.ipv4(e, high, low);
-            return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
+            final int ipv4 = eamRows.ipv4(e, high, low);
+            return denied(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
         }
-        if (prefix != null && prefix.contains(high, low))
+        if (embedding != null && embedding.contains(high, low))
         {
             return extract(high, low);
         }
@@ -137,12 +164,12 @@ public final class AddressMapper
 
     private long extract(final long high, final long low)
     {
-        final int ipv4 = prefix.extract(high, low);
+        final int ipv4 = embedding.extract(high, low);
         if (enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4))
         {
             return NON_GLOBAL_UNDER_WKP;
         }
-        return denylist.contains(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
+        return denied(ipv4) ? DENYLISTED : ipv4 & 0xFFFF_FFFFL;
     }
 
     /**
@@ -170,11 +197,11 @@ public final class AddressMapper
      */
     public int ipv6Route(final int ipv4)
     {
-        if (denylist.contains(ipv4))
+        if (denied(ipv4))
         {
             return ROUTE_DENYLISTED;
         }
-        final int entry = eamt.indexByIpv4(ipv4);
+        final int entry = eamByIpv4.lookup4(ipv4);
         return entry >= 0 ? entry : prefixRoute(ipv4);
     }
 
@@ -185,17 +212,18 @@ public final class AddressMapper
         {
             return ROUTE_UNMAPPED;
         }
-        return denylist.contains(ipv4) ? ROUTE_DENYLISTED : prefixRoute(ipv4);
+        return denied(ipv4) ? ROUTE_DENYLISTED : prefixRoute(ipv4);
     }
 
     /** The route through the embedding format of an address already checked against the denylist. */
     private int prefixRoute(final int ipv4)
     {
-        if (prefix == null)
+        final int route = formatRoute;
+        if (route != CHECK_NON_GLOBAL)
         {
-            return ROUTE_UNMAPPED;
+            return route;
         }
-        return enforceWellKnownRestriction && SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
+        return SpecialIpv4.isNonGlobal(ipv4) ? ROUTE_FORBIDDEN_UNDER_WKP : ROUTE_PREFIX;
     }
 
     /**
@@ -203,7 +231,7 @@ public final class AddressMapper
      */
     public long ipv6High(final int route, final int ipv4)
     {
-        return route >= 0 ? eamt.ipv6High(route, ipv4) : prefix.high(ipv4);
+        return route >= 0 ? eamRows.ipv6High(route, ipv4) : embedding.high(ipv4);
     }
 
     /**
@@ -211,7 +239,7 @@ public final class AddressMapper
      */
     public long ipv6Low(final int route, final int ipv4)
     {
-        return route >= 0 ? eamt.ipv6Low(route, ipv4) : prefix.low(ipv4);
+        return route >= 0 ? eamRows.ipv6Low(route, ipv4) : embedding.low(ipv4);
     }
 
     private int write(final int route, final int ipv4, final MutableDirectBuffer buffer, final int offset)
@@ -229,7 +257,7 @@ public final class AddressMapper
     /** True when {@code ipv4} lies in an EAM entry (RFC 7757 s.4: the hairpinning test). */
     public boolean isEamIpv4(final int ipv4)
     {
-        return eamt.indexByIpv4(ipv4) >= 0;
+        return eamByIpv4.lookup4(ipv4) >= 0;
     }
 
     /** True when the IPv6 address at {@code offset} lies in an EAM entry (so it did not come through the prefix). */
@@ -242,6 +270,6 @@ public final class AddressMapper
     /** {@link #isEamIpv6(DirectBuffer, int)} for an address held as two big-endian halves. */
     public boolean isEamIpv6(final long high, final long low)
     {
-        return eamt.indexByIpv6(high, low) >= 0;
+        return eamByIpv6.lookup(high, low) >= 0;
     }
 }

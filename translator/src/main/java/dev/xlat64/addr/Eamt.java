@@ -137,13 +137,8 @@ public final class Eamt
                 (earlier, later) -> duplicates.duplicate(earlier, later, true));
             final PrefixTable by6 = PrefixTable.build(ipv6High, ipv6Low, ipv6Length, size, true,
                 (earlier, later) -> duplicates.duplicate(earlier, later, false));
-            // The columns as they are when full (the usual case for a sized builder): no copy; the builder is spent.
-            final boolean full = size == ipv4.length;
-            final Eamt table = new Eamt(full ? ipv4 : Arrays.copyOf(ipv4, size),
-                full ? ipv4Length : Arrays.copyOf(ipv4Length, size),
-                full ? ipv6High : Arrays.copyOf(ipv6High, size), full ? ipv6Low : Arrays.copyOf(ipv6Low, size),
-                full ? ipv6Length : Arrays.copyOf(ipv6Length, size), by4, by6, System.currentTimeMillis(),
-                System.nanoTime() - started);
+            final Eamt table = new Eamt(EamRows.pack(size, ipv4, ipv4Length, ipv6High, ipv6Low, ipv6Length), by4, by6,
+                System.currentTimeMillis(), System.nanoTime() - started);
             ipv4 = null;
             ipv4Length = null;
             ipv6High = null;
@@ -179,28 +174,19 @@ public final class Eamt
         void duplicate(int earlier, int later, boolean ipv4Side);
     }
 
-    private final int[] ipv4;
-    private final byte[] ipv4Length;
-    private final long[] ipv6High;
-    private final long[] ipv6Low;
-    /** Lengths 0..128 as unsigned bytes (read with & 0xFF). */
-    private final byte[] ipv6Length;
+    /** The entries' prefixes and RFC 7757 s.3.3's arithmetic on them. */
+    private final EamRows rows;
     private final PrefixTable byIpv4;
     private final PrefixTable byIpv6;
     private final long builtAtMillis;
     private final long buildNanos;
 
-    private Eamt(final int[] ipv4, final byte[] ipv4Length, final long[] ipv6High, final long[] ipv6Low,
-        final byte[] ipv6Length, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
+    private Eamt(final EamRows rows, final PrefixTable byIpv4, final PrefixTable byIpv6, final long builtAtMillis,
         final long buildNanos)
     {
         this.builtAtMillis = builtAtMillis;
         this.buildNanos = buildNanos;
-        this.ipv4 = ipv4;
-        this.ipv4Length = ipv4Length;
-        this.ipv6High = ipv6High;
-        this.ipv6Low = ipv6Low;
-        this.ipv6Length = ipv6Length;
+        this.rows = rows;
         this.byIpv4 = byIpv4;
         this.byIpv6 = byIpv6;
     }
@@ -213,8 +199,7 @@ public final class Eamt
 
     private Eamt(final Eamt built)
     {
-        this(built.ipv4, built.ipv4Length, built.ipv6High, built.ipv6Low, built.ipv6Length, built.byIpv4, built.byIpv6,
-            built.builtAtMillis, built.buildNanos);
+        this(built.rows, built.byIpv4, built.byIpv6, built.builtAtMillis, built.buildNanos);
     }
 
     private static Eamt fromList(final List<Entry> entries)
@@ -233,19 +218,19 @@ public final class Eamt
 
     public boolean isEmpty()
     {
-        return ipv4.length == 0;
+        return rows.size() == 0;
     }
 
     /** How many entries. */
     public int size()
     {
-        return ipv4.length;
+        return rows.size();
     }
 
-    /** The two lookup structures' approximate size in bytes plus the entries' columns (22 bytes each). */
+    /** The two lookup structures' approximate size in bytes plus the entries' rows (24 bytes each). */
     public long bytes()
     {
-        return byIpv4.bytes() + byIpv6.bytes() + 22L * ipv4.length;
+        return byIpv4.bytes() + byIpv6.bytes() + 24L * rows.size();
     }
 
     /** When the lookup structures were built (epoch milliseconds). */
@@ -263,8 +248,8 @@ public final class Eamt
     /** The entry at a position, as objects (for display and config checks, not the data path). */
     public Entry entry(final int index)
     {
-        return new Entry(new Ipv4Prefix(ipv4[index], ipv4Length[index]),
-            new Ipv6Prefix(Addresses.bytes6(ipv6High[index], ipv6Low[index]), ipv6Length(index)));
+        return new Entry(new Ipv4Prefix(ipv4Address(index), rows.ipv4Length(index)),
+            new Ipv6Prefix(Addresses.bytes6(ipv6PrefixHigh(index), ipv6PrefixLow(index)), ipv6Length(index)));
     }
 
     /** The entries in the order they were added, made on demand (a view: no copy of a large table). */
@@ -281,7 +266,7 @@ public final class Eamt
             @Override
             public int size()
             {
-                return ipv4.length;
+                return Eamt.this.size();
             }
         };
     }
@@ -312,81 +297,63 @@ public final class Eamt
         return byIpv6.lookup(high, low);
     }
 
+    /** The lookup by IPv4 address ({@link #indexByIpv4}), for a caller that keeps it at hand. */
+    PrefixTable byIpv4()
+    {
+        return byIpv4;
+    }
+
+    /** The lookup by IPv6 address ({@link #indexByIpv6}), likewise. */
+    PrefixTable byIpv6()
+    {
+        return byIpv6;
+    }
+
+    /** The entries' rows ({@link #ipv6High}, {@link #ipv6Low}, {@link #ipv4}), likewise. */
+    EamRows rows()
+    {
+        return rows;
+    }
+
     /** The IPv4 prefix's network address of entry {@code index}. */
     public int ipv4Address(final int index)
     {
-        return ipv4[index];
+        return rows.ipv4Address(index);
     }
 
     /** The IPv6 prefix's network address (high half) of entry {@code index}. */
     public long ipv6PrefixHigh(final int index)
     {
-        return ipv6High[index];
+        return rows.ipv6PrefixHigh(index);
     }
 
     /** The IPv6 prefix's network address (low half) of entry {@code index}. */
     public long ipv6PrefixLow(final int index)
     {
-        return ipv6Low[index];
+        return rows.ipv6PrefixLow(index);
     }
 
     /** The IPv6 prefix length of entry {@code index}. */
     public int ipv6Length(final int index)
     {
-        return (ipv6Length[index] & 0xFF);
+        return rows.ipv6Length(index);
     }
 
     /** RFC 7757 section 3.3 (IPv4 to IPv6): the IPv4 suffix follows the IPv6 prefix; remaining bits zero. High half. */
     public long ipv6High(final int index, final int address)
     {
-        final int suffixBits = 32 - ipv4Length[index];
-        final long suffix = address & mask(suffixBits);
-        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
-        final long high = ipv6High[index];
-        if (shift >= 64)
-        {
-            return high | (suffix << (shift - 64));
-        }
-        return shift + suffixBits <= 64 ? high : high | (suffix >>> (64 - shift));
+        return rows.ipv6High(index, address);
     }
 
     /** Low half of the IPv6 address for {@code address} under entry {@code index}. */
     public long ipv6Low(final int index, final int address)
     {
-        final int suffixBits = 32 - ipv4Length[index];
-        final long suffix = address & mask(suffixBits);
-        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
-        return shift >= 64 ? ipv6Low[index] : ipv6Low[index] | (suffix << shift);
+        return rows.ipv6Low(index, address);
     }
 
     /** RFC 7757 section 3.3 (IPv6 to IPv4): the IPv4 prefix plus the suffix bits right after the IPv6 prefix. */
     public int ipv4(final int index, final long high, final long low)
     {
-        final int suffixBits = 32 - ipv4Length[index];
-        if (suffixBits == 0)
-        {
-            return ipv4[index];
-        }
-        final long mask = mask(suffixBits);
-        final int shift = 128 - (ipv6Length[index] & 0xFF) - suffixBits;
-        final long suffix;
-        if (shift >= 64)
-        {
-            suffix = (high >>> (shift - 64)) & mask;
-        }
-        else if (shift + suffixBits <= 64)
-        {
-            suffix = (low >>> shift) & mask;
-        }
-        else
-        {
-            suffix = ((low >>> shift) | (high << (64 - shift))) & mask;
-        }
-        return ipv4[index] | (int)suffix;
-    }
-
-    private static long mask(final int bits)
-    {
-        return (1L << bits) - 1;
+        return rows.ipv4(index, high, low);
     }
 }

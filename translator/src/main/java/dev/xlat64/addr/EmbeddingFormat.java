@@ -31,17 +31,32 @@ public interface EmbeddingFormat
         buffer.putLong(offset + 8, low(ipv4), ByteOrder.BIG_ENDIAN);
     }
 
+    /** The format's arithmetic on addresses held as two big-endian halves (the packet path's form). */
+    Ipv4Embedding embedding();
+
     /** True when the address given as two big-endian halves lies under this format's prefix. */
-    boolean contains(long high, long low);
+    default boolean contains(final long high, final long low)
+    {
+        return embedding().contains(high, low);
+    }
 
     /** The embedded IPv4 address of the address given as two big-endian halves (suffix ignored). */
-    int extract(long high, long low);
+    default int extract(final long high, final long low)
+    {
+        return embedding().extract(high, low);
+    }
 
     /** The first 8 bytes (big-endian) of the IPv6 address embedding {@code ipv4}. */
-    long high(int ipv4);
+    default long high(final int ipv4)
+    {
+        return embedding().high(ipv4);
+    }
 
     /** The last 8 bytes (big-endian) of the IPv6 address embedding {@code ipv4}. */
-    long low(int ipv4);
+    default long low(final int ipv4)
+    {
+        return embedding().low(ipv4);
+    }
 
     /** 16 bytes from a 4-byte IPv4 address. */
     byte[] embed(byte[] ipv4);

@@ -23,6 +23,8 @@ public final class IviFormat implements EmbeddingFormat
 
     private final Ipv6Prefix ispPrefix;
     private final Ipv6Prefix prefix;
+    /** RFC 6219 s.5.1: bytes 5-8, i.e. the last 3 bytes of the high half and the first of the low half. */
+    private final Ipv4Embedding embedding;
 
     /** @param ispPrefix the ISP's /32 (e.g. 2001:da8::/32), or the /40 that already ends in 0xFF */
     public IviFormat(final Ipv6Prefix ispPrefix)
@@ -45,6 +47,7 @@ public final class IviFormat implements EmbeddingFormat
         final byte[] p = this.ispPrefix.address();
         p[4] = (byte)IVI_OCTET;
         this.prefix = new Ipv6Prefix(p, 40);
+        this.embedding = new Ipv4Embedding(prefix.high(), prefix.low(), prefix.maskHigh(), prefix.maskLow(), 24, 56);
     }
 
     /** Parses {@code 2001:da8::/32} or {@code 2001:da8:ff00::/40}. */
@@ -85,28 +88,9 @@ public final class IviFormat implements EmbeddingFormat
     }
 
     @Override
-    public boolean contains(final long high, final long low)
+    public Ipv4Embedding embedding()
     {
-        return prefix.contains(high, low);
-    }
-
-    /** RFC 6219 s.5.1: bytes 5-8, i.e. the last 3 bytes of the high half and the first of the low half. */
-    @Override
-    public int extract(final long high, final long low)
-    {
-        return (int)((high << 8) | (low >>> 56));
-    }
-
-    @Override
-    public long high(final int ipv4)
-    {
-        return prefix.high() | ((ipv4 & 0xFFFF_FFFFL) >>> 8);
-    }
-
-    @Override
-    public long low(final int ipv4)
-    {
-        return (ipv4 & 0xFFL) << 56;
+        return embedding;
     }
 
     @Override

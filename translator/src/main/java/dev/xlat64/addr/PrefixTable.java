@@ -1,7 +1,5 @@
 package dev.xlat64.addr;
 
-import java.util.Arrays;
-
 /**
  * An immutable longest-prefix-match table over 128-bit keys (IPv6 addresses; IPv4 addresses sit in the top 32 bits,
  * see {@link #lookup4}), mapping each address to the caller's index of its longest matching prefix, or -1.
@@ -17,7 +15,7 @@ public final class PrefixTable
 {
     /** The table without prefixes: every lookup answers -1. */
     public static final PrefixTable EMPTY = new PrefixTable(new long[] {Long.MIN_VALUE}, new long[] {Long.MIN_VALUE},
-        new int[] {-1}, 1, 0);
+        new int[] {-1}, 1, 0, PrefixSweep.Small.NONE);
 
     /** Told about prefixes that the table cannot hold as given (see {@link #build}). */
     public interface Conflicts
@@ -57,10 +55,47 @@ public final class PrefixTable
     private final int firstValue;
     private final int middleValue;
     private final int lastValue;
+    /**
+     * A table of at most two prefixes (the common deployment: a handful of EAM entries or fewer) is matched directly,
+     * longer prefix first: two masked compares instead of range compares. Slot 1 of a one-prefix table, and slot 0 of
+     * an empty one, match everything and answer -1. {@code small4*} are the same over {@link #lookup4}'s keys.
+     */
+    private final boolean small;
+    private final long small0High;
+    private final long small0Low;
+    private final long small0MaskHigh;
+    private final long small0MaskLow;
+    private final int small0Value;
+    private final long small1High;
+    private final long small1Low;
+    private final long small1MaskHigh;
+    private final long small1MaskLow;
+    private final int small1Value;
+    private final long small40High;
+    private final long small40Mask;
+    private final long small41High;
+    private final long small41Mask;
 
-    private PrefixTable(final long[] startsHigh, final long[] startsLow, final int[] values, final int count,
-        final int prefixes)
+    PrefixTable(final long[] startsHigh, final long[] startsLow, final int[] values, final int count,
+        final int prefixes, final PrefixSweep.Small s)
     {
+        small = s != null;
+        final PrefixSweep.Small z = s == null ? PrefixSweep.Small.NONE : s;
+        small0High = z.high[0];
+        small0Low = z.low[0];
+        small0MaskHigh = z.maskHigh[0];
+        small0MaskLow = z.maskLow[0];
+        small0Value = z.value[0];
+        small1High = z.high[1];
+        small1Low = z.low[1];
+        small1MaskHigh = z.maskHigh[1];
+        small1MaskLow = z.maskLow[1];
+        small1Value = z.value[1];
+        // lookup4's key has a zero low half: a prefix with low bits set cannot match it (a set bit beyond the key's).
+        small40High = z.low[0] == 0 ? z.high[0] : 1;
+        small40Mask = z.low[0] == 0 ? z.maskHigh[0] : -1;
+        small41High = z.low[1] == 0 ? z.high[1] : 1;
+        small41Mask = z.low[1] == 0 ? z.maskHigh[1] : -1;
         this.startsHigh = startsHigh;
         this.startsLow = startsLow;
         this.values = values;
@@ -154,11 +189,35 @@ public final class PrefixTable
     /** The index of the longest prefix holding the IPv4 address {@code ipv4}, or -1 (built with {@link #ipv4Key}). */
     public int lookup4(final int ipv4)
     {
-        return lookup((long)ipv4 << 32, 0);
+        final long key = (long)ipv4 << 32;
+        if (small)
+        {
+            if (((key ^ small40High) & small40Mask) == 0)
+            {
+                return small0Value;
+            }
+            return ((key ^ small41High) & small41Mask) == 0 ? small1Value : -1;
+        }
+        return lookupRanges(key, 0);
     }
 
     /** The caller's index of the longest prefix holding the address {@code high:low}, or -1. */
     public int lookup(final long high, final long low)
+    {
+        if (small)
+        {
+            if ((((high ^ small0High) & small0MaskHigh) | ((low ^ small0Low) & small0MaskLow)) == 0)
+            {
+                return small0Value;
+            }
+            return (((high ^ small1High) & small1MaskHigh) | ((low ^ small1Low) & small1MaskLow)) == 0 ?
+                small1Value : -1;
+        }
+        return lookupRanges(high, low);
+    }
+
+    /** {@link #lookup} through the ranges (the answer for any table; the only one above two prefixes). */
+    int lookupRanges(final long high, final long low)
     {
         final long h = high ^ Long.MIN_VALUE;
         final long l = low ^ Long.MIN_VALUE;
@@ -239,136 +298,6 @@ public final class PrefixTable
         final int[] order = PrefixOrder.sorted(high, low, length, n);
         // At most 2n + 1 ranges (each prefix opens one and closes one): sized once, not regrown (a million scattered
         // /32s filled n + 1 and copied 40 MB into 2n + 2); trimmed at the end when much smaller (adjacent prefixes).
-        return new Sweep(high, low, length, 2 * n + 1).run(order, allowNesting, conflicts);
-    }
-
-    /** The scan that turns sorted prefixes into ranges: a stack of open (enclosing) prefixes. */
-    private static final class Sweep
-    {
-        private final long[] high;
-        private final long[] low;
-        private final byte[] length;
-        private long[] outHigh;
-        private long[] outLow;
-        private int[] outValues;
-        private int out;
-
-        Sweep(final long[] high, final long[] low, final byte[] length, final int capacity)
-        {
-            this.high = high;
-            this.low = low;
-            this.length = length;
-            outHigh = new long[capacity];
-            outLow = new long[capacity];
-            outValues = new int[capacity];
-        }
-
-        PrefixTable run(final int[] order, final boolean allowNesting, final Conflicts conflicts)
-        {
-            final int n = order.length;
-            final int[] stack = new int[129];
-            int depth = 0;
-            int kept = 0;
-            emit(0, 0, -1);
-            int previous = -1;
-            for (int k = 0; k < n; k++)
-            {
-                final int p = order[k];
-                if (previous >= 0 && high[p] == high[previous] && low(p) == low(previous) &&
-                    length[p] == length[previous])
-                {
-                    conflicts.duplicate(previous, p);
-                    continue;
-                }
-                previous = p;
-                kept++;
-                while (depth > 0 && !contains(stack[depth - 1], p))
-                {
-                    depth = close(stack, depth);
-                }
-                if (depth > 0 && !allowNesting)
-                {
-                    conflicts.nested(stack[depth - 1], p);
-                }
-                stack[depth++] = p;
-                emit(high[p], low(p), p);
-            }
-            while (depth > 0)
-            {
-                depth = close(stack, depth);
-            }
-            // Trimmed only when much too large: a copy of a million-range array is garbage the GC pays for.
-            final boolean trim = out < outHigh.length - outHigh.length / 8;
-            final long[] h = trim ? Arrays.copyOf(outHigh, out) : outHigh;
-            final long[] l = trim ? Arrays.copyOf(outLow, out) : outLow;
-            final int[] v = trim ? Arrays.copyOf(outValues, out) : outValues;
-            for (int i = 0; i < out; i++)
-            {
-                h[i] ^= Long.MIN_VALUE;
-                l[i] ^= Long.MIN_VALUE;
-            }
-            return new PrefixTable(h, l, v, out, kept);
-        }
-
-        /** Pops the innermost open prefix: after its last address the one around it (or nothing) answers again. */
-        private int close(final int[] stack, final int depth)
-        {
-            final int p = stack[depth - 1];
-            final int hostBits = 128 - (length[p] & 0xFF);
-            long endHigh = high[p];
-            long endLow = low(p);
-            if (hostBits >= 64)
-            {
-                endLow = -1L;
-                endHigh |= hostBits == 128 ? -1L : (1L << (hostBits - 64)) - 1;
-            }
-            else
-            {
-                endLow |= hostBits == 0 ? 0 : (1L << hostBits) - 1;
-            }
-            if (endHigh != -1L || endLow != -1L)
-            {
-                final long nextLow = endLow + 1;
-                final long nextHigh = nextLow == 0 ? endHigh + 1 : endHigh;
-                emit(nextHigh, nextLow, depth > 1 ? stack[depth - 2] : -1);
-            }
-            return depth - 1;
-        }
-
-        private boolean contains(final int outer, final int inner)
-        {
-            final int len = length[outer] & 0xFF;
-            final long maskHigh = len == 0 ? 0 : (len >= 64 ? -1L : -1L << (64 - len));
-            final long maskLow = len <= 64 ? 0 : (len == 128 ? -1L : -1L << (128 - len));
-            return ((high[inner] ^ high[outer]) & maskHigh) == 0 && ((low(inner) ^ low(outer)) & maskLow) == 0;
-        }
-
-        private long low(final int p)
-        {
-            return low == null ? 0 : low[p];
-        }
-
-        /** A range starting at {@code h:l} answers {@code value}; merges with a neighbour when nothing changes. */
-        private void emit(final long h, final long l, final int value)
-        {
-            if (out > 0 && outHigh[out - 1] == h && outLow[out - 1] == l)
-            {
-                out--;
-            }
-            if (out > 0 && outValues[out - 1] == value)
-            {
-                return;
-            }
-            if (out == outHigh.length)
-            {
-                outHigh = Arrays.copyOf(outHigh, out * 2);
-                outLow = Arrays.copyOf(outLow, out * 2);
-                outValues = Arrays.copyOf(outValues, out * 2);
-            }
-            outHigh[out] = h;
-            outLow[out] = l;
-            outValues[out] = value;
-            out++;
-        }
+        return new PrefixSweep(high, low, length, 2 * n + 1).run(order, allowNesting, conflicts);
     }
 }

@@ -30,21 +30,19 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     private final int[] ipv4BytePositions;
     private final boolean wellKnown;
     // The packet path works on the address as two longs: the IPv4 address's top bits end the high half (prefixes
-    // shorter than 64), the rest sits in the low half after the u octet (or, for a /96, at its end).
-    private final int highBits;
-    private final long highMask;
-    private final long lowMask;
-    private final int lowShift;
+    // shorter than 64), the rest sits in the low half after the u octet (or, for a /96, at its end). The u octet is in
+    // the contains() mask (s.2.2: it must be zero; a /96 covers it already, with the prefix's value).
+    private final Ipv4Embedding embedding;
 
     public Rfc6052Prefix(final Ipv6Prefix prefix)
     {
         this.prefix = prefix;
         this.ipv4BytePositions = positions(prefix.length());
         this.wellKnown = prefix.equals(WELL_KNOWN);
-        this.highBits = prefix.length() < 64 ? 64 - prefix.length() : 0;
-        this.highMask = (1L << highBits) - 1;
-        this.lowMask = (1L << (32 - highBits)) - 1;
-        this.lowShift = prefix.length() == 96 ? 0 : 56 - (32 - highBits);
+        final int highBits = prefix.length() < 64 ? 64 - prefix.length() : 0;
+        this.embedding = new Ipv4Embedding(prefix.high(), prefix.low(), prefix.maskHigh(),
+            prefix.maskLow() | (prefix.length() == 96 ? 0 : 0xFF00_0000_0000_0000L), highBits,
+            prefix.length() == 96 ? 0 : 56 - (32 - highBits));
     }
 
     /** Parses and validates a prefix such as {@code 64:ff9b::/96}; the message says what is wrong. */
@@ -113,36 +111,13 @@ public final class Rfc6052Prefix implements EmbeddingFormat
     }
 
     /**
-     * RFC 6052 s.2.2: under the prefix and, for prefixes shorter than /96, with a zero u octet (bits 64-71); an address
-     * whose u octet is set is not IPv4-embedded.
+     * RFC 6052 s.2.2: the IPv4 bits around the u octet. An address is under the prefix only with a zero u octet (for
+     * prefixes shorter than /96): one whose u octet is set is not IPv4-embedded.
      */
     @Override
-    public boolean contains(final long high, final long low)
+    public Ipv4Embedding embedding()
     {
-        return prefix.contains(high, low) && (prefix.length() == 96 || (low >>> 56) == 0);
-    }
-
-    /** RFC 6052 section 2.2: the IPv4 bits around the u octet, from the address as two longs. */
-    @Override
-    public int extract(final long high, final long low)
-    {
-        return (int)(((high & highMask) << (32 - highBits)) | ((low >>> lowShift) & lowMask));
-    }
-
-    /**
-     * RFC 6052 section 2.2: prefix and the IPv4 address's leading bits (the prefix's bits past its length are zero).
-     */
-    @Override
-    public long high(final int ipv4)
-    {
-        return prefix.high() | ((ipv4 & 0xFFFF_FFFFL) >>> (32 - highBits));
-    }
-
-    /** RFC 6052 section 2.2: the remaining IPv4 bits after a zero u octet (or at the end for a /96), zero suffix. */
-    @Override
-    public long low(final int ipv4)
-    {
-        return prefix.low() | ((ipv4 & lowMask) << lowShift);
+        return embedding;
     }
 
     /** Byte-array form for the control plane (DNS64, CLI): 16 bytes from a 4-byte IPv4 address. */

@@ -22,6 +22,9 @@ public final class SpecialIpv4
         Ipv4Prefix.parse("240.0.0.0/4"),      // RFC 1112 reserved, incl. limited broadcast
     };
 
+    /** Bit {@code o} (of 256) set when a non-global range holds addresses whose first octet is {@code o}. */
+    private static final long[] FIRST_OCTETS = firstOctets();
+
     /**
      * 192.0.0.8, the IPv4 dummy address of the IANA special-purpose registry (RFC 7600): the source of ICMPv4 errors
      * from a node that has no IPv4 address of its own to give, e.g. a MAP CE whose one IPv4 address is shared and is
@@ -36,6 +39,13 @@ public final class SpecialIpv4
     /** True for addresses RFC 6052 section 3.1 keeps out of the Well-Known Prefix. */
     public static boolean isNonGlobal(final int ipv4)
     {
+        // Most global addresses start with an octet no range holds: one bit test (a long shift counts mod 64).
+        final int octet = ipv4 >>> 24;
+        return (FIRST_OCTETS[octet >>> 6] >>> octet & 1) != 0 && inNonGlobalRange(ipv4);
+    }
+
+    private static boolean inNonGlobalRange(final int ipv4)
+    {
         for (final Ipv4Prefix p : NON_GLOBAL)
         {
             if (p.contains(ipv4))
@@ -44,5 +54,21 @@ public final class SpecialIpv4
             }
         }
         return false;
+    }
+
+    private static long[] firstOctets()
+    {
+        final long[] bits = new long[4];
+        for (int octet = 0; octet < 256; octet++)
+        {
+            for (final Ipv4Prefix p : NON_GLOBAL)
+            {
+                if (((octet << 24) & p.mask() & 0xFF00_0000) == (p.address() & 0xFF00_0000))
+                {
+                    bits[octet >>> 6] |= 1L << octet;
+                }
+            }
+        }
+        return bits;
     }
 }

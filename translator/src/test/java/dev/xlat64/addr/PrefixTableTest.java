@@ -168,6 +168,71 @@ class PrefixTableTest
         }
     }
 
+    /**
+     * Tables of one or two prefixes (three given, one maybe a duplicate) answer by direct compares: the same as the
+     * range search and the naive scan, for nested, equal, adjacent and disjoint pairs, over IPv6 and IPv4 keys.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13, 99})
+    void smallTablesMatchTheRangeSearchAndTheNaiveScan(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (int t = 0; t < 2_000; t++)
+        {
+            final int n = 1 + random.nextInt(3);
+            final long[] high = new long[n];
+            final long[] low = new long[n];
+            final int[] length = new int[n];
+            final boolean ipv4 = random.nextBoolean();
+            final long baseHigh = ipv4 ? (long)random.nextInt() << 32 : random.nextLong();
+            final long baseLow = ipv4 ? 0 : random.nextLong();
+            for (int i = 0; i < n; i++)
+            {
+                final int len = ipv4 ? random.nextInt(33) : random.nextInt(129);
+                final long h = random.nextInt(4) == 0 ? (ipv4 ? (long)random.nextInt() << 32 : random.nextLong()) :
+                    baseHigh ^ (ipv4 ? (random.nextLong() & 0xFF) << 32 : random.nextLong() & 0xFF);
+                final long l = ipv4 ? 0 : baseLow ^ (random.nextLong() & 0xFFFF);
+                high[i] = h & maskHigh(len);
+                low[i] = l & maskLow(len);
+                length[i] = len;
+            }
+            final PrefixTable table = PrefixTable.build(high, ipv4 ? null : low, bytes(length), n, true, (a, b) -> { });
+            for (int k = 0; k < 200; k++)
+            {
+                final int p = random.nextInt(n);
+                final long h;
+                final long l;
+                switch (random.nextInt(4))
+                {
+                    case 0:
+                        h = high[p];
+                        l = low[p];
+                        break;
+                    case 1:
+                        h = high[p] | ~maskHigh(length[p]);
+                        l = low[p] | ~maskLow(length[p]);
+                        break;
+                    case 2:
+                        h = high[p] ^ (1L << random.nextInt(64));
+                        l = low[p] ^ (random.nextBoolean() ? 0 : 1L << random.nextInt(64));
+                        break;
+                    default:
+                        h = random.nextLong();
+                        l = random.nextLong();
+                }
+                final long fh = h;
+                final long fl = l;
+                final int expected = naive(high, low, length, n, h, l);
+                assertEquals(expected, table.lookup(h, l), () -> "seed " + seed + " key " + Long.toHexString(fh) +
+                    ":" + Long.toHexString(fl));
+                assertEquals(expected, table.lookupRanges(h, l));
+                final int key = (int)(h >>> 32);
+                assertEquals(naive(high, low, length, n, (long)key << 32, 0), table.lookup4(key),
+                    () -> "seed " + seed + " ipv4 key " + Addresses.format4(key));
+            }
+        }
+    }
+
     @Test
     void emptyTableAnswersNothing()
     {
