@@ -17,7 +17,7 @@
 #        bench/scripts/probe.sh cpu-split [CONTENDER [SECONDS [RUNS]]]  (default xlat64-1q-sleep 5 3)
 #          trafgen flat out with 64-byte UDP, RUNS times: packets/s received at h4, and the translator's user and
 #          system CPU per received packet (utime and stime of its process): what it spends itself vs in the kernel's
-#          TUN reads and writes.
+#          TUN reads and writes; then per thread (a JVM's other threads against its data-plane agent's).
 #        bench/scripts/probe.sh placement [CONTENDER [RUNS]]     (default xlat64-1q-sleep 6)
 #          RUNS fresh starts, each trafgen flat out with 64-byte UDP: packets/s, and which CPU the translator's two
 #          busiest threads and trafgen ran on 3 s in (ps psr), to tell a slow round from a scheduling accident.
@@ -44,6 +44,21 @@ BG_PIDS+=($!)
 
 need_perf() {
   command -v perf >/dev/null || { log "installing linux-perf"; apt-get install -y -q linux-perf >/dev/null; }
+}
+
+# Per thread of the translator: "tid<TAB>name<TAB>utime<TAB>stime" (clock ticks; the name may hold spaces).
+thread_times() {
+  python3 - "$TRANSLATOR_PID" <<'PY'
+import glob, sys
+for path in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
+    try:
+        text = open(path).read()
+    except OSError:
+        continue  # the thread ended
+    comm = text[text.index('(') + 1:text.rindex(')')]
+    fields = text[text.rindex(')') + 2:].split()
+    print(f"{path.split('/')[4]}\t{comm}\t{fields[11]}\t{fields[12]}")
+PY
 }
 
 # The translator's io_uring_enter calls over the next SECONDS (perf stat on its process).
@@ -117,16 +132,27 @@ PY
       sleep 1
       # Fields 14 and 15 of /proc/PID/stat: utime and stime in clock ticks, all threads.
       t0=$(now); rx0=$(udp_received); read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$TRANSLATOR_PID/stat")
+      thread_times >"$WORK/threads0"
       sleep "$PROBE_SECONDS"
       t1=$(now); rx1=$(udp_received); read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$TRANSLATOR_PID/stat")
+      thread_times >"$WORK/threads1"
       wait "$gen" 2>/dev/null || true
-      python3 - "$NAME" "$i" "$t0" "$t1" "$rx0" "$rx1" "$u0" "$u1" "$s0" "$s1" "$CLK_TCK" <<'PY'
+      python3 - "$NAME" "$i" "$t0" "$t1" "$rx0" "$rx1" "$u0" "$u1" "$s0" "$s1" "$CLK_TCK" "$WORK/threads0" \
+        "$WORK/threads1" <<'PY'
 import sys
 name, run = sys.argv[1:3]
-t0, t1, rx0, rx1, u0, u1, s0, s1, hz = map(float, sys.argv[3:])
+t0, t1, rx0, rx1, u0, u1, s0, s1, hz = map(float, sys.argv[3:12])
 rx = rx1 - rx0
 print(f"{name} run {run}: {rx / (t1 - t0):.0f} packets/s received at h4; translator user "
       f"{(u1 - u0) / hz / rx * 1e9:.0f} ns, system {(s1 - s0) / hz / rx * 1e9:.0f} ns per packet")
+def load(path):
+    return {line.split('\t')[0]: line.rstrip('\n').split('\t')[1:] for line in open(path)}
+before, after = load(sys.argv[12]), load(sys.argv[13])
+for tid, (comm, u, s) in sorted(after.items(), key=lambda kv: -(int(kv[1][1]) + int(kv[1][2]))):
+    bu, bs = (int(before[tid][1]), int(before[tid][2])) if tid in before else (0, 0)
+    du, ds = int(u) - bu, int(s) - bs
+    if du + ds > 0:
+        print(f"  thread {comm}: user {du / hz / rx * 1e9:.0f} ns, system {ds / hz / rx * 1e9:.0f} ns per packet")
 PY
     done
     stop_contender
