@@ -21,6 +21,9 @@
 #        bench/scripts/probe.sh placement [CONTENDER [RUNS]]     (default xlat64-1q-sleep 6)
 #          RUNS fresh starts, each trafgen flat out with 64-byte UDP: packets/s, and which CPU the translator's two
 #          busiest threads and trafgen ran on 3 s in (ps psr), to tell a slow round from a scheduling accident.
+#        bench/scripts/probe.sh agent-profile [SECONDS]           (default 5)
+#          xlat64-1q-sleep with trafgen flat out: perf samples (cpu-clock) of its data-plane thread, kernel and JIT
+#          code by symbol (jcmd Compiler.perfmap names the JIT's), the top 40 lines.
 # Set ROOT_UNDER_TEST=DIR to probe another checkout's build (e.g. a git worktree of an older commit), side by side.
 set -euo pipefail
 MODE="${1:-}"; shift || true
@@ -32,7 +35,8 @@ case "$MODE" in
   batch) NAME="${1:-xlat64-1q-sleep}"; PROBE_SECONDS="${2:-5}" ;;
   placement) NAME="${1:-xlat64-1q-sleep}"; RUNS="${2:-6}" ;;
   cpu-split) NAME="${1:-xlat64-1q-sleep}"; PROBE_SECONDS="${2:-5}"; RUNS="${3:-3}" ;;
-  *) sed -n '2,26p' "$0" >&2; exit 2 ;;
+  agent-profile) NAME=xlat64-1q-sleep; PROBE_SECONDS="${1:-5}" ;;
+  *) sed -n '2,29p' "$0" >&2; exit 2 ;;
 esac
 export E2E_BENCH_SOURCE_ONLY=1
 # shellcheck source=e2e-bench.sh
@@ -196,5 +200,24 @@ PY
       echo "$NAME run $r: $((pps / 1000))k packets/s received at h4 (loss $loss%, translator CPU $cpu%)"
       stop_contender
     done
+    ;;
+  agent-profile)
+    need_perf
+    start_contender "$NAME"
+    sleep 1
+    ip netns exec "$H6" timeout -s INT $((PROBE_SECONDS + 6)) trafgen -o eth0 -i "$(trafgen_config 64)" -P 1 \
+      --no-sock-mem -Q -C >/dev/null 2>&1 &
+    gen=$!; BG_PIDS+=("$gen")
+    sleep 3  # past the JIT's warm-up
+    agent=$(grep -l '^xlat64-queue-0$' /proc/"$TRANSLATOR_PID"/task/*/comm | head -1 | cut -d/ -f5)
+    perf record -q -e cpu-clock -F 5000 -t "$agent" -o "$WORK/agent.perf" -- sleep "$PROBE_SECONDS" >/dev/null 2>&1
+    jcmd "$TRANSLATOR_PID" Compiler.perfmap >/dev/null  # /tmp/perf-PID.map: the JIT's symbols for perf report
+    wait "$gen" 2>/dev/null || true
+    echo "xlat64-queue-0 (thread $agent), $PROBE_SECONDS s of 64-byte UDP flat out: share of its samples by symbol"
+    perf report -i "$WORK/agent.perf" --sort dso,sym --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 || true
+    echo "JIT and user-space share:"
+    perf report -i "$WORK/agent.perf" --sort dso --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -8 || true
+    rm -f "/tmp/perf-$TRANSLATOR_PID.map"
+    stop_contender
     ;;
 esac
