@@ -45,7 +45,7 @@ public final class Ipv4Denylist
             networks[i] = prefixes.get(i).address() & masks[i];
             for (int octet = 0; octet < 256; octet++)
             {
-                firstOctetMayMatch[octet] |= ((octet << 24) & masks[i] & 0xFF000000) == (networks[i] & 0xFF000000);
+                firstOctetMayMatch[octet] |= prefixes.get(i).holdsFirstOctet(octet);
             }
         }
         long top6 = 0;

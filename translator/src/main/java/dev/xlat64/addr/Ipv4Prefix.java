@@ -35,6 +35,12 @@ public final class Ipv4Prefix
         return (ipv4 & mask) == address;
     }
 
+    /** True when the prefix holds some address whose first octet is {@code octet} (0..255): a quick pre-test. */
+    public boolean holdsFirstOctet(final int octet)
+    {
+        return ((octet << 24) & mask & 0xFF00_0000) == (address & 0xFF00_0000);
+    }
+
     public boolean covers(final Ipv4Prefix other)
     {
         return other.length >= length && contains(other.address);

@@ -63,7 +63,7 @@ public final class SpecialIpv4
         {
             for (final Ipv4Prefix p : NON_GLOBAL)
             {
-                if (((octet << 24) & p.mask() & 0xFF00_0000) == (p.address() & 0xFF00_0000))
+                if (p.holdsFirstOctet(octet))
                 {
                     bits[octet >>> 6] |= 1L << octet;
                 }
